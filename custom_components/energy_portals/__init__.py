@@ -1,0 +1,40 @@
+"""Energy Portals: five energy vendors' portals in Home Assistant, one config entry per account."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import CONF_VENDOR, DOMAIN
+from .runtime import PortalConfigEntry
+from .services import async_register_services
+from .vendors import VENDORS
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions of every vendor (they check their entries when called)."""
+    async_register_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> bool:
+    """Build the entry's vendor runtime and forward its platforms."""
+    vendor = VENDORS[entry.data[CONF_VENDOR]]
+    entry.runtime_data = await vendor.async_setup_entry(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, vendor.platforms)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> bool:
+    """Unload the entry's platforms; the vendor's own cleanup ran through async_on_unload."""
+    vendor = VENDORS[entry.data[CONF_VENDOR]]
+    return await hass.config_entries.async_unload_platforms(entry, vendor.platforms)
+
+
+async def _async_options_updated(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
+    """Options change intervals and defaults: reload to apply them."""
+    hass.config_entries.async_schedule_reload(entry.entry_id)

@@ -1,0 +1,83 @@
+"""The coordinator every vendor builds on: it turns client errors into what Home Assistant expects.
+
+Home Assistant's DataUpdateCoordinator already logs a failure once and its recovery once, keeps
+entities unavailable in between, and waits `UpdateFailed.retry_after` before the next try; this
+class only translates the vendor clients' errors into those terms.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from datetime import timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import DOMAIN, LOGGER
+from .errors import (
+    PortalAuthError,
+    PortalConnectionError,
+    PortalError,
+    PortalRateLimitError,
+)
+from .runtime import PortalConfigEntry
+
+# Used when a 429 carries no Retry-After: long enough that a vendor's block can lift.
+DEFAULT_RATE_LIMIT_WAIT = 300.0
+
+
+class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
+    """A coordinator whose `_async_fetch` may raise the vendor client errors."""
+
+    config_entry: PortalConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PortalConfigEntry,
+        *,
+        name: str,
+        update_interval: timedelta | None,
+    ) -> None:
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=name,
+            update_interval=update_interval,
+            always_update=False,
+        )
+
+    @abstractmethod
+    async def _async_fetch(self) -> DataT:
+        """Fetch fresh data from the vendor."""
+
+    async def _async_update_data(self) -> DataT:
+        try:
+            return await self._async_fetch()
+        except PortalAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except PortalRateLimitError as err:
+            wait = err.retry_after if err.retry_after is not None else DEFAULT_RATE_LIMIT_WAIT
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                translation_placeholders={"seconds": str(round(wait))},
+                retry_after=wait,
+            ) from err
+        except PortalConnectionError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(err)},
+                retry_after=err.retry_after,
+            ) from err
+        except PortalError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="invalid_response",
+                translation_placeholders={"error": str(err)},
+            ) from err

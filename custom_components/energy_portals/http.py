@@ -1,0 +1,127 @@
+"""The HTTP plumbing every vendor client shares (no Home Assistant imports here).
+
+One place turns transport failures, status codes and bodies into the errors of errors.py,
+so no vendor client repeats it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import aiohttp
+
+from .errors import (
+    PortalAuthError,
+    PortalConnectionError,
+    PortalHtmlResponseError,
+    PortalNotFoundError,
+    PortalRateLimitError,
+    PortalResponseError,
+)
+
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpResponse:
+    """A complete answer: status, headers and the body as text."""
+
+    status: int
+    headers: Mapping[str, str]
+    text: str
+
+    def json(self) -> Any:
+        """Parse the body as JSON; HTML or garbage raise a response error."""
+        stripped = self.text.lstrip()
+        content_type = self.headers.get("Content-Type", "")
+        if "text/html" in content_type or stripped[:1] == "<":
+            raise PortalHtmlResponseError(
+                f"HTML answer where JSON was expected (HTTP {self.status})",
+                status=self.status,
+            )
+        try:
+            return json.loads(self.text)
+        except ValueError as err:
+            raise PortalResponseError(
+                f"Answer is not valid JSON (HTTP {self.status})", status=self.status
+            ) from err
+
+    def json_object(self) -> dict[str, Any]:
+        """Parse the body as a JSON object."""
+        value = self.json()
+        if not isinstance(value, dict):
+            raise PortalResponseError("Answer is not a JSON object", status=self.status)
+        return value
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except TypeError, ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def send(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str | int] | None = None,
+    json_body: Any = None,
+    total_timeout: float = DEFAULT_TIMEOUT,
+) -> HttpResponse:
+    """Send one request and read the whole answer; transport failures raise."""
+    try:
+        async with session.request(
+            method,
+            url,
+            headers=dict(headers or {}),
+            params=dict(params) if params else None,
+            json=json_body,
+            timeout=aiohttp.ClientTimeout(total=total_timeout),
+        ) as response:
+            text = await response.text(errors="replace")
+            return HttpResponse(response.status, dict(response.headers), text)
+    except TimeoutError as err:
+        raise PortalConnectionError(f"Timeout talking to {_where(url)}") from err
+    except aiohttp.ClientError as err:
+        raise PortalConnectionError(f"Cannot reach {_where(url)}: {type(err).__name__}") from err
+
+
+def raise_for_status(response: HttpResponse) -> None:
+    """Turn an error status into the matching error; 2xx and 304 pass."""
+    status = response.status
+    if status < 400:
+        return
+    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    if status in (401, 403):
+        raise PortalAuthError(f"Access refused (HTTP {status})")
+    if status == 429:
+        raise PortalRateLimitError("Rate limited (HTTP 429)", retry_after=retry_after)
+    if status >= 500:
+        raise PortalConnectionError(f"Server error (HTTP {status})", retry_after=retry_after)
+    if status == 404:
+        raise PortalNotFoundError("Not found (HTTP 404)", status=404, body=response.text)
+    raise PortalResponseError(f"Request refused (HTTP {status})", status=status, body=response.text)
+
+
+def _where(url: str) -> str:
+    """The host of a URL, for messages (never the query, which may carry secrets)."""
+    return url.split("?", 1)[0]

@@ -1,0 +1,15 @@
+"""Actions: each vendor registers its own; this registers them all from async_setup."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant, callback
+
+from .vendors import VENDORS
+
+
+@callback
+def async_register_services(hass: HomeAssistant) -> None:
+    """Register every vendor's actions."""
+    for vendor in VENDORS.values():
+        if vendor.register_services is not None:
+            vendor.register_services(hass)

@@ -1,0 +1,68 @@
+"""Enphase IQ EV charger through the Enlighten cloud."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from ...const import CONF_BASE_URL
+from ...runtime import PortalConfigEntry
+from ...vendor import Vendor
+from .api import EnphaseClient
+from .const import (
+    CONF_CHARGING_CURRENT,
+    CONF_COOKIE,
+    CONF_E_AUTH_TOKEN,
+    CONF_IDLE_INTERVAL,
+    CONF_SITE_ID,
+    CONF_STATUS_INTERVAL,
+    DEFAULT_CHARGING_CURRENT,
+    DEFAULT_IDLE_INTERVAL,
+    DEFAULT_STATUS_INTERVAL,
+    VENDOR_KEY,
+)
+from .coordinator import EnphaseCoordinator
+from .flow import EnphaseOptionsFlow
+from .runtime import EnphaseRuntime
+from .services import register_services
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> EnphaseRuntime:
+    """Fetch the site's status once, then poll it."""
+    client = EnphaseClient(
+        async_get_clientsession(hass),
+        e_auth_token=entry.data[CONF_E_AUTH_TOKEN],
+        cookie=entry.data[CONF_COOKIE],
+        base_url=entry.data[CONF_BASE_URL],
+    )
+    options = entry.options
+    coordinator = EnphaseCoordinator(
+        hass,
+        entry,
+        client=client,
+        site_id=entry.data[CONF_SITE_ID],
+        fast_interval=timedelta(seconds=options.get(CONF_STATUS_INTERVAL, DEFAULT_STATUS_INTERVAL)),
+        idle_interval=timedelta(seconds=options.get(CONF_IDLE_INTERVAL, DEFAULT_IDLE_INTERVAL)),
+        default_charging_current=options.get(CONF_CHARGING_CURRENT, DEFAULT_CHARGING_CURRENT),
+    )
+    await coordinator.async_config_entry_first_refresh()
+    return EnphaseRuntime(coordinator)
+
+
+VENDOR = Vendor(
+    key=VENDOR_KEY,
+    platforms=(
+        Platform.BINARY_SENSOR,
+        Platform.BUTTON,
+        Platform.NUMBER,
+        Platform.SENSOR,
+        Platform.SWITCH,
+    ),
+    async_setup_entry=async_setup_entry,
+    to_redact=frozenset({CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, "serial", "name"}),
+    options_flow=EnphaseOptionsFlow,
+    register_services=register_services,
+)

@@ -1,0 +1,95 @@
+"""The Enphase status coordinator: fast while a car is plugged in, slow when idle; commands."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+
+from ...const import DOMAIN
+from ...coordinator import PortalCoordinator
+from ...entity import run_command
+from ...runtime import PortalConfigEntry
+from .api import CommandRefusedError, EnphaseClient, EvseStatus
+from .const import METER_VALUES
+
+
+class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
+    """Polls the site's charger status and sends the chargers' commands."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PortalConfigEntry,
+        *,
+        client: EnphaseClient,
+        site_id: str,
+        fast_interval: timedelta,
+        idle_interval: timedelta,
+        default_charging_current: int,
+    ) -> None:
+        super().__init__(hass, entry, name=f"Enphase site {site_id}", update_interval=fast_interval)
+        self.client = client
+        self.site_id = site_id
+        self.fast_interval = fast_interval
+        self.idle_interval = idle_interval
+        self.default_charging_current = default_charging_current
+        self.charging_currents: dict[str, int] = {}
+
+    async def _async_fetch(self) -> EvseStatus:
+        status = await self.client.async_get_status(self.site_id)
+        active = any(charger.active for charger in status.chargers.values())
+        self.update_interval = self.fast_interval if active else self.idle_interval
+        return status
+
+    def charging_current(self, serial: str) -> int:
+        """The current the next start uses: the user's choice, else the option's default."""
+        return self.charging_currents.get(serial, self.default_charging_current)
+
+    async def async_set_charging_current(self, serial: str, current: int) -> None:
+        """Remember the current; a running session is restarted at it."""
+        self.charging_currents[serial] = current
+        charger = self.data.chargers.get(serial) if self.data else None
+        if charger is not None and charger.charging:
+            await self.async_start_charging(serial, current)
+
+    async def async_start_charging(self, serial: str, current: int | None = None) -> None:
+        """Start charging at `current` amps (default: the chosen current)."""
+        if current is not None:
+            self.charging_currents[serial] = current
+        level = self.charging_current(serial)
+        await self._async_command(self.client.async_start_charging(self.site_id, serial, level))
+
+    async def async_stop_charging(self, serial: str) -> None:
+        """Stop charging."""
+        await self._async_command(self.client.async_stop_charging(self.site_id, serial))
+
+    async def async_request_meter_values(self, serial: str) -> None:
+        """Ask the charger to report its meter values now."""
+        await self._async_command(
+            self.client.async_trigger_message(self.site_id, serial, METER_VALUES)
+        )
+
+    async def async_start_live_stream(self) -> None:
+        """Ask the cloud for faster updates for a minute."""
+        await self._async_command(self.client.async_start_live_stream(self.site_id))
+
+    async def async_stop_live_stream(self) -> None:
+        """End the live stream."""
+        await self._async_command(self.client.async_stop_live_stream(self.site_id))
+
+    async def _async_command(self, command: Awaitable[None]) -> None:
+        """Run a command, explain a refusal, then refresh at once (not after a failure)."""
+        await run_command(_refusals_explained(command))
+        await self.async_request_refresh()
+
+
+async def _refusals_explained(command: Awaitable[None]) -> None:
+    try:
+        await command
+    except CommandRefusedError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key=f"enphase_{err.reason}"
+        ) from err

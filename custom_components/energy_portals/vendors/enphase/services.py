@@ -1,0 +1,75 @@
+"""The Enphase actions: start and stop charging a charger chosen by device."""
+
+from __future__ import annotations
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+
+from ...const import CONF_VENDOR, DOMAIN
+from .const import MAX_CHARGING_CURRENT, MIN_CHARGING_CURRENT, VENDOR_KEY
+from .coordinator import EnphaseCoordinator
+from .runtime import EnphaseRuntime
+
+ATTR_CHARGING_LEVEL = "charging_level"
+SERVICE_START_CHARGING = "start_charging"
+SERVICE_STOP_CHARGING = "stop_charging"
+
+START_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_DEVICE_ID): cv.string,
+        vol.Optional(ATTR_CHARGING_LEVEL): vol.All(
+            vol.Coerce(int), vol.Range(min=MIN_CHARGING_CURRENT, max=MAX_CHARGING_CURRENT)
+        ),
+    }
+)
+STOP_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): cv.string})
+
+
+def _charger_of(hass: HomeAssistant, device_id: str) -> tuple[EnphaseCoordinator, str]:
+    """The coordinator and serial of the charger behind a device id."""
+    device = dr.async_get(hass).async_get(device_id)
+    prefix = f"{VENDOR_KEY}_"
+    identifier = next(
+        (
+            ident
+            for domain, ident in (device.identifiers if device else ())
+            if domain == DOMAIN and ident.startswith(prefix)
+        ),
+        None,
+    )
+    if device is None or identifier is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="enphase_not_a_charger",
+            translation_placeholders={"device_id": device_id},
+        )
+    entry = hass.config_entries.async_get_entry(device.config_entry_id)
+    if (
+        entry is not None
+        and entry.data.get(CONF_VENDOR) == VENDOR_KEY
+        and entry.state is ConfigEntryState.LOADED
+        and isinstance(entry.runtime_data, EnphaseRuntime)
+    ):
+        return entry.runtime_data.coordinator, identifier.removeprefix(prefix)
+    raise ServiceValidationError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
+
+
+@callback
+def register_services(hass: HomeAssistant) -> None:
+    """Register start_charging and stop_charging."""
+
+    async def start_charging(call: ServiceCall) -> None:
+        coordinator, serial = _charger_of(hass, call.data[ATTR_DEVICE_ID])
+        await coordinator.async_start_charging(serial, call.data.get(ATTR_CHARGING_LEVEL))
+
+    async def stop_charging(call: ServiceCall) -> None:
+        coordinator, serial = _charger_of(hass, call.data[ATTR_DEVICE_ID])
+        await coordinator.async_stop_charging(serial)
+
+    hass.services.async_register(DOMAIN, SERVICE_START_CHARGING, start_charging, START_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_STOP_CHARGING, stop_charging, STOP_SCHEMA)

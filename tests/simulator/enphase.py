@@ -1,0 +1,179 @@
+"""A simulated Enlighten cloud with one site and one IQ EV charger whose session progresses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from .clock import Clock
+from .faults import Handler, VendorState, control_routes, fault_middleware
+
+E_AUTH_TOKEN = "sim-enphase-eauth-token"
+COOKIE = "SESSION=sim-enphase-session-cookie; XSRF=sim"
+SITE_ID = "3381244"
+SERIAL = "482522020944"
+MAX_LEVEL = 40
+VOLTS = 230
+
+
+@dataclass
+class ChargerSimulation:
+    """The charger's state; energy grows with time while charging."""
+
+    plugged_in: bool = True
+    charging: bool = False
+    level: int = 32
+    session_start: float | None = None
+    energy_before: float = 0.0
+    """kWh of the session up to `charging_since`."""
+    charging_since: float | None = None
+
+    def session_energy(self, now: float) -> float:
+        if self.charging_since is None:
+            return self.energy_before
+        return self.energy_before + self.level * VOLTS / 1000 * (now - self.charging_since) / 3600
+
+
+class EnphaseSimulator:
+    """Serves the Enphase spec under any prefix."""
+
+    key = "enphase"
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.state = VendorState()
+        self.charger = ChargerSimulation()
+
+    def start(self, level: int) -> None:
+        now = self.clock.now()
+        charger = self.charger
+        if charger.session_start is None:
+            charger.session_start = now
+            charger.energy_before = 0.0
+        charger.level = level
+        charger.charging = True
+        charger.charging_since = now
+
+    def stop(self) -> None:
+        charger = self.charger
+        charger.energy_before = charger.session_energy(self.clock.now())
+        charger.charging = False
+        charger.charging_since = None
+
+    def unplug(self) -> None:
+        self.stop()
+        self.charger.plugged_in = False
+        self.charger.session_start = None
+        self.charger.energy_before = 0.0
+
+    def status_body(self) -> dict[str, Any]:
+        charger = self.charger
+        now = self.clock.now()
+        return {
+            "evChargerData": [
+                {
+                    "sn": SERIAL,
+                    "name": "Garage EV",
+                    "connected": True,
+                    "pluggedIn": charger.plugged_in,
+                    "charging": charger.charging,
+                    "faulted": False,
+                    "connectorStatusType": "CHARGING"
+                    if charger.charging
+                    else ("SUSPENDED" if charger.plugged_in else "AVAILABLE"),
+                    "chargingLevel": charger.level,
+                    "session_d": {
+                        "e_c": round(charger.session_energy(now), 3),
+                        "cost": round(charger.session_energy(now) * 0.25, 2),
+                        "sch_kwh": 0.0,
+                        "start_time": int(charger.session_start or 0),
+                    },
+                    "sch_d": {"enabled": False},
+                }
+            ],
+            "ts": int(now),
+        }
+
+    def flow_inputs(self, base_url: str) -> list[dict[str, Any]]:
+        """What a user types in the config flow to add this simulated account."""
+        return [
+            {"next_step_id": "enphase"},
+            {
+                "e_auth_token": E_AUTH_TOKEN,
+                "cookie": COOKIE,
+                "advanced": {"base_url": base_url},
+            },
+        ]
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[self._auth_middleware, fault_middleware(self.state)])
+        base = "/service/evse_controller"
+        app.add_routes(
+            [
+                *control_routes(self.state),
+                web.post("/_sim/plug", self._sim_plug),
+                web.get(f"{base}/sites", self._sites),
+                web.get(f"{base}/{{site}}/ev_chargers/status", self._status),
+                web.get(f"{base}/{{site}}/ev_chargers/start_live_stream", self._live_start),
+                web.get(f"{base}/{{site}}/ev_chargers/stop_live_stream", self._accepted),
+                web.post(f"{base}/{{site}}/ev_chargers/{{sn}}/start_charging", self._start),
+                web.put(f"{base}/{{site}}/ev_chargers/{{sn}}/stop_charging", self._stop),
+                web.post(f"{base}/{{site}}/ev_charger/{{sn}}/trigger_message", self._accepted),
+            ]
+        )
+        return app
+
+    @web.middleware
+    async def _auth_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if "/_sim/" in request.path:
+            return await handler(request)
+        if (
+            request.headers.get("e-auth-token") != E_AUTH_TOKEN
+            or request.headers.get("Cookie") != COOKIE
+        ):
+            return web.json_response({"message": "Unauthorized"}, status=401)
+        return await handler(request)
+
+    async def _sim_plug(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if body.get("plugged_in", True):
+            self.charger.plugged_in = True
+        else:
+            self.unplug()
+        return web.json_response({"plugged_in": self.charger.plugged_in})
+
+    async def _sites(self, request: web.Request) -> web.Response:
+        return web.json_response({"sites": [{"site_id": int(SITE_ID), "name": "Home"}]})
+
+    async def _status(self, request: web.Request) -> web.Response:
+        if request.match_info["site"] != SITE_ID:
+            return web.json_response({"message": "Not found"}, status=404)
+        return web.json_response(self.status_body())
+
+    async def _live_start(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            {"status": "accepted", "topics": [f"evse/{SERIAL}/status"], "duration_s": 60}
+        )
+
+    async def _accepted(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "accepted"})
+
+    async def _start(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        level = int(body.get("chargingLevel", 0))
+        if not self.charger.plugged_in:
+            return web.json_response({"message": "EV not plugged in"}, status=400)
+        if level < 6 or level > MAX_LEVEL:
+            return web.json_response({"message": "Invalid charge level"}, status=500)
+        if self.charger.charging and level == self.charger.level:
+            return web.json_response({"message": "Already charging"}, status=409)
+        self.start(level)
+        return web.json_response({"status": "accepted", "chargingLevel": level})
+
+    async def _stop(self, request: web.Request) -> web.Response:
+        if not self.charger.charging:
+            return web.json_response({"message": "Already stopped"}, status=409)
+        self.stop()
+        return web.json_response({"status": "accepted"})

@@ -1,0 +1,138 @@
+"""Fault knobs every simulated vendor shares, applied by one aiohttp middleware."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class RecordedRequest:
+    """A request the simulator saw."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: str
+
+
+@dataclass
+class Faults:
+    """What the simulator should do wrong. Every knob off means it follows the spec.
+
+    `path` limits the faults to paths that contain it. `unauthorized_after` answers 401 once
+    that many requests have been served (counting from when it was set).
+    """
+
+    status: int | None = None
+    delay: float = 0.0
+    malformed: bool = False
+    html: bool = False
+    empty: bool = False
+    retry_after: int | None = None
+    unauthorized_after: int | None = None
+    drop_websocket: bool = False
+    path: str | None = None
+    served: int = 0
+
+    def applies_to(self, path: str) -> bool:
+        return self.path is None or self.path in path
+
+    def clear(self) -> None:
+        """Back to following the spec."""
+        for knob in fields(self):
+            setattr(self, knob.name, knob.default)
+
+
+@dataclass
+class VendorState:
+    """The requests a simulated vendor saw and the faults it injects."""
+
+    faults: Faults = field(default_factory=Faults)
+    requests: list[RecordedRequest] = field(default_factory=list)
+
+    def calls(self, method: str | None = None, path: str | None = None) -> list[RecordedRequest]:
+        """The recorded requests, filtered by method and by a part of the path."""
+        return [
+            r
+            for r in self.requests
+            if (method is None or r.method == method) and (path is None or path in r.path)
+        ]
+
+
+def fault_middleware(state: VendorState) -> Any:
+    """Record each request, then apply the faults before the real handler runs."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        body = await request.text() if request.can_read_body else ""
+        state.requests.append(
+            RecordedRequest(
+                request.method, request.path, dict(request.query), dict(request.headers), body
+            )
+        )
+        faults = state.faults
+        if "/_sim/" in request.path or not faults.applies_to(request.path):
+            return await handler(request)
+        faults.served += 1
+        if faults.delay:
+            await asyncio.sleep(faults.delay)
+        if faults.unauthorized_after is not None and faults.served > faults.unauthorized_after:
+            return web.json_response({"message": "Unauthorized"}, status=401)
+        headers = {"Retry-After": str(faults.retry_after)} if faults.retry_after is not None else {}
+        if faults.status is not None:
+            return web.json_response(
+                {"message": "simulated failure"}, status=faults.status, headers=headers
+            )
+        if faults.html:
+            return web.Response(
+                text="<!DOCTYPE html><html><body>Please log in</body></html>",
+                content_type="text/html",
+            )
+        if faults.malformed:
+            return web.Response(text='{"truncated": ', content_type="application/json")
+        if faults.empty:
+            return web.Response(status=200)
+        return await handler(request)
+
+    return middleware
+
+
+def control_routes(state: VendorState) -> list[web.RouteDef]:
+    """`/_sim/faults` (GET, POST to set knobs, DELETE to clear) and `/_sim/requests`."""
+
+    async def get_faults(request: web.Request) -> web.Response:
+        return web.json_response(
+            {k: v for k, v in vars(state.faults).items() if not k.startswith("_")}
+        )
+
+    async def set_faults(request: web.Request) -> web.Response:
+        knobs = await request.json()
+        state.faults.clear()
+        for key, value in knobs.items():
+            if hasattr(state.faults, key):
+                setattr(state.faults, key, value)
+        return await get_faults(request)
+
+    async def clear_faults(request: web.Request) -> web.Response:
+        state.faults.clear()
+        return await get_faults(request)
+
+    async def get_requests(request: web.Request) -> web.Response:
+        return web.json_response(
+            [{"method": r.method, "path": r.path, "body": r.body} for r in state.requests]
+        )
+
+    return [
+        web.get("/_sim/faults", get_faults),
+        web.post("/_sim/faults", set_faults),
+        web.delete("/_sim/faults", clear_faults),
+        web.get("/_sim/requests", get_requests),
+    ]

@@ -10,6 +10,5 @@ from .vendors import VENDORS
 @callback
 def async_register_services(hass: HomeAssistant) -> None:
     """Register every vendor's actions."""
-    for vendor in VENDORS.values():
-        if vendor.register_services is not None:
-            vendor.register_services(hass)
+    for register in (v.register_services for v in VENDORS.values() if v.register_services):
+        register(hass)

@@ -144,8 +144,11 @@ class EnphaseSimulator:
             self.unplug()
         return web.json_response({"plugged_in": self.charger.plugged_in})
 
+    def sites_body(self) -> Any:
+        return {"sites": [{"site_id": int(SITE_ID), "name": "Home"}]}
+
     async def _sites(self, request: web.Request) -> web.Response:
-        return web.json_response({"sites": [{"site_id": int(SITE_ID), "name": "Home"}]})
+        return web.json_response(self.sites_body())
 
     async def _status(self, request: web.Request) -> web.Response:
         if request.match_info["site"] != SITE_ID:

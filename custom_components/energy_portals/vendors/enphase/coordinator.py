@@ -83,7 +83,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
     async def _async_command(self, command: Awaitable[None]) -> None:
         """Run a command, explain a refusal, then refresh at once (not after a failure)."""
         await run_command(_refusals_explained(command))
-        await self.async_request_refresh()
+        await self.async_refresh()
 
 
 async def _refusals_explained(command: Awaitable[None]) -> None:

@@ -1,0 +1,202 @@
+"""Charging control: the switch, buttons, number and actions really drive the charger."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import voluptuous as vol
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.energy_portals.const import DOMAIN
+from custom_components.energy_portals.vendors.enphase.api import parse_status
+from tests.simulator.enphase import SERIAL, EnphaseSimulator
+
+SWITCH = "switch.garage_ev_charging"
+NUMBER = "number.garage_ev_charging_current"
+
+
+def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"enphase_{SERIAL}"), entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def test_switch_starts_and_stops_the_session(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert enphase.charger.charging is True
+    (start,) = enphase.state.calls("POST", "start_charging")
+    assert json.loads(start.body) == {"chargingLevel": 32, "connectorId": 1}
+    assert hass.states.get(SWITCH).state == "on"
+    assert hass.states.get("binary_sensor.garage_ev_charging").state == "on"
+    assert hass.states.get("sensor.garage_ev_connector_status").state == "charging"
+
+    await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert enphase.charger.charging is False
+    assert len(enphase.state.calls("PUT", "stop_charging")) == 1
+    assert hass.states.get(SWITCH).state == "off"
+
+
+async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 16}, blocking=True
+    )
+    assert hass.states.get(NUMBER).state == "16"
+    assert enphase.state.calls("POST", "start_charging") == []
+
+    await hass.services.async_call(
+        "button", "press", {ATTR_ENTITY_ID: "button.garage_ev_start_charging"}, blocking=True
+    )
+    assert enphase.charger.level == 16
+
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 24}, blocking=True
+    )
+    assert enphase.charger.level == 24
+    assert hass.states.get("sensor.garage_ev_charging_level").state == "24"
+
+
+async def test_buttons_send_their_commands(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    await hass.services.async_call(
+        "button", "press", {ATTR_ENTITY_ID: "button.garage_ev_start_charging"}, blocking=True
+    )
+    assert enphase.charger.charging is True
+    await hass.services.async_call(
+        "button", "press", {ATTR_ENTITY_ID: "button.garage_ev_stop_charging"}, blocking=True
+    )
+    assert enphase.charger.charging is False
+    await hass.services.async_call(
+        "button", "press", {ATTR_ENTITY_ID: "button.garage_ev_request_meter_values"}, blocking=True
+    )
+    (trigger,) = enphase.state.calls("POST", "trigger_message")
+    assert json.loads(trigger.body) == {"requestedMessage": "MeterValues"}
+
+
+async def test_refusals_become_translated_errors(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    enphase.unplug()
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert caught.value.translation_key == "enphase_not_plugged_in"
+    assert str(caught.value).startswith("The charger refused: no car is plugged in")
+
+    enphase.charger.plugged_in = True
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            "switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True
+        )
+    assert caught.value.translation_key == "enphase_already_in_state"
+
+
+async def test_command_transport_failures_become_translated_errors(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    enphase.state.faults.status = 500
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert caught.value.translation_key == "command_failed"
+    enphase.state.faults.status = 429
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert caught.value.translation_key == "command_rate_limited"
+    enphase.state.faults.status = 401
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert caught.value.translation_key == "command_auth_failed"
+    assert enphase.charger.charging is False
+
+
+async def test_start_and_stop_actions(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    device_id = _device_id(hass, loaded_enphase)
+    await hass.services.async_call(
+        DOMAIN, "start_charging", {"device_id": device_id, "charging_level": 10}, blocking=True
+    )
+    assert enphase.charger.charging is True
+    assert enphase.charger.level == 10
+    assert hass.states.get(NUMBER).state == "10"
+    await hass.services.async_call(DOMAIN, "stop_charging", {"device_id": device_id}, blocking=True)
+    assert enphase.charger.charging is False
+
+
+async def test_actions_refuse_bad_input(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    device_id = _device_id(hass, loaded_enphase)
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            DOMAIN, "start_charging", {"device_id": "nope"}, blocking=True
+        )
+    assert caught.value.translation_key == "enphase_not_a_charger"
+    with pytest.raises(vol.Invalid):
+        await hass.services.async_call(
+            DOMAIN, "start_charging", {"device_id": device_id, "charging_level": 99}, blocking=True
+        )
+    other = dr.async_get(hass).async_get_or_create(
+        config_entry_id=loaded_enphase.entry_id, identifiers={("other", "x")}
+    )
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN, "stop_charging", {"device_id": other.id}, blocking=True
+        )
+    await hass.config_entries.async_unload(loaded_enphase.entry_id)
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            DOMAIN, "stop_charging", {"device_id": device_id}, blocking=True
+        )
+    assert caught.value.translation_key == "entry_not_loaded"
+    assert enphase.state.calls("PUT", "stop_charging") == []
+
+
+async def test_live_stream_buttons_once_enabled(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    registry = er.async_get(hass)
+    for key in ("start", "stop"):
+        registry.async_update_entity(f"button.garage_ev_{key}_live_stream", disabled_by=None)
+    await hass.config_entries.async_reload(loaded_enphase.entry_id)
+    await hass.async_block_till_done()
+    for key in ("start", "stop"):
+        await hass.services.async_call(
+            "button",
+            "press",
+            {ATTR_ENTITY_ID: f"button.garage_ev_{key}_live_stream"},
+            blocking=True,
+        )
+        assert len(enphase.state.calls("GET", f"{key}_live_stream")) == 1
+
+
+async def test_a_charger_gone_from_the_status_is_unavailable_and_ignores_commands(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    coordinator = loaded_enphase.runtime_data.coordinator
+    coordinator.async_set_updated_data(parse_status({"evChargerData": []}))
+    for entity_id in (
+        SWITCH,
+        NUMBER,
+        "button.garage_ev_start_charging",
+        "sensor.garage_ev_charged_energy",
+    ):
+        assert hass.states.get(entity_id).state == "unavailable"
+    components = hass.data["entity_components"]
+    await components["switch"].get_entity(SWITCH).async_turn_on()
+    await components["number"].get_entity(NUMBER).async_set_native_value(10)
+    await components["button"].get_entity("button.garage_ev_start_charging").async_press()
+    assert components["number"].get_entity(NUMBER).native_value is None
+    assert components["switch"].get_entity(SWITCH).is_on is None
+    assert enphase.state.calls("POST", "start_charging") == []

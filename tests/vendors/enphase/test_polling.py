@@ -1,0 +1,174 @@
+"""Polling: cadence, failures and recovery, reauth, rate limits."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from tests.simulator.enphase import EnphaseSimulator
+
+STATUS = "ev_chargers/status"
+PLUG = "binary_sensor.garage_ev_plug"
+
+
+async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_polls_fast_while_plugged_in_and_slow_when_idle(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    assert len(enphase.state.calls("GET", STATUS)) == 1
+    await _tick(hass, freezer, 15)
+    assert len(enphase.state.calls("GET", STATUS)) == 2
+
+    enphase.unplug()
+    await _tick(hass, freezer, 15)
+    assert hass.states.get(PLUG).state == "off"
+    polls = len(enphase.state.calls("GET", STATUS))
+    await _tick(hass, freezer, 30)
+    await _tick(hass, freezer, 25)
+    assert len(enphase.state.calls("GET", STATUS)) == polls
+    await _tick(hass, freezer, 6)
+    assert len(enphase.state.calls("GET", STATUS)) == polls + 1
+
+    enphase.charger.plugged_in = True
+    await _tick(hass, freezer, 60)
+    assert hass.states.get(PLUG).state == "on"
+    await _tick(hass, freezer, 15)
+    assert len(enphase.state.calls("GET", STATUS)) == polls + 3
+
+
+async def test_failure_makes_entities_unavailable_and_logs_once_each_way(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    enphase.state.faults.status = 500
+    for _ in range(3):
+        await _tick(hass, freezer, 15)
+    assert hass.states.get(PLUG).state == "unavailable"
+    failures = [r for r in caplog.records if "Error fetching" in r.getMessage()]
+    assert len(failures) == 1
+    assert failures[0].levelno == logging.ERROR
+
+    enphase.state.faults.clear()
+    for _ in range(2):
+        await _tick(hass, freezer, 15)
+    assert hass.states.get(PLUG).state == "on"
+    assert len([r for r in caplog.records if "recovered" in r.getMessage()]) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+
+
+@pytest.mark.parametrize("fault", ["malformed", "empty"])
+async def test_garbage_and_timeouts_are_update_failures(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    fault: str,
+) -> None:
+    if fault == "malformed":
+        enphase.state.faults.malformed = True
+    else:
+        enphase.state.faults.empty = True
+    await _tick(hass, freezer, 15)
+    assert hass.states.get(PLUG).state == "unavailable"
+    assert loaded_enphase.state is ConfigEntryState.LOADED
+    assert not hass.config_entries.flow.async_progress_by_handler("energy_portals")
+
+
+@pytest.mark.parametrize("fault", ["unauthorized", "html"])
+async def test_expired_session_starts_reauth_without_a_reload_loop(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    fault: str,
+) -> None:
+    if fault == "html":
+        enphase.state.faults.html = True
+    else:
+        enphase.state.faults.status = 401
+    await _tick(hass, freezer, 15)
+    flows = hass.config_entries.flow.async_progress_by_handler("energy_portals")
+    assert len(flows) == 1
+    assert flows[0]["context"]["source"] == SOURCE_REAUTH
+    assert hass.states.get(PLUG).state == "unavailable"
+    polls = len(enphase.state.calls("GET", STATUS))
+    await _tick(hass, freezer, 15)
+    assert len(hass.config_entries.flow.async_progress_by_handler("energy_portals")) == 1
+    assert len(enphase.state.calls("GET", STATUS)) <= polls + 1
+
+
+async def test_rate_limit_waits_for_retry_after(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    enphase.state.faults.status = 429
+    enphase.state.faults.retry_after = 120
+    await _tick(hass, freezer, 15)
+    polls = len(enphase.state.calls("GET", STATUS))
+    enphase.state.faults.clear()
+    for _ in range(7):
+        await _tick(hass, freezer, 15)
+    assert len(enphase.state.calls("GET", STATUS)) == polls
+    await _tick(hass, freezer, 20)
+    assert len(enphase.state.calls("GET", STATUS)) == polls + 1
+    assert hass.states.get(PLUG).state == "on"
+
+
+async def test_rate_limit_without_retry_after_backs_off_five_minutes(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    enphase.state.faults.status = 429
+    await _tick(hass, freezer, 15)
+    polls = len(enphase.state.calls("GET", STATUS))
+    enphase.state.faults.clear()
+    await _tick(hass, freezer, 290)
+    assert len(enphase.state.calls("GET", STATUS)) == polls
+    await _tick(hass, freezer, 15)
+    assert len(enphase.state.calls("GET", STATUS)) == polls + 1
+
+
+async def test_setup_retries_when_the_cloud_is_down(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    enphase.state.faults.status = 503
+    await hass.config_entries.async_setup(enphase_entry.entry_id)
+    assert enphase_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_setup_with_refused_tokens_asks_for_new_ones(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    enphase.state.faults.status = 401
+    await hass.config_entries.async_setup(enphase_entry.entry_id)
+    assert enphase_entry.state is ConfigEntryState.SETUP_ERROR
+    (flow,) = hass.config_entries.flow.async_progress_by_handler("energy_portals")
+    assert flow["context"]["source"] == SOURCE_REAUTH
+
+
+async def test_unload(hass: HomeAssistant, loaded_enphase: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_unload(loaded_enphase.entry_id)
+    assert loaded_enphase.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get(PLUG).state == "unavailable"

@@ -7,11 +7,14 @@ import json
 import pytest
 import voluptuous as vol
 from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.api import parse_status
@@ -200,3 +203,29 @@ async def test_a_charger_gone_from_the_status_is_unavailable_and_ignores_command
     assert components["number"].get_entity(NUMBER).native_value is None
     assert components["switch"].get_entity(SWITCH).is_on is None
     assert enphase.state.calls("POST", "start_charging") == []
+
+
+async def test_chosen_current_survives_a_restart_but_the_default_does_not_stick(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    mock_restore_cache_with_extra_data(hass, [(State(NUMBER, "20"), {"chosen": 20})])
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(NUMBER).state == "20"
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert enphase.charger.level == 20
+    number = hass.data["entity_components"]["number"].get_entity(NUMBER)
+    assert number.extra_restore_state_data.as_dict() == {"chosen": 20}
+
+
+async def test_nothing_chosen_restores_nothing(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry
+) -> None:
+    mock_restore_cache_with_extra_data(hass, [(State(NUMBER, "32"), {"chosen": None})])
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    hass.config_entries.async_update_entry(enphase_entry, options={"charging_current": 12})
+    await hass.async_block_till_done()
+    assert hass.states.get(NUMBER).state == "12"
+    number = hass.data["entity_components"]["number"].get_entity(NUMBER)
+    assert number.extra_restore_state_data.as_dict() == {"chosen": None}

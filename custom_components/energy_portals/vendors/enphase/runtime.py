@@ -15,12 +15,12 @@ from ...binary_sensor import PortalBinarySensor
 from ...button import PortalButton
 from ...const import DOMAIN
 from ...entity import PortalDevice
-from ...number import PortalNumber
 from ...runtime import VendorRuntime
 from ...sensor import PortalSensor
 from ...switch import PortalSwitch
 from .api import Charger
 from .charged_energy import CHARGED_ENERGY, ChargedEnergySensor
+from .charging_current import ChargingCurrentNumber
 from .const import VENDOR_KEY
 from .coordinator import EnphaseCoordinator
 from .entities import BINARY_SENSORS, BUTTONS, NUMBERS, SENSORS, SWITCHES
@@ -73,7 +73,7 @@ class EnphaseRuntime(VendorRuntime):
             elif platform is Platform.SWITCH:
                 entities += [PortalSwitch(coordinator, d, device) for d in SWITCHES]
             elif platform is Platform.NUMBER:
-                entities += [PortalNumber(coordinator, d, device) for d in NUMBERS]
+                entities += [ChargingCurrentNumber(coordinator, d, device) for d in NUMBERS]
             elif platform is Platform.BUTTON:
                 entities += [PortalButton(coordinator, d, device) for d in BUTTONS]
         async_add_entities(entities)

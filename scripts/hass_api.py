@@ -35,8 +35,8 @@ async def wait_for(session: aiohttp.ClientSession, url: str, seconds: float = 18
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         try:
-            async with session.get(f"{url}/api/onboarding") as response:
-                if response.status < 500:
+            async with session.get(f"{url}/auth/providers") as response:
+                if response.status == 200:
                     return
         except aiohttp.ClientError:
             pass
@@ -49,8 +49,9 @@ async def auth_code(session: aiohttp.ClientSession, url: str) -> str:
     """An authorization code for the dev user, creating the user on a fresh instance."""
     client_id = f"{url}/"
     async with session.get(f"{url}/api/onboarding") as response:
-        steps = await response.json()
-    if not any(step["step"] == "user" and step["done"] for step in steps):
+        # Answers 404 once onboarding is complete.
+        steps = await response.json() if response.status == 200 else []
+    if steps and not any(step["step"] == "user" and step["done"] for step in steps):
         async with session.post(
             f"{url}/api/onboarding/users", json={**USER, "client_id": client_id}
         ) as response:

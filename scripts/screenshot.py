@@ -1,0 +1,100 @@
+"""Screenshots of Home Assistant pages in headless Chromium, driven over the DevTools protocol."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import itertools
+import json
+import os
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--hide-scrollbars",
+    "--remote-debugging-port=0",
+]
+
+
+def login_url(hass_url: str, path: str, code: str) -> str:
+    """A page URL that logs the frontend in with an authorization code."""
+    state = base64.b64encode(
+        json.dumps({"hassUrl": hass_url, "clientId": f"{hass_url}/"}).encode()
+    ).decode()
+    return f"{hass_url}{path}?auth_callback=1&code={code}&state={state}"
+
+
+class Browser:
+    """One headless Chromium with a fresh profile; stopped by its pid."""
+
+    def __init__(self, width: int = 1280, height: int = 1000) -> None:
+        self._profile = tempfile.TemporaryDirectory()
+        self._size = f"--window-size={width},{height}"
+        self._process: subprocess.Popen[bytes] | None = None
+        self._ids = itertools.count(1)
+
+    async def __aenter__(self) -> Browser:
+        self._process = subprocess.Popen(
+            ["chromium", *CHROMIUM_FLAGS, self._size, f"--user-data-dir={self._profile.name}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._process.pid, signal.SIGTERM)
+            self._process.wait(timeout=10)
+        self._profile.cleanup()
+
+    async def _devtools_port(self) -> int:
+        port_file = Path(self._profile.name) / "DevToolsActivePort"
+        for _ in range(100):
+            if port_file.exists() and port_file.read_text().strip():
+                return int(port_file.read_text().split()[0])
+            await asyncio.sleep(0.1)
+        raise RuntimeError("Chromium did not start its DevTools endpoint")
+
+    async def screenshot(self, url: str, target: Path, settle: float = 12.0) -> None:
+        """Open `url`, wait for it to settle, save a PNG."""
+        port = await self._devtools_port()
+        async with aiohttp.ClientSession() as session:
+            async with session.put(f"http://127.0.0.1:{port}/json/new?about:blank") as response:
+                page = await response.json()
+            async with session.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0) as ws:
+                await self._call(ws, "Page.enable")
+                await self._call(ws, "Page.navigate", {"url": url})
+                await asyncio.sleep(settle)
+                shot = await self._call(ws, "Page.captureScreenshot", {"format": "png"})
+            async with session.get(f"http://127.0.0.1:{port}/json/close/{page['id']}"):
+                pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(shot["data"]))
+
+    async def _call(
+        self, ws: aiohttp.ClientWebSocketResponse, method: str, params: dict[str, Any] | None = None
+    ) -> Any:
+        call_id = next(self._ids)
+        await ws.send_json({"id": call_id, "method": method, "params": params or {}})
+        while True:
+            message = await ws.receive_json()
+            if message.get("id") == call_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})

@@ -9,7 +9,6 @@ import itertools
 import json
 import os
 import signal
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -44,14 +43,17 @@ class Browser:
     def __init__(self, width: int = 1280, height: int = 1000) -> None:
         self._profile = tempfile.TemporaryDirectory()
         self._size = f"--window-size={width},{height}"
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: asyncio.subprocess.Process | None = None
         self._ids = itertools.count(1)
 
     async def __aenter__(self) -> Browser:
-        self._process = subprocess.Popen(
-            ["chromium", *CHROMIUM_FLAGS, self._size, f"--user-data-dir={self._profile.name}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        self._process = await asyncio.create_subprocess_exec(
+            "chromium",
+            *CHROMIUM_FLAGS,
+            self._size,
+            f"--user-data-dir={self._profile.name}",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
             start_new_session=True,
         )
         return self
@@ -60,14 +62,15 @@ class Browser:
         if self._process is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self._process.pid, signal.SIGTERM)
-            self._process.wait(timeout=10)
+            await asyncio.wait_for(self._process.wait(), 10)
         self._profile.cleanup()
 
     async def _devtools_port(self) -> int:
         port_file = Path(self._profile.name) / "DevToolsActivePort"
         for _ in range(100):
-            if port_file.exists() and port_file.read_text().strip():
-                return int(port_file.read_text().split()[0])
+            text = await asyncio.to_thread(_read, port_file)
+            if text:
+                return int(text.split()[0])
             await asyncio.sleep(0.1)
         raise RuntimeError("Chromium did not start its DevTools endpoint")
 
@@ -84,8 +87,7 @@ class Browser:
                 shot = await self._call(ws, "Page.captureScreenshot", {"format": "png"})
             async with session.get(f"http://127.0.0.1:{port}/json/close/{page['id']}"):
                 pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(base64.b64decode(shot["data"]))
+        await asyncio.to_thread(_write, target, base64.b64decode(shot["data"]))
 
     async def _call(
         self, ws: aiohttp.ClientWebSocketResponse, method: str, params: dict[str, Any] | None = None
@@ -98,3 +100,12 @@ class Browser:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
+
+
+def _read(path: Path) -> str:
+    return path.read_text().strip() if path.exists() else ""
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -35,8 +35,9 @@ async def wait_for(session: aiohttp.ClientSession, url: str, seconds: float = 18
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         try:
+            # 400 "onboarding_required" on a fresh instance; either way HTTP is up.
             async with session.get(f"{url}/auth/providers") as response:
-                if response.status == 200:
+                if response.status in (200, 400):
                     return
         except aiohttp.ClientError:
             pass

@@ -25,6 +25,8 @@ class VendorSimulator(Protocol):
 
     def flow_inputs(self, base_url: str) -> list[dict[str, Any]]: ...
 
+    def known_states(self) -> dict[str, str]: ...
+
 
 def all_simulators(clock: Clock | None = None) -> dict[str, VendorSimulator]:
     """One simulator per implemented vendor (one line each), sharing a clock."""

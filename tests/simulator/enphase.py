@@ -107,6 +107,15 @@ class EnphaseSimulator:
             },
         ]
 
+    def known_states(self) -> dict[str, str]:
+        """States Home Assistant shows right after adding this account ("*": any)."""
+        return {
+            "binary_sensor.garage_ev_plug": "on",
+            "switch.garage_ev_charging": "off",
+            "sensor.garage_ev_connector_status": "suspended",
+            "sensor.garage_ev_charged_energy": "*",
+        }
+
     def app(self) -> web.Application:
         app = web.Application(middlewares=[self._auth_middleware, fault_middleware(self.state)])
         base = "/service/evse_controller"

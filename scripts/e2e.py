@@ -1,0 +1,280 @@
+"""End to end in a real Home Assistant: the simulator, hass, and only HTTP/WebSocket, as a user.
+
+Run by scripts/e2e. Every process it starts is stopped by its pid (process group).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import yaml
+from hass_api import Hass, HassError, access_token, auth_code, onboarding_storage, wait_for
+from screenshot import Browser, login_url
+
+from tests.simulator import all_simulators
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = REPO / ".venv" / "bin" / "python"
+DASHBOARD = REPO / "docs" / "dashboard.yaml"
+SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class Process:
+    """A child process in its own process group, stopped by that group's pid."""
+
+    def __init__(self, name: str, args: list[str], log: Path) -> None:
+        self.name, self.args, self.log = name, args, log
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.proc = await asyncio.create_subprocess_exec(
+                *self.args, stdout=log, stderr=log, cwd=REPO, start_new_session=True
+            )
+
+    async def stop(self) -> None:
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.proc.wait(), 60)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            await self.proc.wait()
+
+
+class Run:
+    """One e2e run: a fresh configuration directory, a simulator and a hass."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.config = workdir / "config"
+        self.sim_port, self.hass_port = free_port(), free_port()
+        self.sim_url = f"http://127.0.0.1:{self.sim_port}"
+        self.hass_url = f"http://127.0.0.1:{self.hass_port}"
+        self.simulator = Process(
+            "simulator",
+            [str(PYTHON), "-m", "tests.simulator", "--port", str(self.sim_port)],
+            workdir / "simulator.log",
+        )
+        self.hass = Process(
+            "hass",
+            [str(REPO / ".venv/bin/hass"), "-c", str(self.config), "--skip-pip"],
+            workdir / "hass.out",
+        )
+        self.checks = 0
+
+    def prepare(self) -> None:
+        (self.config / ".storage").mkdir(parents=True)
+        (self.config / "custom_components").mkdir()
+        (self.config / "custom_components" / "energy_portals").symlink_to(
+            REPO / "custom_components" / "energy_portals"
+        )
+        base = (REPO / "scripts" / "develop_configuration.yaml").read_text()
+        (self.config / "configuration.yaml").write_text(
+            f"{base}\nhttp:\n  server_port: {self.hass_port}\n"
+        )
+        (self.config / ".storage" / "onboarding").write_text(onboarding_storage())
+
+    def check(self, condition: bool, what: str) -> None:
+        self.checks += 1
+        if not condition:
+            raise HassError(f"FAILED: {what}")
+        print(f"  ok  {what}", flush=True)
+
+    @contextlib.asynccontextmanager
+    async def client(self) -> AsyncIterator[Hass]:
+        async with aiohttp.ClientSession() as session:
+            await wait_for(session, self.hass_url)
+            hass = Hass(session, self.hass_url, await access_token(session, self.hass_url))
+            # The port comes from YAML, which Home Assistant applies as a pending HTTP
+            # configuration that reverts unless confirmed (and asks in a dialog): confirm it.
+            with contextlib.suppress(HassError):
+                await hass.ws([{"type": "http/config/promote"}])
+            yield hass
+
+    async def sim(self, vendor: str, method: str, path: str, body: Any = None) -> Any:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(method, f"{self.sim_url}/{vendor}{path}", json=body) as response,
+        ):
+            return await response.json()
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[bool]], seconds: float = 60, step: float = 1
+) -> bool:
+    """True as soon as probe() is, False after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if await probe():
+            return True
+        await asyncio.sleep(step)
+    return False
+
+
+async def add_entries(run: Run, hass: Hass) -> None:
+    for key, simulator in all_simulators().items():
+        started = time.monotonic()
+        result = await hass.run_flow(simulator.flow_inputs(f"{run.sim_url}/{key}"))
+        run.check(result.get("type") == "create_entry", f"{key}: config flow creates the entry")
+        known = simulator.known_states()
+        available = await eventually(
+            lambda known=known: _states_match(hass, known), seconds=30, step=0.5
+        )
+        run.check(
+            available,
+            f"{key}: {len(known)} known states within {time.monotonic() - started:.1f} s",
+        )
+
+
+async def _states_match(hass: Hass, known: dict[str, str]) -> bool:
+    for entity_id, expected in known.items():
+        state = await hass.state(entity_id)
+        if state is None or state in ("unavailable", "unknown"):
+            return False
+        if expected not in ("*", state):
+            return False
+    return True
+
+
+async def flows_in_progress(hass: Hass) -> list[dict[str, Any]]:
+    (flows,) = await hass.ws([{"type": "config_entries/flow/progress"}])
+    return list(flows)
+
+
+async def charge_and_stop(run: Run, hass: Hass) -> None:
+    switch = "switch.garage_ev_charging"
+    await hass.post("/api/services/switch/turn_on", {"entity_id": switch})
+    calls = await run.sim("enphase", "GET", "/_sim/requests")
+    run.check(
+        any(c["method"] == "POST" and c["path"].endswith("/start_charging") for c in calls),
+        "enphase: the Charging switch made the simulator start a session",
+    )
+    run.check(await hass.state(switch) == "on", "enphase: the switch shows on")
+    await hass.post("/api/services/switch/turn_off", {"entity_id": switch})
+    calls = await run.sim("enphase", "GET", "/_sim/requests")
+    run.check(
+        any(c["method"] == "PUT" and c["path"].endswith("/stop_charging") for c in calls),
+        "enphase: turning it off stopped the session",
+    )
+
+
+async def reauth(run: Run, hass: Hass) -> None:
+    await run.sim("enphase", "POST", "/_sim/faults", {"status": 401})
+
+    async def reauth_flow() -> bool:
+        return any(f["context"].get("source") == "reauth" for f in await flows_in_progress(hass))
+
+    run.check(await eventually(reauth_flow, seconds=90), "enphase: a 401 shows a reauth flow")
+    await run.sim("enphase", "DELETE", "/_sim/faults")
+    flows = await flows_in_progress(hass)
+    flow = next(f for f in flows if f["context"].get("source") == "reauth")
+    tokens = all_simulators()["enphase"].flow_inputs(f"{run.sim_url}/enphase")[1]
+    result = await hass.run_flow(
+        [{"e_auth_token": tokens["e_auth_token"], "cookie": tokens["cookie"]}], flow["flow_id"]
+    )
+    run.check(result.get("reason") == "reauth_successful", "enphase: reauth completes")
+    run.check(
+        await eventually(lambda: _states_match(hass, {"switch.garage_ev_charging": "*"})),
+        "enphase: entities are back after reauth",
+    )
+
+
+async def after_restart(run: Run, hass: Hass) -> None:
+    for key, simulator in all_simulators().items():
+        known = simulator.known_states()
+        run.check(
+            await eventually(lambda known=known: _states_match(hass, known), seconds=60),
+            f"{key}: entities come back after the restart",
+        )
+    run.check(await flows_in_progress(hass) == [], "no config flow appears after the restart")
+
+
+async def screenshots(run: Run, hass: Hass) -> None:
+    dashboard = yaml.safe_load(DASHBOARD.read_text())
+    await hass.ws(
+        [
+            {
+                "type": "lovelace/dashboards/create",
+                "url_path": "energy-portals",
+                "title": "Energy Portals",
+                "icon": "mdi:flash",
+                "mode": "storage",
+                "show_in_sidebar": True,
+                "require_admin": False,
+            },
+            {"type": "lovelace/config/save", "url_path": "energy-portals", "config": dashboard},
+            {
+                "type": "energy/save_prefs",
+                "energy_sources": [],
+                "device_consumption": [{"stat_consumption": "sensor.garage_ev_charged_energy"}],
+            },
+        ]
+    )
+    pages = {
+        f"dashboard-{view['path']}": f"/energy-portals/{view['path']}"
+        for view in dashboard["views"]
+    }
+    pages["energy"] = "/energy"
+    async with Browser(1280, 1000) as browser:
+        for name, path in pages.items():
+            code = await auth_code(hass.session, run.hass_url)
+            await browser.screenshot(
+                login_url(run.hass_url, path, code), SCREENSHOTS / f"{name}.png"
+            )
+            run.check((SCREENSHOTS / f"{name}.png").stat().st_size > 20_000, f"screenshot {name}")
+
+
+async def main() -> int:
+    started = time.monotonic()
+    workdir = Path(tempfile.mkdtemp(prefix="energy-portals-e2e-"))
+    run = Run(workdir)
+    run.prepare()
+    try:
+        await run.simulator.start()
+        await run.hass.start()
+        print(f"==> hass {run.hass_url}, simulator {run.sim_url}, logs in {workdir}", flush=True)
+        async with run.client() as hass:
+            await add_entries(run, hass)
+            await charge_and_stop(run, hass)
+            await reauth(run, hass)
+        print("==> restarting hass", flush=True)
+        await run.hass.stop()
+        await run.hass.start()
+        async with run.client() as hass:
+            await after_restart(run, hass)
+            await screenshots(run, hass)
+    except (HassError, aiohttp.ClientError, TimeoutError) as err:
+        print(f"e2e: {err}\n(logs kept in {workdir})", file=sys.stderr)
+        return 1
+    finally:
+        await run.hass.stop()
+        await run.simulator.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
+    print(f"==> e2e passed: {run.checks} checks in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

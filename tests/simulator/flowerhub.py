@@ -60,6 +60,10 @@ class FlowerHubSimulator:
         self.refresh_token = ""
         self.invoices: list[dict[str, Any]] = default_invoices()
         self.notification = ""
+        self.owner_has_asset = True
+        """False: the owner answer lacks the asset id (the client asks /withAssetId)."""
+        self.asset_assigned = True
+        """False: the account has no battery system yet."""
 
     def expire_access(self) -> None:
         """The access cookie stops working; the refresh cookie still mints a new one."""
@@ -181,6 +185,12 @@ class FlowerHubSimulator:
     async def _owner(self, request: web.Request) -> web.Response:
         if not self._owner_ok(request):
             return web.json_response({"message": "Not found"}, status=404)
+        asset: dict[str, Any] = {
+            "serialNumber": SERIAL,
+            "assetModel": {"id": 5, "name": "FlowerHub 10", "manufacturer": "FlowerHub"},
+        }
+        if self.owner_has_asset:
+            asset["id"] = ASSET_ID
         return self._json(
             request,
             {
@@ -189,11 +199,7 @@ class FlowerHubSimulator:
                 "lastName": "Andersson",
                 "installer": {"id": 12, "name": "Solkraft Installation AB"},
                 "distributor": {"id": 3, "name": "Nordic Distribution AB"},
-                "asset": {
-                    "id": ASSET_ID,
-                    "serialNumber": SERIAL,
-                    "assetModel": {"id": 5, "name": "FlowerHub 10", "manufacturer": "FlowerHub"},
-                },
+                "asset": asset if self.asset_assigned else None,
                 "compensation": {"status": "Qualified", "message": "Your battery qualifies"},
                 "bessCompensationStartDate": "2025-03-01",
             },
@@ -202,7 +208,8 @@ class FlowerHubSimulator:
     async def _with_asset_id(self, request: web.Request) -> web.Response:
         if not self._owner_ok(request):
             return web.json_response({"message": "Not found"}, status=404)
-        return self._json(request, {"id": OWNER_ID, "assetId": ASSET_ID, "firstName": "Anna"})
+        asset_id = ASSET_ID if self.asset_assigned else None
+        return self._json(request, {"id": OWNER_ID, "assetId": asset_id, "firstName": "Anna"})
 
     async def _profile(self, request: web.Request) -> web.Response:
         address = {"street": "Storgatan 1", "postalCode": "111 22", "city": "Stockholm"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -101,7 +102,8 @@ class FlowerHubRuntime(VendorRuntime):
 
     def diagnostics(self) -> dict[str, Any]:
         def dump(value: Any) -> Any:
-            return asdict(value) if value is not None else None
+            # A JSON round trip turns the models' tuples into lists, which redaction walks.
+            return json.loads(json.dumps(asdict(value), default=str)) if value else None
 
         return {
             "uptime_prefix": self.client.uptime_prefix,

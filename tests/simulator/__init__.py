@@ -13,6 +13,7 @@ from aiohttp import web
 from .clock import Clock
 from .enphase import EnphaseSimulator
 from .faults import VendorState
+from .flowerhub import FlowerHubSimulator
 
 
 class VendorSimulator(Protocol):
@@ -31,7 +32,7 @@ class VendorSimulator(Protocol):
 def all_simulators(clock: Clock | None = None) -> dict[str, VendorSimulator]:
     """One simulator per implemented vendor (one line each), sharing a clock."""
     clock = clock or Clock()
-    simulators: list[VendorSimulator] = [EnphaseSimulator(clock)]
+    simulators: list[VendorSimulator] = [EnphaseSimulator(clock), FlowerHubSimulator(clock)]
     return {simulator.key: simulator for simulator in simulators}
 
 

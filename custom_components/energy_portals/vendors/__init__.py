@@ -2,5 +2,6 @@
 
 from ..vendor import Vendor
 from .enphase import VENDOR as ENPHASE
+from .flowerhub import VENDOR as FLOWERHUB
 
-VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ENPHASE,)}
+VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ENPHASE, FLOWERHUB)}

@@ -1,0 +1,80 @@
+"""FlowerHub: a Swedish home battery in the FlowerHub virtual power plant (read-only)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
+
+from ...const import CONF_BASE_URL, DOMAIN
+from ...runtime import PortalConfigEntry
+from ...vendor import Vendor
+from .api import FlowerHubClient
+from .const import CONF_ASSET_OWNER_ID, CONF_STATUS_INTERVAL, DEFAULT_STATUS_INTERVAL, VENDOR_KEY
+from .coordinator import (
+    FlowerHubAccountCoordinator,
+    FlowerHubOwnerCoordinator,
+    FlowerHubStatusCoordinator,
+    FlowerHubUptimeCoordinator,
+)
+from .flow import FlowerHubOptionsFlow
+from .runtime import FlowerHubRuntime
+from .session import create_session
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> FlowerHubRuntime:
+    """Log in (lazily, on the first call), read the owner and asset, then poll each cadence."""
+    client = FlowerHubClient(
+        create_session(hass),
+        username=entry.data[CONF_USERNAME],
+        password=entry.data[CONF_PASSWORD],
+        base_url=entry.data[CONF_BASE_URL],
+    )
+    owner_id = str(entry.data[CONF_ASSET_OWNER_ID])
+    owner = FlowerHubOwnerCoordinator(hass, entry, client, owner_id)
+    await owner.async_config_entry_first_refresh()
+    asset_id = owner.data.owner.asset_id
+    if asset_id is None:
+        raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="flowerhub_no_asset")
+    interval = timedelta(seconds=entry.options.get(CONF_STATUS_INTERVAL, DEFAULT_STATUS_INTERVAL))
+    status = FlowerHubStatusCoordinator(hass, entry, client, asset_id, interval)
+    uptime = FlowerHubUptimeCoordinator(hass, entry, client, asset_id)
+    account = FlowerHubAccountCoordinator(hass, entry, client, owner_id)
+    for coordinator in (status, uptime, account):
+        await coordinator.async_config_entry_first_refresh()
+    entry.async_on_unload(status.clear_issue)
+    return FlowerHubRuntime(client, owner, status, uptime, account)
+
+
+VENDOR = Vendor(
+    key=VENDOR_KEY,
+    platforms=(Platform.BINARY_SENSOR, Platform.SENSOR),
+    async_setup_entry=async_setup_entry,
+    to_redact=frozenset(
+        {
+            CONF_ASSET_OWNER_ID,
+            "owner_id",
+            "asset_id",
+            "user_id",
+            "serial_number",
+            "first_name",
+            "last_name",
+            "name",
+            "main_email",
+            "contact_email",
+            "phone",
+            "address",
+            "installer_address",
+            "street",
+            "postal_code",
+            "city",
+            "ocr",
+            "site_id",
+            "invoice_id",
+            "pdf",
+        }
+    ),
+    options_flow=FlowerHubOptionsFlow,
+)

@@ -1,0 +1,25 @@
+"""FlowerHub settings: config keys, options, cadences."""
+
+from datetime import timedelta
+from typing import Final
+
+VENDOR_KEY: Final = "flowerhub"
+
+CONF_ASSET_OWNER_ID: Final = "asset_owner_id"
+CONF_STATUS_INTERVAL: Final = "status_interval"
+
+DEFAULT_STATUS_INTERVAL: Final = 60
+MIN_STATUS_INTERVAL: Final = 30
+MAX_STATUS_INTERVAL: Final = 3600
+
+UPTIME_INTERVAL: Final = timedelta(hours=1)
+OWNER_INTERVAL: Final = timedelta(hours=3)
+ACCOUNT_INTERVAL: Final = timedelta(hours=3)
+
+# A repair issue is raised once the battery has been disconnected this long.
+DISCONNECTED_REPAIR_AFTER: Final = timedelta(hours=24)
+ISSUE_DISCONNECTED: Final = "flowerhub_disconnected"
+
+NOTIFICATION: Final = "active-flower"
+CURRENCY: Final = "SEK"
+PORTAL_URL: Final = "https://portal.flowerhub.se"

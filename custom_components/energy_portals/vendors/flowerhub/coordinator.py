@@ -1,0 +1,170 @@
+"""The FlowerHub coordinators, one per cadence; each refresh asks each endpoint once."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from ...const import DOMAIN, LOGGER
+from ...coordinator import PortalCoordinator
+from ...errors import PortalNotFoundError
+from ...runtime import PortalConfigEntry
+from .api import FlowerHubClient
+from .const import (
+    ACCOUNT_INTERVAL,
+    DISCONNECTED_REPAIR_AFTER,
+    ISSUE_DISCONNECTED,
+    NOTIFICATION,
+    OWNER_INTERVAL,
+    UPTIME_INTERVAL,
+)
+from .data import Account, OwnerData, Uptime
+from .models import Asset
+
+
+async def _optional[T](request: Awaitable[T], missing: T) -> T:
+    """An endpoint this account may not have: 404 means `missing`."""
+    try:
+        return await request
+    except PortalNotFoundError:
+        return missing
+
+
+def previous_month(period: str) -> str | None:
+    """`YYYY-MM` of the month before `period`; None when it is not `YYYY-MM`."""
+    try:
+        year, month = (int(part) for part in period.split("-"))
+    except ValueError:
+        return None
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def uptime_percent(pie: dict[str, float]) -> float | None:
+    """Uptime share of the measured time, in percent."""
+    total = sum(pie.get(name, 0.0) for name in ("uptime", "downtime", "noData"))
+    return round(pie.get("uptime", 0.0) / total * 100, 2) if total > 0 else None
+
+
+class FlowerHubOwnerCoordinator(PortalCoordinator[OwnerData]):
+    """The asset owner and profile, every few hours."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: PortalConfigEntry, client: FlowerHubClient, owner_id: str
+    ) -> None:
+        super().__init__(hass, entry, name="FlowerHub owner", update_interval=OWNER_INTERVAL)
+        self.client = client
+        self.owner_id = owner_id
+
+    async def _async_fetch(self) -> OwnerData:
+        owner = await self.client.async_get_asset_owner(self.owner_id)
+        if owner.asset_id is None:
+            owner = replace(owner, asset_id=await self.client.async_get_asset_id(self.owner_id))
+        profile = await _optional(self.client.async_get_profile(self.owner_id), None)
+        return OwnerData(owner=owner, profile=profile)
+
+
+class FlowerHubStatusCoordinator(PortalCoordinator[Asset]):
+    """The battery system's status; raises a repair issue after a long disconnection."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PortalConfigEntry,
+        client: FlowerHubClient,
+        asset_id: str,
+        interval: timedelta,
+    ) -> None:
+        super().__init__(hass, entry, name="FlowerHub status", update_interval=interval)
+        self.client = client
+        self.asset_id = asset_id
+        self.disconnected_since: datetime | None = None
+        self.issue_id = f"{ISSUE_DISCONNECTED}_{entry.entry_id}"
+
+    async def _async_fetch(self) -> Asset:
+        asset = await self.client.async_get_asset(self.asset_id)
+        self._track_disconnection(asset)
+        return asset
+
+    def _track_disconnection(self, asset: Asset) -> None:
+        if asset.connected is None:
+            return  # a status that is neither: neither starts nor ends a disconnection
+        if asset.connected:
+            if self.disconnected_since is not None:
+                LOGGER.info("FlowerHub battery system is connected again")
+            self.disconnected_since = None
+            self.clear_issue()
+            return
+        now = dt_util.utcnow()
+        if self.disconnected_since is None:
+            self.disconnected_since = now
+        hours = (now - self.disconnected_since) / timedelta(hours=1)
+        if now - self.disconnected_since >= DISCONNECTED_REPAIR_AFTER:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_DISCONNECTED,
+                translation_placeholders={
+                    "hours": str(int(hours)),
+                    "title": self.config_entry.title,
+                },
+            )
+
+    def clear_issue(self) -> None:
+        """Remove the disconnection repair issue (when back, or when the entry unloads)."""
+        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+
+
+class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
+    """This month's uptime, hourly."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: PortalConfigEntry, client: FlowerHubClient, asset_id: str
+    ) -> None:
+        super().__init__(hass, entry, name="FlowerHub uptime", update_interval=UPTIME_INTERVAL)
+        self.client = client
+        self.asset_id = asset_id
+
+    async def _async_fetch(self) -> Uptime:
+        client, asset_id = self.client, self.asset_id
+        months = await _optional(client.async_get_uptime_months(asset_id), [])
+        period = months[-1] if months else dt_util.now().strftime("%Y-%m")
+        history = await _optional(client.async_get_uptime_history(asset_id), {})
+        pie = await _optional(client.async_get_uptime_pie(asset_id, period), {})
+        last = previous_month(period)
+        this_month = history.get(period)
+        return Uptime(
+            period=period,
+            this_month=this_month if this_month is not None else uptime_percent(pie),
+            last_month=history.get(last) if last else None,
+            uptime=pie.get("uptime"),
+            downtime=pie.get("downtime"),
+            no_data=pie.get("noData"),
+        )
+
+
+class FlowerHubAccountCoordinator(PortalCoordinator[Account]):
+    """Agreements, invoices, consumption and the notification, every few hours."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: PortalConfigEntry, client: FlowerHubClient, owner_id: str
+    ) -> None:
+        super().__init__(hass, entry, name="FlowerHub account", update_interval=ACCOUNT_INTERVAL)
+        self.client = client
+        self.owner_id = owner_id
+
+    async def _async_fetch(self) -> Account:
+        client, owner_id = self.client, self.owner_id
+        return Account(
+            agreements=await _optional(client.async_get_agreements(owner_id), None),
+            invoices=await _optional(client.async_get_invoices(owner_id), ()),
+            consumption=await _optional(client.async_get_consumption(owner_id), ()),
+            notification=await _optional(client.async_get_system_notification(NOTIFICATION), None),
+        )

@@ -1,0 +1,408 @@
+"""FlowerHub data models and their parsers (no Home Assistant imports here).
+
+Numbers that arrive as strings (amounts, volumes, ids) are read once, here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ...errors import PortalResponseError
+from ...parse import as_bool, as_datetime, as_float, as_str
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_date(value: Any) -> date | None:
+    """A date from `YYYY-MM-DD` or an ISO 8601 date-time; None when unreadable."""
+    moment = as_datetime(value)
+    return None if moment is None else moment.date()
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    """Who logged in: the asset owner id is the account's identity."""
+
+    user_id: str | None
+    asset_owner_id: str
+    name: str | None
+    email: str | None
+
+
+def parse_login(body: Any) -> Login:
+    """The /auth/login answer (`user` object) or the /auth/refresh-token answer (the user)."""
+    user = _object(body.get("user", body)) if isinstance(body, dict) else {}
+    owner_id = as_str(user.get("assetOwnerId"))
+    if owner_id is None:
+        raise PortalResponseError("Login answer has no asset owner id")
+    return Login(
+        user_id=as_str(user.get("id")),
+        asset_owner_id=owner_id,
+        name=as_str(user.get("name")),
+        email=as_str(user.get("email")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetOwner:
+    """The owner's battery system, installer and compensation."""
+
+    owner_id: str
+    asset_id: str | None
+    serial_number: str | None
+    asset_model: str | None
+    asset_manufacturer: str | None
+    installer: str | None
+    distributor: str | None
+    compensation_status: str | None
+    compensation_message: str | None
+    compensation_start: date | None
+    first_name: str | None
+    last_name: str | None
+
+
+def parse_asset_owner(body: Any) -> AssetOwner:
+    """GET /asset-owner/{id}."""
+    if not isinstance(body, dict):
+        raise PortalResponseError("Asset owner answer is not an object")
+    asset = _object(body.get("asset"))
+    model = _object(asset.get("assetModel"))
+    compensation = _object(body.get("compensation"))
+    owner_id = as_str(body.get("id"))
+    if owner_id is None:
+        raise PortalResponseError("Asset owner answer has no id")
+    return AssetOwner(
+        owner_id=owner_id,
+        asset_id=as_str(asset.get("id", body.get("assetId"))),
+        serial_number=as_str(asset.get("serialNumber")),
+        asset_model=as_str(model.get("name")),
+        asset_manufacturer=as_str(model.get("manufacturer")),
+        installer=as_str(_object(body.get("installer")).get("name")),
+        distributor=as_str(_object(body.get("distributor")).get("name")),
+        compensation_status=as_str(compensation.get("status")),
+        compensation_message=as_str(compensation.get("message")),
+        compensation_start=as_date(body.get("bessCompensationStartDate")),
+        first_name=as_str(body.get("firstName")),
+        last_name=as_str(body.get("lastName")),
+    )
+
+
+def parse_asset_id(body: Any) -> str | None:
+    """GET /asset-owner/{id}/withAssetId: the asset id."""
+    return as_str(body.get("assetId")) if isinstance(body, dict) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """A postal address."""
+
+    street: str | None
+    postal_code: str | None
+    city: str | None
+
+
+def _address(value: Any) -> Address:
+    raw = _object(value)
+    return Address(
+        street=as_str(raw.get("street")),
+        postal_code=as_str(raw.get("postalCode")),
+        city=as_str(raw.get("city")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The owner's profile: contact details and account status."""
+
+    first_name: str | None
+    last_name: str | None
+    main_email: str | None
+    contact_email: str | None
+    phone: str | None
+    address: Address
+    account_status: str | None
+    installer: str | None
+    installer_address: Address
+
+
+def parse_profile(body: Any) -> Profile:
+    """GET /asset-owner/{id}/profile."""
+    if not isinstance(body, dict):
+        raise PortalResponseError("Profile answer is not an object")
+    installer = _object(body.get("installer"))
+    return Profile(
+        first_name=as_str(body.get("firstName")),
+        last_name=as_str(body.get("lastName")),
+        main_email=as_str(body.get("mainEmail")),
+        contact_email=as_str(body.get("contactEmail")),
+        phone=as_str(body.get("phone")),
+        address=_address(body.get("address")),
+        account_status=as_str(body.get("accountStatus")),
+        installer=as_str(installer.get("name")),
+        installer_address=_address(installer.get("address")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """An inverter or a battery: maker, model and capacities."""
+
+    manufacturer: str | None
+    model: str | None
+    power_capacity: float | None
+    """kW."""
+    energy_capacity: float | None
+    """kWh (batteries only)."""
+
+
+def _component(value: Any) -> Component:
+    raw = _object(value)
+    return Component(
+        manufacturer=as_str(raw.get("manufacturerName")),
+        model=as_str(raw.get("name")),
+        power_capacity=as_float(raw.get("powerCapacity")),
+        energy_capacity=as_float(raw.get("energyCapacity")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """The battery system's hardware and its FlowerHub status."""
+
+    asset_id: str | None
+    inverter: Component
+    battery: Component
+    fuse_size: float | None
+    status: str | None
+    """Lower case: `connected`, `disconnected` or whatever else the portal says."""
+    status_message: str | None
+    installed: bool | None
+
+    @property
+    def connected(self) -> bool | None:
+        """True when connected, False when disconnected, None for other states."""
+        if self.status == "connected":
+            return True
+        if self.status == "disconnected":
+            return False
+        return None
+
+
+def parse_asset(body: Any) -> Asset:
+    """GET /asset/{assetId}."""
+    if not isinstance(body, dict):
+        raise PortalResponseError("Asset answer is not an object")
+    status = _object(body.get("flowerHubStatus"))
+    raw_status = as_str(status.get("status"))
+    return Asset(
+        asset_id=as_str(body.get("id")),
+        inverter=_component(body.get("inverter")),
+        battery=_component(body.get("battery")),
+        fuse_size=as_float(body.get("fuseSize")),
+        status=raw_status.lower().replace(" ", "_") if raw_status else None,
+        status_message=as_str(status.get("message")),
+        installed=as_bool(body.get("isInstalled")),
+    )
+
+
+def parse_months(body: Any) -> list[str]:
+    """GET .../available-months/{assetId}: the `YYYY-MM` values, oldest first."""
+    return [v for raw in _list(body) if (v := as_str(_object(raw).get("value"))) is not None]
+
+
+def parse_history(body: Any) -> dict[str, float]:
+    """GET .../bar-chart/history/{assetId}: uptime percent by `YYYY-MM`."""
+    history: dict[str, float] = {}
+    for raw in _list(body):
+        item = _object(raw)
+        month, uptime = as_str(item.get("date")), as_float(item.get("uptime"))
+        if month is not None and uptime is not None:
+            history[month] = uptime
+    return history
+
+
+def parse_pie(body: Any) -> dict[str, float]:
+    """GET .../pie-chart/{assetId}?period=: seconds by name (uptime, downtime, noData)."""
+    pie: dict[str, float] = {}
+    for raw in _list(body):
+        item = _object(raw)
+        name, value = as_str(item.get("name")), as_float(item.get("value"))
+        if name is not None and value is not None:
+            pie[name] = value
+    return pie
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """An electricity agreement (consumption or production)."""
+
+    state: str | None
+    state_id: str | None
+    site_id: str | None
+    start: datetime | None
+    termination: datetime | None
+
+    @property
+    def active(self) -> bool | None:
+        """Whether the portal calls the agreement active."""
+        return None if self.state is None else self.state.lower() == "active"
+
+
+def _agreement(value: Any) -> Agreement | None:
+    if not isinstance(value, dict):
+        return None
+    return Agreement(
+        state=as_str(value.get("stateCategory")),
+        state_id=as_str(value.get("stateId")),
+        site_id=as_str(value.get("siteId")),
+        start=as_datetime(value.get("startDate")),
+        termination=as_datetime(value.get("terminationDate")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Agreements:
+    """Both electricity agreements; either may be missing."""
+
+    consumption: Agreement | None
+    production: Agreement | None
+
+
+def parse_agreements(body: Any) -> Agreements:
+    """GET /asset-owner/{id}/electricity-agreement."""
+    raw = _object(body)
+    return Agreements(
+        consumption=_agreement(raw.get("consumption")),
+        production=_agreement(raw.get("production")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceLine:
+    """One line of an invoice; money and volumes parsed from their strings."""
+
+    item_id: str | None
+    name: str | None
+    description: str | None
+    price: float | None
+    volume: float | None
+    amount: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """An invoice; a group invoice carries its per-site invoices in `sub_invoices`."""
+
+    invoice_id: str | None
+    due_date: date | None
+    ocr: str | None
+    status: str | None
+    status_id: str | None
+    period: str | None
+    """Natural language, as the portal writes it ("March 2025")."""
+    total_amount: float | None
+    remaining_amount: float | None
+    lines: tuple[InvoiceLine, ...]
+    pdf: str | None
+    invoice_type: str | None
+    site_id: str | None
+    sub_invoices: tuple[Invoice, ...]
+
+
+def _line(raw: dict[str, Any]) -> InvoiceLine:
+    return InvoiceLine(
+        item_id=as_str(raw.get("item_id")),
+        name=as_str(raw.get("name")),
+        description=as_str(raw.get("description")),
+        price=as_float(raw.get("price")),
+        volume=as_float(raw.get("volume")),
+        amount=as_float(raw.get("amount")),
+    )
+
+
+def parse_invoice(raw: dict[str, Any]) -> Invoice:
+    """One invoice with its lines and nested sub-group invoices."""
+    return Invoice(
+        invoice_id=as_str(raw.get("id")),
+        due_date=as_date(raw.get("due_date")),
+        ocr=as_str(raw.get("ocr")),
+        status=as_str(raw.get("invoice_status")),
+        status_id=as_str(raw.get("invoice_status_id")),
+        period=as_str(raw.get("invoice_period")),
+        total_amount=as_float(raw.get("total_amount")),
+        remaining_amount=as_float(raw.get("remaining_amount")),
+        lines=tuple(_line(line) for line in _list(raw.get("invoice_lines")) if _is_obj(line)),
+        pdf=as_str(raw.get("invoice_pdf")),
+        invoice_type=as_str(raw.get("invoice_type")),
+        site_id=as_str(raw.get("site_id")),
+        sub_invoices=tuple(
+            parse_invoice(sub) for sub in _list(raw.get("sub_group_invoices")) if _is_obj(sub)
+        ),
+    )
+
+
+def _is_obj(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def parse_invoices(body: Any) -> tuple[Invoice, ...]:
+    """GET /asset-owner/{id}/invoice: a list (also accepted under `invoices`)."""
+    if isinstance(body, dict):
+        body = body.get("invoices")
+    if not isinstance(body, list):
+        raise PortalResponseError("Invoice answer is not a list")
+    return tuple(parse_invoice(raw) for raw in body if isinstance(raw, dict))
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumptionReading:
+    """A month's consumption at one site."""
+
+    site_id: str | None
+    valid_from: date | None
+    valid_to: date | None
+    invoiced_month: date | None
+    volume: float | None
+    """kWh; arrives as a string or a number."""
+    reading_type: str | None
+    type_id: str | None
+
+
+def parse_consumption(body: Any) -> tuple[ConsumptionReading, ...]:
+    """GET /asset-owner/{id}/consumption."""
+    return tuple(
+        ConsumptionReading(
+            site_id=as_str(raw.get("site_id")),
+            valid_from=as_date(raw.get("valid_from")),
+            valid_to=as_date(raw.get("valid_to")),
+            invoiced_month=as_date(raw.get("invoiced_month")),
+            volume=as_float(raw.get("volume")),
+            reading_type=as_str(raw.get("type")),
+            type_id=as_str(raw.get("type_id")),
+        )
+        for raw in _list(body)
+        if isinstance(raw, dict)
+    )
+
+
+def parse_notification(text: str) -> str | None:
+    """A system notification: empty body is "no notification"; else its message or text."""
+    stripped = text.strip()
+    if not stripped:
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    if isinstance(value, dict):
+        return as_str(value.get("message") or value.get("text") or value.get("title"))
+    return as_str(value) if isinstance(value, str) else None

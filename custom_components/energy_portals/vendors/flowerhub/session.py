@@ -1,0 +1,19 @@
+"""The cookie-jar session every FlowerHub account gets for itself."""
+
+from __future__ import annotations
+
+import aiohttp
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
+
+
+def create_session(hass: HomeAssistant, *, auto_cleanup: bool = True) -> aiohttp.ClientSession:
+    """A session with its own cookie jar (cookies must never mix between accounts).
+
+    `unsafe=True` lets the jar keep cookies from an IP-address host, so a proxy or the
+    simulator on 127.0.0.1 works; the jar only ever talks to the entry's base URL.
+    Created during entry setup with auto_cleanup, Home Assistant detaches it on unload.
+    """
+    return async_create_clientsession(
+        hass, auto_cleanup=auto_cleanup, cookie_jar=aiohttp.CookieJar(unsafe=True)
+    )

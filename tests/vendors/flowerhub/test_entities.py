@@ -1,0 +1,148 @@
+"""The FlowerHub battery system's device and entities, read through Home Assistant."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.energy_portals.const import DOMAIN
+from tests.simulator.flowerhub import SERIAL, FlowerHubSimulator
+
+
+def state(hass: HomeAssistant, entity_id: str) -> str:
+    current = hass.states.get(entity_id)
+    assert current is not None, entity_id
+    return current.state
+
+
+async def test_setup_creates_the_battery_system_device(
+    hass: HomeAssistant, loaded_flowerhub: MockConfigEntry
+) -> None:
+    assert loaded_flowerhub.state is ConfigEntryState.LOADED
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"flowerhub_{SERIAL}"), loaded_flowerhub.entry_id
+    )
+    assert device is not None
+    assert device.name == "FlowerHub"
+    assert device.serial_number == SERIAL
+    assert device.manufacturer == "Sungrow"
+    assert device.model == "SBR096"
+    assert device.model_id == "FlowerHub 10"
+    assert device.hw_version == "Sungrow SH10RT"
+    assert device.configuration_url == "https://portal.flowerhub.se"
+    entities = er.async_entries_for_config_entry(er.async_get(hass), loaded_flowerhub.entry_id)
+    assert len(entities) == 23
+    assert all(e.unique_id.startswith(f"flowerhub_{SERIAL}_") for e in entities)
+    assert all(e.device_id == device.id for e in entities)
+
+
+async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
+    status = hass.states.get("sensor.flowerhub_status")
+    assert status is not None
+    assert status.state == "connected"
+    assert status.attributes["device_class"] == "enum"
+    assert status.attributes["options"] == ["connected", "disconnected"]
+    assert state(hass, "binary_sensor.flowerhub_connectivity") == "on"
+    assert state(hass, "sensor.flowerhub_status_message") == "FlowerHub is connected and working"
+    assert state(hass, "binary_sensor.flowerhub_installed") == "on"
+    capacity = hass.states.get("sensor.flowerhub_battery_energy_capacity")
+    assert capacity is not None
+    assert capacity.state == "9.6"
+    assert capacity.attributes["unit_of_measurement"] == "kWh"
+    assert state(hass, "sensor.flowerhub_battery_power_capacity") == "5.76"
+    assert state(hass, "sensor.flowerhub_inverter_power_capacity") == "10.0"
+    fuse = hass.states.get("sensor.flowerhub_fuse_size")
+    assert fuse is not None
+    assert fuse.state == "20.0"
+    assert fuse.attributes["unit_of_measurement"] == "A"
+    registry = er.async_get(hass)
+    for entity_id in (
+        "sensor.flowerhub_battery_energy_capacity",
+        "sensor.flowerhub_battery_power_capacity",
+        "sensor.flowerhub_inverter_power_capacity",
+        "sensor.flowerhub_fuse_size",
+        "binary_sensor.flowerhub_installed",
+    ):
+        entry = registry.async_get(entity_id)
+        assert entry is not None
+        assert entry.entity_category is er.EntityCategory.DIAGNOSTIC
+
+
+async def test_owner_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
+    compensation = hass.states.get("sensor.flowerhub_compensation_status")
+    assert compensation is not None
+    assert compensation.state == "Qualified"
+    assert compensation.attributes["message"] == "Your battery qualifies"
+    assert compensation.attributes["start_date"] == "2025-03-01"
+    installer = hass.states.get("sensor.flowerhub_installer")
+    assert installer is not None
+    assert installer.state == "Solkraft Installation AB"
+    assert installer.attributes["distributor"] == "Nordic Distribution AB"
+
+
+async def test_uptime_entities(
+    hass: HomeAssistant, loaded_flowerhub: MockConfigEntry, flowerhub: FlowerHubSimulator
+) -> None:
+    uptime = hass.states.get("sensor.flowerhub_uptime_this_month")
+    assert uptime is not None
+    assert float(uptime.state) > 0
+    assert uptime.attributes["unit_of_measurement"] == "%"
+    assert uptime.attributes["period"] == flowerhub.now().strftime("%Y-%m")
+    assert float(state(hass, "sensor.flowerhub_uptime_last_month")) > 0
+    downtime = hass.states.get("sensor.flowerhub_downtime_this_month")
+    assert downtime is not None
+    assert downtime.attributes["device_class"] == "duration"
+    assert downtime.attributes["unit_of_measurement"] == "h"
+    assert float(downtime.state) == 1.0
+    assert float(state(hass, "sensor.flowerhub_no_data_this_month")) == 0.5
+
+
+async def test_account_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
+    consumption = hass.states.get("binary_sensor.flowerhub_consumption_agreement")
+    assert consumption is not None
+    assert consumption.state == "on"
+    assert consumption.attributes["start_date"] == "2025-02-01"
+    assert consumption.attributes["termination_date"] is None
+    production = hass.states.get("binary_sensor.flowerhub_production_agreement")
+    assert production is not None
+    assert production.state == "off"
+    assert production.attributes["state"] == "Pending"
+    amount = hass.states.get("sensor.flowerhub_latest_invoice_amount")
+    assert amount is not None
+    assert amount.state == "389.5"
+    assert amount.attributes["unit_of_measurement"] == "SEK"
+    assert amount.attributes["device_class"] == "monetary"
+    assert state(hass, "sensor.flowerhub_latest_invoice_due_date") == "2025-06-30"
+    assert state(hass, "sensor.flowerhub_latest_invoice_status") == "Unpaid"
+    assert state(hass, "sensor.flowerhub_latest_invoice_period") == "May 2025"
+    assert state(hass, "sensor.flowerhub_unpaid_amount") == "389.5"
+    used = hass.states.get("sensor.flowerhub_last_invoiced_month_consumption")
+    assert used is not None
+    assert used.state == "388.0"  # the reading, not reading + calculated
+    assert used.attributes["state_class"] == "total"
+    assert used.attributes["invoiced_month"] == "2025-05-01"
+    assert used.attributes["last_reset"].startswith("2025-05-01T00:00:00")
+    notification = er.async_get(hass).async_get("sensor.flowerhub_system_notification")
+    assert notification is not None
+    assert notification.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+async def test_notification_entity_when_enabled(
+    hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
+) -> None:
+    registry = er.async_get(hass)
+    registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"flowerhub_{SERIAL}_notification",
+        config_entry=flowerhub_entry,
+        suggested_object_id="flowerhub_system_notification",
+    )
+    assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state(hass, "sensor.flowerhub_system_notification") == STATE_UNKNOWN
+    assert flowerhub.state.calls("GET", "/system-notification/active-flower")

@@ -9,10 +9,11 @@ from homeassistant.core import callback
 
 from .const import CONF_VENDOR, DOMAIN
 from .vendors import VENDORS
+from .vendors.allume.flow import AllumeFlow
 from .vendors.enphase.flow import EnphaseFlow
 
 
-class EnergyPortalsConfigFlow(EnphaseFlow, domain=DOMAIN):
+class EnergyPortalsConfigFlow(EnphaseFlow, AllumeFlow, domain=DOMAIN):
     """Add an account or device of one vendor."""
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -44,6 +44,10 @@ class AccessDeniedError(PortalResponseError):
     """A request was refused even with a fresh token (not an auth failure: the login works)."""
 
 
+def _now() -> float:
+    return time.time()
+
+
 def token_expiry(token: str) -> float | None:
     """The `exp` claim of a JWT (Unix seconds), read without verifying the signature."""
     parts = token.split(".")
@@ -143,13 +147,13 @@ class AllumeClient:
         email: str,
         password: str,
         base_url: str = DEFAULT_BASE_URL,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._session = session
         self._email = email
         self._password = password
         self._base_url = base_url.rstrip("/")
-        self._clock = clock
+        self._clock = clock or _now
         self._token: str | None = None
         self._expires: float | None = None
         self._login_lock = asyncio.Lock()

@@ -146,10 +146,12 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         """Which buildings this account may read: the project, else its meter, else none."""
         self.buildings = {}
         found: dict[str, list[HourlyEnergy]] = {}
+        tried: set[str] = set()
         for prop in self.properties:
             project_id = prop.project_id
-            if project_id is None or project_id in found or project_id in self.buildings:
+            if project_id is None or project_id in tried:
                 continue
+            tried.add(project_id)
             name = f"SolShare {prop.street}" if prop.street else "SolShare building"
             candidates = [(SnapshotSource.PROJECT, project_id)]
             if prop.meter_id:

@@ -26,6 +26,7 @@ from tests.simulator.allume import EMAIL, PASSWORD, PROPERTIES, USER_ID, AllumeS
 
 UNIT4 = "sensor.unit_4_12_example_street_marrickville_nsw_2204"
 DEMAND = f"{UNIT4}_energy_demand_today"
+BUILDING = "sensor.solshare_12_example_street_marrickville_nsw_2204"
 
 
 async def tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
@@ -96,6 +97,7 @@ def test_local_day_on_sydney_dst_days(hass: HomeAssistant) -> None:
 async def test_today_follows_sydney_dst_days(
     hass: HomeAssistant,
     allume_entry: MockConfigEntry,
+    *,
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
     late_evening: str,
@@ -265,6 +267,7 @@ async def test_meter_endpoint_stands_in_for_a_refused_project(
 async def test_no_building_entities_when_refused(
     hass: HomeAssistant,
     allume_entry: MockConfigEntry,
+    *,
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,

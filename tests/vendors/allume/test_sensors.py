@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -120,3 +121,11 @@ async def test_every_property_gets_its_entities(
         assert f"allume_{prop.property_id}_building_solar_share" in unique_ids
     assert f"allume_project_{PROJECT_ID}_solar_delivered_today" in unique_ids
     assert len(entities) == 2 * 12 + 4
+
+
+async def test_only_sensors_are_offered(
+    hass: HomeAssistant, loaded_allume: MockConfigEntry
+) -> None:
+    added: list[object] = []
+    loaded_allume.runtime_data.add_entities(Platform.BINARY_SENSOR, added.extend)
+    assert added == []

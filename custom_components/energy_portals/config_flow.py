@@ -9,11 +9,12 @@ from homeassistant.core import callback
 
 from .const import CONF_VENDOR, DOMAIN
 from .vendors import VENDORS
+from .vendors.allume.flow import AllumeFlow
 from .vendors.enphase.flow import EnphaseFlow
 from .vendors.flowerhub.flow import FlowerHubFlow
 
 
-class EnergyPortalsConfigFlow(EnphaseFlow, FlowerHubFlow, domain=DOMAIN):
+class EnergyPortalsConfigFlow(AllumeFlow, FlowerHubFlow, EnphaseFlow, domain=DOMAIN):
     """Add an account or device of one vendor."""
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

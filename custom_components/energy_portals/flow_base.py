@@ -75,11 +75,13 @@ class PortalFlowBase(ConfigFlow):
         data: Mapping[str, Any],
         *,
         allow_other_account: bool = False,
+        options: Mapping[str, Any] | None = None,
     ) -> ConfigFlowResult:
         """Create the entry, or update it when reauthenticating or reconfiguring.
 
         Reauth always refuses another account; reconfigure does unless the vendor allows
-        moving the entry (Enphase may switch sites).
+        moving the entry (Enphase may switch sites). `options` are the new entry's first
+        options (ignored when updating an entry).
         """
         unique_id = f"{vendor}_{account_id}"
         full_data = {CONF_VENDOR: vendor, **data}
@@ -99,4 +101,4 @@ class PortalFlowBase(ConfigFlow):
             )
         await self.async_set_unique_id(unique_id)
         self._abort_if_unique_id_configured()
-        return self.async_create_entry(title=title, data=full_data)
+        return self.async_create_entry(title=title, data=full_data, options=options)

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
+from .allume import AllumeSimulator
 from .clock import Clock
 from .enphase import EnphaseSimulator
 from .faults import VendorState
@@ -32,7 +33,11 @@ class VendorSimulator(Protocol):
 def all_simulators(clock: Clock | None = None) -> dict[str, VendorSimulator]:
     """One simulator per implemented vendor (one line each), sharing a clock."""
     clock = clock or Clock()
-    simulators: list[VendorSimulator] = [EnphaseSimulator(clock), FlowerHubSimulator(clock)]
+    simulators: list[VendorSimulator] = [
+        AllumeSimulator(clock),
+        FlowerHubSimulator(clock),
+        EnphaseSimulator(clock),
+    ]
     return {simulator.key: simulator for simulator in simulators}
 
 

@@ -84,6 +84,15 @@ class FlowerHubSimulator:
             {"username": USERNAME, "password": PASSWORD, "advanced": {"base_url": base_url}},
         ]
 
+    def known_states(self) -> dict[str, str]:
+        """States Home Assistant shows right after adding this account ("*": any)."""
+        return {
+            "sensor.flowerhub_status": "connected",
+            "binary_sensor.flowerhub_connectivity": "on",
+            "sensor.flowerhub_uptime_this_month": "*",
+            "sensor.flowerhub_latest_invoice_amount": "*",
+        }
+
     def app(self) -> web.Application:
         app = web.Application(middlewares=[fault_middleware(self.state), self._auth_middleware])
         owner = "/asset-owner/{owner}"

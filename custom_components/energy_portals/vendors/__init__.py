@@ -1,7 +1,8 @@
 """The vendor registry: one line per vendor folder. The config flow menu lists these keys."""
 
 from ..vendor import Vendor
+from .allume import VENDOR as ALLUME
 from .enphase import VENDOR as ENPHASE
 from .flowerhub import VENDOR as FLOWERHUB
 
-VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ENPHASE, FLOWERHUB)}
+VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ALLUME, FLOWERHUB, ENPHASE)}

@@ -1,0 +1,62 @@
+"""Allume SolCentre: shared-solar energy per property, with hourly long-term statistics."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from ...const import CONF_BASE_URL
+from ...runtime import PortalConfigEntry
+from ...vendor import Vendor
+from .api import AllumeClient
+from .const import (
+    CONF_EMAIL,
+    CONF_HISTORY_DAYS,
+    CONF_PASSWORD,
+    DEFAULT_HISTORY_DAYS,
+    VENDOR_KEY,
+)
+from .coordinator import AllumeCoordinator
+from .flow import AllumeOptionsFlow
+from .runtime import AllumeRuntime
+from .statistics import StatisticsImporter
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> AllumeRuntime:
+    """Read the properties and today's energy once, then every hour."""
+    client = AllumeClient(
+        async_get_clientsession(hass),
+        email=entry.data[CONF_EMAIL],
+        password=entry.data[CONF_PASSWORD],
+        base_url=entry.data[CONF_BASE_URL],
+    )
+    statistics = StatisticsImporter(
+        hass, int(entry.options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS))
+    )
+    coordinator = AllumeCoordinator(hass, entry, client=client, statistics=statistics)
+    await coordinator.async_config_entry_first_refresh()
+    return AllumeRuntime(coordinator)
+
+
+VENDOR = Vendor(
+    key=VENDOR_KEY,
+    platforms=(Platform.SENSOR,),
+    async_setup_entry=async_setup_entry,
+    to_redact=frozenset(
+        {
+            CONF_EMAIL,
+            CONF_PASSWORD,
+            "user_id",
+            "property_id",
+            "project_id",
+            "meter_id",
+            "ident",
+            "address",
+            "street",
+            "nmi",
+            "name",
+        }
+    ),
+    options_flow=AllumeOptionsFlow,
+)

@@ -1,0 +1,156 @@
+"""The Allume steps of the config flow, and its options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from ...const import CONF_BASE_URL
+from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from .api import DEFAULT_BASE_URL, AllumeClient
+from .const import (
+    CONF_EMAIL,
+    CONF_HISTORY_DAYS,
+    CONF_PASSWORD,
+    DEFAULT_HISTORY_DAYS,
+    MAX_HISTORY_DAYS,
+    VENDOR_KEY,
+)
+from .models import User
+
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_EMAIL = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username"))
+_DAYS = NumberSelector(
+    NumberSelectorConfig(min=1, max=MAX_HISTORY_DAYS, step=1, mode=NumberSelectorMode.BOX)
+)
+
+
+class NoPropertiesError(Exception):
+    """The account logged in but has no property."""
+
+
+class AllumeFlow(PortalFlowBase):
+    """E-mail and password; reauth asks for a new password."""
+
+    async def async_step_allume(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the SolCentre login and how much history to import."""
+        return await self._async_allume_login("allume", user_input, {}, DEFAULT_BASE_URL)
+
+    async def async_step_allume_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Another login (of the same account) or base URL."""
+        data = self._get_reconfigure_entry().data
+        return await self._async_allume_login(
+            "allume_reconfigure",
+            user_input,
+            {CONF_EMAIL: data[CONF_EMAIL]},
+            data[CONF_BASE_URL],
+        )
+
+    async def async_step_allume_reauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The password was refused: ask for the new one."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {
+                CONF_EMAIL: entry.data[CONF_EMAIL],
+                CONF_PASSWORD: user_input[CONF_PASSWORD],
+                CONF_BASE_URL: entry.data[CONF_BASE_URL],
+            }
+            result = await self._async_allume_validate(data, errors)
+            if result is not None:
+                return result
+        return self.async_show_form(
+            step_id="allume_reauth",
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD}),
+            description_placeholders={"email": entry.data[CONF_EMAIL]},
+            errors=errors,
+        )
+
+    async def _async_allume_login(
+        self,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        defaults: dict[str, Any],
+        base_url: str,
+    ) -> ConfigFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = {
+                CONF_EMAIL: user_input[CONF_EMAIL].strip(),
+                CONF_PASSWORD: user_input[CONF_PASSWORD],
+                CONF_BASE_URL: base_url_of(user_input, base_url),
+            }
+            options = None
+            if CONF_HISTORY_DAYS in user_input:
+                options = {CONF_HISTORY_DAYS: int(user_input[CONF_HISTORY_DAYS])}
+            result = await self._async_allume_validate(data, errors, options)
+            if result is not None:
+                return result
+            defaults = {CONF_EMAIL: data[CONF_EMAIL]}
+        fields: dict[Any, Any] = {
+            vol.Required(CONF_EMAIL, default=defaults.get(CONF_EMAIL, vol.UNDEFINED)): _EMAIL,
+            vol.Required(CONF_PASSWORD): _PASSWORD,
+        }
+        if step_id == "allume":
+            fields[vol.Required(CONF_HISTORY_DAYS, default=DEFAULT_HISTORY_DAYS)] = _DAYS
+        fields.update(advanced_section(base_url))
+        return self.async_show_form(step_id=step_id, data_schema=vol.Schema(fields), errors=errors)
+
+    async def _async_allume_validate(
+        self,
+        data: dict[str, Any],
+        errors: dict[str, str],
+        options: dict[str, Any] | None = None,
+    ) -> ConfigFlowResult | None:
+        """Log in and read the properties; finish, or fill `errors` and return None."""
+        try:
+            user = await self._async_allume_user(data)
+        except NoPropertiesError:
+            errors["base"] = "allume_no_properties"
+        except Exception as err:  # noqa: BLE001 - shown as a form error, logged by error_key
+            errors["base"] = error_key(err)
+        else:
+            title = f"SolCentre {data[CONF_EMAIL]}"
+            return await self.async_finish(VENDOR_KEY, user.user_id, title, data, options=options)
+        return None
+
+    async def _async_allume_user(self, data: dict[str, Any]) -> User:
+        client = AllumeClient(
+            async_get_clientsession(self.hass),
+            email=data[CONF_EMAIL],
+            password=data[CONF_PASSWORD],
+            base_url=data[CONF_BASE_URL],
+        )
+        user = await client.async_login()
+        if not await client.async_get_properties():
+            raise NoPropertiesError
+        return user
+
+
+class AllumeOptionsFlow(OptionsFlow):
+    """How many days of history the first setup imports."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show and save the options."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data={CONF_HISTORY_DAYS: int(user_input[CONF_HISTORY_DAYS])}
+            )
+        days = self.config_entry.options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)
+        schema = vol.Schema({vol.Required(CONF_HISTORY_DAYS, default=days): _DAYS})
+        return self.async_show_form(step_id="init", data_schema=schema)

@@ -1,0 +1,234 @@
+"""Hourly external statistics: backfill, incremental import, restarts and gaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.recorder.models import StatisticMeanType
+from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.recorder import get_instance
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
+from custom_components.energy_portals.vendors.allume.statistics import ready_hours
+from tests.simulator.allume import AllumeSimulator
+
+GRID = "energy_portals:allume_prop_unit_4_grid_import"
+SOLAR = "energy_portals:allume_prop_unit_4_solar_consumed"
+EMISSIONS = "energy_portals:allume_prop_unit_4_emissions_avoided"
+UNIT7_DEMAND = "energy_portals:allume_prop_unit_7_energy_demand"
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
+    """The recorder first, then our integration (the harness needs this order)."""
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def expected_grid(sim: AllumeSimulator, unit: int, start: datetime) -> float:
+    hour = sim.hour_energy([unit], int(start.timestamp()))
+    return max(0.0, hour["energyDemand"] - max(0.0, hour["solarConsumed"]))
+
+
+async def rows(hass: HomeAssistant, stat_id: str) -> list[dict[str, Any]]:
+    await async_wait_recording_done(hass)
+    result = await get_instance(hass).async_add_executor_job(
+        statistics_during_period,
+        hass,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        None,
+        {stat_id},
+        "hour",
+        None,
+        {"state", "sum"},
+    )
+    return [
+        {"start": datetime.fromtimestamp(r["start"], UTC), "state": r["state"], "sum": r["sum"]}
+        for r in result.get(stat_id, [])
+    ]
+
+
+def hours_of(found: list[dict[str, Any]]) -> list[datetime]:
+    return [row["start"] for row in found]
+
+
+def contiguous(first: datetime, last: datetime) -> list[datetime]:
+    count = int((last - first) / HOUR) + 1
+    return [first + HOUR * i for i in range(count)]
+
+
+async def tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
+    freezer.move_to(when)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+@pytest.fixture
+def two_days(hass: HomeAssistant, allume_entry: MockConfigEntry) -> MockConfigEntry:
+    hass.config_entries.async_update_entry(allume_entry, options={"history_days": 2})
+    return allume_entry
+
+
+async def test_first_setup_backfills_the_option_s_days(
+    hass: HomeAssistant, two_days: MockConfigEntry, allume: AllumeSimulator
+) -> None:
+    await setup(hass, two_days)
+    found = await rows(hass, GRID)
+    # From local midnight two days ago (Sydney, UTC+11) to the last complete hour.
+    assert hours_of(found) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T02:00Z"))
+    total = sum(expected_grid(allume, 0, row["start"]) for row in found)
+    assert found[-1]["sum"] == pytest.approx(total, abs=0.01)
+    assert found[5]["state"] == pytest.approx(expected_grid(allume, 0, found[5]["start"]), abs=1e-3)
+    # Every property, every metric.
+    assert len(await rows(hass, UNIT7_DEMAND)) == len(found)
+    assert len(await rows(hass, SOLAR)) == len(found)
+    # One request per property: the backfill and today share the window.
+    assert len(allume.state.calls("GET", "/properties/")) == 2
+    first = allume.state.calls("GET", "/properties/")[0].query
+    assert int(first["from"]) == int(at("2026-02-22T13:00Z").timestamp())
+
+
+async def test_metadata(
+    hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
+) -> None:
+    await async_wait_recording_done(hass)
+    metadata = await get_instance(hass).async_add_executor_job(
+        lambda: get_metadata(hass, statistic_ids={GRID, EMISSIONS})
+    )
+    grid = metadata[GRID][1]
+    assert grid["source"] == "energy_portals"
+    assert grid["has_sum"] is True
+    assert grid["mean_type"] is StatisticMeanType.NONE
+    assert grid["unit_class"] == "energy"
+    assert grid["unit_of_measurement"] == "kWh"
+    assert grid["name"] == "Unit 4, 12 Example Street, Marrickville NSW 2204 grid import"
+    emissions = metadata[EMISSIONS][1]
+    assert emissions["unit_of_measurement"] == "kg"
+    assert emissions["unit_class"] == "mass"
+
+
+async def test_default_backfill_is_seven_days(
+    hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
+) -> None:
+    found = await rows(hass, GRID)
+    assert found[0]["start"] == at("2026-02-17T13:00Z")
+    assert found[-1]["start"] == at("2026-02-25T02:00Z")
+    # Seven days are fetched in two pieces (at most a week each) per property.
+    assert len(allume.state.calls("GET", "/properties/prop-unit-4")) == 2
+
+
+async def test_later_refreshes_import_only_new_hours(
+    hass: HomeAssistant,
+    two_days: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup(hass, two_days)
+    before = await rows(hass, GRID)
+    await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
+    after = await rows(hass, GRID)
+    assert after[:-1] == before
+    assert after[-1]["start"] == at("2026-02-25T03:00Z")
+    added = expected_grid(allume, 0, at("2026-02-25T03:00Z"))
+    assert after[-1]["sum"] == pytest.approx(before[-1]["sum"] + added, abs=1e-3)
+    # Still one request per property per refresh.
+    assert len(allume.state.calls("GET", "/properties/")) == 4
+
+
+async def test_restart_neither_double_counts_nor_leaves_a_gap(
+    hass: HomeAssistant,
+    two_days: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup(hass, two_days)
+    await async_wait_recording_done(hass)
+    assert await hass.config_entries.async_unload(two_days.entry_id)
+    before = await rows(hass, GRID)
+
+    # Restart at once: nothing new, nothing counted twice.
+    await setup(hass, two_days)
+    assert await rows(hass, GRID) == before
+    await async_wait_recording_done(hass)
+    assert await hass.config_entries.async_unload(two_days.entry_id)
+
+    # Down for a day and a half, past local midnight: resume from the last imported hour.
+    freezer.move_to("2026-02-26T15:10:00+00:00")
+    allume.state.requests.clear()
+    await setup(hass, two_days)
+    after = await rows(hass, GRID)
+    assert after[: len(before)] == before
+    assert hours_of(after) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-26T14:00Z"))
+    total = sum(expected_grid(allume, 0, row["start"]) for row in after)
+    assert after[-1]["sum"] == pytest.approx(total, abs=0.01)
+    first = allume.state.calls("GET", "/properties/prop-unit-4")[0].query
+    assert int(first["from"]) == int(at("2026-02-25T03:00Z").timestamp())
+
+
+async def test_a_missing_recent_hour_is_fetched_again(
+    hass: HomeAssistant,
+    two_days: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup(hass, two_days)
+    allume.hidden_hours = {int(at("2026-02-25T03:00Z").timestamp())}
+    await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
+    await tick_to(hass, freezer, "2026-02-25T05:05:02+00:00")
+    found = await rows(hass, GRID)
+    assert found[-1]["start"] == at("2026-02-25T02:00Z")  # stopped before the hole
+
+    allume.hidden_hours = set()
+    await tick_to(hass, freezer, "2026-02-25T06:05:02+00:00")
+    found = await rows(hass, GRID)
+    assert hours_of(found) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T05:00Z"))
+    total = sum(expected_grid(allume, 0, row["start"]) for row in found)
+    assert found[-1]["sum"] == pytest.approx(total, abs=0.01)
+
+
+async def test_an_old_hole_is_skipped(
+    hass: HomeAssistant, two_days: MockConfigEntry, allume: AllumeSimulator
+) -> None:
+    hole = at("2026-02-24T01:00Z")
+    allume.hidden_hours = {int(hole.timestamp())}
+    await setup(hass, two_days)
+    found = await rows(hass, GRID)
+    expected = contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T02:00Z"))
+    expected.remove(hole)
+    assert hours_of(found) == expected
+    total = sum(expected_grid(allume, 0, row["start"]) for row in found)
+    assert found[-1]["sum"] == pytest.approx(total, abs=0.01)
+
+
+async def test_diagnostics_show_the_import_progress(
+    hass: HomeAssistant, two_days: MockConfigEntry, allume: AllumeSimulator
+) -> None:
+    await setup(hass, two_days)
+    diagnostics = await async_get_config_entry_diagnostics(hass, two_days)
+    assert diagnostics["data"]["statistics_enabled"] is True
+    progress = diagnostics["data"]["properties"][0]["statistics_imported_until"]
+    assert progress["grid_import"] == "2026-02-25T02:00:00+00:00"
+
+
+def test_ready_hours_stops_at_the_current_hour() -> None:
+    now = at("2026-02-25T03:37Z")
+    assert ready_hours([], at("2026-02-25T03:00Z"), now) == []

@@ -10,9 +10,10 @@ from homeassistant.core import callback
 from .const import CONF_VENDOR, DOMAIN
 from .vendors import VENDORS
 from .vendors.enphase.flow import EnphaseFlow
+from .vendors.jspro.flow import JsproFlow
 
 
-class EnergyPortalsConfigFlow(EnphaseFlow, domain=DOMAIN):
+class EnergyPortalsConfigFlow(EnphaseFlow, JsproFlow, domain=DOMAIN):
     """Add an account or device of one vendor."""
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -13,6 +13,7 @@ from aiohttp import web
 from .clock import Clock
 from .enphase import EnphaseSimulator
 from .faults import VendorState
+from .jspro import JsproSimulator
 
 
 class VendorSimulator(Protocol):
@@ -29,7 +30,7 @@ class VendorSimulator(Protocol):
 def all_simulators(clock: Clock | None = None) -> dict[str, VendorSimulator]:
     """One simulator per implemented vendor (one line each), sharing a clock."""
     clock = clock or Clock()
-    simulators: list[VendorSimulator] = [EnphaseSimulator(clock)]
+    simulators: list[VendorSimulator] = [EnphaseSimulator(clock), JsproSimulator(clock)]
     return {simulator.key: simulator for simulator in simulators}
 
 

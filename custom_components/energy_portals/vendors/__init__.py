@@ -2,5 +2,6 @@
 
 from ..vendor import Vendor
 from .enphase import VENDOR as ENPHASE
+from .jspro import VENDOR as JSPRO
 
-VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ENPHASE,)}
+VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ENPHASE, JSPRO)}

@@ -43,7 +43,7 @@ class InvalidUrlError(Exception):
 
 def normalise_url(value: str) -> str:
     """An http(s) base URL without a trailing slash; a bare host gets http://."""
-    text = value.strip().rstrip("/")
+    text = value.strip()
     if "://" not in text:
         text = f"http://{text}"
     try:
@@ -52,7 +52,7 @@ def normalise_url(value: str) -> str:
         raise InvalidUrlError from err
     if url.scheme not in ("http", "https") or not url.host:
         raise InvalidUrlError
-    return text
+    return text.rstrip("/")
 
 
 def jspro_error_key(err: Exception) -> str:

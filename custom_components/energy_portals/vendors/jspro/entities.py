@@ -332,11 +332,13 @@ PACK_SENSORS: tuple[PortalSensorDescription[BatteryPack], ...] = (
     _minutes("remaining_discharge_time", lambda pack: pack.remaining_discharge_time),
 )
 PACK_BINARY_SENSORS: tuple[PortalBinarySensorDescription[BatteryPack], ...] = (
-    _problem("pack_warning", lambda pack: pack.warning, lambda p: {"flags": p.warning_flags}),
+    _problem("pack_warning", lambda pack: pack.warning, lambda p: {"flags": list(p.warning_flags)}),
     _problem(
-        "pack_protection", lambda pack: pack.protection, lambda p: {"flags": p.protection_flags}
+        "pack_protection",
+        lambda pack: pack.protection,
+        lambda p: {"flags": list(p.protection_flags)},
     ),
-    _problem("pack_fault", lambda pack: pack.fault, lambda p: {"flags": p.fault_flags}),
+    _problem("pack_fault", lambda pack: pack.fault, lambda p: {"flags": list(p.fault_flags)}),
 )
 ACTIVE_BINARY_SENSORS: tuple[PortalBinarySensorDescription[ActivePack], ...] = (
     PortalBinarySensorDescription(

@@ -51,7 +51,7 @@ from .entities import (
     cell_temperature,
     cell_voltage,
 )
-from .models import ActivePack, BatteryPack, DeviceInformation, Scc
+from .models import ActivePack, BatteryPack, DeviceInformation, MonitoringData, Scc
 
 type EntityFactory = Callable[[Any, Any, PortalDevice[Any]], PortalEntity[Any, Any]]
 FACTORIES: dict[Platform, EntityFactory] = {
@@ -110,7 +110,10 @@ class JsproRuntime(VendorRuntime):
         self._pack_seen: dict[str, datetime] = {}
         self.controller_id = self._register_controller()
         self._restore_known_packs()
+        self._track_presence(monitoring.data)
         self._note_monitoring()
+        monitoring.on_fetched = self._track_presence
+        entry.async_on_unload(self._stop_tracking)
         entry.async_on_unload(monitoring.async_add_listener(self._monitoring_updated))
         entry.async_on_unload(information.async_add_listener(self._information_updated))
 
@@ -132,6 +135,10 @@ class JsproRuntime(VendorRuntime):
             configuration_url=self.client.base_url,
         )
         return device.id
+
+    @callback
+    def _stop_tracking(self) -> None:
+        self.monitoring.on_fetched = None
 
     @callback
     def _information_updated(self) -> None:
@@ -315,36 +322,34 @@ class JsproRuntime(VendorRuntime):
     # Dynamic and stale devices
 
     @callback
-    def _note_monitoring(self) -> bool:
-        """Record the SCCs and packs of the latest data; False when pack presence is unknown."""
+    def _note_monitoring(self) -> None:
+        """Remember the SCCs and packs of the latest data, so their entities get added."""
         data = self.monitoring.data
         if data.scc is not None:
             self._sccs |= set(data.scc.sccs)
-        if data.battery is None and data.active is None:
-            return False  # the device offers neither list
-        now = dt_util.utcnow()
-        for pack_key in sorted(data.pack_keys):
-            self._pack_seen[pack_key] = now
-            if pack_key not in self._packs:
-                found = self.pack(pack_key) or self.active_pack(pack_key)
-                assert found is not None
-                self._packs[pack_key] = PackPlace(found.port, found.slave_id)
-        return True
+        for pack_key in sorted(data.pack_keys - set(self._packs)):
+            found = self.pack(pack_key) or self.active_pack(pack_key)
+            assert found is not None
+            self._packs[pack_key] = PackPlace(found.port, found.slave_id)
 
     @callback
     def _monitoring_updated(self) -> None:
         if not self.monitoring.last_update_success:
             return
-        if self._note_monitoring():
-            self._remove_stale_packs()
+        self._note_monitoring()
         for platform, async_add_entities in self._adders.items():
             if entities := self._new_entities(platform):
                 async_add_entities(entities)
 
     @callback
-    def _remove_stale_packs(self) -> None:
+    def _track_presence(self, data: MonitoringData) -> None:
+        """Note which packs answered; remove those missing for longer than STALE_PACK_AFTER."""
+        if data.battery is None and data.active is None:
+            return  # the device offers neither list: presence is unknown
         now = dt_util.utcnow()
-        present = self.monitoring.data.pack_keys
+        present = data.pack_keys
+        for pack_key in present:
+            self._pack_seen[pack_key] = now
         registry = dr.async_get(self.hass)
         for pack_key, seen in list(self._pack_seen.items()):
             if pack_key in present or now - seen <= STALE_PACK_AFTER:

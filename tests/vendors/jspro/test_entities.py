@@ -187,9 +187,9 @@ async def test_enabled_cell_sensor_reads_its_cell(
 
 async def test_alarms_turn_problem_sensors_on(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     jspro.scc_alarm(1, "battery_status", "battery_condition", "over_voltage")
     jspro.scc_alarm(2, "discharging_status", "discharge_short", "short_circuit")
@@ -211,9 +211,9 @@ async def test_alarms_turn_problem_sensors_on(
 
 async def test_pack_alarm_flags(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     original = jspro.pack_body
 
@@ -238,9 +238,9 @@ async def test_pack_alarm_flags(
 
 async def test_failed_pack_shows_disconnected(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     jspro.fail_pack("usb0", 2)
     await tick(hass, freezer)

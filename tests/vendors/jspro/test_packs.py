@@ -28,9 +28,9 @@ def pack_device(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> dr.Dev
 
 async def test_new_pack_is_added(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     assert hass.states.get("sensor.bakti_tower_pack_usb1_11_state_of_charge") is None
     jspro.add_pack("usb1", 11)
@@ -47,9 +47,9 @@ async def test_new_pack_is_added(
 
 async def test_pack_only_in_active_list_gets_bms_entities_later(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     jspro.add_pack("usb0", 12)
     jspro.fail_pack("usb0", 12)
@@ -65,9 +65,9 @@ async def test_pack_only_in_active_list_gets_bms_entities_later(
 
 async def test_pack_gone_for_good_is_removed(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     soc = "sensor.bakti_tower_pack_usb0_3_state_of_charge"
     jspro.remove_pack("usb0", 3)
@@ -90,9 +90,9 @@ async def test_pack_gone_for_good_is_removed(
 
 async def test_pack_gone_while_home_assistant_was_off(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     jspro: JsproSimulator,
     jspro_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     await hass.async_block_till_done()
@@ -109,9 +109,9 @@ async def test_pack_gone_while_home_assistant_was_off(
 
 async def test_unknown_presence_never_removes_packs(
     hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
-    freezer: FrozenDateTimeFactory,
 ) -> None:
     jspro.missing |= {"/api/v1/monitoring/battery", "/api/v1/monitoring/battery/active"}
     await tick(hass, freezer, 2 * 3600)

@@ -241,7 +241,8 @@ class JsproSimulator:
         body: dict[str, Any] = dict(example)
         wave = self._wave(600, pack.slave_id / 7)
         cells = [
-            int(example["cell_voltage"][i % 16] + 8 * wave * math.cos(i)) for i in range(pack.cells)
+            int(example["cell_voltage"][i % 16] + wave * (25 + 6 * math.cos(i)))
+            for i in range(pack.cells)
         ]
         temps = [int(t + 5 * wave) for t in example["cell_temperature"]][: pack.temperatures]
         soc = 10000 if not self.drift else int(9000 + 900 * wave)

@@ -12,9 +12,10 @@ from .vendors import VENDORS
 from .vendors.allume.flow import AllumeFlow
 from .vendors.enphase.flow import EnphaseFlow
 from .vendors.flowerhub.flow import FlowerHubFlow
+from .vendors.jspro.flow import JsproFlow
 
 
-class EnergyPortalsConfigFlow(AllumeFlow, FlowerHubFlow, EnphaseFlow, domain=DOMAIN):
+class EnergyPortalsConfigFlow(AllumeFlow, FlowerHubFlow, EnphaseFlow, JsproFlow, domain=DOMAIN):
     """Add an account or device of one vendor."""
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

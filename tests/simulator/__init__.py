@@ -15,6 +15,7 @@ from .clock import Clock
 from .enphase import EnphaseSimulator
 from .faults import VendorState
 from .flowerhub import FlowerHubSimulator
+from .jspro import JsproSimulator
 
 
 class VendorSimulator(Protocol):
@@ -37,6 +38,7 @@ def all_simulators(clock: Clock | None = None) -> dict[str, VendorSimulator]:
         AllumeSimulator(clock),
         FlowerHubSimulator(clock),
         EnphaseSimulator(clock),
+        JsproSimulator(clock),
     ]
     return {simulator.key: simulator for simulator in simulators}
 

@@ -4,5 +4,6 @@ from ..vendor import Vendor
 from .allume import VENDOR as ALLUME
 from .enphase import VENDOR as ENPHASE
 from .flowerhub import VENDOR as FLOWERHUB
+from .jspro import VENDOR as JSPRO
 
-VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ALLUME, FLOWERHUB, ENPHASE)}
+VENDORS: dict[str, Vendor] = {vendor.key: vendor for vendor in (ALLUME, FLOWERHUB, ENPHASE, JSPRO)}

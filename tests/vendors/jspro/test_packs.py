@@ -1,0 +1,143 @@
+"""Packs that come and go, and a large site: dynamic and stale devices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.energy_portals.const import DOMAIN
+from tests.simulator.jspro import SERIAL, JsproSimulator
+
+
+async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 10) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def pack_device(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> dr.DeviceEntry | None:
+    return dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"jspro_{SERIAL}_pack_{key}"), entry.entry_id
+    )
+
+
+async def test_new_pack_is_added(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_jspro: MockConfigEntry,
+    jspro: JsproSimulator,
+) -> None:
+    assert hass.states.get("sensor.bakti_tower_pack_usb1_11_state_of_charge") is None
+    jspro.add_pack("usb1", 11)
+    await tick(hass, freezer)
+    assert hass.states.get("sensor.bakti_tower_pack_usb1_11_state_of_charge").state == "100.0"
+    assert hass.states.get("binary_sensor.bakti_tower_pack_usb1_11_active").state == "on"
+    device = pack_device(hass, loaded_jspro, "usb1_11")
+    assert device is not None
+    assert device.via_device_id == loaded_jspro.runtime_data.controller_id
+    cell = er.async_get(hass).async_get("sensor.bakti_tower_pack_usb1_11_cell_16_voltage")
+    assert cell is not None
+    assert cell.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
+async def test_pack_only_in_active_list_gets_bms_entities_later(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_jspro: MockConfigEntry,
+    jspro: JsproSimulator,
+) -> None:
+    jspro.add_pack("usb0", 12)
+    jspro.fail_pack("usb0", 12)
+    await tick(hass, freezer)
+    assert hass.states.get("binary_sensor.bakti_tower_pack_usb0_12_active").state == "off"
+    soc = "sensor.bakti_tower_pack_usb0_12_state_of_charge"
+    assert hass.states.get(soc).state == "unavailable"
+    jspro.fail_pack("usb0", 12, active=True)
+    await tick(hass, freezer)
+    assert hass.states.get(soc).state == "100.0"
+    assert er.async_get(hass).async_get("sensor.bakti_tower_pack_usb0_12_cell_1_voltage")
+
+
+async def test_pack_gone_for_good_is_removed(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_jspro: MockConfigEntry,
+    jspro: JsproSimulator,
+) -> None:
+    soc = "sensor.bakti_tower_pack_usb0_3_state_of_charge"
+    jspro.remove_pack("usb0", 3)
+    await tick(hass, freezer)
+    assert hass.states.get(soc).state == "unavailable"
+    assert pack_device(hass, loaded_jspro, "usb0_3") is not None
+    await tick(hass, freezer, 30 * 60)
+    assert pack_device(hass, loaded_jspro, "usb0_3") is not None  # not gone for good yet
+    await tick(hass, freezer, 31 * 60)
+    assert pack_device(hass, loaded_jspro, "usb0_3") is None
+    assert hass.states.get(soc) is None
+    assert er.async_get(hass).async_get(soc) is None
+    assert pack_device(hass, loaded_jspro, "usb0_4") is not None
+
+    jspro.add_pack("usb0", 3)
+    await tick(hass, freezer)
+    assert pack_device(hass, loaded_jspro, "usb0_3") is not None
+    assert hass.states.get(soc).state == "100.0"
+
+
+async def test_pack_gone_while_home_assistant_was_off(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    jspro: JsproSimulator,
+    jspro_entry: MockConfigEntry,
+) -> None:
+    assert await hass.config_entries.async_setup(jspro_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(jspro_entry.entry_id)
+    jspro.remove_pack("usb1", 10)
+    assert await hass.config_entries.async_setup(jspro_entry.entry_id)
+    await hass.async_block_till_done()
+    assert pack_device(hass, jspro_entry, "usb1_10") is not None
+    await tick(hass, freezer, 61 * 60)
+    await tick(hass, freezer)
+    assert pack_device(hass, jspro_entry, "usb1_10") is None
+    assert pack_device(hass, jspro_entry, "usb1_9") is not None
+
+
+async def test_unknown_presence_never_removes_packs(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_jspro: MockConfigEntry,
+    jspro: JsproSimulator,
+) -> None:
+    jspro.missing |= {"/api/v1/monitoring/battery", "/api/v1/monitoring/battery/active"}
+    await tick(hass, freezer, 2 * 3600)
+    await tick(hass, freezer)
+    assert pack_device(hass, loaded_jspro, "usb0_1") is not None
+    assert hass.states.get("sensor.bakti_tower_pack_usb0_1_state_of_charge").state == "unavailable"
+    assert hass.states.get("sensor.bakti_tower_scc_1_pv_voltage").state == "69.9"
+
+
+async def test_site_of_32_packs_with_16_cells(
+    hass: HomeAssistant,
+    jspro: JsproSimulator,
+    jspro_entry: MockConfigEntry,
+) -> None:
+    jspro.configure(packs=32, cells=16)
+    assert await hass.config_entries.async_setup(jspro_entry.entry_id)
+    await hass.async_block_till_done()
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), jspro_entry.entry_id)
+    assert len(devices) == 1 + 2 + 32
+    entities = er.async_entries_for_config_entry(er.async_get(hass), jspro_entry.entry_id)
+    cells = [e for e in entities if "_cell_" in e.unique_id and "voltage_" in e.unique_id]
+    assert len(cells) == 32 * 16
+    assert all(e.disabled_by is er.RegistryEntryDisabler.INTEGRATION for e in cells)
+    assert hass.states.get("sensor.bakti_tower_pack_usb1_32_pack_voltage").state == "54.21"
+    assert hass.states.get("sensor.bakti_tower_pack_usb0_2_pack_voltage").state == "54.24"
+    assert hass.states.get("sensor.bakti_tower_site_state_of_charge").state == "100.0"
+    # one request per endpoint for the first cycle, whatever the number of packs
+    assert len(jspro.state.calls("GET", "/monitoring/battery/active")) == 1
+    assert len([c for c in jspro.state.calls("GET") if c.path.endswith("/monitoring/battery")]) == 1

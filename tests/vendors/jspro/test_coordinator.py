@@ -199,12 +199,12 @@ async def test_information_refresh_updates_the_controller(
 ) -> None:
     original = jspro.information_body
 
-    def upgraded() -> dict:  # type: ignore[type-arg]
+    def upgraded() -> dict:
         body = original()
         body["device_model"]["software_version"] = "2.1.0"
         return body
 
-    jspro.information_body = upgraded  # type: ignore[method-assign]
+    jspro.information_body = upgraded
     await tick(hass, freezer, 6 * 3600)
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"jspro_{SERIAL}"), loaded_jspro.entry_id

@@ -217,7 +217,7 @@ async def test_pack_alarm_flags(
 ) -> None:
     original = jspro.pack_body
 
-    def alarmed(pack):  # type: ignore[no-untyped-def]
+    def alarmed(pack):
         body = original(pack)
         if pack.slave_id == 1:
             body["warning_flag"] = ["cell over voltage"]
@@ -225,7 +225,7 @@ async def test_pack_alarm_flags(
             body["fault_status_flag"] = ["cell fault", "charge Mosfet ON"]
         return body
 
-    jspro.pack_body = alarmed  # type: ignore[method-assign]
+    jspro.pack_body = alarmed
     await tick(hass, freezer)
     warning = hass.states.get("binary_sensor.bakti_tower_pack_usb0_1_warning")
     assert warning is not None

@@ -171,7 +171,7 @@ async def test_delete_refusals(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
     *,
-    data: dict,  # type: ignore[type-arg]
+    data: dict,
     key: str,
     placeholders: dict[str, str] | None,
 ) -> None:

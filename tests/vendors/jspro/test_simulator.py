@@ -34,6 +34,6 @@ def test_packs_drift_with_time() -> None:
 
 
 def test_load_status_variants() -> None:
-    assert parse_scc("scc1", {"load_status": "is standby"}).load_status == "standby"  # type: ignore[union-attr]
-    assert parse_scc("scc1", {"load_status": None}).load_status is None  # type: ignore[union-attr]
+    assert parse_scc("scc1", {"load_status": "is standby"}).load_status == "standby"
+    assert parse_scc("scc1", {"load_status": None}).load_status is None
     assert parse_scc("sccX", {}) is None

@@ -83,6 +83,8 @@ class Run:
             workdir / "hass.out",
         )
         self.checks = 0
+        self.statistics_before_restart: dict[str, float] = {}
+        self.entry_ids: dict[str, str] = {}
 
     def prepare(self) -> None:
         (self.config / ".storage").mkdir(parents=True)
@@ -138,6 +140,7 @@ async def add_entries(run: Run, hass: Hass) -> None:
         started = time.monotonic()
         result = await hass.run_flow(simulator.flow_inputs(f"{run.sim_url}/{key}"))
         run.check(result.get("type") == "create_entry", f"{key}: config flow creates the entry")
+        run.entry_ids[key] = result["result"]["entry_id"]
         known = simulator.known_states()
         available = await eventually(
             lambda known=known: _states_match(hass, known), seconds=30, step=0.5
@@ -201,6 +204,46 @@ async def reauth(run: Run, hass: Hass) -> None:
     )
 
 
+async def jspro_logs(run: Run, hass: Hass) -> None:
+    answer = await hass.post(
+        "/api/services/energy_portals/jspro_get_logs?return_response",
+        {"config_entry_id": run.entry_ids["jspro"], "source": "redis", "limit": 5},
+    )
+    response = answer.get("service_response", {})
+    run.check(
+        response.get("source") == "redis" and len(response) > 1,
+        "jspro: jspro_get_logs returns the logs as response data",
+    )
+
+
+async def allume_statistics(hass: Hass) -> dict[str, float]:
+    """The last hourly sum of every Allume statistic."""
+    (listed,) = await hass.ws([{"type": "recorder/list_statistic_ids", "statistic_type": "sum"}])
+    ids = [s["statistic_id"] for s in listed if s["statistic_id"].startswith("energy_portals:")]
+    if not ids:
+        return {}
+    (rows,) = await hass.ws(
+        [
+            {
+                "type": "recorder/statistics_during_period",
+                "start_time": "2000-01-01T00:00:00+00:00",
+                "statistic_ids": ids,
+                "period": "hour",
+                "types": ["sum"],
+            }
+        ]
+    )
+    return {sid: float(points[-1]["sum"]) for sid, points in rows.items() if points}
+
+
+async def statistics_imported(run: Run, hass: Hass) -> dict[str, float]:
+    async def imported() -> bool:
+        return len(await allume_statistics(hass)) >= 6
+
+    run.check(await eventually(imported, seconds=60), "allume: hourly statistics are imported")
+    return await allume_statistics(hass)
+
+
 async def after_restart(run: Run, hass: Hass) -> None:
     for key, simulator in all_simulators().items():
         known = simulator.known_states()
@@ -209,10 +252,62 @@ async def after_restart(run: Run, hass: Hass) -> None:
             f"{key}: entities come back after the restart",
         )
     run.check(await flows_in_progress(hass) == [], "no config flow appears after the restart")
+    await asyncio.sleep(5)  # the Allume import runs right after setup: let it finish
+    before, after = run.statistics_before_restart, await allume_statistics(hass)
+    run.check(
+        bool(before) and all(after.get(sid) == total for sid, total in before.items()),
+        f"allume: {len(before)} statistics have the same sums after the restart (no doubling)",
+    )
+
+
+def dashboard_entities(node: Any) -> set[str]:
+    """Every entity id a dashboard configuration names."""
+    if isinstance(node, dict):
+        found = {str(node["entity"])} if isinstance(node.get("entity"), str) else set()
+        for value in node.values():
+            found |= dashboard_entities(value)
+        return found
+    if isinstance(node, list):
+        return {entity for item in node for entity in dashboard_entities(item)}
+    if (
+        isinstance(node, str)
+        and "." in node
+        and " " not in node
+        and node.split(".")[0]
+        in (
+            "sensor",
+            "binary_sensor",
+            "switch",
+            "number",
+            "button",
+        )
+    ):
+        return {node}
+    return set()
+
+
+async def energy_sources(hass: Hass) -> list[dict[str, Any]]:
+    """A grid and a solar source from the Allume statistics of the first property."""
+    ids = sorted(await allume_statistics(hass))
+    grid = next((i for i in ids if i.endswith("_grid_import")), None)
+    if grid is None:
+        return []
+    prefix = grid.removesuffix("grid_import")
+    return [
+        {
+            "type": "grid",
+            "stat_energy_from": grid,
+            "stat_energy_to": f"{prefix}solar_exported",
+            "cost_adjustment_day": 0,
+        },
+        {"type": "solar", "stat_energy_from": f"{prefix}solar_consumed"},
+    ]
 
 
 async def screenshots(run: Run, hass: Hass) -> None:
     dashboard = yaml.safe_load(DASHBOARD.read_text())
+    missing = [e for e in sorted(dashboard_entities(dashboard)) if await hass.state(e) is None]
+    run.check(not missing, f"every entity docs/dashboard.yaml names exists {missing or ''}")
     await hass.ws(
         [
             {
@@ -227,7 +322,7 @@ async def screenshots(run: Run, hass: Hass) -> None:
             {"type": "lovelace/config/save", "url_path": "energy-portals", "config": dashboard},
             {
                 "type": "energy/save_prefs",
-                "energy_sources": [],
+                "energy_sources": await energy_sources(hass),
                 "device_consumption": [{"stat_consumption": "sensor.garage_ev_charged_energy"}],
             },
         ]
@@ -258,7 +353,9 @@ async def main() -> int:
         async with run.client() as hass:
             await add_entries(run, hass)
             await charge_and_stop(run, hass)
+            await jspro_logs(run, hass)
             await reauth(run, hass)
+            run.statistics_before_restart = await statistics_imported(run, hass)
         print("==> restarting hass", flush=True)
         await run.hass.stop()
         await run.hass.start()

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from .clock import Clock
+from .emporia import EmporiaSimulator
 from .enphase import EnphaseSimulator
 from .faults import VendorState
 
@@ -29,7 +30,7 @@ class VendorSimulator(Protocol):
 def all_simulators(clock: Clock | None = None) -> dict[str, VendorSimulator]:
     """One simulator per implemented vendor (one line each), sharing a clock."""
     clock = clock or Clock()
-    simulators: list[VendorSimulator] = [EnphaseSimulator(clock)]
+    simulators: list[VendorSimulator] = [EnphaseSimulator(clock), EmporiaSimulator(clock)]
     return {simulator.key: simulator for simulator in simulators}
 
 

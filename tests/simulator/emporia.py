@@ -48,6 +48,7 @@ def _b64(data: dict[str, Any]) -> str:
 class EmporiaScenario:
     """What the proxy reports; tests change these."""
 
+    password: str = PASSWORD
     linked: bool = True
     instant_served: bool = True
     scale: str = "1MIN"
@@ -236,6 +237,11 @@ class EmporiaSimulator:
                 await ws.send_json({"type": "error", "message": INVALID_TOKEN})
             await ws.close()
 
+    async def broadcast(self, payload: str) -> None:
+        """Send raw text to every open socket (for garbage and error messages)."""
+        for ws in list(self.open_sockets):
+            await ws.send_str(payload)
+
     async def drop_sockets(self) -> None:
         """Close every open socket (as a proxy restart would)."""
         for ws in list(self.open_sockets):
@@ -291,7 +297,7 @@ class EmporiaSimulator:
             body = {}
         if not body.get("email") or not body.get("password"):
             return web.json_response({"message": "Email and password are required"}, status=400)
-        if body["email"] != EMAIL or body["password"] != PASSWORD:
+        if body["email"] != EMAIL or body["password"] != self.scenario.password:
             return web.json_response({"message": "Invalid email or password"}, status=401)
         return web.json_response({"token": self.issue_token()})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigFlowResult, OptionsFlow
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_URL
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -157,11 +157,19 @@ class EmporiaFlow(PortalFlowBase):
 
     async def _async_emporia_finish(self) -> ConfigFlowResult:
         data, user = self._emporia_data, self._emporia_user
+        moving = False
+        if self.source == SOURCE_RECONFIGURE:
+            # A new proxy address is fine; another proxy user is another account.
+            current = str(self._get_reconfigure_entry().unique_id)
+            if not current.endswith(f"_{user.user_id}"):
+                return self.async_abort(reason="wrong_account")
+            moving = True
         return await self.async_finish(
             VENDOR_KEY,
             account_id(data[CONF_URL], user),
             f"Emporia ({user.email or data[CONF_EMAIL]})",
             data,
+            allow_other_account=moving,
         )
 
 

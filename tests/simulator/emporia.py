@@ -97,7 +97,7 @@ class EmporiaSimulator:
     def _usage(self, channel: str) -> float | None:
         watts = self.watts(channel)
         divisor = SCALE_DIVISOR.get(self.scenario.scale, 60_000)
-        return None if watts is None else round(watts / divisor, 9)
+        return None if watts is None else watts / divisor
 
     def _nested(self, gid: int, key: str) -> dict[str, Any]:
         return {

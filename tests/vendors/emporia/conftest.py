@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -34,16 +35,29 @@ async def settle(hass: HomeAssistant, until: Callable[[], bool], rounds: int = 2
     raise AssertionError("condition not reached")
 
 
+def _listening(hass: HomeAssistant) -> list[Any]:
+    """The runtimes of the loaded entries whose socket is authenticated."""
+    return [
+        entry.runtime_data
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.state is ConfigEntryState.LOADED and entry.runtime_data.push.authenticated
+    ]
+
+
 async def tick(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: EmporiaSimulator, seconds: int = 1
 ) -> None:
-    """Advance frozen time one second at a time; the proxy pushes once per second per socket."""
+    """Advance frozen time one second at a time; each open socket gets its sample per second."""
     for _ in range(seconds):
-        sent = sim.samples_sent
+        listening = [(rt, rt.live.state.samples) for rt in _listening(hass)]
         freezer.tick(1)
         async_fire_time_changed(hass)
-        if sim.open_sockets:
-            await settle(hass, lambda sent=sent: sim.samples_sent > sent)  # type: ignore[misc]
+        await settle(
+            hass,
+            lambda: all(
+                rt.live.state.samples > n or not rt.push.authenticated for rt, n in listening
+            ),
+        )
         await hass.async_block_till_done()
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+import yarl
 from aioresponses import aioresponses
 
 from custom_components.energy_portals.errors import (
@@ -60,9 +61,7 @@ def client(session: aiohttp.ClientSession, clock: Clock) -> EmporiaClient:
 
 
 def requests_to(mock: aioresponses, method: str, path: str) -> list[Any]:
-    from yarl import URL as Yarl
-
-    return mock.requests.get((method, Yarl(f"{URL}{path}")), [])
+    return mock.requests.get((method, yarl.URL(f"{URL}{path}")), [])
 
 
 async def test_login_sends_credentials_and_uses_bearer(client: EmporiaClient, clock: Clock) -> None:

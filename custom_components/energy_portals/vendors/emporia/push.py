@@ -180,7 +180,15 @@ class EmporiaPush:
         new = self.state.ingest(sample, now)
         if new:
             self._on_new_channels(new)
-        if force or self._last_publish is None or now - self._last_publish >= self.interval:
+        current = self.coordinator.data
+        if (
+            force
+            or new
+            or current is None
+            or not current.fresh
+            or self._last_publish is None
+            or now - self._last_publish >= self.interval
+        ):
             self.publish()
 
     @callback

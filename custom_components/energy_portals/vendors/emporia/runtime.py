@@ -164,7 +164,10 @@ class EmporiaRuntime(VendorRuntime):
             "socket_sessions": push.sessions,
             "authenticated": push.authenticated,
             "samples": state.samples,
-            "devices": [asdict(device) for device in (self.devices.data or {}).values()],
+            "devices": [
+                {**asdict(device), "channels": [asdict(channel) for channel in device.channels]}
+                for device in (self.devices.data or {}).values()
+            ],
             "channels": [
                 {"gid": gid, "channel": num, **asdict(channel)}
                 for (gid, num), channel in state.channels.items()

@@ -54,7 +54,7 @@ async def tick(
         async_fire_time_changed(hass)
         await settle(
             hass,
-            lambda: all(
+            lambda listening=listening: all(  # type: ignore[misc]
                 rt.live.state.samples > n or not rt.push.authenticated for rt, n in listening
             ),
         )

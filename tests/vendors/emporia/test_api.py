@@ -267,3 +267,24 @@ def test_parse_usage_flattens_nested_devices() -> None:
     assert sample.instant is not None
     with pytest.raises(PortalResponseError):
         parse_usage({"data": 1})
+
+
+async def test_concurrent_callers_share_one_login(client: EmporiaClient, clock: Clock) -> None:
+    import asyncio
+
+    with aioresponses() as mock:
+        mock.post(f"{URL}/login", payload={"token": jwt(clock.now + 3600)}, repeat=True)
+        first, second = await asyncio.gather(client.async_token(), client.async_token())
+        assert first == second
+        assert len(requests_to(mock, "POST", "/login")) == 1
+
+
+async def test_stream_cannot_connect(session: aiohttp.ClientSession, socket_enabled: None) -> None:
+    from custom_components.energy_portals.vendors.emporia.stream import EmporiaStream
+
+    stream = EmporiaStream(session, "ws://127.0.0.1:9/")
+    with pytest.raises(PortalConnectionError):
+        await stream.async_listen(
+            "t", on_authenticated=lambda: None, on_sample=lambda _: None, idle_timeout=5
+        )
+    await stream.async_close()  # nothing open: nothing to do

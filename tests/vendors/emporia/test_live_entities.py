@@ -509,3 +509,112 @@ async def test_diagnostics_are_redacted(
     assert diagnostics["data"]["socket_sessions"] == 1
     assert diagnostics["data"]["instant_supported"] is True
     assert diagnostics["data"]["devices"][0]["model"] == "VUE002"
+
+
+async def test_silent_socket_is_replaced(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.scenario.period = 10_000  # the proxy stops pushing but keeps the socket open
+    await tick(hass, freezer, emporia, 1)
+    for _ in range(31):
+        freezer.tick(1)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    await settle(hass, lambda: not runtime.push.authenticated)
+    emporia.scenario.period = 1.0
+    await reconnect(hass, freezer, emporia, runtime)
+    assert emporia.connections == 2
+    assert len(emporia.open_sockets) == 1
+
+
+async def test_refused_login_while_waiting_starts_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.state.faults.drop_websocket = True
+    await tick(hass, freezer, emporia, 1)
+    await settle(hass, lambda: runtime.push.last_delay is not None)
+    emporia.scenario.password = "changed"
+    emporia.tokens.clear()
+    for _ in range(12):  # the next /devices/instant poll needs a login, which is refused
+        await tick(hass, freezer, emporia, 1)
+    await settle(hass, lambda: bool(hass.config_entries.flow.async_progress()))
+    assert hass.config_entries.flow.async_progress()[0]["context"]["source"] == "reauth"
+
+
+async def test_refused_login_during_first_instant_asks_reauth(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    from unittest.mock import patch
+
+    from custom_components.energy_portals.errors import PortalAuthError
+
+    with patch(
+        "custom_components.energy_portals.vendors.emporia.api.EmporiaClient.async_get_instant",
+        side_effect=PortalAuthError("refused"),
+    ):
+        assert not await hass.config_entries.async_setup(emporia_entry.entry_id)
+    assert emporia_entry.state is ConfigEntryState.SETUP_ERROR
+    assert emporia.connections == 0
+
+
+async def test_unknown_nested_device_from_stream(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    await runtime.live.async_refresh()  # a manual refresh republishes the live state
+    assert runtime.live.data.fresh
+    await emporia.broadcast(
+        json.dumps(
+            {
+                "type": "deviceData",
+                "data": {
+                    "deviceListUsages": {
+                        "scale": "1MIN",
+                        "energyUnit": "KilowattHours",
+                        "devices": [
+                            {
+                                "deviceGid": MONITOR_GID,
+                                "channelUsages": [
+                                    {
+                                        "channelNum": "1,2,3",
+                                        "usage": 0.01,
+                                        "nestedDevices": [
+                                            {
+                                                "deviceGid": 555,
+                                                "channelUsages": [
+                                                    {"channelNum": "1,2,3", "usage": 0.001}
+                                                ],
+                                            }
+                                        ],
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                },
+            }
+        )
+    )
+    await settle(hass, lambda: (555, "1,2,3") in runtime.live.state.channels)
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier(
+        (DOMAIN, "emporia_555"), loaded_emporia.entry_id
+    )
+    monitor = registry.async_get_device_by_identifier(
+        (DOMAIN, f"emporia_{MONITOR_GID}"), loaded_emporia.entry_id
+    )
+    assert device is not None and monitor is not None
+    assert device.name == "Emporia device 555"
+    assert device.via_device_id == monitor.id
+    assert float(state(hass, "sensor.emporia_device_555_power").state) == pytest.approx(60)

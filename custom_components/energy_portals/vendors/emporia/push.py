@@ -113,9 +113,7 @@ class EmporiaPush:
             except StreamTokenError as err:
                 renew, error = True, err
             except PortalAuthError:
-                # Only a refused login gets here: the stored credentials no longer work.
-                LOGGER.warning("The Emporia proxy refused the stored credentials")
-                self.entry.async_start_reauth(self.hass)
+                self._reauth()
                 return
             except PortalError as err:
                 error = err
@@ -129,7 +127,16 @@ class EmporiaPush:
             self._connection_lost(error)
             self.last_delay = max(retry_after, backoff_delay(attempt, self._rand()))
             attempt += 1
-            await self._async_wait(self.last_delay)
+            try:
+                await self._async_wait(self.last_delay)
+            except PortalAuthError:
+                self._reauth()
+                return
+
+    def _reauth(self) -> None:
+        # Only a refused login gets here: the stored credentials no longer work.
+        LOGGER.warning("The Emporia proxy refused the stored credentials")
+        self.entry.async_start_reauth(self.hass)
 
     async def _async_wait(self, delay: float) -> None:
         """Sleep before reconnecting; meanwhile /devices/instant keeps the states going."""

@@ -32,11 +32,6 @@ class EmporiaStream:
         self._url = url
         self._ws: aiohttp.ClientWebSocketResponse | None = None
 
-    @property
-    def connected(self) -> bool:
-        """A socket is open (it may not be authenticated yet)."""
-        return self._ws is not None and not self._ws.closed
-
     async def async_listen(
         self,
         token: str,

@@ -10,12 +10,15 @@ from homeassistant.core import callback
 from .const import CONF_VENDOR, DOMAIN
 from .vendors import VENDORS
 from .vendors.allume.flow import AllumeFlow
+from .vendors.emporia.flow import EmporiaFlow
 from .vendors.enphase.flow import EnphaseFlow
 from .vendors.flowerhub.flow import FlowerHubFlow
 from .vendors.jspro.flow import JsproFlow
 
 
-class EnergyPortalsConfigFlow(AllumeFlow, FlowerHubFlow, EnphaseFlow, JsproFlow, domain=DOMAIN):
+class EnergyPortalsConfigFlow(
+    AllumeFlow, FlowerHubFlow, EnphaseFlow, EmporiaFlow, JsproFlow, domain=DOMAIN
+):
     """Add an account or device of one vendor."""
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

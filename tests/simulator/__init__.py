@@ -12,6 +12,7 @@ from aiohttp import web
 
 from .allume import AllumeSimulator
 from .clock import Clock
+from .emporia import EmporiaSimulator
 from .enphase import EnphaseSimulator
 from .faults import VendorState
 from .flowerhub import FlowerHubSimulator
@@ -38,6 +39,7 @@ def all_simulators(clock: Clock | None = None) -> dict[str, VendorSimulator]:
         AllumeSimulator(clock),
         FlowerHubSimulator(clock),
         EnphaseSimulator(clock),
+        EmporiaSimulator(clock),
         JsproSimulator(clock),
     ]
     return {simulator.key: simulator for simulator in simulators}

@@ -7,6 +7,7 @@ import argparse
 from aiohttp import web
 
 from . import all_simulators, build_app
+from .emporia import EmporiaSimulator
 
 
 def main() -> None:
@@ -15,6 +16,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8300)
     args = parser.parse_args()
     simulators = all_simulators()
+    # A fresh proxy account, as a new user has it: the config flow asks for the Emporia link.
+    emporia = simulators["emporia"]
+    if isinstance(emporia, EmporiaSimulator):
+        emporia.scenario.linked = False
     for key in simulators:
         print(f"{key}: http://{args.host}:{args.port}/{key}", flush=True)
     web.run_app(build_app(simulators), host=args.host, port=args.port, print=None)

@@ -1,0 +1,238 @@
+"""Emporia proxy REST client and models (no Home Assistant imports here)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from ...errors import PortalAuthError, PortalResponseError
+from ...http import HttpResponse, raise_for_status, send
+from ...parse import as_float, as_str
+from .usage import UsageSample, parse_usage
+
+TOKEN_LIFETIME = 3600.0
+"""The proxy's JWTs last an hour; used when a token carries no readable `exp`."""
+RENEW_BEFORE = 300.0
+"""Log in again this long before the token expires."""
+REFUSED = (401, 403)
+
+
+class EmporiaLinkError(PortalResponseError):
+    """The proxy could not log in to Emporia with the Emporia credentials given."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """The proxy account."""
+
+    user_id: str
+    email: str | None
+    emporia_username: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One measured circuit of a monitor (or the single outlet of a plug)."""
+
+    num: str
+    name: str | None
+    multiplier: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EmporiaDevice:
+    """A Vue monitor, or a smart plug / charger nested under one (`parent_gid`)."""
+
+    gid: int
+    name: str | None
+    model: str | None
+    firmware: str | None
+    time_zone: str | None
+    channels: tuple[Channel, ...]
+    parent_gid: int | None = None
+
+
+def token_expiry(token: str, now: float) -> float:
+    """When a JWT expires (its `exp` claim), else one hour from now."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        exp = as_float(claims.get("exp")) if isinstance(claims, dict) else None
+    except IndexError, ValueError:
+        exp = None
+    return exp if exp is not None else now + TOKEN_LIFETIME
+
+
+def parse_user(body: Any) -> User:
+    """The /me answer: `{user: {...}}` (a bare user object is accepted too)."""
+    raw = body.get("user", body) if isinstance(body, dict) else None
+    if not isinstance(raw, dict):
+        raise PortalResponseError("/me answer has no user")
+    user_id = as_str(raw.get("id"))
+    if user_id is None:
+        raise PortalResponseError("/me answer has no user id")
+    return User(
+        user_id=user_id,
+        email=as_str(raw.get("email")),
+        emporia_username=as_str(raw.get("emporiaUsername")),
+    )
+
+
+def _parse_channels(raw: Any) -> tuple[Channel, ...]:
+    channels = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict) and (num := as_str(item.get("channelNum"))) is not None:
+            channels.append(
+                Channel(
+                    num=num,
+                    name=as_str(item.get("name")),
+                    multiplier=as_float(item.get("channelMultiplier")),
+                )
+            )
+    return tuple(channels)
+
+
+def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -> None:
+    if not isinstance(raw, dict):
+        return
+    gid = as_float(raw.get("deviceGid"))
+    if gid is None:
+        return
+    location = raw.get("locationProperties")
+    location = location if isinstance(location, dict) else {}
+    into.append(
+        EmporiaDevice(
+            gid=int(gid),
+            name=as_str(location.get("deviceName")),
+            model=as_str(raw.get("model")),
+            firmware=as_str(raw.get("firmware")),
+            time_zone=as_str(location.get("timeZone")),
+            channels=_parse_channels(raw.get("channels")),
+            parent_gid=parent_gid,
+        )
+    )
+    for nested in (raw.get("devices") or []) if isinstance(raw.get("devices"), list) else []:
+        _parse_device(nested, int(gid), into)
+
+
+def parse_devices(body: Any) -> dict[int, EmporiaDevice]:
+    """The /devices answer (the Emporia customer), flattened: monitors and nested devices."""
+    if isinstance(body, dict) and isinstance(body.get("customer"), dict):
+        body = body["customer"]
+    raw = body.get("devices") if isinstance(body, dict) else body
+    if not isinstance(raw, list):
+        raise PortalResponseError("/devices answer has no device list")
+    devices: list[EmporiaDevice] = []
+    for item in raw:
+        _parse_device(item, None, devices)
+    return {device.gid: device for device in devices}
+
+
+class EmporiaClient:
+    """Logs in to the proxy with e-mail and password and keeps its JWT fresh."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        url: str,
+        email: str,
+        password: str,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self._session = session
+        self.url = url.rstrip("/")
+        self._credentials = {"email": email, "password": password}
+        self._now = now
+        self._token: str | None = None
+        self._expires = 0.0
+        self._lock = asyncio.Lock()
+
+    @property
+    def ws_url(self) -> str:
+        """The WebSocket endpoint: the same host and path as the REST API."""
+        scheme, rest = self.url.split("://", 1) if "://" in self.url else ("http", self.url)
+        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/"
+
+    async def async_login(self) -> str:
+        """Log in now and return the new token; refused credentials raise PortalAuthError."""
+        response = await send(
+            self._session, "POST", f"{self.url}/login", json_body=self._credentials
+        )
+        if response.status in (400, 401, 403, 404):
+            raise PortalAuthError(f"Login refused (HTTP {response.status})")
+        raise_for_status(response)
+        token = as_str(response.json_object().get("token"))
+        if token is None:
+            raise PortalResponseError("Login answer has no token")
+        self._token, self._expires = token, token_expiry(token, self._now())
+        return token
+
+    async def async_token(self, *, renew: bool = False) -> str:
+        """A token valid for a while yet, logging in when it is missing, expiring or refused."""
+        stale = self._token
+        async with self._lock:
+            if self._token is not None and self._token != stale:
+                return self._token  # another caller logged in while we waited
+            if renew or self._token is None or self._now() >= self._expires - RENEW_BEFORE:
+                return await self.async_login()
+            return self._token
+
+    async def _send(self, method: str, path: str, token: str, body: Any) -> HttpResponse:
+        return await send(
+            self._session,
+            method,
+            f"{self.url}{path}",
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
+            json_body=body,
+        )
+
+    async def _request(self, method: str, path: str, body: Any = None) -> HttpResponse:
+        """Send with the token; when refused, log in once more and retry.
+
+        Only a failed login is an auth failure: a refusal right after a fresh login is not.
+        """
+        response = await self._send(method, path, await self.async_token(), body)
+        if response.status in REFUSED:
+            response = await self._send(method, path, await self.async_token(renew=True), body)
+            if response.status in REFUSED:
+                raise PortalResponseError(
+                    f"{path} refused even after a fresh login (HTTP {response.status})",
+                    status=response.status,
+                )
+        raise_for_status(response)
+        return response
+
+    async def async_get_me(self) -> User:
+        """The proxy account, with its Emporia link."""
+        return parse_user((await self._request("GET", "/me")).json())
+
+    async def async_link_emporia(self, username: str, password: str) -> None:
+        """Give the proxy the Emporia credentials (it keeps Emporia's tokens, not these)."""
+        response = await self._send(
+            "POST",
+            "/emporia-auth",
+            await self.async_token(),
+            {"emporiaUsername": username, "emporiaPassword": password},
+        )
+        if response.status in (400, 401, 403, 422):
+            raise EmporiaLinkError(
+                f"Emporia refused the credentials (HTTP {response.status})",
+                status=response.status,
+            )
+        raise_for_status(response)
+
+    async def async_get_devices(self) -> dict[int, EmporiaDevice]:
+        """Every monitor and nested device of the linked Emporia account, by deviceGid."""
+        return parse_devices((await self._request("GET", "/devices")).json())
+
+    async def async_get_instant(self) -> UsageSample:
+        """The current usage; a proxy without this endpoint raises PortalNotFoundError."""
+        return parse_usage((await self._request("GET", "/devices/instant")).json())

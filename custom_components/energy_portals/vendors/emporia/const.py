@@ -1,0 +1,30 @@
+"""Emporia settings: config keys, options and their defaults."""
+
+from datetime import timedelta
+from typing import Final
+
+VENDOR_KEY: Final = "emporia"
+MANUFACTURER: Final = "Emporia Energy"
+
+CONF_EMPORIA_USERNAME: Final = "emporia_username"
+CONF_EMPORIA_PASSWORD: Final = "emporia_password"
+
+CONF_STATE_INTERVAL: Final = "state_update_interval"
+DEFAULT_STATE_INTERVAL: Final = 10
+MIN_STATE_INTERVAL: Final = 1
+MAX_STATE_INTERVAL: Final = 60
+
+DEVICES_INTERVAL: Final = timedelta(hours=6)
+"""How often names, firmware and channels are read again from /devices."""
+STALE_INTERVALS: Final = 3
+MIN_STALE_SECONDS: Final = 30.0
+BACKOFF_BASE: Final = 1.0
+BACKOFF_MAX: Final = 300.0
+
+MAINS_CHANNEL: Final = "1,2,3"
+BALANCE_CHANNEL: Final = "Balance"
+
+
+def stale_after(interval: float) -> float:
+    """Seconds without data before entities go unavailable (several state intervals)."""
+    return max(STALE_INTERVALS * interval, MIN_STALE_SECONDS)

@@ -1,0 +1,133 @@
+"""The Emporia sensors: per channel a power sensor and two energy totals (in and out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorExtraStoredData,
+    SensorStateClass,
+)
+from homeassistant.const import UnitOfEnergy, UnitOfPower
+
+from ...entity import PortalDevice, PortalEntity
+from ...parse import as_float
+from ...sensor import PortalSensorDescription
+from .const import BALANCE_CHANNEL, MAINS_CHANNEL
+from .coordinator import EmporiaLiveCoordinator
+from .live import ChannelSnapshot, ChannelState
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmporiaEnergyDescription(SensorEntityDescription):
+    """An energy total integrated from a channel's power."""
+
+    total_fn: Callable[[ChannelState], float]
+
+
+def channel_slug(num: str) -> str:
+    """The unique-id part of a channel: mains, balance, or channel_<n>."""
+    if num == MAINS_CHANNEL:
+        return "mains"
+    if num == BALANCE_CHANNEL:
+        return "balance"
+    return "channel_" + "_".join(part.strip() for part in num.split(","))
+
+
+def _naming(num: str, name: str | None, nested: bool) -> tuple[str | None, dict[str, str]]:
+    """Translation-key prefix and placeholders: plugs use plain device-class names."""
+    if nested:
+        return None, {}
+    if num == MAINS_CHANNEL:
+        return "emporia_mains", {}
+    if num == BALANCE_CHANNEL:
+        return "emporia_balance", {}
+    return "emporia_channel", {"channel": name or f"Channel {num}"}
+
+
+def power_description(
+    num: str, name: str | None, *, nested: bool
+) -> PortalSensorDescription[ChannelSnapshot]:
+    """Power of one channel (W); negative while a solar circuit produces."""
+    prefix, placeholders = _naming(num, name, nested)
+    return PortalSensorDescription(
+        key=f"{channel_slug(num)}_power",
+        translation_key=f"{prefix}_power" if prefix else None,
+        translation_placeholders=placeholders or None,
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        value_fn=lambda channel: channel.watts,
+    )
+
+
+def energy_descriptions(
+    num: str, name: str | None, *, nested: bool
+) -> tuple[EmporiaEnergyDescription, EmporiaEnergyDescription]:
+    """Consumed energy (for the Energy dashboard) and returned energy (solar, export)."""
+    prefix, placeholders = _naming(num, name, nested)
+    slug = channel_slug(num)
+    consumed = EmporiaEnergyDescription(
+        key=f"{slug}_energy",
+        translation_key=f"{prefix}_energy" if prefix else None,
+        translation_placeholders=placeholders or None,
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=3,
+        total_fn=lambda state: state.consumed,
+    )
+    returned = EmporiaEnergyDescription(
+        key=f"{slug}_energy_returned",
+        translation_key=f"{prefix}_energy_returned" if prefix else "emporia_energy_returned",
+        translation_placeholders=placeholders or None,
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=3,
+        # Only the mains see export on most homes; other circuits' return is opt-in.
+        entity_registry_enabled_default=num == MAINS_CHANNEL and not nested,
+        total_fn=lambda state: state.returned,
+    )
+    return consumed, returned
+
+
+class EmporiaEnergySensor(PortalEntity[EmporiaLiveCoordinator, ChannelSnapshot], RestoreSensor):
+    """A channel's energy total: restored at start, then grown by the integrated samples."""
+
+    entity_description: EmporiaEnergyDescription
+
+    def __init__(
+        self,
+        coordinator: EmporiaLiveCoordinator,
+        description: EmporiaEnergyDescription,
+        device: PortalDevice[ChannelSnapshot],
+        state: Callable[[], ChannelState | None],
+    ) -> None:
+        super().__init__(coordinator, description, device)
+        self._channel_state = state
+        self._base = 0.0
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_sensor_data()) is not None:
+            self._base = as_float(last.native_value) or 0.0
+
+    def _total(self) -> float:
+        state = self._channel_state()
+        integrated = self.entity_description.total_fn(state) if state else 0.0
+        return round(self._base + integrated, 4)
+
+    @property
+    def native_value(self) -> float | None:
+        return self._total() if self.subject is not None else None
+
+    @property
+    def extra_restore_state_data(self) -> SensorExtraStoredData:
+        # The live total, not the last written state: it may be one interval newer.
+        return SensorExtraStoredData(self._total(), UnitOfEnergy.KILO_WATT_HOUR)

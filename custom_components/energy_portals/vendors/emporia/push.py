@@ -1,0 +1,218 @@
+"""The live connection of one entry: exactly one WebSocket, reconnected with backoff.
+
+Every sample feeds the live state (energy integration); the coordinator is told at most once per
+state interval, so entities write at most once per interval whatever the socket's pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_interval
+
+from ...const import LOGGER
+from ...errors import PortalAuthError, PortalError, PortalNotFoundError, PortalRateLimitError
+from ...runtime import PortalConfigEntry
+from .api import EmporiaClient
+from .const import BACKOFF_BASE, BACKOFF_MAX, stale_after
+from .coordinator import EmporiaLiveCoordinator
+from .live import LiveState, clock
+from .stream import EmporiaStream, StreamTokenError
+from .usage import ChannelKey, UsageSample
+
+
+def backoff_delay(attempt: int, rand: float) -> float:
+    """1 s, 2 s, 4 s ... up to 5 min, each spread by +-20 % so clients do not align."""
+    return float(min(BACKOFF_MAX, BACKOFF_BASE * 2 ** min(attempt, 16) * (0.8 + 0.4 * rand)))
+
+
+class EmporiaPush:
+    """Runs the entry's socket (as an entry background task) and publishes throttled snapshots."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PortalConfigEntry,
+        *,
+        client: EmporiaClient,
+        stream: EmporiaStream,
+        coordinator: EmporiaLiveCoordinator,
+        interval: float,
+        on_new_channels: Callable[[list[ChannelKey]], None],
+        now: Callable[[], float] = clock,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.stream = stream
+        self.coordinator = coordinator
+        self.state: LiveState = coordinator.state
+        self.interval = interval
+        self.stale_after = stale_after(interval)
+        self._on_new_channels = on_new_channels
+        self._now = now
+        self._rand = rand
+        self.instant_supported: bool | None = None
+        self.sessions = 0
+        self.authenticated = False
+        self.last_delay: float | None = None
+        self._stopping = False
+        self._lost_logged = False
+        self._last_publish: float | None = None
+        self._last_instant: float | None = None
+
+    async def async_prime(self) -> None:
+        """Fill the first state from /devices/instant where the proxy serves it (404: push only)."""
+        await self._async_poll_instant()
+        self.publish()
+
+    @callback
+    def async_start(self) -> None:
+        """Start the socket task and the staleness check; both end with the entry."""
+        self.entry.async_create_background_task(
+            self.hass, self.async_run(), f"Emporia live data {self.entry.entry_id}"
+        )
+        self.entry.async_on_unload(
+            async_track_time_interval(self.hass, self._async_tick, timedelta(seconds=self.interval))
+        )
+        self.entry.async_on_unload(self.async_stop)
+
+    @property
+    def stopping(self) -> bool:
+        """The entry is unloading: no reconnect."""
+        return self._stopping
+
+    async def async_stop(self) -> None:
+        """Close the socket cleanly; the task then ends (or is cancelled by the entry)."""
+        self._stopping = True
+        await self.stream.async_close()
+
+    async def async_run(self) -> None:
+        """Keep one socket open: connect, authenticate, consume; back off and retry on failure."""
+        attempt = 0
+        renew = False
+        while not self._stopping:
+            self.authenticated = False
+            retry_after = 0.0
+            error: PortalError
+            try:
+                token = await self.client.async_token(renew=renew)
+                renew = False
+                self.sessions += 1
+                await self.stream.async_listen(
+                    token,
+                    on_authenticated=self._on_authenticated,
+                    on_sample=self._on_sample,
+                    idle_timeout=self.stale_after,
+                )
+            except StreamTokenError as err:
+                renew, error = True, err
+            except PortalAuthError:
+                self._reauth()
+                return
+            except PortalError as err:
+                error = err
+                if isinstance(err, PortalRateLimitError) and err.retry_after:
+                    retry_after = err.retry_after
+            if self.stopping:
+                return
+            if self.authenticated:
+                attempt = 0
+            self.authenticated = False
+            self._connection_lost(error)
+            self.last_delay = max(retry_after, backoff_delay(attempt, self._rand()))
+            attempt += 1
+            try:
+                await self._async_wait(self.last_delay)
+            except PortalAuthError:
+                self._reauth()
+                return
+
+    def _reauth(self) -> None:
+        # Only a refused login gets here: the stored credentials no longer work.
+        LOGGER.warning("The Emporia proxy refused the stored credentials")
+        self.entry.async_start_reauth(self.hass)
+
+    async def _async_wait(self, delay: float) -> None:
+        """Sleep before reconnecting; meanwhile /devices/instant keeps the states going."""
+        end = self._now() + delay
+        while not self._stopping and (left := end - self._now()) > 0:
+            await self._async_poll_instant()
+            await asyncio.sleep(min(left, self.interval))
+
+    async def _async_poll_instant(self) -> None:
+        if self.instant_supported is False:
+            return
+        now = self._now()
+        if self._last_instant is not None and now - self._last_instant < self.interval:
+            return
+        self._last_instant = now
+        try:
+            sample = await self.client.async_get_instant()
+        except PortalNotFoundError:
+            LOGGER.debug("This Emporia proxy has no /devices/instant: push only")
+            self.instant_supported = False
+            return
+        except PortalAuthError:
+            raise
+        except PortalError as err:
+            LOGGER.debug("Emporia /devices/instant failed: %s", err)
+            return
+        self.instant_supported = True
+        self._ingest(sample, force=True)
+
+    @callback
+    def _on_authenticated(self) -> None:
+        self.authenticated = True
+        if self._lost_logged:
+            LOGGER.info("Emporia live data connection is back")
+            self._lost_logged = False
+
+    def _connection_lost(self, error: PortalError) -> None:
+        if not self._lost_logged:
+            LOGGER.warning("Emporia live data connection lost (%s); reconnecting", error)
+            self._lost_logged = True
+
+    @callback
+    def _on_sample(self, sample: UsageSample) -> None:
+        self._ingest(sample)
+
+    def _ingest(self, sample: UsageSample, *, force: bool = False) -> None:
+        now = self._now()
+        new = self.state.ingest(sample, now)
+        if new:
+            self._on_new_channels(new)
+        current = self.coordinator.data
+        if (
+            force
+            or new
+            or current is None
+            or not current.fresh
+            or self._last_publish is None
+            or now - self._last_publish >= self.interval
+        ):
+            self.publish()
+
+    @callback
+    def publish(self) -> None:
+        """Hand the current snapshot to the coordinator (its entities write their states)."""
+        now = self._now()
+        self._last_publish = now
+        self.coordinator.async_set_updated_data(self.state.snapshot(now))
+
+    @callback
+    def _async_tick(self, _now: object) -> None:
+        """Publish what the samples have not: staleness, expired nulls, a trailing change."""
+        now = self._now()
+        snapshot = self.state.snapshot(now)
+        current = self.coordinator.data
+        if current is None or snapshot == current:
+            return
+        due = self._last_publish is None or now - self._last_publish >= self.interval
+        if due or snapshot.fresh != current.fresh:
+            self.publish()

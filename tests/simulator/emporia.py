@@ -1,0 +1,394 @@
+"""A simulated Emporia proxy: REST login and devices, and the WebSocket pushing deviceData.
+
+One Vue monitor (mains, three circuits of which one is solar, and the balance) with a smart plug
+and an EV charger nested under it. The WebSocket follows the spec: authenticate first, then a
+deviceData message right away and every `period` seconds. It counts connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from .clock import Clock
+from .faults import Handler, VendorState, control_routes, fault_middleware
+
+EMAIL = "owner@example.invalid"
+PASSWORD = "sim-proxy-password"
+USER_ID = 7
+EMPORIA_USERNAME = "vue-owner@example.invalid"
+EMPORIA_PASSWORD = "sim-emporia-password"
+MONITOR_GID = 100123
+PLUG_GID = 100456
+CHARGER_GID = 100789
+TOKEN_LIFETIME = 3600
+INVALID_TOKEN = "Invalid or expired token."
+
+# channelNum -> (name, mean watts); "1,2,3" is the sum of the circuits plus the balance.
+CIRCUITS = {"1": ("Kitchen", 420.0), "2": ("Heat pump", 1350.0), "3": ("Solar", -1800.0)}
+BALANCE_WATTS = 230.0
+PLUG_WATTS = 65.0
+CHARGER_WATTS = 7200.0
+SCALE_DIVISOR = {"1S": 3_600_000, "1MIN": 60_000}
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
+@dataclass
+class EmporiaScenario:
+    """What the proxy reports; tests change these."""
+
+    password: str = PASSWORD
+    linked: bool = True
+    instant_served: bool = True
+    scale: str = "1MIN"
+    period: float = 1.0
+    fixed_watts: dict[str, float] = field(default_factory=dict)
+    """channelNum (or 'plug', 'charger') -> watts, instead of the time-varying default."""
+    null_channels: set[str] = field(default_factory=set)
+
+
+class EmporiaSimulator:
+    """Serves the Emporia proxy spec under any prefix."""
+
+    key = "emporia"
+
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or Clock()
+        self.state = VendorState()
+        self.scenario = EmporiaScenario()
+        self.tokens: dict[str, float] = {}
+        self.connections = 0
+        self.open_sockets: set[web.WebSocketResponse] = set()
+        self.authentications = 0
+        self.samples_sent = 0
+        self._serial = 0
+
+    # --- data -------------------------------------------------------------------------------
+
+    def watts(self, channel: str) -> float | None:
+        """The power a channel shows now (None when the scenario makes it null)."""
+        if channel in self.scenario.null_channels:
+            return None
+        if channel in self.scenario.fixed_watts:
+            return self.scenario.fixed_watts[channel]
+        wave = 1 + 0.1 * math.sin(self.clock.now() / 20)
+        if channel == "plug":
+            return PLUG_WATTS * wave
+        if channel == "charger":
+            return CHARGER_WATTS
+        if channel == "Balance":
+            return BALANCE_WATTS * wave
+        if channel == "1,2,3":
+            parts = [self.watts(num) for num in (*CIRCUITS, "Balance")]
+            return sum(p for p in parts if p is not None)
+        return CIRCUITS[channel][1] * wave
+
+    def _usage(self, channel: str) -> float | None:
+        watts = self.watts(channel)
+        divisor = SCALE_DIVISOR.get(self.scenario.scale, 60_000)
+        return None if watts is None else watts / divisor
+
+    def _nested(self, gid: int, key: str) -> dict[str, Any]:
+        return {
+            "deviceGid": gid,
+            "channelUsages": [
+                {
+                    "name": "Main",
+                    "usage": self._usage(key),
+                    "deviceGid": gid,
+                    "channelNum": "1,2,3",
+                    "percentage": 0,
+                    "nestedDevices": [],
+                }
+            ],
+        }
+
+    def usage_body(self) -> dict[str, Any]:
+        """The deviceListUsages structure (the /devices/instant answer and deviceData data)."""
+        channels: list[dict[str, Any]] = [
+            {
+                "name": "Main",
+                "usage": self._usage("1,2,3"),
+                "deviceGid": MONITOR_GID,
+                "channelNum": "1,2,3",
+                "percentage": 100.0,
+                "nestedDevices": [
+                    self._nested(PLUG_GID, "plug"),
+                    self._nested(CHARGER_GID, "charger"),
+                ],
+            }
+        ]
+        channels += [
+            {
+                "name": name,
+                "usage": self._usage(num),
+                "deviceGid": MONITOR_GID,
+                "channelNum": num,
+                "percentage": 10.0,
+                "nestedDevices": [],
+            }
+            for num, (name, _) in CIRCUITS.items()
+        ]
+        channels.append(
+            {
+                "name": "Balance",
+                "usage": self._usage("Balance"),
+                "deviceGid": MONITOR_GID,
+                "channelNum": "Balance",
+                "percentage": 5.0,
+                "nestedDevices": [],
+            }
+        )
+        instant = datetime.fromtimestamp(self.clock.now(), UTC).isoformat().replace("+00:00", "Z")
+        return {
+            "deviceListUsages": {
+                "instant": instant,
+                "scale": self.scenario.scale,
+                "devices": [{"deviceGid": MONITOR_GID, "channelUsages": channels}],
+                "energyUnit": "KilowattHours",
+            }
+        }
+
+    def devices_body(self) -> dict[str, Any]:
+        """The Emporia customer with its monitor and the devices nested under it."""
+
+        def location(name: str) -> dict[str, Any]:
+            return {"deviceName": name, "timeZone": "Europe/Amsterdam", "zipCode": "1234"}
+
+        def outlet(gid: int, model: str, name: str) -> dict[str, Any]:
+            return {
+                "deviceGid": gid,
+                "manufacturerDeviceId": f"SIM{gid}",
+                "model": model,
+                "firmware": "Outlet-1.3.0",
+                "locationProperties": location(name),
+                "channels": [
+                    {"deviceGid": gid, "name": None, "channelNum": "1,2,3", "channelMultiplier": 1}
+                ],
+                "devices": [],
+            }
+
+        return {
+            "customerGid": 5001,
+            "email": EMPORIA_USERNAME,
+            "firstName": "Sim",
+            "devices": [
+                {
+                    "deviceGid": MONITOR_GID,
+                    "manufacturerDeviceId": "A2107SIM0001",
+                    "model": "VUE002",
+                    "firmware": "Vue2-5.2.1",
+                    "locationProperties": location("Home"),
+                    "channels": [
+                        {
+                            "deviceGid": MONITOR_GID,
+                            "name": name,
+                            "channelNum": num,
+                            "channelMultiplier": 1.0,
+                        }
+                        for num, (name, _) in CIRCUITS.items()
+                    ]
+                    + [
+                        {
+                            "deviceGid": MONITOR_GID,
+                            "name": None,
+                            "channelNum": "1,2,3",
+                            "channelMultiplier": 1.0,
+                        }
+                    ],
+                    "devices": [
+                        outlet(PLUG_GID, "SSO001", "Aquarium"),
+                        outlet(CHARGER_GID, "EVC001", "Driveway charger"),
+                    ],
+                }
+            ],
+        }
+
+    # --- tokens -----------------------------------------------------------------------------
+
+    def issue_token(self) -> str:
+        self._serial += 1
+        exp = self.clock.now() + TOKEN_LIFETIME
+        token = (
+            f"{_b64({'alg': 'HS256'})}.{_b64({'id': USER_ID, 'exp': exp, 'n': self._serial})}.sig"
+        )
+        self.tokens[token] = exp
+        return token
+
+    def token_valid(self, token: str | None) -> bool:
+        return token is not None and self.tokens.get(token, 0) > self.clock.now()
+
+    async def revoke_tokens(self) -> None:
+        """Forget every token; open sockets get the spec's error and are closed."""
+        self.tokens.clear()
+        for ws in list(self.open_sockets):
+            with contextlib.suppress(ConnectionError):
+                await ws.send_json({"type": "error", "message": INVALID_TOKEN})
+            await ws.close()
+
+    async def broadcast(self, payload: str) -> None:
+        """Send raw text to every open socket (for garbage and error messages)."""
+        for ws in list(self.open_sockets):
+            await ws.send_str(payload)
+
+    async def drop_sockets(self) -> None:
+        """Close every open socket (as a proxy restart would)."""
+        for ws in list(self.open_sockets):
+            await ws.close()
+
+    async def _on_shutdown(self, app: web.Application) -> None:
+        await self.drop_sockets()
+
+    # --- the app ----------------------------------------------------------------------------
+
+    def flow_inputs(self, base_url: str) -> list[dict[str, Any]]:
+        """What a user types in the config flow to add this simulated proxy account."""
+        return [
+            {"next_step_id": "emporia"},
+            {"url": base_url, "email": EMAIL, "password": PASSWORD},
+            # Only asked while the proxy account has no Emporia link yet.
+            {"emporia_username": EMPORIA_USERNAME, "emporia_password": EMPORIA_PASSWORD},
+        ]
+
+    def known_states(self) -> dict[str, str]:
+        """States Home Assistant shows right after adding this account ("*": any)."""
+        return {
+            "sensor.home_mains_power": "*",
+            "sensor.home_solar_power": "*",
+            "sensor.home_kitchen_energy": "*",
+            "sensor.driveway_charger_power": "*",
+        }
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[fault_middleware(self.state), self._auth_middleware])
+        app.on_shutdown.append(self._on_shutdown)
+        app.add_routes(
+            [
+                *control_routes(self.state),
+                web.get("/", self._websocket),
+                web.post("/signup", self._signup),
+                web.post("/login", self._login),
+                web.get("/me", self._me),
+                web.post("/emporia-auth", self._emporia_auth),
+                web.get("/devices", self._devices),
+                web.get("/devices/instant", self._instant),
+            ]
+        )
+        return app
+
+    @web.middleware
+    async def _auth_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        public = ("/_sim/", "/login", "/signup")
+        if any(part in request.path for part in public) or request.path.endswith("/"):
+            return await handler(request)
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else None
+        if not self.token_valid(token):
+            return web.json_response({"message": INVALID_TOKEN}, status=401)
+        return await handler(request)
+
+    async def _signup(self, request: web.Request) -> web.Response:
+        return web.json_response({"message": "Signups are closed on the simulator"}, status=409)
+
+    async def _login(self, request: web.Request) -> web.Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = {}
+        if not body.get("email") or not body.get("password"):
+            return web.json_response({"message": "Email and password are required"}, status=400)
+        if body["email"] != EMAIL or body["password"] != self.scenario.password:
+            return web.json_response({"message": "Invalid email or password"}, status=401)
+        return web.json_response({"token": self.issue_token()})
+
+    async def _me(self, request: web.Request) -> web.Response:
+        linked = self.scenario.linked
+        return web.json_response(
+            {
+                "user": {
+                    "id": USER_ID,
+                    "email": EMAIL,
+                    "emporiaUsername": EMPORIA_USERNAME if linked else None,
+                    "emporiaIdTokenExpiresAt": "2030-01-01T00:00:00.000Z" if linked else None,
+                }
+            }
+        )
+
+    async def _emporia_auth(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if (
+            body.get("emporiaUsername") != EMPORIA_USERNAME
+            or body.get("emporiaPassword") != EMPORIA_PASSWORD
+        ):
+            return web.json_response({"message": "Emporia authentication failed"}, status=401)
+        self.scenario.linked = True
+        return web.json_response({"message": "Emporia authentication successful"})
+
+    async def _devices(self, request: web.Request) -> web.Response:
+        if not self.scenario.linked:
+            return web.json_response({"message": "Emporia account not linked"}, status=400)
+        return web.json_response(self.devices_body())
+
+    async def _instant(self, request: web.Request) -> web.Response:
+        if not self.scenario.instant_served:
+            return web.json_response({"message": "Not found"}, status=404)
+        return web.json_response(self.usage_body())
+
+    async def _websocket(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.connections += 1
+        self.open_sockets.add(ws)
+        pusher: asyncio.Task[None] | None = None
+        try:
+            if self.state.faults.drop_websocket:
+                await ws.close()
+                return ws
+            async for message in ws:
+                if message.type is not WSMsgType.TEXT:
+                    continue
+                try:
+                    payload = json.loads(message.data)
+                except ValueError:
+                    payload = {}
+                if payload.get("type") == "authenticate":
+                    if not self.token_valid(payload.get("token")):
+                        await ws.send_json({"type": "error", "message": INVALID_TOKEN})
+                        await ws.close()
+                        break
+                    self.authentications += 1
+                    await ws.send_json(
+                        {"type": "authenticated", "message": "Authentication successful."}
+                    )
+                    pusher = asyncio.create_task(self._push(ws))
+                elif pusher is None:
+                    await ws.send_json({"type": "error", "message": "Please authenticate first."})
+        finally:
+            self.open_sockets.discard(ws)
+            if pusher is not None:
+                pusher.cancel()
+        return ws
+
+    async def _push(self, ws: web.WebSocketResponse) -> None:
+        """deviceData right away, then every period; the drop knob closes the socket."""
+        while not ws.closed:
+            if self.state.faults.drop_websocket:
+                await ws.close()
+                return
+            try:
+                await ws.send_json({"type": "deviceData", "data": self.usage_body()})
+            except ConnectionError:
+                return
+            self.samples_sent += 1
+            await asyncio.sleep(self.scenario.period)

@@ -1,0 +1,93 @@
+"""Emporia fixtures: an entry against the simulated proxy, and helpers to let the socket talk."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.energy_portals.const import DOMAIN
+from tests.conftest import RunningSimulator
+from tests.simulator.emporia import EMAIL, PASSWORD, USER_ID, EmporiaSimulator
+
+
+def entry_data(url: str) -> dict[str, Any]:
+    return {"vendor": "emporia", "url": url, "email": EMAIL, "password": PASSWORD}
+
+
+def unique_id(url: str) -> str:
+    return f"emporia_{url.lower()}_{USER_ID}"
+
+
+async def settle(hass: HomeAssistant, until: Callable[[], bool], rounds: int = 2000) -> None:
+    """Let loopback I/O flow (it needs loop turns, not time) until `until()` holds."""
+    for _ in range(rounds):
+        await hass.async_block_till_done()
+        if until():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition not reached")
+
+
+def _listening(hass: HomeAssistant) -> list[Any]:
+    """The runtimes of the loaded entries whose socket is authenticated."""
+    return [
+        entry.runtime_data
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.state is ConfigEntryState.LOADED and entry.runtime_data.push.authenticated
+    ]
+
+
+async def tick(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, sim: EmporiaSimulator, seconds: int = 1
+) -> None:
+    """Advance frozen time one second at a time; each open socket gets its sample per second."""
+    for _ in range(seconds):
+        listening = [(rt, rt.live.state.samples) for rt in _listening(hass)]
+        freezer.tick(1)
+        async_fire_time_changed(hass)
+        await settle(
+            hass,
+            lambda listening=listening: all(  # type: ignore[misc]
+                rt.live.state.samples > n or not rt.push.authenticated for rt, n in listening
+            ),
+        )
+        await hass.async_block_till_done()
+
+
+@pytest.fixture
+def emporia(simulator: RunningSimulator) -> EmporiaSimulator:
+    sim: EmporiaSimulator = simulator["emporia"]
+    return sim
+
+
+@pytest.fixture
+def emporia_url(simulator: RunningSimulator) -> str:
+    return simulator.base_url("emporia")
+
+
+@pytest.fixture
+def emporia_entry(hass: HomeAssistant, emporia_url: str) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Emporia (owner)",
+        unique_id=unique_id(emporia_url),
+        data=entry_data(emporia_url),
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def loaded_emporia(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> MockConfigEntry:
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    await settle(hass, lambda: emporia.samples_sent >= 1)
+    return emporia_entry

@@ -1,0 +1,273 @@
+"""Every path of the Emporia config flow, the link step and the options, against the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.energy_portals.const import DOMAIN
+from tests.simulator.emporia import (
+    EMAIL,
+    EMPORIA_PASSWORD,
+    EMPORIA_USERNAME,
+    PASSWORD,
+    EmporiaSimulator,
+)
+
+from .conftest import entry_data, unique_id
+
+
+async def start(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert "emporia" in result["menu_options"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "emporia"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "emporia"
+    return result
+
+
+def proxy_input(url: str, password: str = PASSWORD) -> dict[str, Any]:
+    return {"url": f"{url}/", "email": f" {EMAIL} ", "password": password}
+
+
+async def test_user_flow_linked_account(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
+) -> None:
+    result = await start(hass)
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], proxy_input(emporia_url)
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == entry_data(emporia_url)
+    assert result["result"].unique_id == unique_id(emporia_url)
+    assert emporia.state.calls("POST", "/emporia-auth") == []
+
+
+async def test_simulator_flow_inputs(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
+) -> None:
+    first, second = emporia.flow_inputs(emporia_url)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], first)
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], second)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_link_step_posts_and_does_not_store_emporia_credentials(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
+) -> None:
+    emporia.scenario.linked = False
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], proxy_input(emporia_url)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "emporia_link"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"emporia_username": EMPORIA_USERNAME, "emporia_password": "wrong"}
+    )
+    assert result["errors"] == {"base": "emporia_auth_failed"}
+
+    emporia.state.faults.status = 503
+    emporia.state.faults.path = "/emporia-auth"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"emporia_username": EMPORIA_USERNAME, "emporia_password": EMPORIA_PASSWORD},
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    emporia.state.faults.clear()
+
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {"emporia_username": EMPORIA_USERNAME, "emporia_password": EMPORIA_PASSWORD},
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == entry_data(emporia_url)
+    assert "emporia_password" not in str(result["data"])
+    link = emporia.state.calls("POST", "/emporia-auth")[-1]
+    assert EMPORIA_PASSWORD in link.body
+    assert emporia.scenario.linked
+
+
+@pytest.mark.parametrize(
+    ("fault", "error"),
+    [
+        ({"password": "wrong"}, "invalid_auth"),
+        ({"status": 500}, "cannot_connect"),
+        ({"malformed": True, "path": "/me"}, "unknown"),
+    ],
+)
+async def test_user_flow_errors_then_recovery(
+    hass: HomeAssistant,
+    emporia: EmporiaSimulator,
+    emporia_url: str,
+    fault: dict[str, Any],
+    error: str,
+) -> None:
+    password = fault.pop("password", PASSWORD)
+    for knob, value in fault.items():
+        setattr(emporia.state.faults, knob, value)
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], proxy_input(emporia_url, password)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+    emporia.state.faults.clear()
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], proxy_input(emporia_url)
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unreachable_proxy(hass: HomeAssistant, socket_enabled: None) -> None:
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], proxy_input("http://127.0.0.1:9")
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_unexpected_exception_is_unknown(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
+) -> None:
+    result = await start(hass)
+    with patch(
+        "custom_components.energy_portals.vendors.emporia.api.EmporiaClient.async_login",
+        side_effect=RuntimeError("boom"),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], proxy_input(emporia_url)
+        )
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_already_configured(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia_url: str
+) -> None:
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], proxy_input(emporia_url)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth(
+    hass: HomeAssistant,
+    emporia: EmporiaSimulator,
+    emporia_entry: MockConfigEntry,
+) -> None:
+    emporia.scenario.password = "new-password"
+    result = await emporia_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "emporia_reauth"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"email": EMAIL, "password": PASSWORD}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"email": EMAIL, "password": "new-password"}
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert emporia_entry.data["password"] == "new-password"
+
+
+async def test_reauth_other_account_refused(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=f"emporia_{emporia_url.lower()}_999",
+        data=entry_data(emporia_url),
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"email": EMAIL, "password": PASSWORD}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+
+
+async def test_reconfigure_new_url(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
+) -> None:
+    old_url = emporia_url.replace("/emporia", "/old")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=unique_id(old_url),
+        data=entry_data(old_url),
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "emporia_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], proxy_input(emporia_url, "wrong")
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], proxy_input(emporia_url)
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.unique_id == unique_id(emporia_url)
+    assert entry.data["url"] == emporia_url
+
+
+async def test_reconfigure_other_user_refused(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=f"emporia_{emporia_url.lower()}_999", data=entry_data(emporia_url)
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], proxy_input(emporia_url)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+
+
+async def test_reconfigure_same_account(
+    hass: HomeAssistant, emporia: EmporiaSimulator, emporia_entry: MockConfigEntry, emporia_url: str
+) -> None:
+    result = await emporia_entry.start_reconfigure_flow(hass)
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], proxy_input(emporia_url)
+        )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert emporia_entry.data["url"] == emporia_url
+
+
+async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> None:
+    result = await hass.config_entries.options.async_init(loaded_emporia.entry_id)
+    assert result["step_id"] == "init"
+    schema = result["data_schema"].schema
+    assert next(iter(schema)).default() == 10
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"state_update_interval": 5.0}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_emporia.options == {"state_update_interval": 5}
+    await hass.async_block_till_done()
+    assert loaded_emporia.runtime_data.push.interval == 5  # type: ignore[attr-defined]

@@ -1,0 +1,620 @@
+"""The Emporia entry in Home Assistant: devices, sensors, the one socket, throttling, recovery."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
+
+from custom_components.energy_portals.const import DOMAIN
+from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
+from custom_components.energy_portals.vendors.emporia.runtime import EmporiaRuntime
+from tests.simulator.emporia import (
+    CHARGER_GID,
+    EMAIL,
+    MONITOR_GID,
+    PASSWORD,
+    PLUG_GID,
+    EmporiaSimulator,
+)
+
+from .conftest import entry_data, settle, tick
+
+KITCHEN_POWER = "sensor.home_kitchen_power"
+KITCHEN_ENERGY = "sensor.home_kitchen_energy"
+
+
+def runtime_of(entry: MockConfigEntry) -> EmporiaRuntime:
+    runtime = entry.runtime_data
+    assert isinstance(runtime, EmporiaRuntime)
+    return runtime
+
+
+async def connected(hass: HomeAssistant, entry: MockConfigEntry) -> EmporiaRuntime:
+    runtime = runtime_of(entry)
+    await settle(hass, lambda: runtime.push.authenticated)
+    runtime.push._rand = lambda: 0.5  # no jitter: exact backoff delays
+    return runtime
+
+
+async def reconnect(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emporia: EmporiaSimulator,
+    runtime: EmporiaRuntime,
+) -> int:
+    """Tick until the socket is back; returns the seconds it took."""
+    for second in range(1, 20):
+        await settle(hass, lambda: not emporia.state.faults.delay)  # let requests finish
+        await tick(hass, freezer, emporia, 1)
+        if runtime.push.authenticated:
+            return second
+    raise AssertionError("no reconnect")
+
+
+def state(hass: HomeAssistant, entity_id: str) -> State:
+    current = hass.states.get(entity_id)
+    assert current is not None, entity_id
+    return current
+
+
+async def test_devices_and_sensors(
+    hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    await connected(hass, loaded_emporia)
+    registry = dr.async_get(hass)
+    monitor = registry.async_get_device_by_identifier(
+        (DOMAIN, f"emporia_{MONITOR_GID}"), loaded_emporia.entry_id
+    )
+    assert monitor is not None
+    assert (monitor.name, monitor.model, monitor.sw_version) == ("Home", "VUE002", "Vue2-5.2.1")
+    assert monitor.manufacturer == "Emporia Energy"
+    for gid, name, model in (
+        (PLUG_GID, "Aquarium", "SSO001"),
+        (CHARGER_GID, "Driveway charger", "EVC001"),
+    ):
+        nested = registry.async_get_device_by_identifier(
+            (DOMAIN, f"emporia_{gid}"), loaded_emporia.entry_id
+        )
+        assert nested is not None
+        assert (nested.name, nested.model) == (name, model)
+        assert nested.via_device_id == monitor.id
+
+    power = state(hass, KITCHEN_POWER)
+    assert float(power.state) == pytest.approx(emporia.watts("1"), rel=0.05)
+    assert power.attributes["unit_of_measurement"] == "W"
+    assert power.attributes["state_class"] == "measurement"
+    assert power.attributes["device_class"] == "power"
+    energy = state(hass, KITCHEN_ENERGY)
+    assert energy.attributes["state_class"] == "total_increasing"
+    assert energy.attributes["unit_of_measurement"] == "kWh"
+    assert energy.attributes["device_class"] == "energy"
+    assert state(hass, "sensor.home_mains_power").attributes["friendly_name"] == "Home Mains power"
+    assert state(hass, "sensor.home_balance_power").attributes["friendly_name"] == (
+        "Home Balance power"
+    )
+    assert float(state(hass, "sensor.home_solar_power").state) < 0
+    assert float(state(hass, "sensor.driveway_charger_power").state) == 7200
+    assert state(hass, "sensor.aquarium_power").attributes["friendly_name"] == "Aquarium Power"
+
+    entities = er.async_get(hass)
+    assert entities.async_get("sensor.home_mains_energy_returned").disabled_by is None
+    solar_returned = entities.async_get("sensor.home_solar_energy_returned")
+    assert solar_returned.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert entities.async_get(KITCHEN_POWER).unique_id == f"emporia_{MONITOR_GID}_channel_1_power"
+
+
+async def test_one_socket_per_entry(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    emporia_url: str,
+) -> None:
+    await connected(hass, loaded_emporia)
+    assert len(hass.states.async_entity_ids("sensor")) > 10
+    await tick(hass, freezer, emporia, 20)
+    assert emporia.connections == 1
+    assert len(emporia.open_sockets) == 1
+    assert emporia.samples_sent == 21
+
+    second = MockConfigEntry(
+        domain=DOMAIN, unique_id="emporia_other_7", data=entry_data(emporia_url)
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await connected(hass, second)
+    assert emporia.connections == 2
+    assert len(emporia.open_sockets) == 2
+
+
+async def test_state_writes_throttled_to_interval(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.scenario.fixed_watts["2"] = 3600.0
+    writes: list[str] = []
+
+    def count(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"] == KITCHEN_POWER:
+            writes.append(event.data["new_state"].state)  # type: ignore[union-attr]
+
+    received = runtime.live.state.samples
+    await tick(hass, freezer, emporia, 1)  # align: the next write is due 10 s from here
+    unsub = hass.bus.async_listen("state_changed", count)
+    await tick(hass, freezer, emporia, 60)
+    unsub()
+    assert runtime.live.state.samples - received == 61  # every sample was used
+    assert 5 <= len(writes) <= 7  # ... but about one state per 10 s
+    # The energy still counts every second: 60 s at 3600 W.
+    assert runtime.live.state.channels[MONITOR_GID, "2"].consumed == pytest.approx(0.06, abs=0.0011)
+
+
+async def test_reconnect_with_backoff_after_drop(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.scenario.instant_served = False
+    emporia.state.faults.drop_websocket = True
+    await tick(hass, freezer, emporia, 1)
+    await settle(
+        hass, lambda: not runtime.push.authenticated and runtime.push.last_delay is not None
+    )
+    assert runtime.push.last_delay == 1
+    delays = [1.0]
+    for _ in range(3):
+        connections = emporia.connections
+        freezer.tick(delays[-1])
+        async_fire_time_changed(hass)
+        await settle(hass, lambda c=connections: emporia.connections > c)  # type: ignore[misc]
+        await settle(hass, lambda d=delays[-1]: runtime.push.last_delay != d)  # type: ignore[misc]
+        delays.append(runtime.push.last_delay or 0)
+    assert delays == [1, 2, 4, 8]
+    lost = [r for r in caplog.records if "connection lost" in r.getMessage()]
+    assert len(lost) == 1
+    assert lost[0].levelno == logging.WARNING
+
+    emporia.state.faults.drop_websocket = False
+    connections = emporia.connections
+    freezer.tick(8)
+    async_fire_time_changed(hass)
+    await settle(hass, lambda: runtime.push.authenticated)
+    assert emporia.connections == connections + 1
+    assert len([r for r in caplog.records if "is back" in r.getMessage()]) == 1
+    await tick(hass, freezer, emporia, 3)
+    assert len(emporia.open_sockets) == 1
+
+
+async def test_reconnect_after_token_error_logs_in_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    logins = len(emporia.state.calls("POST", "/login"))
+    await emporia.revoke_tokens()
+    await settle(hass, lambda: runtime.push.last_delay is not None)
+    assert runtime.push.last_delay == 1  # backoff, not a tight loop
+    connections = emporia.connections
+    await tick(hass, freezer, emporia, 1)
+    await settle(hass, lambda: runtime.push.authenticated)
+    assert len(emporia.state.calls("POST", "/login")) == logins + 1
+    assert emporia.connections == connections + 1
+    assert loaded_emporia.state is ConfigEntryState.LOADED
+
+
+async def test_garbage_and_other_errors_on_the_socket_are_ignored(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    samples = runtime.live.state.samples
+    for junk in (
+        "not json",
+        "[1, 2]",
+        json.dumps({"type": "deviceData", "data": {"nope": 1}}),
+        json.dumps({"type": "error", "message": "Failed to fetch device data"}),
+        json.dumps({"type": "surprise"}),
+    ):
+        await emporia.broadcast(junk)
+    await emporia.open_sockets.copy().pop().send_bytes(b"\x00")
+    await tick(hass, freezer, emporia, 2)
+    assert runtime.push.authenticated
+    assert emporia.connections == 1
+    assert runtime.live.state.samples == samples + 2
+
+
+async def test_rate_limited_login_waits_retry_after(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.state.faults.status = 429
+    emporia.state.faults.retry_after = 120
+    emporia.state.faults.path = "/login"
+    emporia.scenario.instant_served = False
+    await emporia.revoke_tokens()
+    await settle(hass, lambda: runtime.push.last_delay == 1)
+    runtime.push.last_delay = None
+    # The reconnect logs in again and is told to wait 120 s.
+    await tick(hass, freezer, emporia, 1)
+    await settle(hass, lambda: runtime.push.last_delay is not None)
+    assert runtime.push.last_delay == 120
+    connections = emporia.connections
+    emporia.state.faults.clear()
+    await tick(hass, freezer, emporia, 100)
+    assert emporia.connections == connections  # still waiting
+    await tick(hass, freezer, emporia, 21)
+    await settle(hass, lambda: runtime.push.authenticated)
+
+
+async def test_refused_login_starts_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    await connected(hass, loaded_emporia)
+    emporia.scenario.password = "changed"
+    await emporia.revoke_tokens()
+    await tick(hass, freezer, emporia, 2)
+    await settle(hass, lambda: bool(hass.config_entries.flow.async_progress()))
+    flows = hass.config_entries.flow.async_progress()
+    assert flows[0]["context"]["source"] == "reauth"
+
+
+async def test_setup_with_refused_login_asks_reauth(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    emporia.scenario.password = "changed"
+    assert not await hass.config_entries.async_setup(emporia_entry.entry_id)
+    assert emporia_entry.state is ConfigEntryState.SETUP_ERROR
+    assert any(
+        f["context"]["source"] == "reauth" for f in hass.config_entries.flow.async_progress()
+    )
+    assert emporia.connections == 0
+
+
+async def test_setup_retries_when_proxy_down(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    emporia.state.faults.status = 502
+    assert not await hass.config_entries.async_setup(emporia_entry.entry_id)
+    assert emporia_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_instant_fills_first_state_and_404_means_push_only(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    emporia.scenario.instant_served = False
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    runtime = runtime_of(emporia_entry)
+    assert runtime.push.instant_supported is False
+    await connected(hass, emporia_entry)
+    assert state(hass, KITCHEN_POWER).state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+
+
+async def test_instant_state_before_socket(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    emporia.state.faults.drop_websocket = True
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = runtime_of(emporia_entry)
+    assert runtime.push.instant_supported is True
+    assert emporia.state.calls("GET", "/devices/instant")
+    assert float(state(hass, KITCHEN_POWER).state) > 0
+
+
+async def test_unavailable_when_stale_then_back(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.scenario.instant_served = False
+    emporia.state.faults.drop_websocket = True
+    await tick(hass, freezer, emporia, 29)
+    assert state(hass, KITCHEN_POWER).state != STATE_UNAVAILABLE
+    await tick(hass, freezer, emporia, 12)  # stale after 30 s, seen at the next check
+    assert state(hass, KITCHEN_POWER).state == STATE_UNAVAILABLE
+    assert state(hass, KITCHEN_ENERGY).state == STATE_UNAVAILABLE
+    emporia.state.faults.drop_websocket = False
+    for _ in range(40):
+        await tick(hass, freezer, emporia, 1)
+        if runtime.push.authenticated:
+            break
+    await settle(hass, lambda: runtime.push.authenticated)
+    await tick(hass, freezer, emporia, 1)
+    assert state(hass, KITCHEN_POWER).state != STATE_UNAVAILABLE
+
+
+async def test_null_usage_keeps_value_briefly_then_unknown(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    await connected(hass, loaded_emporia)
+    emporia.scenario.fixed_watts["1"] = 500.0
+    await tick(hass, freezer, emporia, 11)
+    assert state(hass, KITCHEN_POWER).state == "500.0"
+    emporia.scenario.null_channels.add("1")
+    await tick(hass, freezer, emporia, 11)
+    assert state(hass, KITCHEN_POWER).state == "500.0"
+    await tick(hass, freezer, emporia, 30)  # 30 s of nulls, then the next write
+    assert state(hass, KITCHEN_POWER).state == STATE_UNKNOWN
+    emporia.scenario.null_channels.clear()
+    await tick(hass, freezer, emporia, 11)
+    assert state(hass, KITCHEN_POWER).state == "500.0"
+
+
+async def test_negative_power_stays_negative_and_counts_as_returned(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    await connected(hass, loaded_emporia)
+    emporia.scenario.fixed_watts["1,2,3"] = -3600.0
+    await tick(hass, freezer, emporia, 1)
+    before = float(state(hass, "sensor.home_mains_energy").state)
+    returned_before = float(state(hass, "sensor.home_mains_energy_returned").state)
+    await tick(hass, freezer, emporia, 30)
+    assert state(hass, "sensor.home_mains_power").state == "-3600.0"
+    assert float(state(hass, "sensor.home_mains_energy").state) == pytest.approx(before)
+    returned = float(state(hass, "sensor.home_mains_energy_returned").state)
+    assert returned - returned_before == pytest.approx(0.03, abs=0.0011)
+
+
+async def test_energy_restored_after_restart_and_steady_across_reconnect(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(KITCHEN_ENERGY, "12.5"),
+                {"native_value": 12.5, "native_unit_of_measurement": "kWh"},
+            )
+        ],
+    )
+    emporia.scenario.fixed_watts["1"] = 3600.0
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    runtime = await connected(hass, emporia_entry)
+    await tick(hass, freezer, emporia, 10)
+    assert float(state(hass, KITCHEN_ENERGY).state) == pytest.approx(12.51, abs=0.0011)
+
+    # A drop and a quick reconnect: the gap is integrated at the measured power, no jump.
+    await emporia.drop_sockets()
+    await settle(hass, lambda: not runtime.push.authenticated)
+    seconds = 10 + await reconnect(hass, freezer, emporia, runtime)
+    await tick(hass, freezer, emporia, 20 - seconds)
+    assert emporia.connections == 2
+    # 20 s at 3600 W, the reconnect gap included; the state lags by at most one interval.
+    consumed = runtime.live.state.channels[MONITOR_GID, "1"].consumed
+    assert consumed == pytest.approx(0.02, abs=0.0011)
+    assert 12.51 <= float(state(hass, KITCHEN_ENERGY).state) <= 12.5 + consumed
+
+    # A restart (reload): the total continues from where it was.
+    total = runtime.live.state.channels[MONITOR_GID, "1"].consumed + 12.5
+    assert await hass.config_entries.async_reload(emporia_entry.entry_id)
+    runtime = await connected(hass, emporia_entry)
+    restored = float(state(hass, KITCHEN_ENERGY).state)
+    assert restored == pytest.approx(total, abs=0.0001)
+    await tick(hass, freezer, emporia, 10)
+    assert float(state(hass, KITCHEN_ENERGY).state) == pytest.approx(total + 0.01, abs=0.0011)
+
+
+async def test_unload_closes_the_socket(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await connected(hass, loaded_emporia)
+    assert await hass.config_entries.async_unload(loaded_emporia.entry_id)
+    await settle(hass, lambda: not emporia.open_sockets)
+    assert loaded_emporia.state is ConfigEntryState.NOT_LOADED
+    await tick(hass, freezer, emporia, 10)
+    assert emporia.connections == 1
+    assert "connection lost" not in caplog.text
+
+
+async def test_devices_refresh_uses_fresh_login_on_401(
+    hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    assert runtime.devices.update_interval == timedelta(hours=6)
+    emporia.tokens.clear()  # the REST token expired on the proxy's side
+    logins = len(emporia.state.calls("POST", "/login"))
+    await runtime.devices.async_refresh()
+    assert runtime.devices.last_update_success
+    assert len(emporia.state.calls("POST", "/login")) == logins + 1
+
+
+async def test_new_channel_in_stream_gets_sensors(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    await emporia.broadcast(
+        json.dumps(
+            {
+                "type": "deviceData",
+                "data": {
+                    "deviceListUsages": {
+                        "scale": "1S",
+                        "energyUnit": "KilowattHours",
+                        "devices": [
+                            {
+                                "deviceGid": MONITOR_GID,
+                                "channelUsages": [
+                                    {"channelNum": "4", "name": "Garage", "usage": 0.0005}
+                                ],
+                            }
+                        ],
+                    }
+                },
+            }
+        )
+    )
+    await settle(hass, lambda: (MONITOR_GID, "4") in runtime.live.state.channels)
+    await tick(hass, freezer, emporia, 11)
+    assert (
+        state(hass, "sensor.home_garage_power").attributes["friendly_name"] == "Home Garage power"
+    )
+
+
+async def test_diagnostics_are_redacted(
+    hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    await connected(hass, loaded_emporia)
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded_emporia)
+    text = json.dumps(diagnostics)
+    for secret in (EMAIL, PASSWORD, "127.0.0.1", str(MONITOR_GID), "Aquarium", "Kitchen"):
+        assert secret not in text
+    assert diagnostics["data"]["socket_sessions"] == 1
+    assert diagnostics["data"]["instant_supported"] is True
+    assert diagnostics["data"]["devices"][0]["model"] == "VUE002"
+
+
+async def test_silent_socket_is_replaced(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.scenario.period = 10_000  # the proxy stops pushing but keeps the socket open
+    await tick(hass, freezer, emporia, 1)
+    for _ in range(31):
+        freezer.tick(1)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    await settle(hass, lambda: not runtime.push.authenticated)
+    emporia.scenario.period = 1.0
+    await reconnect(hass, freezer, emporia, runtime)
+    assert emporia.connections == 2
+    assert len(emporia.open_sockets) == 1
+
+
+async def test_refused_login_while_waiting_starts_reauth(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    emporia.state.faults.drop_websocket = True
+    await tick(hass, freezer, emporia, 1)
+    await settle(hass, lambda: runtime.push.last_delay is not None)
+    emporia.scenario.password = "changed"
+    emporia.tokens.clear()
+    for _ in range(12):  # the next /devices/instant poll needs a login, which is refused
+        await tick(hass, freezer, emporia, 1)
+    await settle(hass, lambda: bool(hass.config_entries.flow.async_progress()))
+    assert hass.config_entries.flow.async_progress()[0]["context"]["source"] == "reauth"
+
+
+async def test_refused_login_during_first_instant_asks_reauth(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    from unittest.mock import patch
+
+    from custom_components.energy_portals.errors import PortalAuthError
+
+    with patch(
+        "custom_components.energy_portals.vendors.emporia.api.EmporiaClient.async_get_instant",
+        side_effect=PortalAuthError("refused"),
+    ):
+        assert not await hass.config_entries.async_setup(emporia_entry.entry_id)
+    assert emporia_entry.state is ConfigEntryState.SETUP_ERROR
+    assert emporia.connections == 0
+
+
+async def test_unknown_nested_device_from_stream(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+) -> None:
+    runtime = await connected(hass, loaded_emporia)
+    await runtime.live.async_refresh()  # a manual refresh republishes the live state
+    assert runtime.live.data.fresh
+    await emporia.broadcast(
+        json.dumps(
+            {
+                "type": "deviceData",
+                "data": {
+                    "deviceListUsages": {
+                        "scale": "1MIN",
+                        "energyUnit": "KilowattHours",
+                        "devices": [
+                            {
+                                "deviceGid": MONITOR_GID,
+                                "channelUsages": [
+                                    {
+                                        "channelNum": "1,2,3",
+                                        "usage": 0.01,
+                                        "nestedDevices": [
+                                            {
+                                                "deviceGid": 555,
+                                                "channelUsages": [
+                                                    {"channelNum": "1,2,3", "usage": 0.001}
+                                                ],
+                                            }
+                                        ],
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                },
+            }
+        )
+    )
+    await settle(hass, lambda: (555, "1,2,3") in runtime.live.state.channels)
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier(
+        (DOMAIN, "emporia_555"), loaded_emporia.entry_id
+    )
+    monitor = registry.async_get_device_by_identifier(
+        (DOMAIN, f"emporia_{MONITOR_GID}"), loaded_emporia.entry_id
+    )
+    assert device is not None and monitor is not None
+    assert device.name == "Emporia device 555"
+    assert device.via_device_id == monitor.id
+    assert float(state(hass, "sensor.emporia_device_555_power").state) == pytest.approx(60)

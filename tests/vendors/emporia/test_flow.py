@@ -56,11 +56,14 @@ async def test_user_flow_linked_account(
 async def test_simulator_flow_inputs(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
-    first, second = emporia.flow_inputs(emporia_url)
+    emporia.scenario.linked = False
+    menu, account, link = emporia.flow_inputs(emporia_url)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], first)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], menu)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], account)
+    assert result["step_id"] == "emporia_link"
     with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], second)
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], link)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 

@@ -74,8 +74,10 @@ class Browser:
             await asyncio.sleep(0.1)
         raise RuntimeError("Chromium did not start its DevTools endpoint")
 
-    async def screenshot(self, url: str, target: Path, settle: float = 12.0) -> None:
-        """Open `url`, wait for it to settle, save a PNG."""
+    async def screenshot(
+        self, url: str, target: Path, settle: float = 4.0, max_wait: float = 90.0
+    ) -> None:
+        """Open `url`, wait until the frontend has replaced its launch screen, save a PNG."""
         port = await self._devtools_port()
         async with aiohttp.ClientSession() as session:
             async with session.put(f"http://127.0.0.1:{port}/json/new?about:blank") as response:
@@ -83,11 +85,26 @@ class Browser:
             async with session.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0) as ws:
                 await self._call(ws, "Page.enable")
                 await self._call(ws, "Page.navigate", {"url": url})
-                await asyncio.sleep(settle)
+                await self._wait_for_frontend(ws, max_wait)
+                await asyncio.sleep(settle)  # cards and charts draw after the launch screen
                 shot = await self._call(ws, "Page.captureScreenshot", {"format": "png"})
             async with session.get(f"http://127.0.0.1:{port}/json/close/{page['id']}"):
                 pass
         await asyncio.to_thread(_write, target, base64.b64decode(shot["data"]))
+
+    async def _wait_for_frontend(
+        self, ws: aiohttp.ClientWebSocketResponse, max_wait: float
+    ) -> None:
+        deadline = asyncio.get_running_loop().time() + max_wait
+        probe = "document.readyState === 'complete' && !document.getElementById('ha-launch-screen')"
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(1)
+            answer = await self._call(
+                ws, "Runtime.evaluate", {"expression": probe, "returnByValue": True}
+            )
+            if answer.get("result", {}).get("value") is True:
+                return
+        raise RuntimeError("The Home Assistant frontend did not finish loading")
 
     async def _call(
         self, ws: aiohttp.ClientWebSocketResponse, method: str, params: dict[str, Any] | None = None

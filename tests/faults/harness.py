@@ -7,8 +7,9 @@ issues (which must never reach the logs or the diagnostics).
 
 Timeouts under frozen time: the event loop's clock is frozen too, so a request held by
 `faults.delay` stays in flight until the test moves time past the client's timeout
-(`http.DEFAULT_TIMEOUT`); `poll(..., stalled=True)` does that, and the simulator's own sleep
-ends on a later tick.
+(`http.DEFAULT_TIMEOUT`); `poll(..., stalled=sim)` does that, and the simulator's own sleep
+ends on a later tick. Only the probe's coordinator is stalled (`probe_path`): a request of
+another coordinator held meanwhile would keep `async_block_till_done` waiting for ever.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class VendorCase:
     probe: str
     """An entity fed by the coordinator that polls every `poll` seconds."""
     poll: float
+    probe_path: str | None
+    """Part of the path the probe's coordinator reads (to stall only that one)."""
+    steady: bool
+    """The probe's value does not change with time (numbers as strings must read the same)."""
     max_per_poll: int
     """Requests one poll may cost, re-login and retry included."""
     relogin: bool
@@ -154,6 +159,8 @@ VENDORS: dict[str, VendorCase] = {
             key="allume",
             probe="sensor.unit_4_12_example_street_marrickville_nsw_2204_energy_demand_today",
             poll=3600,
+            probe_path=None,
+            steady=False,
             max_per_poll=5,
             relogin=True,
             secrets=(allume.EMAIL, allume.PASSWORD),
@@ -164,6 +171,8 @@ VENDORS: dict[str, VendorCase] = {
             key="flowerhub",
             probe="sensor.flowerhub_battery_power_capacity",
             poll=60,
+            probe_path="/asset/",
+            steady=True,
             max_per_poll=5,
             relogin=True,
             secrets=(flowerhub.USERNAME, flowerhub.PASSWORD),
@@ -174,6 +183,8 @@ VENDORS: dict[str, VendorCase] = {
             key="enphase",
             probe="sensor.garage_ev_charging_level",
             poll=15,
+            probe_path=None,
+            steady=True,
             max_per_poll=1,
             relogin=False,
             secrets=(enphase.E_AUTH_TOKEN, enphase.COOKIE, "sim-enphase-session-cookie"),
@@ -184,6 +195,8 @@ VENDORS: dict[str, VendorCase] = {
             key="jspro",
             probe="sensor.bakti_tower_pack_usb0_1_pack_voltage",
             poll=10,
+            probe_path="/monitoring/",
+            steady=True,
             max_per_poll=3,
             relogin=False,
             secrets=(jspro.TOKEN,),

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
@@ -69,6 +69,11 @@ def call(what: Callable[[VendorCase, Running, RunningSimulator], Any]) -> Action
     return action
 
 
+async def stall(case: VendorCase, running: Running, simulator: RunningSimulator) -> None:
+    running.sim.state.faults.delay = DEFAULT_TIMEOUT + 5
+    running.sim.state.faults.path = case.probe_path
+
+
 async def clear_faults(case: VendorCase, running: Running, simulator: RunningSimulator) -> None:
     running.sim.state.faults.clear()
 
@@ -84,7 +89,7 @@ SCENARIOS: dict[str, Scenario] = {
     "403": Scenario(knobs(status=403), clear_faults),
     "429_retry_after": Scenario(knobs(status=429), clear_faults),  # Retry-After set per vendor
     "500": Scenario(knobs(status=500), clear_faults),
-    "timeout": Scenario(knobs(delay=DEFAULT_TIMEOUT + 5), clear_faults, stalled=True),
+    "timeout": Scenario(stall, clear_faults, stalled=True),
     "connection_refused": Scenario(call(lambda c, r, s: s.stop()), call(lambda c, r, s: s.start())),
     "malformed_json": Scenario(knobs(malformed=True), clear_faults),
     "html_200": Scenario(knobs(html=True), clear_faults),
@@ -99,13 +104,18 @@ OK, DOWN, REAUTH = Outcome.OK, Outcome.DOWN, Outcome.REAUTH
 # Where vendors differ: Allume and FlowerHub log in again by themselves; Enphase (pasted
 # session) and JSPro (a token set on the device) cannot, so any 401 or 403 is a refusal, and
 # Enlighten's expired session answers its login page with HTTP 200.
+# A number that is null or missing reads as unknown; Allume's energy rows without any number
+# are no measurement, so such an answer is unusable (not a day of zeros); JSPro packs without a
+# slave id cannot be told apart, so such a pack list is unusable (not "every pack is gone").
 EXPECTED: dict[str, dict[str, Outcome]] = {
-    "allume": {"single_401": OK, "session_expires": OK},
+    "allume": {"single_401": OK, "session_expires": OK, "nulls": DOWN, "missing_keys": DOWN},
     "flowerhub": {"single_401": OK, "session_expires": OK},
     "enphase": {"single_401": REAUTH, "session_expires": REAUTH, "html_200": REAUTH},
-    "jspro": {"single_401": REAUTH, "session_expires": REAUTH},
+    "jspro": {"single_401": REAUTH, "session_expires": REAUTH, "nulls": DOWN, "missing_keys": DOWN},
 }
 DEFAULTS: dict[str, Outcome] = {
+    "nulls": OK,
+    "missing_keys": OK,
     "persistent_401": REAUTH,
     "403": REAUTH,
     "numbers_as_strings": OK,
@@ -129,6 +139,12 @@ def messages(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
 
 def reauth_flows(hass: HomeAssistant, running: Running) -> list[Any]:
     return list(running.entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state.state
 
 
 def available(hass: HomeAssistant, entity_id: str) -> bool:
@@ -173,11 +189,17 @@ async def test_fault(
     if scenario == "429_retry_after":
         sim.state.faults.retry_after = int(CYCLES * case.poll)
     before = len(sim.state.requests)
+    value = state_of(hass, case.probe)
 
     await fault.apply(case, running, simulator)
     for _ in range(CYCLES):
         await poll(hass, freezer, case.poll, stalled=sim if fault.stalled else None)
         assert available(hass, case.probe) is (outcome is OK)
+        if outcome is OK and scenario in ("nulls", "missing_keys"):
+            assert state_of(hass, case.probe) == STATE_UNKNOWN  # not a made-up number
+        if scenario == "numbers_as_strings":
+            float(state_of(hass, case.probe))
+            assert state_of(hass, case.probe) == value or not case.steady
     during = len(sim.state.requests) - before
     polls = 1 if scenario == "429_retry_after" else CYCLES  # Retry-After is honoured
     assert during <= polls * case.max_per_poll, f"{during} requests in {CYCLES} polls"

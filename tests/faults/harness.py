@@ -69,8 +69,11 @@ class VendorCase:
         return [*self.secrets, *running.issued]
 
 
-def _entry(hass: HomeAssistant, unique_id: str, data: dict[str, Any]) -> MockConfigEntry:
-    entry = MockConfigEntry(domain=DOMAIN, title="Fault matrix", unique_id=unique_id, data=data)
+def _entry(
+    hass: HomeAssistant, title: str, unique_id: str, data: dict[str, Any]
+) -> MockConfigEntry:
+    """An entry as the vendor's config flow makes it (the same title)."""
+    entry = MockConfigEntry(domain=DOMAIN, title=title, unique_id=unique_id, data=data)
     entry.add_to_hass(hass)
     return entry
 
@@ -84,7 +87,9 @@ async def _allume(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
         "password": allume.PASSWORD,
         "base_url": simulator.base_url("allume"),
     }
-    running = Running(_entry(hass, f"allume_{allume.USER_ID}", data), sim)
+    running = Running(
+        _entry(hass, f"SolCentre {allume.EMAIL}", f"allume_{allume.USER_ID}", data), sim
+    )
     issue = sim.issue_token
 
     def recording_issue(lifetime: float = allume.TOKEN_LIFETIME) -> str:
@@ -105,7 +110,9 @@ async def _flowerhub(hass: HomeAssistant, simulator: RunningSimulator) -> Runnin
         "base_url": simulator.base_url("flowerhub"),
         "asset_owner_id": str(flowerhub.OWNER_ID),
     }
-    running = Running(_entry(hass, f"flowerhub_{flowerhub.OWNER_ID}", data), sim)
+    running = Running(
+        _entry(hass, "FlowerHub Anna Andersson", f"flowerhub_{flowerhub.OWNER_ID}", data), sim
+    )
     set_cookies = sim._set_cookies
 
     def recording_set_cookies(request: Any, response: Any, *, refresh: bool) -> None:
@@ -124,7 +131,7 @@ async def _enphase(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
         "base_url": simulator.base_url("enphase"),
         "site_id": enphase.SITE_ID,
     }
-    return Running(_entry(hass, f"enphase_{enphase.SITE_ID}", data), simulator["enphase"])
+    return Running(_entry(hass, "Home", f"enphase_{enphase.SITE_ID}", data), simulator["enphase"])
 
 
 async def _jspro(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
@@ -136,7 +143,7 @@ async def _jspro(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
         "api_token": jspro.TOKEN,
         "verify_ssl": True,
     }
-    return Running(_entry(hass, f"jspro_{jspro.SERIAL}", data), sim)
+    return Running(_entry(hass, jspro.SITE_NAME, f"jspro_{jspro.SERIAL}", data), sim)
 
 
 def _enphase_session_expires(sim: enphase.EnphaseSimulator) -> None:

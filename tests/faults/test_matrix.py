@@ -50,6 +50,8 @@ class Scenario:
     clear: Action
     stalled: bool = False
     """The simulator holds its answers past the client's timeout."""
+    says: str = ""
+    """What the one "Error fetching" line must tell the user."""
 
 
 def knobs(**values: Any) -> Action:
@@ -153,6 +155,25 @@ def available(hass: HomeAssistant, entity_id: str) -> bool:
     return state.state != STATE_UNAVAILABLE
 
 
+def assert_log(caplog: pytest.LogCaptureFixture, outcome: Outcome, fault: Scenario) -> None:
+    """One line each way when data broke, none otherwise; never a traceback at ERROR."""
+    failures = messages(caplog, "Error fetching")
+    recoveries = messages(caplog, "recovered")
+    if outcome is DOWN:
+        assert len(failures) == 1, failures
+        assert fault.says in failures[0]
+        assert len(recoveries) == 1, recoveries
+    else:
+        assert failures == []
+        assert recoveries == []
+    unhandled = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and (r.exc_info or "Unexpected error" in r.getMessage())
+    ]
+    assert unhandled == []
+
+
 async def assert_no_secrets(
     hass: HomeAssistant,
     caplog: pytest.LogCaptureFixture,
@@ -203,6 +224,11 @@ async def test_fault(
     during = len(sim.state.requests) - before
     polls = 1 if scenario == "429_retry_after" else CYCLES  # Retry-After is honoured
     assert during <= polls * case.max_per_poll, f"{during} requests in {CYCLES} polls"
+    if scenario == "single_401":
+        assert sim.state.faults.times == 0  # the one 401 was answered
+    if case.relogin and scenario in ("single_401", "session_expires"):
+        # The client renewed its session by itself (and that is why nothing broke).
+        assert any("/auth/" in r.path for r in sim.state.requests[before:])
     await fault.clear(case, running, simulator)
 
     if outcome is REAUTH:
@@ -222,18 +248,31 @@ async def test_fault(
     await poll(hass, freezer, case.poll)
     assert available(hass, case.probe)
 
-    failures = messages(caplog, "Error fetching")
-    recoveries = messages(caplog, "recovered")
-    if outcome is DOWN:
-        assert len(failures) == 1, failures
-        assert len(recoveries) == 1, recoveries
-    else:
-        assert failures == []
-        assert recoveries == []
-    unhandled = [
-        r.getMessage()
-        for r in caplog.records
-        if r.levelno >= logging.ERROR and (r.exc_info or "Unexpected error" in r.getMessage())
-    ]
-    assert unhandled == []
+    assert_log(caplog, outcome, fault)
+    await assert_no_secrets(hass, caplog, case, running)
+
+
+async def test_jspro_huge_site(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A site grows to 32 packs of 16 cells: one answer each, every pack shown, no error."""
+    caplog.set_level(logging.DEBUG)
+    case = VENDORS["jspro"]
+    running = await setup(hass, simulator, freezer, "jspro")
+    sim = running.sim
+    sim.configure(packs=32, cells=16)
+    before = len(sim.state.requests)
+    for _ in range(CYCLES):
+        await poll(hass, freezer, case.poll)
+        assert available(hass, case.probe)
+    assert len(sim.state.requests) - before <= CYCLES * case.max_per_poll
+    for port, slave_id in (("usb0", 16), ("usb1", 17), ("usb1", 32)):
+        pack = f"sensor.bakti_tower_pack_{port}_{slave_id}"
+        assert available(hass, f"{pack}_pack_voltage"), pack
+        assert available(hass, f"{pack}_state_of_charge"), pack
+    assert not messages(caplog, "Error fetching")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     await assert_no_secrets(hass, caplog, case, running)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from aiohttp import web
@@ -33,18 +34,36 @@ class RunningSimulator:
     def __getitem__(self, vendor: str) -> Any:
         return self.vendors[vendor]
 
+    runner: web.AppRunner | None = field(default=None, repr=False)
+
+    async def stop(self) -> None:
+        """Close the port and every connection: clients now get "connection refused"."""
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+
+    async def start(self) -> None:
+        """Serve again on the same port, with the same simulated vendors."""
+        if self.runner is None:
+            self.runner = await _serve(self.vendors, urlsplit(self.url).port or 0)
+
+
+async def _serve(vendors: dict[str, VendorSimulator], port: int) -> web.AppRunner:
+    runner = web.AppRunner(build_app(vendors), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
 
 @pytest.fixture
 async def simulator(socket_enabled: None) -> AsyncIterator[RunningSimulator]:
     """Every simulated vendor on 127.0.0.1 (real HTTP over loopback)."""
     clock = Clock()
     vendors = all_simulators(clock)
-    runner = web.AppRunner(build_app(vendors), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
+    runner = await _serve(vendors, 0)
     port = runner.addresses[0][1]
+    running = RunningSimulator(f"http://127.0.0.1:{port}", vendors, clock, runner)
     try:
-        yield RunningSimulator(f"http://127.0.0.1:{port}", vendors, clock)
+        yield running
     finally:
-        await runner.cleanup()
+        await running.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -28,7 +29,9 @@ class Faults:
     """What the simulator should do wrong. Every knob off means it follows the spec.
 
     `path` limits the faults to paths that contain it. `unauthorized_after` answers 401 once
-    that many requests have been served (counting from when it was set).
+    that many requests have been served (counting from when it was set). `times` ends the
+    faults after that many requests went through them. `rewrite` replaces every JSON answer's
+    body by what it returns for it (a full answer: If-None-Match is ignored meanwhile).
     """
 
     status: int | None = None
@@ -39,6 +42,8 @@ class Faults:
     retry_after: int | None = None
     unauthorized_after: int | None = None
     drop_websocket: bool = False
+    rewrite: Callable[[Any], Any] | None = None
+    times: int | None = None
     path: str | None = None
     served: int = 0
 
@@ -81,6 +86,10 @@ def fault_middleware(state: VendorState) -> Any:
         faults = state.faults
         if "/_sim/" in request.path or not faults.applies_to(request.path):
             return await handler(request)
+        if faults.times is not None:
+            if faults.times <= 0:
+                return await handler(request)
+            faults.times -= 1
         faults.served += 1
         if faults.delay:
             await asyncio.sleep(faults.delay)
@@ -100,9 +109,30 @@ def fault_middleware(state: VendorState) -> Any:
             return web.Response(text='{"truncated": ', content_type="application/json")
         if faults.empty:
             return web.Response(status=200)
+        if faults.rewrite is not None:
+            return await _rewritten(request, handler, faults.rewrite)
         return await handler(request)
 
     return middleware
+
+
+async def _rewritten(
+    request: web.Request, handler: Handler, rewrite: Callable[[Any], Any]
+) -> web.StreamResponse:
+    """The handler's answer with its JSON body rewritten (never a 304 from an old ETag)."""
+    if "If-None-Match" in request.headers:
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "if-none-match"}
+        request = request.clone(headers=headers)
+    response = await handler(request)
+    if (
+        not isinstance(response, web.Response)
+        or response.content_type != "application/json"
+        or not isinstance(response.body, bytes)
+    ):
+        return response
+    response.body = json.dumps(rewrite(json.loads(response.body))).encode()
+    response.headers.pop("ETag", None)
+    return response
 
 
 def control_routes(state: VendorState) -> list[web.RouteDef]:
@@ -110,7 +140,11 @@ def control_routes(state: VendorState) -> list[web.RouteDef]:
 
     async def get_faults(request: web.Request) -> web.Response:
         return web.json_response(
-            {k: v for k, v in vars(state.faults).items() if not k.startswith("_")}
+            {
+                k: getattr(v, "__name__", "rewrite") if callable(v) else v
+                for k, v in vars(state.faults).items()
+                if not k.startswith("_")
+            }
         )
 
     async def set_faults(request: web.Request) -> web.Response:

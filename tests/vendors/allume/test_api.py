@@ -385,3 +385,14 @@ def test_totals_and_percentages() -> None:
     assert Energy().self_consumption_rate is None
     assert Energy().solar_share is None
     assert Interval(hour, hour, Energy()).energy == Energy()
+
+
+def test_rows_without_any_energy_value_are_not_zero() -> None:
+    hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
+    blank = {"startAt": "2026-02-25T01:00:00.000Z", "endAt": "2026-02-25T02:00:00.000Z"}
+    blank |= {"energyDemand": None, "solarConsumed": None, "solarDelivered": "n/a"}
+    # A blank row beside readable ones is left out (its hour stays incomplete)...
+    assert len(parse_snapshots([blank, row(hour, 60)])) == 1
+    # ...and an answer of blank rows only is unusable rather than a day of zeros.
+    with pytest.raises(PortalResponseError, match="no energy"):
+        parse_snapshots([blank])

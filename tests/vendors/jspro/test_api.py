@@ -369,3 +369,19 @@ async def test_deletes(session: aiohttp.ClientSession, mock: aioresponses) -> No
     assert await client.async_clear_alarm_log() == {"message": "SCC Alarm data deleted"}
     (call,) = calls(mock, "DELETE", "/api/v1/loggers/scc-alarm")
     assert call.kwargs["headers"]["Authorization"] == "Bearer t"
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/monitoring/battery", "/api/v1/monitoring/battery/active"]
+)
+async def test_pack_lists_without_any_slave_id_are_refused(
+    session: aiohttp.ClientSession, mock: aioresponses, path: str
+) -> None:
+    client = JsproClient(session, BASE)
+    get = client.async_get_active if path.endswith("active") else client.async_get_battery
+    mock.get(f"{BASE}{path}", payload=envelope({"bms_data": [{"port": "usb0", "soc": None}]}))
+    with pytest.raises(JsproApiError, match="no slave id"):
+        await get()
+    # An empty list is a site without packs, not garbage.
+    mock.get(f"{BASE}{path}", payload=envelope({"bms_data": []}))
+    assert await get() == {}

@@ -30,6 +30,13 @@ RELOGIN_MARGIN = 600.0
 MAX_WINDOW = timedelta(days=7)
 LOGIN_REFUSED = frozenset({400, 401, 403, 422})
 ACCESS_REFUSED = frozenset({401, 403})
+ENERGY_KEYS = (
+    "energyDemand",
+    "solarConsumed",
+    "solarDelivered",
+    "solarExported",
+    "emissionReduced",
+)
 
 
 class SnapshotSource(StrEnum):
@@ -113,12 +120,18 @@ def parse_snapshots(body: Any) -> list[Interval]:
     if not isinstance(body, list):
         raise PortalResponseError("Snapshot answer is not a list")
     intervals = []
+    blank = 0
     for raw in body:
         if not isinstance(raw, dict):
             continue
         start = as_datetime(raw.get("startAt"))
         end = as_datetime(raw.get("endAt"))
         if start is None or end is None or end <= start or start.tzinfo is None:
+            continue
+        if all(as_float(raw.get(key)) is None for key in ENERGY_KEYS):
+            # Not a measurement: counting it as zero would drop today's totals and import
+            # empty hours into the statistics for good.
+            blank += 1
             continue
         intervals.append(
             Interval(
@@ -134,6 +147,8 @@ def parse_snapshots(body: Any) -> list[Interval]:
                 ),
             )
         )
+    if blank and not intervals:
+        raise PortalResponseError("Snapshot rows carry no energy values")
     return intervals
 
 

@@ -188,10 +188,10 @@ class JsproClient:
         return await self._get_group("scc", _checked(parse_scc_data))
 
     async def async_get_battery(self) -> dict[str, BatteryPack]:
-        return await self._get_group("battery", _checked(parse_battery))
+        return await self._get_group("battery", _checked(_identified(parse_battery)))
 
     async def async_get_active(self) -> dict[str, ActivePack]:
-        return await self._get_group("active", _checked(parse_active))
+        return await self._get_group("active", _checked(_identified(parse_active)))
 
     async def async_get_logger_overview(self) -> LoggerOverview:
         return await self._get_group("logger", _checked(parse_logger_overview))
@@ -262,3 +262,19 @@ def _checked[T](parse: Callable[[Any], T]) -> Callable[[Any], T]:
         return parse(data)
 
     return checked
+
+
+def _identified[T](parse: Callable[[Any], dict[str, T]]) -> Callable[[Any], dict[str, T]]:
+    """A pack-list parser that refuses a list of packs none of which says which pack it is.
+
+    Such an answer is garbage, not "every pack is gone" (which would remove the packs).
+    """
+
+    def identified(data: dict[str, Any]) -> dict[str, T]:
+        packs = parse(data)
+        rows = data.get("bms_data")
+        if not packs and isinstance(rows, list) and any(isinstance(row, dict) for row in rows):
+            raise JsproApiError("Battery answer names no pack (no slave id)")
+        return packs
+
+    return identified

@@ -1,0 +1,1 @@
+"""The fault matrix: every vendor through every fault the simulator can inject."""

@@ -7,7 +7,7 @@ so no vendor client repeats it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -120,6 +120,18 @@ def raise_for_status(response: HttpResponse) -> None:
     if status == 404:
         raise PortalNotFoundError("Not found (HTTP 404)", status=404, body=response.text)
     raise PortalResponseError(f"Request refused (HTTP {status})", status=status, body=response.text)
+
+
+async def retry_once_when_refused[T](request: Callable[[], Awaitable[T]]) -> T:
+    """Run a read; ask once more when it is refused (401/403) before calling it a refusal.
+
+    For services whose credentials cannot be renewed by the client (pasted sessions, device
+    tokens): a single spurious 401 must not send the user to re-authenticate.
+    """
+    try:
+        return await request()
+    except PortalAuthError:
+        return await request()
 
 
 def _where(url: str) -> str:

@@ -104,16 +104,17 @@ SCENARIOS: dict[str, Scenario] = {
 
 OK, DOWN, REAUTH = Outcome.OK, Outcome.DOWN, Outcome.REAUTH
 # Where vendors differ: Allume and FlowerHub log in again by themselves; Enphase (pasted
-# session) and JSPro (a token set on the device) cannot, so any 401 or 403 is a refusal, and
-# Enlighten's expired session answers its login page with HTTP 200.
+# session) and JSPro (a token set on the device) cannot: they ask once more, so a single 401
+# passes unnoticed, and a second refusal is a refusal. Enlighten's expired session answers its
+# login page with HTTP 200.
 # A number that is null or missing reads as unknown; Allume's energy rows without any number
 # are no measurement, so such an answer is unusable (not a day of zeros); JSPro packs without a
 # slave id cannot be told apart, so such a pack list is unusable (not "every pack is gone").
 EXPECTED: dict[str, dict[str, Outcome]] = {
     "allume": {"single_401": OK, "session_expires": OK, "nulls": DOWN, "missing_keys": DOWN},
     "flowerhub": {"single_401": OK, "session_expires": OK},
-    "enphase": {"single_401": REAUTH, "session_expires": REAUTH, "html_200": REAUTH},
-    "jspro": {"single_401": REAUTH, "session_expires": REAUTH, "nulls": DOWN, "missing_keys": DOWN},
+    "enphase": {"single_401": OK, "session_expires": REAUTH, "html_200": REAUTH},
+    "jspro": {"single_401": OK, "session_expires": REAUTH, "nulls": DOWN, "missing_keys": DOWN},
 }
 DEFAULTS: dict[str, Outcome] = {
     "nulls": OK,

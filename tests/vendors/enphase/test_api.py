@@ -127,9 +127,19 @@ async def test_status_errors(
     client: EnphaseClient, status: int, body: str, content_type: str, error: type[Exception]
 ) -> None:
     with aioresponses() as mocked:
-        mocked.get(STATUS, status=status, body=body, content_type=content_type)
+        mocked.get(STATUS, status=status, body=body, content_type=content_type, repeat=True)
         with pytest.raises(error):
             await client.async_get_status("42")
+        calls = len(mocked.requests[("GET", URL(STATUS))])
+    assert calls == (2 if error is PortalAuthError else 1)  # a refusal is asked once more
+
+
+async def test_a_single_refusal_is_asked_once_more(client: EnphaseClient) -> None:
+    with aioresponses() as mocked:
+        mocked.get(STATUS, status=401)
+        mocked.get(STATUS, payload={"evChargerData": [_charger()]})
+        status = await client.async_get_status("42")
+    assert list(status.chargers) == ["482522020944"]
 
 
 async def test_rate_limit_carries_retry_after(client: EnphaseClient) -> None:

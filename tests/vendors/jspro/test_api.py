@@ -144,9 +144,11 @@ async def test_error_answers(
     kwargs: dict[str, Any],
     error: type[Exception],
 ) -> None:
-    mock.get(f"{BASE}/api/v1/monitoring/scc", **kwargs)
+    mock.get(f"{BASE}/api/v1/monitoring/scc", **kwargs, repeat=True)
     with pytest.raises(error):
         await JsproClient(session, BASE).async_get_scc()
+    calls = len(mock.requests[("GET", URL(f"{BASE}/api/v1/monitoring/scc"))])
+    assert calls == (2 if error is PortalAuthError else 1)  # a refusal is asked once more
 
 
 async def test_error_envelope_message_in_error(

@@ -14,7 +14,7 @@ from ...errors import (
     PortalNotFoundError,
     PortalResponseError,
 )
-from ...http import HttpResponse, raise_for_status, send
+from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
 from ...parse import as_bool, as_epoch, as_float, as_int, as_str
 
 DEFAULT_BASE_URL = "https://enlighten.enphaseenergy.com"
@@ -170,12 +170,15 @@ class EnphaseClient:
             # The cloud answers its login page with 200 when the session has expired.
             raise PortalAuthError("Login page instead of data: the session expired") from err
 
+    async def _read(self, path: str) -> Any:
+        return await retry_once_when_refused(lambda: self._json("GET", path))
+
     async def async_get_sites(self) -> list[Site]:
         """The account's sites, trying each known discovery path in turn."""
         last_error: PortalNotFoundError | None = None
         for path in SITE_DISCOVERY_PATHS:
             try:
-                return parse_sites(await self._json("GET", path))
+                return parse_sites(await self._read(path))
             except PortalNotFoundError as err:
                 last_error = err
         assert last_error is not None
@@ -184,7 +187,7 @@ class EnphaseClient:
     async def async_get_status(self, site_id: str) -> EvseStatus:
         """Status of every charger on the site."""
         return parse_status(
-            await self._json("GET", f"/service/evse_controller/{site_id}/ev_chargers/status")
+            await self._read(f"/service/evse_controller/{site_id}/ev_chargers/status")
         )
 
     async def async_start_charging(self, site_id: str, serial: str, level: int) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 
 from ...errors import PortalAuthError, PortalNotFoundError, PortalResponseError
-from ...http import HttpResponse, raise_for_status, send
+from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
 from ...parse import as_int, as_str
 from .models import (
     ActivePack,
@@ -145,7 +145,7 @@ class JsproClient:
         return unwrap(response)
 
     async def _get_data(self, path: str, params: Mapping[str, str | int] | None = None) -> Any:
-        return data_of(await self._request("GET", path, params))
+        return data_of(await retry_once_when_refused(lambda: self._request("GET", path, params)))
 
     async def _get_group[T](self, group: str, parse: Callable[[Any], T]) -> T:
         """A group's data from the path that answered last, else each known path in turn."""

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 import yaml
 from hass_api import Hass, HassError, access_token, auth_code, onboarding_storage, wait_for
-from screenshot import Browser, login_url
+from screenshot import Browser, PageNavigatedError, login_url
 
 from tests.simulator import all_simulators
 
@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
 DASHBOARD = REPO / "docs" / "dashboard.yaml"
 SCREENSHOTS = REPO / "docs" / "screenshots"
+SCREENSHOT_ATTEMPTS = 3
 
 
 def free_port() -> int:
@@ -334,10 +335,17 @@ async def screenshots(run: Run, hass: Hass) -> None:
     pages["energy"] = "/energy"
     async with Browser(1280, 1000) as browser:
         for name, path in pages.items():
-            code = await auth_code(hass.session, run.hass_url)
-            await browser.screenshot(
-                login_url(run.hass_url, path, code), SCREENSHOTS / f"{name}.png"
-            )
+            for attempt in range(1, SCREENSHOT_ATTEMPTS + 1):
+                code = await auth_code(hass.session, run.hass_url)  # one use per code
+                try:
+                    await browser.screenshot(
+                        login_url(run.hass_url, path, code), SCREENSHOTS / f"{name}.png"
+                    )
+                    break
+                except PageNavigatedError:
+                    if attempt == SCREENSHOT_ATTEMPTS:
+                        raise
+                    print(f"  ..  {name}: the page navigated while captured, again", flush=True)
             run.check((SCREENSHOTS / f"{name}.png").stat().st_size > 20_000, f"screenshot {name}")
 
 
@@ -362,7 +370,7 @@ async def main() -> int:
         async with run.client() as hass:
             await after_restart(run, hass)
             await screenshots(run, hass)
-    except (HassError, aiohttp.ClientError, TimeoutError) as err:
+    except (HassError, aiohttp.ClientError, TimeoutError, RuntimeError) as err:
         print(f"e2e: {err}\n(logs kept in {workdir})", file=sys.stderr)
         return 1
     finally:

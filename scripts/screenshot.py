@@ -29,6 +29,10 @@ CHROMIUM_FLAGS = [
 ]
 
 
+class PageNavigatedError(RuntimeError):
+    """The page went on to another document while a call was answered."""
+
+
 def login_url(hass_url: str, path: str, code: str) -> str:
     """A page URL that logs the frontend in with an authorization code."""
     state = base64.b64encode(
@@ -96,13 +100,22 @@ class Browser:
         self, ws: aiohttp.ClientWebSocketResponse, max_wait: float
     ) -> None:
         deadline = asyncio.get_running_loop().time() + max_wait
-        probe = "document.readyState === 'complete' && !document.getElementById('ha-launch-screen')"
+        probe = (
+            "document.readyState === 'complete' && !document.getElementById('ha-launch-screen')"
+            " && location.pathname"
+        )
         while asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(1)
-            answer = await self._call(
-                ws, "Runtime.evaluate", {"expression": probe, "returnByValue": True}
-            )
-            if answer.get("result", {}).get("value") is True:
+            try:
+                answer = await self._call(
+                    ws, "Runtime.evaluate", {"expression": probe, "returnByValue": True}
+                )
+            except PageNavigatedError:
+                continue  # the frontend redirects after its login: ask the new page
+            path = answer.get("result", {}).get("value")
+            if isinstance(path, str) and path.startswith("/auth/"):
+                raise RuntimeError("The frontend did not log in: it shows its login page")
+            if isinstance(path, str):
                 return
         raise RuntimeError("The Home Assistant frontend did not finish loading")
 
@@ -115,6 +128,8 @@ class Browser:
             message = await ws.receive_json()
             if message.get("id") == call_id:
                 if "error" in message:
+                    if "navigated" in str(message["error"]):
+                        raise PageNavigatedError(method)
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from aiohttp import web
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 import custom_components.energy_portals  # noqa: F401  # must be imported before `hass`
 from tests.simulator import VendorSimulator, all_simulators, build_app
@@ -67,3 +70,19 @@ async def simulator(socket_enabled: None) -> AsyncIterator[RunningSimulator]:
         yield running
     finally:
         await running.stop()
+
+
+type RemoveDevice = Callable[[str], Awaitable[bool]]
+
+
+@pytest.fixture
+async def remove_device(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> RemoveDevice:
+    """Delete a device as a user does in the UI; True when Home Assistant removed it."""
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+
+    async def remove(device_id: str) -> bool:
+        response = await client.remove_device(device_id)
+        return bool(response["success"])
+
+    return remove

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_VENDOR, DOMAIN
+from .devices import reported_now
 from .runtime import PortalConfigEntry
 from .services import async_register_services
 from .vendors import VENDORS
@@ -38,3 +40,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> b
 async def _async_options_updated(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
     """Options change intervals and defaults: reload to apply them."""
     hass.config_entries.async_schedule_reload(entry.entry_id)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: PortalConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """A user may delete a device the vendor no longer reports, never one it still does."""
+    return not reported_now(device, entry.runtime_data.reported_device_keys())

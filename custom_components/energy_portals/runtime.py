@@ -20,6 +20,10 @@ class VendorRuntime(ABC):
         """Add this entry's entities of one platform (now, and later for new devices)."""
 
     @abstractmethod
+    def reported_device_keys(self) -> set[str]:
+        """The device identifiers the vendor reports now (a user may delete any other)."""
+
+    @abstractmethod
     def diagnostics(self) -> dict[str, Any]:
         """The entry's current data for diagnostics (redacted by the caller)."""
 

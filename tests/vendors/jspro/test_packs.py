@@ -11,6 +11,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.conftest import RemoveDevice
 from tests.simulator.jspro import SERIAL, JsproSimulator
 
 
@@ -141,3 +142,26 @@ async def test_site_of_32_packs_with_16_cells(
     # one request per endpoint for the first cycle, whatever the number of packs
     assert len(jspro.state.calls("GET", "/monitoring/battery/active")) == 1
     assert len([c for c in jspro.state.calls("GET") if c.path.endswith("/monitoring/battery")]) == 1
+
+
+async def test_user_may_delete_a_gone_pack_but_not_the_controller(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_jspro: MockConfigEntry,
+    jspro: JsproSimulator,
+    remove_device: RemoveDevice,
+) -> None:
+    controller = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, f"jspro_{SERIAL}"), loaded_jspro.entry_id
+    )
+    assert controller is not None
+    assert not await remove_device(controller.id)
+    pack = pack_device(hass, loaded_jspro, "usb0_3")
+    assert pack is not None
+    assert not await remove_device(pack.id)
+
+    jspro.remove_pack("usb0", 3)
+    await tick(hass, freezer)
+    assert await remove_device(pack.id)
+    assert pack_device(hass, loaded_jspro, "usb0_3") is None
+    assert hass.states.get("sensor.bakti_tower_pack_usb0_3_state_of_charge") is None

@@ -36,7 +36,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Al
     )
     coordinator = AllumeCoordinator(hass, entry, client=client, statistics=statistics)
     await coordinator.async_config_entry_first_refresh()
-    return AllumeRuntime(coordinator)
+    return AllumeRuntime(hass, entry, coordinator)
 
 
 VENDOR = Vendor(

@@ -84,14 +84,18 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.properties: list[Property] = []
         self.buildings: dict[str, Building] = {}
         self._discovered = False
+        self._properties_read_on: datetime | None = None
 
     async def _async_fetch(self) -> AllumeData:
         now = dt_util.utcnow()
         # Set first, so a failed refresh also retries at the next slot.
         self.update_interval = next_refresh_delay(now)
+        day_start, day_end = local_day(now)
         if not self._discovered:
             self.properties = await self.client.async_get_properties()
-        day_start, day_end = local_day(now)
+            self._properties_read_on = day_start
+        elif self._properties_read_on != day_start:
+            await self._async_check_properties(day_start)
         window_start = min(day_start, floor_hour(now) - HOUR)
 
         property_hours: dict[str, list[HourlyEnergy]] = {}
@@ -133,6 +137,14 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 ),
             )
         return AllumeData(day_start=day_start, properties=properties, buildings=buildings)
+
+    async def _async_check_properties(self, day_start: datetime) -> None:
+        """Once a day: a property added to or gone from the account reloads the entry."""
+        properties = await self.client.async_get_properties()
+        self._properties_read_on = day_start
+        if {p.property_id for p in properties} != {p.property_id for p in self.properties}:
+            LOGGER.info("The account's properties changed: reloading to follow them")
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
     async def _async_hours(
         self, source: SnapshotSource, ident: str, start: datetime, now: datetime

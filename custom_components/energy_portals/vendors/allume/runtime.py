@@ -7,16 +7,18 @@ from functools import partial
 from typing import Any
 
 from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...const import DOMAIN
+from ...devices import DevicePresence
 from ...entity import PortalDevice
-from ...runtime import VendorRuntime
+from ...runtime import PortalConfigEntry, VendorRuntime
 from ...sensor import PortalSensor
 from .const import VENDOR_KEY
-from .coordinator import AllumeCoordinator, Building, PropertyData
+from .coordinator import AllumeCoordinator, AllumeData, Building, PropertyData
 from .entities import BUILDING_SENSORS, BUILDING_SHARE, PROPERTY_SENSORS
 from .models import Energy, Property
 
@@ -34,10 +36,34 @@ def building_key(project_id: str) -> str:
 
 
 class AllumeRuntime(VendorRuntime):
-    """The account's coordinator, its properties and their buildings."""
+    """The account's coordinator, its properties and their buildings.
 
-    def __init__(self, coordinator: AllumeCoordinator) -> None:
+    The coordinator reloads the entry when the account's properties change; a property or
+    building no longer reported is removed once it has been gone for an hour.
+    """
+
+    def __init__(
+        self, hass: HomeAssistant, entry: PortalConfigEntry, coordinator: AllumeCoordinator
+    ) -> None:
         self.coordinator = coordinator
+        self._presence = DevicePresence(hass, entry, f"{VENDOR_KEY}_", "Allume device")
+        self._presence.update(self.reported_device_keys())
+        coordinator.on_fetched = self._refreshed
+        entry.async_on_unload(self._stop_tracking)
+
+    @callback
+    def _stop_tracking(self) -> None:
+        self.coordinator.on_fetched = None
+
+    @callback
+    def _refreshed(self, data: AllumeData) -> None:
+        self._presence.update(self.reported_device_keys())
+
+    def reported_device_keys(self) -> set[str]:
+        coordinator = self.coordinator
+        return {property_key(prop.property_id) for prop in coordinator.properties} | {
+            building_key(project_id) for project_id in coordinator.buildings
+        }
 
     def property_data(self, property_id: str) -> PropertyData | None:
         data = self.coordinator.data

@@ -155,6 +155,10 @@ class EmporiaRuntime(VendorRuntime):
             self._add = async_add_entities
             self.add_channels(self.all_channels())
 
+    def reported_device_keys(self) -> set[str]:
+        gids = set(self.devices.data or {}) | {gid for gid, _ in self.live.state.channels}
+        return {device_key(gid) for gid in gids}
+
     def diagnostics(self) -> dict[str, Any]:
         push = self.push
         state = self.live.state

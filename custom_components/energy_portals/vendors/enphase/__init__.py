@@ -49,7 +49,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> En
         default_charging_current=options.get(CONF_CHARGING_CURRENT, DEFAULT_CHARGING_CURRENT),
     )
     await coordinator.async_config_entry_first_refresh()
-    return EnphaseRuntime(coordinator)
+    return EnphaseRuntime(hass, entry, coordinator)
 
 
 VENDOR = Vendor(

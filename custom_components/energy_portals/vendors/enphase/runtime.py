@@ -1,4 +1,4 @@
-"""An Enphase entry at run time: the site's coordinator and a device per charger."""
+"""An Enphase entry at run time: the site's coordinator and a device per charger it reports."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -14,11 +15,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ...binary_sensor import PortalBinarySensor
 from ...button import PortalButton
 from ...const import DOMAIN
+from ...devices import DevicePresence
 from ...entity import PortalDevice
-from ...runtime import VendorRuntime
+from ...runtime import PortalConfigEntry, VendorRuntime
 from ...sensor import PortalSensor
 from ...switch import PortalSwitch
-from .api import Charger
+from .api import Charger, EvseStatus
 from .charged_energy import CHARGED_ENERGY, ChargedEnergySensor
 from .charging_current import ChargingCurrentNumber
 from .const import VENDOR_KEY
@@ -32,39 +34,49 @@ def device_key(serial: str) -> str:
 
 
 class EnphaseRuntime(VendorRuntime):
-    """The site's coordinator and its chargers."""
+    """The site's coordinator and its chargers, added and removed as the site reports them."""
 
-    def __init__(self, coordinator: EnphaseCoordinator) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry: PortalConfigEntry, coordinator: EnphaseCoordinator
+    ) -> None:
         self.coordinator = coordinator
+        self._adders: dict[Platform, AddConfigEntryEntitiesCallback] = {}
+        self._added: dict[Platform, set[str]] = {}
+        self._presence = DevicePresence(hass, entry, device_key(""), "Enphase charger")
+        self._track_presence(coordinator.data)
+        coordinator.on_fetched = self._track_presence
+        entry.async_on_unload(self._stop_tracking)
+        entry.async_on_unload(coordinator.async_add_listener(self._status_updated))
 
     def charger(self, serial: str) -> Charger | None:
         """The charger's latest status, None when the site no longer reports it."""
         data = self.coordinator.data
         return data.chargers.get(serial) if data else None
 
-    def charger_devices(self) -> list[PortalDevice[Charger]]:
-        """A device for every charger the site reported at setup."""
-        return [
-            PortalDevice(
-                key=device_key(serial),
-                info=DeviceInfo(
-                    identifiers={(DOMAIN, device_key(serial))},
-                    manufacturer="Enphase Energy",
-                    model="IQ EV Charger",
-                    name=charger.name or f"IQ EV Charger {serial}",
-                    serial_number=serial,
-                ),
-                data=partial(self.charger, serial),
-            )
-            for serial, charger in self.coordinator.data.chargers.items()
-        ]
+    def charger_device(self, serial: str, charger: Charger) -> PortalDevice[Charger]:
+        """The device of one charger."""
+        return PortalDevice(
+            key=device_key(serial),
+            info=DeviceInfo(
+                identifiers={(DOMAIN, device_key(serial))},
+                manufacturer="Enphase Energy",
+                model="IQ EV Charger",
+                name=charger.name or f"IQ EV Charger {serial}",
+                serial_number=serial,
+            ),
+            data=partial(self.charger, serial),
+        )
 
-    def add_entities(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
+    def _new_entities(self, platform: Platform) -> list[Entity]:
+        """The entities of this platform for chargers that have none yet."""
         coordinator = self.coordinator
+        added = self._added.setdefault(platform, set())
         entities: list[Entity] = []
-        for device in self.charger_devices():
+        for serial, charger in coordinator.data.chargers.items():
+            if serial in added:
+                continue
+            added.add(serial)
+            device = self.charger_device(serial, charger)
             if platform is Platform.SENSOR:
                 entities += [PortalSensor(coordinator, d, device) for d in SENSORS]
                 entities.append(ChargedEnergySensor(coordinator, CHARGED_ENERGY, device))
@@ -76,7 +88,37 @@ class EnphaseRuntime(VendorRuntime):
                 entities += [ChargingCurrentNumber(coordinator, d, device) for d in NUMBERS]
             elif platform is Platform.BUTTON:
                 entities += [PortalButton(coordinator, d, device) for d in BUTTONS]
-        async_add_entities(entities)
+        return entities
+
+    def add_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        self._adders[platform] = async_add_entities
+        async_add_entities(self._new_entities(platform))
+
+    @callback
+    def _stop_tracking(self) -> None:
+        self.coordinator.on_fetched = None
+
+    @callback
+    def _track_presence(self, status: EvseStatus) -> None:
+        """Note the chargers the site reports; one gone for an hour is removed."""
+        for key in self._presence.update(device_key(serial) for serial in status.chargers):
+            serial = key.removeprefix(device_key(""))
+            for added in self._added.values():
+                added.discard(serial)
+
+    @callback
+    def _status_updated(self) -> None:
+        """Add the entities of a charger that joined the site."""
+        if not self.coordinator.last_update_success:
+            return
+        for platform, async_add_entities in self._adders.items():
+            if entities := self._new_entities(platform):
+                async_add_entities(entities)
+
+    def reported_device_keys(self) -> set[str]:
+        return {device_key(serial) for serial in self.coordinator.data.chargers}
 
     def diagnostics(self) -> dict[str, Any]:
         data = self.coordinator.data

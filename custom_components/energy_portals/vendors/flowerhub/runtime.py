@@ -100,6 +100,9 @@ class FlowerHubRuntime(VendorRuntime):
             ]
         async_add_entities(entities)
 
+    def reported_device_keys(self) -> set[str]:
+        return {device_key(self.owner)}
+
     def diagnostics(self) -> dict[str, Any]:
         def dump(value: Any) -> Any:
             # A JSON round trip turns the models' tuples into lists, which redaction walks.

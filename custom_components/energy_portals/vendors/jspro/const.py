@@ -19,7 +19,6 @@ MAX_INTERVAL: Final = 3600
 
 INFORMATION_INTERVAL: Final = timedelta(hours=6)
 # A pack missing from both battery lists this long is gone for good: its device is removed.
-STALE_PACK_AFTER: Final = timedelta(hours=1)
 
 MONITORING_GROUPS: Final = ("scc", "battery", "active")
 SYSTEM_GROUPS: Final = ("resources", "systemd", "logger", "alarms")

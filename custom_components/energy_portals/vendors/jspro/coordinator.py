@@ -68,19 +68,14 @@ class JsproMonitoringCoordinator(PortalCoordinator[MonitoringData]):
         super().__init__(hass, entry, name="JSPro monitoring", update_interval=interval)
         self.client = client
         self.groups = EndpointGroups(client)
-        self.on_fetched: Callable[[MonitoringData], None] | None = None
-        """Called with every successful fetch, even one equal to the last (listeners are not)."""
 
     async def _async_fetch(self) -> MonitoringData:
         groups, client = self.groups, self.client
-        data = MonitoringData(
+        return MonitoringData(
             scc=await groups.fetch("scc", client.async_get_scc),
             battery=await groups.fetch("battery", client.async_get_battery),
             active=await groups.fetch("active", client.async_get_active),
         )
-        if self.on_fetched is not None:
-            self.on_fetched(data)
-        return data
 
 
 class JsproSystemCoordinator(PortalCoordinator[SystemData]):

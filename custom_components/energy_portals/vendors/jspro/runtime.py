@@ -2,14 +2,13 @@
 
 The controller is registered first so SCCs and packs can point at it with `via_device_id`.
 Entities are added from a coordinator listener whenever a new SCC, pack or cell shows up; a
-pack missing from both battery lists for STALE_PACK_AFTER is removed with its device.
+pack missing from both battery lists for an hour is removed with its device (devices.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -20,15 +19,15 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
-from homeassistant.util import dt as dt_util
 
 from ...binary_sensor import PortalBinarySensor
 from ...button import PortalButton
-from ...const import DOMAIN, LOGGER
+from ...const import DOMAIN
+from ...devices import DevicePresence
 from ...entity import PortalDevice, PortalEntity
 from ...runtime import PortalConfigEntry, VendorRuntime
 from ...sensor import PortalSensor
-from .const import MANUFACTURER, STALE_PACK_AFTER
+from .const import MANUFACTURER
 from .coordinator import (
     JsproInformationCoordinator,
     JsproMonitoringCoordinator,
@@ -107,9 +106,8 @@ class JsproRuntime(VendorRuntime):
         self._added: set[str] = set()
         self._sccs: set[str] = set()
         self._packs: dict[str, PackPlace] = {}
-        self._pack_seen: dict[str, datetime] = {}
         self.controller_id = self._register_controller()
-        self._restore_known_packs()
+        self._pack_presence = DevicePresence(hass, entry, self._pack_prefix(), "JSPro pack")
         self._track_presence(monitoring.data)
         self._note_monitoring()
         monitoring.on_fetched = self._track_presence
@@ -150,18 +148,6 @@ class JsproRuntime(VendorRuntime):
 
     def _pack_prefix(self) -> str:
         return f"{self.key}_pack_"
-
-    @callback
-    def _restore_known_packs(self) -> None:
-        """Packs registered earlier age from now: a pack that never returns is removed."""
-        now = dt_util.utcnow()
-        prefix = self._pack_prefix()
-        for device in dr.async_entries_for_config_entry(
-            dr.async_get(self.hass), self.entry.entry_id
-        ):
-            for domain, ident in device.identifiers:
-                if domain == DOMAIN and ident.startswith(prefix):
-                    self._pack_seen[ident.removeprefix(prefix)] = now
 
     def _site_name(self) -> str:
         return site_title(self.information.data)
@@ -343,25 +329,21 @@ class JsproRuntime(VendorRuntime):
 
     @callback
     def _track_presence(self, data: MonitoringData) -> None:
-        """Note which packs answered; remove those missing for longer than STALE_PACK_AFTER."""
+        """Note which packs answered; packs gone for an hour are removed with their devices."""
         if data.battery is None and data.active is None:
             return  # the device offers neither list: presence is unknown
-        now = dt_util.utcnow()
-        present = data.pack_keys
-        for pack_key in present:
-            self._pack_seen[pack_key] = now
-        registry = dr.async_get(self.hass)
-        for pack_key, seen in list(self._pack_seen.items()):
-            if pack_key in present or now - seen <= STALE_PACK_AFTER:
-                continue
-            key = f"{self._pack_prefix()}{pack_key}"
-            del self._pack_seen[pack_key]
-            self._packs.pop(pack_key, None)
+        prefix = self._pack_prefix()
+        for key in self._pack_presence.update(prefix + pack_key for pack_key in data.pack_keys):
+            self._packs.pop(key.removeprefix(prefix), None)
             self._added = {uid for uid in self._added if not uid.startswith(f"{key}_")}
-            device = registry.async_get_device_by_identifier((DOMAIN, key), self.entry.entry_id)
-            if device is not None:
-                LOGGER.info("JSPro pack %s has been gone since %s: removing it", pack_key, seen)
-                registry.async_remove_device(device.id)
+
+    def reported_device_keys(self) -> set[str]:
+        data = self.monitoring.data
+        return (
+            {self.key}
+            | {self._scc_key(scc_key) for scc_key in self._sccs}
+            | {self._pack_prefix() + pack_key for pack_key in data.pack_keys}
+        )
 
     def diagnostics(self) -> dict[str, Any]:
         monitoring, system = self.monitoring.data, self.system.data

@@ -1,0 +1,79 @@
+"""Devices that come and go with what the vendor reports.
+
+A device the vendor stops reporting is removed once it has been gone for STALE_AFTER (one odd
+answer never removes anything), and a user may delete one that is not reported now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Final
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, LOGGER
+from .runtime import PortalConfigEntry
+
+STALE_AFTER: Final = timedelta(hours=1)
+
+
+class DevicePresence:
+    """When each device of one kind (its identifiers share `prefix`) was last reported."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: PortalConfigEntry, prefix: str, kind: str
+    ) -> None:
+        self._hass = hass
+        self._entry = entry
+        self._prefix = prefix
+        self._kind = kind
+        self._seen: dict[str, datetime] = {}
+        # Devices registered before this start age from now: one that never returns is removed.
+        now = dt_util.utcnow()
+        for key in registered_keys(hass, entry):
+            if key.startswith(prefix):
+                self._seen[key] = now
+
+    @callback
+    def update(self, present: Iterable[str]) -> set[str]:
+        """Note the devices reported now; remove the devices gone too long and return them."""
+        now = dt_util.utcnow()
+        present = set(present)
+        for key in present:
+            self._seen[key] = now
+        gone = {
+            key
+            for key, seen in self._seen.items()
+            if key not in present and now - seen > STALE_AFTER
+        }
+        registry = dr.async_get(self._hass)
+        for key in sorted(gone):
+            seen = self._seen.pop(key)
+            device = registry.async_get_device_by_identifier((DOMAIN, key), self._entry.entry_id)
+            if device is not None:
+                LOGGER.info(
+                    "%s %s has not been reported since %s: removing it",
+                    self._kind,
+                    key.removeprefix(self._prefix),
+                    seen,
+                )
+                registry.async_remove_device(device.id)
+        return gone
+
+
+def registered_keys(hass: HomeAssistant, entry: PortalConfigEntry) -> set[str]:
+    """The identifiers of this entry's devices in the device registry."""
+    return {
+        ident
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        for domain, ident in device.identifiers
+        if domain == DOMAIN
+    }
+
+
+def reported_now(device: dr.DeviceEntry, reported: set[str]) -> bool:
+    """Whether the vendor reports this device now (then a user may not delete it)."""
+    return any(domain == DOMAIN and ident in reported for domain, ident in device.identifiers)

@@ -7,6 +7,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 
@@ -26,6 +27,29 @@ class VendorRuntime(ABC):
     @abstractmethod
     def diagnostics(self) -> dict[str, Any]:
         """The entry's current data for diagnostics (redacted by the caller)."""
+
+
+class GrowingRuntime(VendorRuntime):
+    """A runtime whose devices may appear after setup: it keeps each platform's add callback."""
+
+    def __init__(self) -> None:
+        self._adders: dict[Platform, AddConfigEntryEntitiesCallback] = {}
+
+    @abstractmethod
+    def _new_entities(self, platform: Platform) -> list[Entity]:
+        """The platform's entities not added yet (and remember them as added)."""
+
+    def add_entities(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        self._adders[platform] = async_add_entities
+        async_add_entities(self._new_entities(platform))
+
+    def _add_new_entities(self) -> None:
+        """Add what appeared since: call after each successful update."""
+        for platform, async_add_entities in self._adders.items():
+            if entities := self._new_entities(platform):
+                async_add_entities(entities)
 
 
 type PortalConfigEntry = ConfigEntry[VendorRuntime]

@@ -10,14 +10,13 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...binary_sensor import PortalBinarySensor
 from ...button import PortalButton
 from ...const import DOMAIN
 from ...devices import DevicePresence
 from ...entity import PortalDevice
-from ...runtime import PortalConfigEntry, VendorRuntime
+from ...runtime import GrowingRuntime, PortalConfigEntry
 from ...sensor import PortalSensor
 from ...switch import PortalSwitch
 from .api import Charger, EvseStatus
@@ -33,14 +32,14 @@ def device_key(serial: str) -> str:
     return f"{VENDOR_KEY}_{serial}"
 
 
-class EnphaseRuntime(VendorRuntime):
+class EnphaseRuntime(GrowingRuntime):
     """The site's coordinator and its chargers, added and removed as the site reports them."""
 
     def __init__(
         self, hass: HomeAssistant, entry: PortalConfigEntry, coordinator: EnphaseCoordinator
     ) -> None:
         self.coordinator = coordinator
-        self._adders: dict[Platform, AddConfigEntryEntitiesCallback] = {}
+        super().__init__()
         self._added: dict[Platform, set[str]] = {}
         self._presence = DevicePresence(hass, entry, device_key(""), "Enphase charger")
         self._track_presence(coordinator.data)
@@ -90,12 +89,6 @@ class EnphaseRuntime(VendorRuntime):
                 entities += [PortalButton(coordinator, d, device) for d in BUTTONS]
         return entities
 
-    def add_entities(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
-        self._adders[platform] = async_add_entities
-        async_add_entities(self._new_entities(platform))
-
     @callback
     def _stop_tracking(self) -> None:
         self.coordinator.on_fetched = None
@@ -113,9 +106,7 @@ class EnphaseRuntime(VendorRuntime):
         """Add the entities of a charger that joined the site."""
         if not self.coordinator.last_update_success:
             return
-        for platform, async_add_entities in self._adders.items():
-            if entities := self._new_entities(platform):
-                async_add_entities(entities)
+        self._add_new_entities()
 
     def reported_device_keys(self) -> set[str]:
         return {device_key(serial) for serial in self.coordinator.data.chargers}

@@ -17,7 +17,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from ...binary_sensor import PortalBinarySensor
@@ -25,7 +24,7 @@ from ...button import PortalButton
 from ...const import DOMAIN
 from ...devices import DevicePresence
 from ...entity import PortalDevice, PortalEntity
-from ...runtime import PortalConfigEntry, VendorRuntime
+from ...runtime import GrowingRuntime, PortalConfigEntry
 from ...sensor import PortalSensor
 from .const import MANUFACTURER
 from .coordinator import (
@@ -82,7 +81,7 @@ def site_title(info: DeviceInformation) -> str:
     return info.site_name or f"JSPro {info.site_id or info.serial_number}"
 
 
-class JsproRuntime(VendorRuntime):
+class JsproRuntime(GrowingRuntime):
     """The coordinators of one site controller and the devices behind it."""
 
     def __init__(
@@ -102,7 +101,7 @@ class JsproRuntime(VendorRuntime):
         self.monitoring = monitoring
         self.system = system
         self.client = monitoring.client
-        self._adders: dict[Platform, AddConfigEntryEntitiesCallback] = {}
+        super().__init__()
         self._added: set[str] = set()
         self._sccs: set[str] = set()
         self._packs: dict[str, PackPlace] = {}
@@ -299,12 +298,6 @@ class JsproRuntime(VendorRuntime):
                     entities.append(factory(group.coordinator, description, group.device))
         return entities
 
-    def add_entities(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
-        self._adders[platform] = async_add_entities
-        async_add_entities(self._new_entities(platform))
-
     # Dynamic and stale devices
 
     @callback
@@ -323,9 +316,7 @@ class JsproRuntime(VendorRuntime):
         if not self.monitoring.last_update_success:
             return
         self._note_monitoring()
-        for platform, async_add_entities in self._adders.items():
-            if entities := self._new_entities(platform):
-                async_add_entities(entities)
+        self._add_new_entities()
 
     @callback
     def _track_presence(self, data: MonitoringData) -> None:

@@ -13,6 +13,8 @@ CONF_STATE_INTERVAL: Final = "state_update_interval"
 DEFAULT_STATE_INTERVAL: Final = 10
 MIN_STATE_INTERVAL: Final = 1
 MAX_STATE_INTERVAL: Final = 60
+PUBLISH_JITTER: Final = 0.1
+"""Seconds a sample may come early (socket and timer jitter) and still be published at once."""
 
 DEVICES_INTERVAL: Final = timedelta(hours=6)
 """How often names, firmware and channels are read again from /devices."""

@@ -1,7 +1,11 @@
 """The live connection of one entry: exactly one WebSocket, reconnected with backoff.
 
-Every sample feeds the live state (energy integration); the coordinator is told at most once per
-state interval, so entities write at most once per interval whatever the socket's pace.
+Every sample feeds the live state (energy integration); the coordinator is told when a sample
+arrives an interval (less PUBLISH_JITTER) after the last publish, so entities write about once
+per interval whatever the socket's pace, and show a sample the moment it arrives. The interval
+timer only publishes what no sample will: staleness, expired nulls, and the last held sample
+once the socket has been quiet for two intervals. (Publishing held samples from the timer would lock the writes into
+the timer's phase, up to a whole interval behind the socket.)
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from ...const import LOGGER
 from ...errors import PortalAuthError, PortalError, PortalNotFoundError, PortalRateLimitError
 from ...runtime import PortalConfigEntry
 from .api import EmporiaClient
-from .const import BACKOFF_BASE, BACKOFF_MAX, stale_after
+from .const import BACKOFF_BASE, BACKOFF_MAX, PUBLISH_JITTER, stale_after
 from .coordinator import EmporiaLiveCoordinator
 from .live import LiveState, clock
 from .stream import EmporiaStream, StreamTokenError
@@ -194,7 +198,7 @@ class EmporiaPush:
             or current is None
             or not current.fresh
             or self._last_publish is None
-            or now - self._last_publish >= self.interval
+            or now - self._last_publish >= self.interval - PUBLISH_JITTER
         ):
             self.publish()
 
@@ -213,6 +217,8 @@ class EmporiaPush:
         current = self.coordinator.data
         if current is None or snapshot == current:
             return
-        due = self._last_publish is None or now - self._last_publish >= self.interval
-        if due or snapshot.fresh != current.fresh:
+        # Quiet: no sample for two intervals (one alone is just the socket's pace).
+        last_sample = self.state.last_sample_at
+        quiet = last_sample is None or now - last_sample >= 2 * self.interval
+        if quiet or snapshot.fresh != current.fresh:
             self.publish()

@@ -22,6 +22,8 @@ class RecordedRequest:
     query: dict[str, str]
     headers: dict[str, str]
     body: str
+    status: int | None = None
+    """The answer's HTTP status, once answered."""
 
 
 @dataclass
@@ -78,42 +80,51 @@ def fault_middleware(state: VendorState) -> Any:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         body = await request.text() if request.can_read_body else ""
-        state.requests.append(
-            RecordedRequest(
-                request.method, request.path, dict(request.query), dict(request.headers), body
-            )
+        record = RecordedRequest(
+            request.method, request.path, dict(request.query), dict(request.headers), body
         )
-        faults = state.faults
-        if "/_sim/" in request.path or not faults.applies_to(request.path):
-            return await handler(request)
-        if faults.times is not None:
-            if faults.times <= 0:
-                return await handler(request)
-            faults.times -= 1
-        faults.served += 1
-        if faults.delay:
-            await asyncio.sleep(faults.delay)
-        if faults.unauthorized_after is not None and faults.served > faults.unauthorized_after:
-            return web.json_response({"message": "Unauthorized"}, status=401)
-        headers = {"Retry-After": str(faults.retry_after)} if faults.retry_after is not None else {}
-        if faults.status is not None:
-            return web.json_response(
-                {"message": "simulated failure"}, status=faults.status, headers=headers
-            )
-        if faults.html:
-            return web.Response(
-                text="<!DOCTYPE html><html><body>Please log in</body></html>",
-                content_type="text/html",
-            )
-        if faults.malformed:
-            return web.Response(text='{"truncated": ', content_type="application/json")
-        if faults.empty:
-            return web.Response(status=200)
-        if faults.rewrite is not None:
-            return await _rewritten(request, handler, faults.rewrite)
-        return await handler(request)
+        state.requests.append(record)
+        try:
+            response = await _faulty(request, handler, state.faults)
+        except web.HTTPException as err:
+            record.status = err.status
+            raise
+        record.status = response.status
+        return response
 
     return middleware
+
+
+async def _faulty(request: web.Request, handler: Handler, faults: Faults) -> web.StreamResponse:
+    """The answer with the faults applied."""
+    if "/_sim/" in request.path or not faults.applies_to(request.path):
+        return await handler(request)
+    if faults.times is not None:
+        if faults.times <= 0:
+            return await handler(request)
+        faults.times -= 1
+    faults.served += 1
+    if faults.delay:
+        await asyncio.sleep(faults.delay)
+    if faults.unauthorized_after is not None and faults.served > faults.unauthorized_after:
+        return web.json_response({"message": "Unauthorized"}, status=401)
+    headers = {"Retry-After": str(faults.retry_after)} if faults.retry_after is not None else {}
+    if faults.status is not None:
+        return web.json_response(
+            {"message": "simulated failure"}, status=faults.status, headers=headers
+        )
+    if faults.html:
+        return web.Response(
+            text="<!DOCTYPE html><html><body>Please log in</body></html>",
+            content_type="text/html",
+        )
+    if faults.malformed:
+        return web.Response(text='{"truncated": ', content_type="application/json")
+    if faults.empty:
+        return web.Response(status=200)
+    if faults.rewrite is not None:
+        return await _rewritten(request, handler, faults.rewrite)
+    return await handler(request)
 
 
 async def _rewritten(

@@ -1,0 +1,451 @@
+"""The benchmark behind docs/benchmarks.md: what the bundle costs the vendors and Home Assistant.
+
+Not part of the test run (its name is not test_*.py): `scripts/bench` runs it. Every vendor at
+default options against the simulator over loopback:
+- requests per simulated day, on frozen time moved one poll interval at a time;
+- CPU per coordinator update (this thread's CPU time; the simulator serves from a thread of
+  its own, so its work is not counted) and the time from adding an entry to all of its
+  entities available, on real time;
+- for Emporia: sockets, logins and state writes over simulated hours, and the delay from a
+  socket message to the entity's state at the 1 s interval, on real time.
+Each measure is compared with its target; a missed target is reported, never tuned away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, __version__
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.energy_portals.const import DOMAIN
+from tests.conftest import RunningSimulator, _serve
+from tests.faults.harness import VENDORS, poll, setup
+from tests.simulator import all_simulators
+from tests.simulator.clock import Clock
+from tests.simulator.emporia import EmporiaSimulator
+from tests.vendors.emporia.conftest import entry_data, settle, tick, unique_id
+
+REPORT = Path(__file__).parents[2] / "docs" / "benchmarks.md"
+DAY = 24 * 3600
+CPU_SAMPLES = 40
+
+
+@dataclass(frozen=True)
+class Row:
+    vendor: str
+    measure: str
+    value: str
+    target: str = ""
+    met: bool | None = None
+
+
+ROWS: list[Row] = []
+
+
+def record(
+    vendor: str, measure: str, value: str, target: str = "", met: bool | None = None
+) -> None:
+    ROWS.append(Row(vendor, measure, value, target, met))
+    print(f"{vendor}: {measure}: {value} {target} {'' if met is None else met}", flush=True)
+
+
+# Requests per simulated day ------------------------------------------------------------------
+
+
+async def _day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: RunningSimulator,
+    vendor: str,
+    step: float,
+) -> Any:
+    """Set the vendor up, then run a day; the simulated vendor with only the day's requests."""
+    running = await setup(hass, simulator, freezer, vendor)
+    running.sim.state.requests.clear()
+    for _ in range(int(DAY / step)):
+        await poll(hass, freezer, step)
+    return running.sim
+
+
+async def test_allume_requests_per_day(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    sim = await _day(hass, freezer, simulator, "allume", 300)
+    properties = len(sim.visible_properties())
+    total = len(sim.state.requests)
+    own = len(sim.state.calls("GET", "/properties/")) / properties
+    building = len(sim.state.calls("GET", "/projects/")) + len(sim.state.calls("GET", "/meters/"))
+    record(
+        "Allume",
+        f"requests per day per property, building and account shares included "
+        f"({properties} properties in one building)",
+        f"{total / properties:.1f}",
+        "<= 30",
+        total / properties <= 30,
+    )
+    record("Allume", "of which the property's own snapshot requests", f"{own:.0f}")
+    record("Allume", "the building's snapshot requests (one building, shared)", str(building))
+    record(
+        "Allume",
+        "logins and property-list reads (per account)",
+        str(total - own * properties - building),
+    )
+
+
+async def test_flowerhub_requests_per_day(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    sim = await _day(hass, freezer, simulator, "flowerhub", 60)
+    total = len(sim.state.requests)
+    record("FlowerHub", "requests per day", str(total), "<= 1 600", total <= 1600)
+    repeated = [r for r in sim.state.requests if r.method == "GET" and "If-None-Match" in r.headers]
+    not_modified = sum(r.status == 304 for r in repeated)
+    share = not_modified / len(repeated) if repeated else 0.0
+    record(
+        "FlowerHub",
+        "repeated GETs answered 304 Not Modified",
+        f"{not_modified} of {len(repeated)} ({share:.0%})",
+        "most",
+        share > 0.5,
+    )
+
+
+@pytest.mark.parametrize("plugged_in", [True, False], ids=["plugged", "idle"])
+async def test_enphase_requests_per_day(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    plugged_in: bool,
+) -> None:
+    if not plugged_in:
+        simulator["enphase"].unplug()
+    sim = await _day(hass, freezer, simulator, "enphase", 15)
+    status = len(sim.state.calls("GET", "ev_chargers/status"))
+    total = len(sim.state.requests)
+    entities = len(er.async_entries_for_config_entry(er.async_get(hass), _entry_id(hass)))
+    if plugged_in:
+        ENPHASE_PLUGGED.append(status)
+        record(
+            "Enphase",
+            f"status requests on a day with the car plugged in ({entities} entities)",
+            f"{status} (all requests: {total})",
+            "<= 5 760",
+            status <= 5760,
+        )
+    else:
+        plugged = ENPHASE_PLUGGED[0] if ENPHASE_PLUGGED else None
+        ratio = plugged / status if plugged and status else 0.0
+        record(
+            "Enphase",
+            "status requests on an idle day (nothing plugged in)",
+            f"{status} ({ratio:.1f}x fewer)",
+            ">= 4x fewer",
+            ratio >= 4,
+        )
+
+
+ENPHASE_PLUGGED: list[int] = []
+
+
+async def test_jspro_requests_per_day(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    sim = await _day(hass, freezer, simulator, "jspro", 10)
+    cycles = DAY // 10
+    monitoring = len(sim.state.calls("GET", "/monitoring/"))
+    per_cycle = monitoring / cycles
+    record("JSPro", "requests per day (local device)", str(len(sim.state.requests)))
+    record(
+        "JSPro",
+        "requests per monitoring cycle",
+        f"{per_cycle:.2f}",
+        "<= 3",
+        per_cycle <= 3,
+    )
+
+
+# Emporia on simulated time -------------------------------------------------------------------
+
+EMPORIA_HOURS = 7
+"""Past the 6-hour refresh of the device list."""
+
+
+async def test_emporia_over_simulated_hours(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to("2026-02-25T03:37:20+00:00")
+    simulator.clock.now = time.time  # frozen by freezer while the test runs
+    sim: EmporiaSimulator = simulator["emporia"]
+    url = simulator.base_url("emporia")
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="Emporia", unique_id=unique_id(url), data=entry_data(url)
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass, lambda: sim.samples_sent >= 1)
+    sim.state.requests.clear()
+    connections = sim.connections
+
+    entity_ids = {
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if not e.disabled
+    }
+    writes: dict[str, int] = dict.fromkeys(entity_ids, 0)
+
+    def count(event: Event[Any]) -> None:
+        if event.data["entity_id"] in writes:
+            writes[event.data["entity_id"]] += 1
+
+    unsubscribe = hass.bus.async_listen(EVENT_STATE_CHANGED, count)
+    await tick(hass, freezer, sim, EMPORIA_HOURS * 3600)
+    unsubscribe()
+
+    logins = len(sim.state.calls("POST", "/login"))
+    opened = sim.connections - connections + 1
+    record(
+        "Emporia",
+        f"WebSocket connections per entry over {EMPORIA_HOURS} h",
+        str(opened),
+        "exactly 1",
+        opened == 1,
+    )
+    record(
+        "Emporia",
+        "logins per hour",
+        f"{logins / EMPORIA_HOURS:.1f}",
+        "<= 1",
+        logins / EMPORIA_HOURS <= 1,
+    )
+    record(
+        "Emporia",
+        "REST requests per day (extrapolated from the hours run)",
+        f"{len(sim.state.requests) * 24 / EMPORIA_HOURS:.0f}",
+    )
+    per_hour = sorted(n / EMPORIA_HOURS for n in writes.values())
+    record(
+        "Emporia",
+        f"state writes per entity per hour at the default 10 s interval ({len(writes)} entities)",
+        f"median {statistics.median(per_hour):.0f}, max {per_hour[-1]:.0f}",
+    )
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+# Real time: CPU per update, time to available, push latency ----------------------------------
+
+
+@contextmanager
+def threaded_simulator() -> Iterator[RunningSimulator]:
+    """The simulator served from a thread of its own, so its CPU time is not ours."""
+    loop = asyncio.new_event_loop()
+    vendors = all_simulators(Clock())
+    started = threading.Event()
+    runner: list[Any] = []
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        runner.append(loop.run_until_complete(_serve(vendors, 0)))
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started.wait(10)
+    port = runner[0].addresses[0][1]
+    try:
+        yield RunningSimulator(f"http://127.0.0.1:{port}", vendors, Clock())
+    finally:
+        asyncio.run_coroutine_threadsafe(runner[0].cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+@asynccontextmanager
+async def added(
+    hass: HomeAssistant, simulator: RunningSimulator, vendor: str
+) -> AsyncIterator[tuple[MockConfigEntry, float]]:
+    """Add the vendor's entry; yield it and the seconds until all its entities were available."""
+    if vendor == "emporia":
+        url = simulator.base_url("emporia")
+        entry = MockConfigEntry(
+            domain=DOMAIN, title="Emporia", unique_id=unique_id(url), data=entry_data(url)
+        )
+        entry.add_to_hass(hass)
+    else:
+        running = await VENDORS[vendor].make(hass, simulator)
+        if vendor == "jspro":
+            running.sim.drift = True  # readings move, so each update writes states
+        entry = running.entry
+    started = time.perf_counter()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    registry = er.async_get(hass)
+    while True:
+        await hass.async_block_till_done()
+        ids = [e.entity_id for e in er.async_entries_for_config_entry(registry, entry.entry_id)]
+        states = [hass.states.get(i) for i in ids if not registry.async_get(i).disabled]
+        if states and all(s is not None and s.state != STATE_UNAVAILABLE for s in states):
+            break
+        assert time.perf_counter() - started < 30, "entities never became available"
+        await asyncio.sleep(0.005)
+    yield entry, time.perf_counter() - started
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+def coordinators(runtime: Any) -> dict[str, DataUpdateCoordinator[Any]]:
+    return {
+        c.name: c
+        for c in vars(runtime).values()
+        if isinstance(c, DataUpdateCoordinator) and c.update_interval is not None
+    }
+
+
+async def _cpu_per_update(
+    hass: HomeAssistant, coordinator: DataUpdateCoordinator[Any]
+) -> list[float]:
+    samples = []
+    for _ in range(CPU_SAMPLES):
+        before = time.thread_time()
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+        samples.append((time.thread_time() - before) * 1000)
+    return samples
+
+
+def _quantiles(samples: list[float]) -> tuple[float, float]:
+    return statistics.median(samples), statistics.quantiles(samples, n=20)[-1]
+
+
+@pytest.mark.parametrize("vendor", ["allume", "flowerhub", "enphase", "jspro", "emporia"])
+async def test_cpu_and_time_to_available(
+    hass: HomeAssistant, socket_enabled: None, vendor: str
+) -> None:
+    await hass.config.async_set_time_zone("Australia/Sydney")
+    label = VENDOR_LABELS[vendor]
+    with threaded_simulator() as simulator:
+        async with added(hass, simulator, vendor) as (entry, seconds):
+            record(
+                label,
+                "entities available after adding the entry",
+                f"{seconds:.2f} s",
+                "<= 2 s",
+                seconds <= 2,
+            )
+            for name, coordinator in coordinators(entry.runtime_data).items():
+                median, p95 = _quantiles(await _cpu_per_update(hass, coordinator))
+                record(
+                    label, f"CPU per update: {name}", f"median {median:.2f} ms, p95 {p95:.2f} ms"
+                )
+
+
+async def test_cpu_of_a_32_pack_jspro_site(hass: HomeAssistant, socket_enabled: None) -> None:
+    with threaded_simulator() as simulator:
+        simulator["jspro"].configure(packs=32, cells=16)
+        async with added(hass, simulator, "jspro") as (entry, seconds):
+            entities = len(er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id))
+            record(
+                "JSPro",
+                f"32 packs of 16 cells ({entities} entities) available after adding",
+                f"{seconds:.2f} s",
+                "<= 2 s",
+                seconds <= 2,
+            )
+            median, p95 = _quantiles(await _cpu_per_update(hass, entry.runtime_data.monitoring))
+            record(
+                "JSPro",
+                "CPU per monitoring update, 32 packs of 16 cells",
+                f"median {median:.2f} ms, p95 {p95:.2f} ms",
+                "median <= 20 ms",
+                median <= 20,
+            )
+
+
+async def test_emporia_push_latency(hass: HomeAssistant, socket_enabled: None) -> None:
+    with threaded_simulator() as simulator:
+        sim: EmporiaSimulator = simulator["emporia"]
+        sent: list[float] = []
+        body = sim.usage_body
+
+        def stamped() -> dict[str, Any]:
+            sent.append(time.perf_counter())
+            return body()
+
+        sim.usage_body = stamped  # type: ignore[method-assign]  # notes when each sample goes out
+        url = simulator.base_url("emporia")
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            title="Emporia",
+            unique_id=unique_id(url),
+            data=entry_data(url),
+            options={"state_update_interval": 1},
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        delays: list[float] = []
+
+        def written(event: Event[Any]) -> None:
+            if event.data["entity_id"].endswith("_power") and sent:
+                delays.append((time.perf_counter() - sent[-1]) * 1000)
+
+        unsubscribe = hass.bus.async_listen(EVENT_STATE_CHANGED, written)
+        await asyncio.sleep(30)
+        unsubscribe()
+        await hass.config_entries.async_unload(entry.entry_id)
+    median, p95 = _quantiles(delays)
+    record(
+        "Emporia",
+        "socket message to entity state at the 1 s interval",
+        f"median {median:.0f} ms, p95 {p95:.0f} ms ({len(delays)} writes in 30 s)",
+        "<= 1 s",
+        p95 <= 1000,
+    )
+
+
+VENDOR_LABELS = {
+    "allume": "Allume",
+    "flowerhub": "FlowerHub",
+    "enphase": "Enphase",
+    "jspro": "JSPro",
+    "emporia": "Emporia",
+}
+
+
+def _entry_id(hass: HomeAssistant) -> str:
+    return hass.config_entries.async_entries(DOMAIN)[0].entry_id
+
+
+# The report -----------------------------------------------------------------------------------
+
+
+def test_write_report() -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `scripts/bench` (do not edit by hand); the README quotes it.",
+        f"Run on {datetime.now(UTC):%Y-%m-%d} with Home Assistant {__version__}, on a 2-core",
+        "machine, against the vendor simulator over loopback. Requests per day run on simulated",
+        "time at default options; CPU is this thread's CPU time per coordinator refresh including",
+        f"the entity state writes ({CPU_SAMPLES} refreshes each); the simulator runs in a thread",
+        "of its own and is not counted.",
+        "",
+        "| vendor | measure | value | target | |",
+        "|---|---|---|---|---|",
+    ]
+    for row in ROWS:
+        verdict = "" if row.met is None else ("met" if row.met else "**MISSED**")
+        lines.append(f"| {row.vendor} | {row.measure} | {row.value} | {row.target} | {verdict} |")
+    REPORT.write_text("\n".join(lines) + "\n")

@@ -4,8 +4,8 @@ Every sample feeds the live state (energy integration); the coordinator is told 
 arrives an interval (less PUBLISH_JITTER) after the last publish, so entities write about once
 per interval whatever the socket's pace, and show a sample the moment it arrives. The interval
 timer only publishes what no sample will: staleness, expired nulls, and the last held sample
-once the socket has been quiet for two intervals. (Publishing held samples from the timer would lock the writes into
-the timer's phase, up to a whole interval behind the socket.)
+once the socket has been quiet for two intervals. (Publishing held samples from the timer
+would lock the writes into the timer's phase, up to a whole interval behind the socket.)
 """
 
 from __future__ import annotations

@@ -120,9 +120,19 @@ async def test_refused_after_fresh_login_is_not_auth_failure(
 @pytest.mark.parametrize("status", [400, 401])
 async def test_refused_login_is_auth_error(client: EmporiaClient, status: int) -> None:
     with aioresponses() as mock:
-        mock.post(f"{URL}/login", status=status, payload={"message": "Invalid"})
+        mock.post(f"{URL}/login", status=status, payload={"message": "Invalid"}, repeat=True)
         with pytest.raises(PortalAuthError):
             await client.async_get_devices()
+        logins = sum(len(calls) for (method, _), calls in mock.requests.items() if method == "POST")
+        assert logins == 2  # asked once more, then refused
+
+
+async def test_single_refused_login_is_asked_again(client: EmporiaClient) -> None:
+    with aioresponses() as mock:
+        mock.post(f"{URL}/login", status=401, payload={"message": "Invalid"})
+        mock.post(f"{URL}/login", payload={"token": "fresh"})
+        mock.get(f"{URL}/devices", payload=[])
+        assert await client.async_get_devices() == {}
 
 
 @pytest.mark.parametrize(

@@ -205,22 +205,30 @@ async def test_reconnect_with_backoff_after_drop(
     assert len(emporia.open_sockets) == 1
 
 
-async def test_reconnect_after_token_error_logs_in_again(
+async def test_token_expired_on_a_working_socket_is_renewed_quietly(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     runtime = await connected(hass, loaded_emporia)
     logins = len(emporia.state.calls("POST", "/login"))
-    await emporia.revoke_tokens()
-    await settle(hass, lambda: runtime.push.last_delay is not None)
-    assert runtime.push.last_delay == 1  # backoff, not a tight loop
     connections = emporia.connections
-    await tick(hass, freezer, emporia, 1)
-    await settle(hass, lambda: runtime.push.authenticated)
+    await emporia.revoke_tokens()
+    await settle(hass, lambda: emporia.connections > connections and runtime.push.authenticated)
     assert len(emporia.state.calls("POST", "/login")) == logins + 1
     assert emporia.connections == connections + 1
+    assert runtime.push.last_delay is None  # at once, no backoff
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    await tick(hass, freezer, emporia, 2)
+    assert state(hass, KITCHEN_POWER).state != STATE_UNAVAILABLE
+
+    # A token refused right after a fresh login is a failure: back off, not a tight loop.
+    emporia.token_valid = lambda token: False  # type: ignore[method-assign]
+    await emporia.revoke_tokens()
+    await settle(hass, lambda: runtime.push.last_delay is not None)
+    assert runtime.push.last_delay == 1
     assert loaded_emporia.state is ConfigEntryState.LOADED
 
 
@@ -258,11 +266,8 @@ async def test_rate_limited_login_waits_retry_after(
     emporia.state.faults.retry_after = 120
     emporia.state.faults.path = "/login"
     emporia.scenario.instant_served = False
+    # The expired token is renewed at once; the login is told to wait 120 s.
     await emporia.revoke_tokens()
-    await settle(hass, lambda: runtime.push.last_delay == 1)
-    runtime.push.last_delay = None
-    # The reconnect logs in again and is told to wait 120 s.
-    await tick(hass, freezer, emporia, 1)
     await settle(hass, lambda: runtime.push.last_delay is not None)
     assert runtime.push.last_delay == 120
     connections = emporia.connections

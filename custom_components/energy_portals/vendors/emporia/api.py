@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 
 from ...errors import PortalAuthError, PortalResponseError
-from ...http import HttpResponse, raise_for_status, send
+from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
 from ...parse import as_float, as_str
 from .usage import UsageSample, parse_usage
 
@@ -182,7 +182,8 @@ class EmporiaClient:
             if self._token is not None and self._token != stale:
                 return self._token  # another caller logged in while we waited
             if renew or self._token is None or self._now() >= self._expires - RENEW_BEFORE:
-                return await self.async_login()
+                # A single spurious refusal is not a refusal: only a second one asks the user.
+                return await retry_once_when_refused(self.async_login)
             return self._token
 
     async def _send(self, method: str, path: str, token: str, body: Any) -> HttpResponse:

@@ -19,7 +19,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 
 from ...const import LOGGER
-from ...errors import PortalAuthError, PortalError, PortalNotFoundError, PortalRateLimitError
+from ...errors import (
+    PortalAuthError,
+    PortalConnectionError,
+    PortalError,
+    PortalNotFoundError,
+    PortalRateLimitError,
+)
 from ...runtime import PortalConfigEntry
 from .api import EmporiaClient
 from .const import BACKOFF_BASE, BACKOFF_MAX, PUBLISH_JITTER, stale_after
@@ -68,7 +74,7 @@ class EmporiaPush:
         self._stopping = False
         self._lost_logged = False
         self._last_publish: float | None = None
-        self._last_instant: float | None = None
+        self._instant_not_before = 0.0
 
     async def async_prime(self) -> None:
         """Fill the first state from /devices/instant where the proxy serves it (404: push only)."""
@@ -115,14 +121,18 @@ class EmporiaPush:
                     idle_timeout=self.stale_after,
                 )
             except StreamTokenError as err:
+                if self.authenticated and not self.stopping:
+                    # The token of a working socket expired: renew it and reconnect at once.
+                    LOGGER.debug("Emporia token expired on the live socket; logging in again")
+                    renew = True
+                    continue
                 renew, error = True, err
             except PortalAuthError:
                 self._reauth()
                 return
             except PortalError as err:
                 error = err
-                if isinstance(err, PortalRateLimitError) and err.retry_after:
-                    retry_after = err.retry_after
+                retry_after = _retry_after(err)
             if self.stopping:
                 return
             if self.authenticated:
@@ -153,9 +163,9 @@ class EmporiaPush:
         if self.instant_supported is False:
             return
         now = self._now()
-        if self._last_instant is not None and now - self._last_instant < self.interval:
+        if now < self._instant_not_before:
             return
-        self._last_instant = now
+        self._instant_not_before = now + self.interval
         try:
             sample = await self.client.async_get_instant()
         except PortalNotFoundError:
@@ -166,6 +176,7 @@ class EmporiaPush:
             raise
         except PortalError as err:
             LOGGER.debug("Emporia /devices/instant failed: %s", err)
+            self._instant_not_before = now + max(self.interval, _retry_after(err))
             return
         self.instant_supported = True
         self._ingest(sample, force=True)
@@ -222,3 +233,10 @@ class EmporiaPush:
         quiet = last_sample is None or now - last_sample >= 2 * self.interval
         if quiet or snapshot.fresh != current.fresh:
             self.publish()
+
+
+def _retry_after(err: PortalError) -> float:
+    """How long the proxy asked us to wait (429 or 5xx with Retry-After), else 0."""
+    if isinstance(err, PortalRateLimitError | PortalConnectionError) and err.retry_after:
+        return err.retry_after
+    return 0.0

@@ -59,6 +59,11 @@ class EmporiaDevice:
     parent_gid: int | None = None
 
 
+def _wall_clock() -> float:
+    """Seconds since the epoch, read at call time (so tests that freeze time can move it)."""
+    return time.time()
+
+
 def token_expiry(token: str, now: float) -> float:
     """When a JWT expires (its `exp` claim), else one hour from now."""
     try:
@@ -145,12 +150,12 @@ class EmporiaClient:
         url: str,
         email: str,
         password: str,
-        now: Callable[[], float] = time.time,
+        now: Callable[[], float] | None = None,
     ) -> None:
         self._session = session
         self.url = url.rstrip("/")
         self._credentials = {"email": email, "password": password}
-        self._now = now
+        self._now = now or _wall_clock
         self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()

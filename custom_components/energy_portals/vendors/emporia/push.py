@@ -140,6 +140,8 @@ class EmporiaPush:
             self.authenticated = False
             self._connection_lost(error)
             self.last_delay = max(retry_after, backoff_delay(attempt, self._rand()))
+            if retry_after:  # the proxy asked for quiet: /devices/instant waits as well
+                self._instant_not_before = self._now() + retry_after
             attempt += 1
             try:
                 await self._async_wait(self.last_delay)

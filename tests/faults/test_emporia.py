@@ -31,6 +31,7 @@ from custom_components.energy_portals.diagnostics import async_get_config_entry_
 from custom_components.energy_portals.http import DEFAULT_TIMEOUT
 from custom_components.energy_portals.vendors.emporia.runtime import EmporiaRuntime
 from tests.conftest import RunningSimulator
+from tests.helpers import unhandled_errors
 from tests.simulator.emporia import EMAIL, INVALID_TOKEN, PASSWORD, EmporiaSimulator
 from tests.vendors.emporia.conftest import entry_data, settle, tick, unique_id
 
@@ -193,12 +194,7 @@ def assert_log(caplog: pytest.LogCaptureFixture, outcome: Outcome) -> None:
             and r.levelno >= logging.WARNING
         ]
         assert ours == []
-    unhandled = [
-        r.getMessage()
-        for r in caplog.records
-        if r.levelno >= logging.ERROR and (r.exc_info or "Unexpected error" in r.getMessage())
-    ]
-    assert unhandled == []
+    assert unhandled_errors(caplog) == []
 
 
 async def assert_no_secrets(

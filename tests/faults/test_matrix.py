@@ -28,6 +28,7 @@ from homeassistant.core import HomeAssistant
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
 from custom_components.energy_portals.http import DEFAULT_TIMEOUT
 from tests.conftest import RunningSimulator
+from tests.helpers import unhandled_errors
 
 from .harness import VENDORS, Running, VendorCase, missing, nulls, poll, setup, strings
 
@@ -167,12 +168,7 @@ def assert_log(caplog: pytest.LogCaptureFixture, outcome: Outcome, fault: Scenar
     else:
         assert failures == []
         assert recoveries == []
-    unhandled = [
-        r.getMessage()
-        for r in caplog.records
-        if r.levelno >= logging.ERROR and (r.exc_info or "Unexpected error" in r.getMessage())
-    ]
-    assert unhandled == []
+    assert unhandled_errors(caplog) == []
 
 
 async def assert_no_secrets(

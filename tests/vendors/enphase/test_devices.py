@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RemoveDevice
+from tests.helpers import advance
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 SECOND = "482522099999"
@@ -36,12 +36,6 @@ def charger_device(
     )
 
 
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
 async def test_charger_added_to_the_site_gets_its_entities(
     hass: HomeAssistant,
     loaded_enphase: MockConfigEntry,
@@ -50,14 +44,14 @@ async def test_charger_added_to_the_site_gets_its_entities(
 ) -> None:
     assert hass.states.get(SECOND_PLUG) is None
     enphase.state.faults.rewrite = with_second_charger
-    await tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert hass.states.get(SECOND_PLUG).state == "on"
     assert hass.states.get("switch.driveway_ev_charging").state == "off"
     device = charger_device(hass, loaded_enphase, SECOND)
     assert device is not None and device.name == "Driveway EV"
     # One status request a poll, whatever the number of chargers.
     polls = len(enphase.state.calls("GET", "ev_chargers/status"))
-    await tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert len(enphase.state.calls("GET", "ev_chargers/status")) == polls + 1
 
 
@@ -68,16 +62,16 @@ async def test_charger_gone_for_an_hour_is_removed(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     enphase.state.faults.rewrite = with_second_charger
-    await tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert charger_device(hass, loaded_enphase, SECOND) is not None
 
     enphase.state.faults.clear()
-    await tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert hass.states.get(SECOND_PLUG).state == "unavailable"
-    await tick(hass, freezer, 30 * 60)
+    await advance(hass, freezer, 30 * 60)
     assert charger_device(hass, loaded_enphase, SECOND) is not None  # not gone for good yet
     for _ in range(3):
-        await tick(hass, freezer, 15 * 60)
+        await advance(hass, freezer, 15 * 60)
     assert charger_device(hass, loaded_enphase, SECOND) is None
     assert hass.states.get(SECOND_PLUG) is None
     assert er.async_get(hass).async_get(SECOND_PLUG) is None
@@ -86,7 +80,7 @@ async def test_charger_gone_for_an_hour_is_removed(
 
     # It comes back: added again.
     enphase.state.faults.rewrite = with_second_charger
-    await tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert charger_device(hass, loaded_enphase, SECOND) is not None
     assert hass.states.get(SECOND_PLUG).state == "on"
 
@@ -99,10 +93,10 @@ async def test_failed_polls_never_remove_chargers(
 ) -> None:
     enphase.state.faults.status = 500
     for _ in range(8):
-        await tick(hass, freezer, 15 * 60)
+        await advance(hass, freezer, 15 * 60)
     assert charger_device(hass, loaded_enphase, SERIAL) is not None
     enphase.state.faults.clear()
-    await tick(hass, freezer, 15 * 60)
+    await advance(hass, freezer, 15 * 60)
     assert hass.states.get("binary_sensor.garage_ev_plug").state == "on"
 
 
@@ -119,7 +113,7 @@ async def test_user_may_delete_only_a_charger_the_site_no_longer_reports(
     assert charger_device(hass, loaded_enphase, SERIAL) is not None
 
     enphase.state.faults.rewrite = without_first_charger
-    await tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert await remove_device(device.id)
     assert charger_device(hass, loaded_enphase, SERIAL) is None
     assert hass.states.get("binary_sensor.garage_ev_plug") is None

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from tests.helpers import advance
 from tests.simulator.enphase import EnphaseSimulator
 
 STATUS = "ev_chargers/status"
 PLUG = "binary_sensor.garage_ev_plug"
-
-
-async def _tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_polls_fast_while_plugged_in_and_slow_when_idle(
@@ -30,23 +24,23 @@ async def test_polls_fast_while_plugged_in_and_slow_when_idle(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     assert len(enphase.state.calls("GET", STATUS)) == 1
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert len(enphase.state.calls("GET", STATUS)) == 2
 
     enphase.unplug()
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert hass.states.get(PLUG).state == "off"
     polls = len(enphase.state.calls("GET", STATUS))
-    await _tick(hass, freezer, 30)
-    await _tick(hass, freezer, 25)
+    await advance(hass, freezer, 30)
+    await advance(hass, freezer, 25)
     assert len(enphase.state.calls("GET", STATUS)) == polls
-    await _tick(hass, freezer, 6)
+    await advance(hass, freezer, 6)
     assert len(enphase.state.calls("GET", STATUS)) == polls + 1
 
     enphase.charger.plugged_in = True
-    await _tick(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     assert hass.states.get(PLUG).state == "on"
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert len(enphase.state.calls("GET", STATUS)) == polls + 3
 
 
@@ -60,7 +54,7 @@ async def test_failure_makes_entities_unavailable_and_logs_once_each_way(
     caplog.set_level(logging.INFO)
     enphase.state.faults.status = 500
     for _ in range(3):
-        await _tick(hass, freezer, 15)
+        await advance(hass, freezer, 15)
     assert hass.states.get(PLUG).state == "unavailable"
     failures = [r for r in caplog.records if "Error fetching" in r.getMessage()]
     assert len(failures) == 1
@@ -68,7 +62,7 @@ async def test_failure_makes_entities_unavailable_and_logs_once_each_way(
 
     enphase.state.faults.clear()
     for _ in range(2):
-        await _tick(hass, freezer, 15)
+        await advance(hass, freezer, 15)
     assert hass.states.get(PLUG).state == "on"
     assert len([r for r in caplog.records if "recovered" in r.getMessage()]) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
@@ -86,7 +80,7 @@ async def test_garbage_and_timeouts_are_update_failures(
         enphase.state.faults.malformed = True
     else:
         enphase.state.faults.empty = True
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert hass.states.get(PLUG).state == "unavailable"
     assert loaded_enphase.state is ConfigEntryState.LOADED
     assert not hass.config_entries.flow.async_progress_by_handler("energy_portals")
@@ -104,13 +98,13 @@ async def test_expired_session_starts_reauth_without_a_reload_loop(
         enphase.state.faults.html = True
     else:
         enphase.state.faults.status = 401
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     flows = hass.config_entries.flow.async_progress_by_handler("energy_portals")
     assert len(flows) == 1
     assert flows[0]["context"]["source"] == SOURCE_REAUTH
     assert hass.states.get(PLUG).state == "unavailable"
     polls = len(enphase.state.calls("GET", STATUS))
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert len(hass.config_entries.flow.async_progress_by_handler("energy_portals")) == 1
     assert len(enphase.state.calls("GET", STATUS)) <= polls + 1
 
@@ -123,13 +117,13 @@ async def test_rate_limit_waits_for_retry_after(
 ) -> None:
     enphase.state.faults.status = 429
     enphase.state.faults.retry_after = 120
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     polls = len(enphase.state.calls("GET", STATUS))
     enphase.state.faults.clear()
     for _ in range(7):
-        await _tick(hass, freezer, 15)
+        await advance(hass, freezer, 15)
     assert len(enphase.state.calls("GET", STATUS)) == polls
-    await _tick(hass, freezer, 20)
+    await advance(hass, freezer, 20)
     assert len(enphase.state.calls("GET", STATUS)) == polls + 1
     assert hass.states.get(PLUG).state == "on"
 
@@ -141,12 +135,12 @@ async def test_rate_limit_without_retry_after_backs_off_five_minutes(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     enphase.state.faults.status = 429
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     polls = len(enphase.state.calls("GET", STATUS))
     enphase.state.faults.clear()
-    await _tick(hass, freezer, 290)
+    await advance(hass, freezer, 290)
     assert len(enphase.state.calls("GET", STATUS)) == polls
-    await _tick(hass, freezer, 15)
+    await advance(hass, freezer, 15)
     assert len(enphase.state.calls("GET", STATUS)) == polls + 1
 
 

@@ -1,0 +1,26 @@
+"""Small helpers the tests share."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Move frozen time on and let every refresh it starts finish."""
+    freezer.tick(seconds)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def unhandled_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Records at ERROR that carry a traceback or Home Assistant's "Unexpected error"."""
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.ERROR and (r.exc_info or "Unexpected error" in r.getMessage())
+    ]

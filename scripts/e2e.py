@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -143,9 +144,7 @@ async def add_entries(run: Run, hass: Hass) -> None:
         run.check(result.get("type") == "create_entry", f"{key}: config flow creates the entry")
         run.entry_ids[key] = result["result"]["entry_id"]
         known = simulator.known_states()
-        available = await eventually(
-            lambda known=known: _states_match(hass, known), seconds=30, step=0.5
-        )
+        available = await eventually(partial(_states_match, hass, known), seconds=30, step=0.5)
         run.check(
             available,
             f"{key}: {len(known)} known states within {time.monotonic() - started:.1f} s",
@@ -249,7 +248,7 @@ async def after_restart(run: Run, hass: Hass) -> None:
     for key, simulator in all_simulators().items():
         known = simulator.known_states()
         run.check(
-            await eventually(lambda known=known: _states_match(hass, known), seconds=60),
+            await eventually(partial(_states_match, hass, known), seconds=60),
             f"{key}: entities come back after the restart",
         )
     run.check(await flows_in_progress(hass) == [], "no config flow appears after the restart")

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 
@@ -24,3 +24,10 @@ def unhandled_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
         for r in caplog.records
         if r.levelno >= logging.ERROR and (r.exc_info or "Unexpected error" in r.getMessage())
     ]
+
+
+def known_state(hass: HomeAssistant, entity_id: str) -> State:
+    """The entity's state, which the test expects to exist."""
+    current = hass.states.get(entity_id)
+    assert current is not None, f"{entity_id} has no state"
+    return current

@@ -31,7 +31,7 @@ from custom_components.energy_portals.diagnostics import async_get_config_entry_
 from custom_components.energy_portals.http import DEFAULT_TIMEOUT
 from custom_components.energy_portals.vendors.emporia.runtime import EmporiaRuntime
 from tests.conftest import RunningSimulator
-from tests.helpers import unhandled_errors
+from tests.helpers import known_state, unhandled_errors
 from tests.simulator.emporia import EMAIL, INVALID_TOKEN, PASSWORD, EmporiaSimulator
 from tests.vendors.emporia.conftest import entry_data, settle, tick, unique_id
 
@@ -231,9 +231,9 @@ async def test_emporia_fault(
     await tick(hass, freezer, sim, FAULT_SECONDS)
     assert available(hass) is (case.outcome in (OK, RECONNECT))
     if case.data in (nulls, missing):
-        assert hass.states.get(PROBE).state == STATE_UNKNOWN  # type: ignore[union-attr]
+        assert known_state(hass, PROBE).state == STATE_UNKNOWN  # type: ignore[union-attr]
     if case.data is strings:
-        float(hass.states.get(PROBE).state)  # type: ignore[union-attr]
+        float(known_state(hass, PROBE).state)  # type: ignore[union-attr]
     # Bounded: backoff 1, 2, 4, 8, 16, 32 s gives at most 7 attempts in a minute, each a
     # login (asked twice when refused) and a socket; /devices/instant at most every 10 s.
     requests = len(sim.state.requests) - before

@@ -22,6 +22,7 @@ from custom_components.energy_portals.vendors.allume.coordinator import (
     local_day,
     next_refresh_delay,
 )
+from tests.helpers import known_state
 from tests.simulator.allume import EMAIL, PASSWORD, PROPERTIES, USER_ID, AllumeSimulator
 
 UNIT4 = "sensor.unit_4_12_example_street_marrickville_nsw_2204"
@@ -116,7 +117,7 @@ async def test_today_follows_sydney_dst_days(
         allume.hour_energy([0], int((first + timedelta(hours=h)).timestamp()))["energyDemand"]
         for h in range(hours - 1)
     )
-    demand = float(hass.states.get(DEMAND).state)
+    demand = float(known_state(hass, DEMAND).state)
     # every whole hour of the day, plus part of the last
     assert whole < demand < whole + 1.0
 
@@ -126,7 +127,7 @@ async def test_today_follows_sydney_dst_days(
     assert int(query["from"]) == int(
         (datetime.fromisoformat(next_day_start) - timedelta(hours=1)).timestamp()
     )
-    demand = float(hass.states.get(DEMAND).state)
+    demand = float(known_state(hass, DEMAND).state)
     assert demand == 0  # a new local day: nothing of it has landed yet
     last_hour = hass.states.get(f"{UNIT4}_energy_demand_last_hour")
     assert (
@@ -144,15 +145,15 @@ async def test_failure_then_recovery_logs_once_each_way(
 ) -> None:
     allume.state.faults.status = 500
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
-    assert hass.states.get(DEMAND).state == STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state == STATE_UNAVAILABLE
     await tick_to(hass, freezer, "2026-02-25T05:05:02+00:00")
-    assert hass.states.get(DEMAND).state == STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state == STATE_UNAVAILABLE
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert not any(r.exc_info for r in errors)
     allume.state.faults.clear()
     await tick_to(hass, freezer, "2026-02-25T06:05:02+00:00")
-    assert hass.states.get(DEMAND).state != STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state != STATE_UNAVAILABLE
     assert caplog.text.count("recovered") == 1
     assert PASSWORD not in caplog.text
     assert "Bearer" not in caplog.text
@@ -167,7 +168,7 @@ async def test_garbage_answers_make_entities_unavailable(
     allume.state.faults.html = True
     allume.state.faults.path = "/snapshots"
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
-    assert hass.states.get(DEMAND).state == STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state == STATE_UNAVAILABLE
     assert loaded_allume.state is ConfigEntryState.LOADED
 
 
@@ -180,14 +181,14 @@ async def test_rate_limit_backs_off_as_asked(
     allume.state.faults.status = 429
     allume.state.faults.retry_after = 600
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
-    assert hass.states.get(DEMAND).state == STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state == STATE_UNAVAILABLE
     allume.state.faults.clear()
     calls = property_calls(allume)
     await tick_to(hass, freezer, "2026-02-25T04:10:00+00:00")
     assert property_calls(allume) == calls
     await tick_to(hass, freezer, "2026-02-25T04:15:05+00:00")
     assert property_calls(allume) == calls + 2
-    assert hass.states.get(DEMAND).state != STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state != STATE_UNAVAILABLE
 
 
 async def test_refused_token_logs_in_again_without_reauth(
@@ -198,7 +199,7 @@ async def test_refused_token_logs_in_again_without_reauth(
 ) -> None:
     allume.revoke_tokens()
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
-    assert hass.states.get(DEMAND).state != STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state != STATE_UNAVAILABLE
     assert len(allume.state.calls("POST", "/auth/customer-login")) == 2
     assert not hass.config_entries.flow.async_progress_by_handler("energy_portals")
 
@@ -213,7 +214,7 @@ async def test_token_is_renewed_before_it_expires(
     await tick_to(hass, freezer, "2026-03-11T03:30:00+00:00")
     refused = [r for r in allume.state.requests if r.path.endswith("/snapshots")]
     assert len(allume.state.calls("POST", "/auth/customer-login")) == 2
-    assert hass.states.get(DEMAND).state != STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state != STATE_UNAVAILABLE
     assert refused  # data was read with the new token
 
 
@@ -260,7 +261,7 @@ async def test_meter_endpoint_stands_in_for_a_refused_project(
     )
     assert float(state.state) > 0
     assert len(allume.state.calls("GET", "/meters/")) == 1
-    assert float(hass.states.get(f"{UNIT4}_share_of_the_building_s_solar_today").state) == 12.5
+    assert float(known_state(hass, f"{UNIT4}_share_of_the_building_s_solar_today").state) == 12.5
 
 
 @pytest.mark.parametrize("status", [403, 404])
@@ -291,7 +292,7 @@ async def test_no_building_entities_when_refused(
     assert asked == (2 if status == 403 else 1)
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
     assert len(allume.state.calls("GET", "/projects/")) == asked
-    assert hass.states.get(DEMAND).state != STATE_UNAVAILABLE
+    assert known_state(hass, DEMAND).state != STATE_UNAVAILABLE
 
 
 async def test_unload(hass: HomeAssistant, loaded_allume: MockConfigEntry) -> None:

@@ -9,6 +9,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.helpers import known_state
 from tests.simulator.allume import AllumeSimulator
 
 UNIT7_DEMAND = "sensor.unit_7_12_example_street_marrickville_nsw_2204_energy_demand_today"
@@ -69,7 +70,7 @@ async def test_unchanged_properties_do_not_reload(
     await tick_to(hass, freezer, NEXT_DAY)
     assert property_list_calls(allume) == 2
     assert len(allume.state.calls("POST")) == logins  # no reload: no new login
-    assert hass.states.get(UNIT4_DEMAND).state != "unavailable"
+    assert known_state(hass, UNIT4_DEMAND).state != "unavailable"
 
 
 async def test_property_gone_from_the_account_is_removed(
@@ -82,7 +83,7 @@ async def test_property_gone_from_the_account_is_removed(
     allume.account.properties = 1
     await tick_to(hass, freezer, NEXT_DAY)
     assert hass.states.get(UNIT7_DEMAND) is None or (
-        hass.states.get(UNIT7_DEMAND).state == "unavailable"
+        known_state(hass, UNIT7_DEMAND).state == "unavailable"
     )
     assert property_device(hass, loaded_allume, "prop-unit-7") is not None  # not for good yet
 
@@ -90,4 +91,4 @@ async def test_property_gone_from_the_account_is_removed(
     assert property_device(hass, loaded_allume, "prop-unit-7") is None
     assert hass.states.get(UNIT7_DEMAND) is None
     assert property_device(hass, loaded_allume, "prop-unit-4") is not None
-    assert hass.states.get(UNIT4_DEMAND).state != "unavailable"
+    assert known_state(hass, UNIT4_DEMAND).state != "unavailable"

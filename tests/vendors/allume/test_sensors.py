@@ -13,6 +13,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.helpers import known_state
 from tests.simulator.allume import PROJECT_ID, PROPERTIES, AllumeSimulator
 
 UNIT4 = "sensor.unit_4_12_example_street_marrickville_nsw_2204"
@@ -56,7 +57,7 @@ async def test_today_sensors_follow_the_local_day(
     # 14:37 in Sydney: the local day began at 13:00 UTC the day before; the 14:00 hour is
     # partial (37 minutes landed, less the landing minute).
     whole = day_energy(allume, [0], "2026-02-24T13:00:00+00:00", "2026-02-25T03:00:00+00:00")
-    demand = float(hass.states.get(f"{UNIT4}_energy_demand_today").state)
+    demand = float(known_state(hass, f"{UNIT4}_energy_demand_today").state)
     assert whole["energyDemand"] < demand < whole["energyDemand"] + 0.3
     state = hass.states.get(f"{UNIT4}_solar_delivered_today")
     assert state.attributes["device_class"] == "energy"
@@ -64,17 +65,17 @@ async def test_today_sensors_follow_the_local_day(
     assert state.attributes["unit_of_measurement"] == "kWh"
     delivered = float(state.state)
     assert delivered > whole["solarDelivered"]
-    consumed = float(hass.states.get(f"{UNIT4}_solar_consumed_today").state)
-    exported = float(hass.states.get(f"{UNIT4}_solar_exported_today").state)
-    grid = float(hass.states.get(f"{UNIT4}_grid_import_today").state)
+    consumed = float(known_state(hass, f"{UNIT4}_solar_consumed_today").state)
+    exported = float(known_state(hass, f"{UNIT4}_solar_exported_today").state)
+    grid = float(known_state(hass, f"{UNIT4}_grid_import_today").state)
     assert grid == pytest.approx(demand - consumed, abs=0.002)
     assert exported == pytest.approx(delivered - consumed, abs=0.002)
     emissions = hass.states.get(f"{UNIT4}_emissions_avoided_today")
     assert emissions.attributes["unit_of_measurement"] == "kg"
     assert float(emissions.state) == pytest.approx(consumed * 0.79, abs=0.002)
-    rate = float(hass.states.get(f"{UNIT4}_solar_self_consumption_today").state)
+    rate = float(known_state(hass, f"{UNIT4}_solar_self_consumption_today").state)
     assert rate == pytest.approx(100 * consumed / delivered, abs=0.1)
-    share = float(hass.states.get(f"{UNIT4}_solar_share_of_demand_today").state)
+    share = float(known_state(hass, f"{UNIT4}_solar_share_of_demand_today").state)
     assert share == pytest.approx(100 * consumed / demand, abs=0.1)
     # The property receives one eighth of the building's solar.
     building_share = hass.states.get(f"{UNIT4}_share_of_the_building_s_solar_today")
@@ -89,9 +90,9 @@ async def test_last_hour_sensors(
     assert float(demand.state) == pytest.approx(hour["energyDemand"], abs=0.001)
     assert demand.attributes["hour_start"] == "2026-02-25T02:00:00+00:00"
     assert "state_class" not in demand.attributes
-    consumed = float(hass.states.get(f"{UNIT4}_solar_consumed_last_hour").state)
+    consumed = float(known_state(hass, f"{UNIT4}_solar_consumed_last_hour").state)
     assert consumed == pytest.approx(hour["solarConsumed"], abs=0.001)
-    grid = float(hass.states.get(f"{UNIT4}_grid_import_last_hour").state)
+    grid = float(known_state(hass, f"{UNIT4}_grid_import_last_hour").state)
     assert grid == pytest.approx(max(0, hour["energyDemand"] - hour["solarConsumed"]), abs=0.001)
 
 
@@ -100,7 +101,7 @@ async def test_building_sensors(
 ) -> None:
     units = list(range(8))
     whole = day_energy(allume, units, "2026-02-24T13:00:00+00:00", "2026-02-25T03:00:00+00:00")
-    delivered = float(hass.states.get(f"{BUILDING}_solar_delivered_today").state)
+    delivered = float(known_state(hass, f"{BUILDING}_solar_delivered_today").state)
     assert whole["solarDelivered"] < delivered < whole["solarDelivered"] * 1.2
     for key in ("solar_consumed_today", "solar_exported_today", "energy_demand_today"):
         state = hass.states.get(f"{BUILDING}_{key}")

@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
+from tests.helpers import known_state
 from tests.simulator.enphase import COOKIE, E_AUTH_TOKEN, SITE_ID, EnphaseSimulator
 
 SITES_PATH = "/service/evse_controller/sites"
@@ -220,4 +221,4 @@ async def test_options_flow(hass: HomeAssistant, loaded_enphase: MockConfigEntry
         "idle_interval": 120,
         "charging_current": 16,
     }
-    assert hass.states.get("number.garage_ev_charging_current").state == "16"
+    assert known_state(hass, "number.garage_ev_charging_current").state == "16"

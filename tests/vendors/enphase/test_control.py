@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.api import parse_status
+from tests.helpers import known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 SWITCH = "switch.garage_ev_charging"
@@ -39,14 +40,14 @@ async def test_switch_starts_and_stops_the_session(
     assert enphase.charger.charging is True
     (start,) = enphase.state.calls("POST", "start_charging")
     assert json.loads(start.body) == {"chargingLevel": 32, "connectorId": 1}
-    assert hass.states.get(SWITCH).state == "on"
-    assert hass.states.get("binary_sensor.garage_ev_charging").state == "on"
-    assert hass.states.get("sensor.garage_ev_connector_status").state == "charging"
+    assert known_state(hass, SWITCH).state == "on"
+    assert known_state(hass, "binary_sensor.garage_ev_charging").state == "on"
+    assert known_state(hass, "sensor.garage_ev_connector_status").state == "charging"
 
     await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     assert enphase.charger.charging is False
     assert len(enphase.state.calls("PUT", "stop_charging")) == 1
-    assert hass.states.get(SWITCH).state == "off"
+    assert known_state(hass, SWITCH).state == "off"
 
 
 async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
@@ -55,7 +56,7 @@ async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
     await hass.services.async_call(
         "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 16}, blocking=True
     )
-    assert hass.states.get(NUMBER).state == "16"
+    assert known_state(hass, NUMBER).state == "16"
     assert enphase.state.calls("POST", "start_charging") == []
 
     await hass.services.async_call(
@@ -67,7 +68,7 @@ async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
         "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 24}, blocking=True
     )
     assert enphase.charger.level == 24
-    assert hass.states.get("sensor.garage_ev_charging_level").state == "24"
+    assert known_state(hass, "sensor.garage_ev_charging_level").state == "24"
 
 
 async def test_buttons_send_their_commands(
@@ -132,7 +133,7 @@ async def test_start_and_stop_actions(
     )
     assert enphase.charger.charging is True
     assert enphase.charger.level == 10
-    assert hass.states.get(NUMBER).state == "10"
+    assert known_state(hass, NUMBER).state == "10"
     await hass.services.async_call(DOMAIN, "stop_charging", {"device_id": device_id}, blocking=True)
     assert enphase.charger.charging is False
 
@@ -195,7 +196,7 @@ async def test_a_charger_gone_from_the_status_is_unavailable_and_ignores_command
         "button.garage_ev_start_charging",
         "sensor.garage_ev_charged_energy",
     ):
-        assert hass.states.get(entity_id).state == "unavailable"
+        assert known_state(hass, entity_id).state == "unavailable"
     components = hass.data["entity_components"]
     await components["switch"].get_entity(SWITCH).async_turn_on()
     await components["number"].get_entity(NUMBER).async_set_native_value(10)
@@ -211,7 +212,7 @@ async def test_chosen_current_survives_a_restart_but_the_default_does_not_stick(
     mock_restore_cache_with_extra_data(hass, [(State(NUMBER, "20"), {"chosen": 20})])
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
-    assert hass.states.get(NUMBER).state == "20"
+    assert known_state(hass, NUMBER).state == "20"
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     assert enphase.charger.level == 20
     number = hass.data["entity_components"]["number"].get_entity(NUMBER)
@@ -226,6 +227,6 @@ async def test_nothing_chosen_restores_nothing(
     await hass.async_block_till_done()
     hass.config_entries.async_update_entry(enphase_entry, options={"charging_current": 12})
     await hass.async_block_till_done()
-    assert hass.states.get(NUMBER).state == "12"
+    assert known_state(hass, NUMBER).state == "12"
     number = hass.data["entity_components"]["number"].get_entity(NUMBER)
     assert number.extra_restore_state_data.as_dict() == {"chosen": None}

@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
+from tests.helpers import known_state
 from tests.simulator.enphase import COOKIE, E_AUTH_TOKEN, EnphaseSimulator
 
 
@@ -51,13 +52,13 @@ async def test_add_charge_stop_and_survive_an_outage(
     freezer.tick(timedelta(minutes=30))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get("sensor.garage_ev_charged_energy").state == "3.68"
+    assert known_state(hass, "sensor.garage_ev_charged_energy").state == "3.68"
 
     enphase.state.faults.status = 502
     freezer.tick(timedelta(seconds=15))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get("switch.garage_ev_charging").state == "unavailable"
+    assert known_state(hass, "switch.garage_ev_charging").state == "unavailable"
     enphase.state.faults.clear()
     freezer.tick(timedelta(seconds=15))
     async_fire_time_changed(hass)
@@ -67,8 +68,8 @@ async def test_add_charge_stop_and_survive_an_outage(
         "switch", "turn_off", {ATTR_ENTITY_ID: "switch.garage_ev_charging"}, blocking=True
     )
     assert enphase.charger.charging is False
-    assert hass.states.get("switch.garage_ev_charging").state == "off"
-    assert float(hass.states.get("sensor.garage_ev_charged_energy").state) >= 3.68
+    assert known_state(hass, "switch.garage_ev_charging").state == "off"
+    assert float(known_state(hass, "sensor.garage_ev_charged_energy").state) >= 3.68
 
     for secret in (E_AUTH_TOKEN, COOKIE, "sim-enphase-session-cookie"):
         assert secret not in caplog.text

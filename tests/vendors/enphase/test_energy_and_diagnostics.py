@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.energy_portals.vendors.enphase.api import Charger, parse_status
 from custom_components.energy_portals.vendors.enphase.charged_energy import ChargedEnergyState
+from tests.helpers import known_state
 from tests.simulator.enphase import COOKIE, E_AUTH_TOKEN, SERIAL, SITE_ID, EnphaseSimulator
 
 ENERGY = "sensor.garage_ev_charged_energy"
@@ -75,21 +76,21 @@ async def test_charged_energy_grows_while_charging_and_survives_restart(
     )
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
-    assert hass.states.get(ENERGY).state == "10.0"
+    assert known_state(hass, ENERGY).state == "10.0"
 
     enphase.start(32)
     freezer.tick(timedelta(hours=1))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     # 32 A x 230 V for one hour.
-    assert hass.states.get(ENERGY).state == "17.36"
-    assert hass.states.get("sensor.garage_ev_session_energy").state == "7.36"
-    assert hass.states.get("sensor.garage_ev_session_cost").state == "1.84"
-    assert hass.states.get("sensor.garage_ev_session_start").state != "unknown"
+    assert known_state(hass, ENERGY).state == "17.36"
+    assert known_state(hass, "sensor.garage_ev_session_energy").state == "7.36"
+    assert known_state(hass, "sensor.garage_ev_session_cost").state == "1.84"
+    assert known_state(hass, "sensor.garage_ev_session_start").state != "unknown"
 
     await hass.config_entries.async_reload(enphase_entry.entry_id)
     await hass.async_block_till_done()
-    assert hass.states.get(ENERGY).state == "17.36"
+    assert known_state(hass, ENERGY).state == "17.36"
 
 
 async def test_unknown_connector_status_is_unknown_not_a_crash(
@@ -99,7 +100,7 @@ async def test_unknown_connector_status_is_unknown_not_a_crash(
     body = enphase.status_body()
     body["evChargerData"][0]["connectorStatusType"] = "OCCUPIED_BY_ALIENS"
     coordinator.async_set_updated_data(parse_status(body))
-    assert hass.states.get("sensor.garage_ev_connector_status").state == "unknown"
+    assert known_state(hass, "sensor.garage_ev_connector_status").state == "unknown"
 
 
 async def test_diagnostics_redact_tokens_and_identifiers(

@@ -9,6 +9,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.helpers import known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 
@@ -24,13 +25,13 @@ async def test_setup_creates_charger_device_and_entities(
     assert device.serial_number == SERIAL
     assert device.manufacturer == "Enphase Energy"
 
-    assert hass.states.get("binary_sensor.garage_ev_plug").state == "on"
-    assert hass.states.get("binary_sensor.garage_ev_charging").state == "off"
-    assert hass.states.get("binary_sensor.garage_ev_connectivity").state == "on"
-    assert hass.states.get("binary_sensor.garage_ev_problem").state == "off"
-    assert hass.states.get("sensor.garage_ev_connector_status").state == "suspended"
-    assert hass.states.get("switch.garage_ev_charging").state == "off"
-    assert hass.states.get("number.garage_ev_charging_current").state == "32"
+    assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
+    assert known_state(hass, "binary_sensor.garage_ev_charging").state == "off"
+    assert known_state(hass, "binary_sensor.garage_ev_connectivity").state == "on"
+    assert known_state(hass, "binary_sensor.garage_ev_problem").state == "off"
+    assert known_state(hass, "sensor.garage_ev_connector_status").state == "suspended"
+    assert known_state(hass, "switch.garage_ev_charging").state == "off"
+    assert known_state(hass, "number.garage_ev_charging_current").state == "32"
     energy = hass.states.get("sensor.garage_ev_charged_energy")
     assert energy.attributes["state_class"] == "total_increasing"
     assert energy.attributes["unit_of_measurement"] == "kWh"

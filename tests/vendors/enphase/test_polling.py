@@ -10,7 +10,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.helpers import advance
+from tests.helpers import advance, known_state
 from tests.simulator.enphase import EnphaseSimulator
 
 STATUS = "ev_chargers/status"
@@ -29,7 +29,7 @@ async def test_polls_fast_while_plugged_in_and_slow_when_idle(
 
     enphase.unplug()
     await advance(hass, freezer, 15)
-    assert hass.states.get(PLUG).state == "off"
+    assert known_state(hass, PLUG).state == "off"
     polls = len(enphase.state.calls("GET", STATUS))
     await advance(hass, freezer, 30)
     await advance(hass, freezer, 25)
@@ -39,7 +39,7 @@ async def test_polls_fast_while_plugged_in_and_slow_when_idle(
 
     enphase.charger.plugged_in = True
     await advance(hass, freezer, 60)
-    assert hass.states.get(PLUG).state == "on"
+    assert known_state(hass, PLUG).state == "on"
     await advance(hass, freezer, 15)
     assert len(enphase.state.calls("GET", STATUS)) == polls + 3
 
@@ -55,7 +55,7 @@ async def test_failure_makes_entities_unavailable_and_logs_once_each_way(
     enphase.state.faults.status = 500
     for _ in range(3):
         await advance(hass, freezer, 15)
-    assert hass.states.get(PLUG).state == "unavailable"
+    assert known_state(hass, PLUG).state == "unavailable"
     failures = [r for r in caplog.records if "Error fetching" in r.getMessage()]
     assert len(failures) == 1
     assert failures[0].levelno == logging.ERROR
@@ -63,7 +63,7 @@ async def test_failure_makes_entities_unavailable_and_logs_once_each_way(
     enphase.state.faults.clear()
     for _ in range(2):
         await advance(hass, freezer, 15)
-    assert hass.states.get(PLUG).state == "on"
+    assert known_state(hass, PLUG).state == "on"
     assert len([r for r in caplog.records if "recovered" in r.getMessage()]) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
 
@@ -81,7 +81,7 @@ async def test_garbage_and_timeouts_are_update_failures(
     else:
         enphase.state.faults.empty = True
     await advance(hass, freezer, 15)
-    assert hass.states.get(PLUG).state == "unavailable"
+    assert known_state(hass, PLUG).state == "unavailable"
     assert loaded_enphase.state is ConfigEntryState.LOADED
     assert not hass.config_entries.flow.async_progress_by_handler("energy_portals")
 
@@ -102,7 +102,7 @@ async def test_expired_session_starts_reauth_without_a_reload_loop(
     flows = hass.config_entries.flow.async_progress_by_handler("energy_portals")
     assert len(flows) == 1
     assert flows[0]["context"]["source"] == SOURCE_REAUTH
-    assert hass.states.get(PLUG).state == "unavailable"
+    assert known_state(hass, PLUG).state == "unavailable"
     polls = len(enphase.state.calls("GET", STATUS))
     await advance(hass, freezer, 15)
     assert len(hass.config_entries.flow.async_progress_by_handler("energy_portals")) == 1
@@ -125,7 +125,7 @@ async def test_rate_limit_waits_for_retry_after(
     assert len(enphase.state.calls("GET", STATUS)) == polls
     await advance(hass, freezer, 20)
     assert len(enphase.state.calls("GET", STATUS)) == polls + 1
-    assert hass.states.get(PLUG).state == "on"
+    assert known_state(hass, PLUG).state == "on"
 
 
 async def test_rate_limit_without_retry_after_backs_off_five_minutes(
@@ -165,4 +165,4 @@ async def test_setup_with_refused_tokens_asks_for_new_ones(
 async def test_unload(hass: HomeAssistant, loaded_enphase: MockConfigEntry) -> None:
     assert await hass.config_entries.async_unload(loaded_enphase.entry_id)
     assert loaded_enphase.state is ConfigEntryState.NOT_LOADED
-    assert hass.states.get(PLUG).state == "unavailable"
+    assert known_state(hass, PLUG).state == "unavailable"

@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
+from tests.helpers import known_state
 from tests.simulator.flowerhub import ASSET_ID, OWNER_ID, SERIAL, USERNAME, FlowerHubSimulator
 
 ASSET_PATH = f"/asset/{ASSET_ID}"
@@ -100,14 +101,14 @@ async def test_failure_then_recovery_logged_once_each_way(
     flowerhub.state.faults.path = ASSET_PATH
     for _ in range(3):
         await advance(hass, freezer, 60)
-    assert hass.states.get("sensor.flowerhub_status").state == STATE_UNAVAILABLE
-    assert hass.states.get("binary_sensor.flowerhub_connectivity").state == STATE_UNAVAILABLE
-    assert hass.states.get("sensor.flowerhub_installer").state != STATE_UNAVAILABLE
+    assert known_state(hass, "sensor.flowerhub_status").state == STATE_UNAVAILABLE
+    assert known_state(hass, "binary_sensor.flowerhub_connectivity").state == STATE_UNAVAILABLE
+    assert known_state(hass, "sensor.flowerhub_installer").state != STATE_UNAVAILABLE
     failures = [r for r in caplog.records if "FlowerHub status" in r.getMessage()]
     assert len([r for r in failures if r.levelno >= logging.ERROR]) == 1
     flowerhub.state.faults.clear()
     await advance(hass, freezer, 60)
-    assert hass.states.get("sensor.flowerhub_status").state == "connected"
+    assert known_state(hass, "sensor.flowerhub_status").state == "connected"
     recovered = [r for r in caplog.records if "recovered" in r.getMessage()]
     assert len(recovered) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
@@ -126,7 +127,7 @@ async def test_garbage_answers_make_entities_unavailable_not_crash(
     setattr(flowerhub.state.faults, fault, True)
     flowerhub.state.faults.path = ASSET_PATH
     await advance(hass, freezer, 60)
-    assert hass.states.get("sensor.flowerhub_status").state == STATE_UNAVAILABLE
+    assert known_state(hass, "sensor.flowerhub_status").state == STATE_UNAVAILABLE
     assert loaded_flowerhub.state is ConfigEntryState.LOADED
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
 
@@ -139,11 +140,11 @@ async def test_expired_cookies_recover_without_reauth(
 ) -> None:
     flowerhub.expire_access()
     await advance(hass, freezer, 60)
-    assert hass.states.get("sensor.flowerhub_status").state == "connected"
+    assert known_state(hass, "sensor.flowerhub_status").state == "connected"
     assert len(flowerhub.state.calls("GET", "/auth/refresh-token")) == 1
     flowerhub.expire_refresh()
     await advance(hass, freezer, 60)
-    assert hass.states.get("sensor.flowerhub_status").state == "connected"
+    assert known_state(hass, "sensor.flowerhub_status").state == "connected"
     assert len(flowerhub.state.calls("POST", "/auth/login")) == 2
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
 
@@ -173,14 +174,14 @@ async def test_rate_limit_backs_off_for_retry_after(
     flowerhub.state.faults.path = ASSET_PATH
     await advance(hass, freezer, 60)
     assert len(flowerhub.state.calls("GET", ASSET_PATH)) == 2
-    assert hass.states.get("sensor.flowerhub_status").state == STATE_UNAVAILABLE
+    assert known_state(hass, "sensor.flowerhub_status").state == STATE_UNAVAILABLE
     flowerhub.state.faults.clear()
     for _ in range(5):
         await advance(hass, freezer, 60)
     assert len(flowerhub.state.calls("GET", ASSET_PATH)) == 2  # still waiting
     await advance(hass, freezer, 600)
     assert len(flowerhub.state.calls("GET", ASSET_PATH)) == 3
-    assert hass.states.get("sensor.flowerhub_status").state == "connected"
+    assert known_state(hass, "sensor.flowerhub_status").state == "connected"
 
 
 async def test_unknown_status_is_kept_and_connectivity_unknown(
@@ -194,7 +195,7 @@ async def test_unknown_status_is_kept_and_connectivity_unknown(
     status = hass.states.get("sensor.flowerhub_status")
     assert status.state == "under_maintenance"
     assert status.attributes["options"] == ["connected", "disconnected", "under_maintenance"]
-    assert hass.states.get("binary_sensor.flowerhub_connectivity").state == STATE_UNKNOWN
+    assert known_state(hass, "binary_sensor.flowerhub_connectivity").state == STATE_UNKNOWN
 
 
 async def test_long_disconnection_raises_and_clears_a_repair_issue(
@@ -207,8 +208,8 @@ async def test_long_disconnection_raises_and_clears_a_repair_issue(
     issue_id = f"flowerhub_disconnected_{loaded_flowerhub.entry_id}"
     flowerhub.status = "Disconnected"
     await advance(hass, freezer, 60)
-    assert hass.states.get("sensor.flowerhub_status").state == "disconnected"
-    assert hass.states.get("binary_sensor.flowerhub_connectivity").state == "off"
+    assert known_state(hass, "sensor.flowerhub_status").state == "disconnected"
+    assert known_state(hass, "binary_sensor.flowerhub_connectivity").state == "off"
     assert issues.async_get_issue(DOMAIN, issue_id) is None
     flowerhub.status = "Something else"  # neither ends nor restarts the disconnection
     await advance(hass, freezer, 12 * 3600)
@@ -270,12 +271,12 @@ async def test_optional_endpoints_missing(
     flowerhub.state.faults.path = "/consumption"
     assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.flowerhub_uptime_this_month").state == STATE_UNKNOWN
-    assert hass.states.get("sensor.flowerhub_downtime_this_month").state == STATE_UNKNOWN
+    assert known_state(hass, "sensor.flowerhub_uptime_this_month").state == STATE_UNKNOWN
+    assert known_state(hass, "sensor.flowerhub_downtime_this_month").state == STATE_UNKNOWN
     consumption = hass.states.get("sensor.flowerhub_last_invoiced_month_consumption")
     assert consumption.state == STATE_UNKNOWN
     assert consumption.attributes["invoiced_month"] is None
-    assert hass.states.get("sensor.flowerhub_latest_invoice_amount").state == "389.5"
+    assert known_state(hass, "sensor.flowerhub_latest_invoice_amount").state == "389.5"
 
 
 async def test_diagnostics_redact_identities(

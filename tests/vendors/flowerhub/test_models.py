@@ -34,6 +34,7 @@ from custom_components.energy_portals.vendors.flowerhub.models import (
     parse_pie,
     parse_profile,
 )
+from tests.helpers import known_state
 from tests.simulator.flowerhub import FlowerHubSimulator
 
 
@@ -159,7 +160,7 @@ async def test_owner_without_asset_in_answer_asks_with_asset_id(
     assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
     await hass.async_block_till_done()
     assert len(flowerhub.state.calls("GET", "/withAssetId")) == 1
-    assert hass.states.get("sensor.flowerhub_status").state == "connected"
+    assert known_state(hass, "sensor.flowerhub_status").state == "connected"
 
 
 async def test_account_without_battery_system_is_not_ready(

@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RemoveDevice
+from tests.helpers import known_state
 from tests.simulator.jspro import SERIAL, JsproSimulator
 
 
@@ -36,8 +37,8 @@ async def test_new_pack_is_added(
     assert hass.states.get("sensor.bakti_tower_pack_usb1_11_state_of_charge") is None
     jspro.add_pack("usb1", 11)
     await tick(hass, freezer)
-    assert hass.states.get("sensor.bakti_tower_pack_usb1_11_state_of_charge").state == "100.0"
-    assert hass.states.get("binary_sensor.bakti_tower_pack_usb1_11_active").state == "on"
+    assert known_state(hass, "sensor.bakti_tower_pack_usb1_11_state_of_charge").state == "100.0"
+    assert known_state(hass, "binary_sensor.bakti_tower_pack_usb1_11_active").state == "on"
     device = pack_device(hass, loaded_jspro, "usb1_11")
     assert device is not None
     assert device.via_device_id == loaded_jspro.runtime_data.controller_id
@@ -55,12 +56,12 @@ async def test_pack_only_in_active_list_gets_bms_entities_later(
     jspro.add_pack("usb0", 12)
     jspro.fail_pack("usb0", 12)
     await tick(hass, freezer)
-    assert hass.states.get("binary_sensor.bakti_tower_pack_usb0_12_active").state == "off"
+    assert known_state(hass, "binary_sensor.bakti_tower_pack_usb0_12_active").state == "off"
     soc = "sensor.bakti_tower_pack_usb0_12_state_of_charge"
-    assert hass.states.get(soc).state == "unavailable"
+    assert known_state(hass, soc).state == "unavailable"
     jspro.fail_pack("usb0", 12, active=True)
     await tick(hass, freezer)
-    assert hass.states.get(soc).state == "100.0"
+    assert known_state(hass, soc).state == "100.0"
     assert er.async_get(hass).async_get("sensor.bakti_tower_pack_usb0_12_cell_1_voltage")
 
 
@@ -73,7 +74,7 @@ async def test_pack_gone_for_good_is_removed(
     soc = "sensor.bakti_tower_pack_usb0_3_state_of_charge"
     jspro.remove_pack("usb0", 3)
     await tick(hass, freezer)
-    assert hass.states.get(soc).state == "unavailable"
+    assert known_state(hass, soc).state == "unavailable"
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None
     await tick(hass, freezer, 30 * 60)
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None  # not gone for good yet
@@ -86,7 +87,7 @@ async def test_pack_gone_for_good_is_removed(
     jspro.add_pack("usb0", 3)
     await tick(hass, freezer)
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None
-    assert hass.states.get(soc).state == "100.0"
+    assert known_state(hass, soc).state == "100.0"
 
 
 async def test_pack_gone_while_home_assistant_was_off(
@@ -118,8 +119,10 @@ async def test_unknown_presence_never_removes_packs(
     await tick(hass, freezer, 2 * 3600)
     await tick(hass, freezer)
     assert pack_device(hass, loaded_jspro, "usb0_1") is not None
-    assert hass.states.get("sensor.bakti_tower_pack_usb0_1_state_of_charge").state == "unavailable"
-    assert hass.states.get("sensor.bakti_tower_scc_1_pv_voltage").state == "69.9"
+    assert (
+        known_state(hass, "sensor.bakti_tower_pack_usb0_1_state_of_charge").state == "unavailable"
+    )
+    assert known_state(hass, "sensor.bakti_tower_scc_1_pv_voltage").state == "69.9"
 
 
 async def test_site_of_32_packs_with_16_cells(
@@ -136,9 +139,9 @@ async def test_site_of_32_packs_with_16_cells(
     cells = [e for e in entities if "_cell_" in e.unique_id and "voltage_" in e.unique_id]
     assert len(cells) == 32 * 16
     assert all(e.disabled_by is er.RegistryEntryDisabler.INTEGRATION for e in cells)
-    assert hass.states.get("sensor.bakti_tower_pack_usb1_32_pack_voltage").state == "54.21"
-    assert hass.states.get("sensor.bakti_tower_pack_usb0_2_pack_voltage").state == "54.24"
-    assert hass.states.get("sensor.bakti_tower_site_state_of_charge").state == "100.0"
+    assert known_state(hass, "sensor.bakti_tower_pack_usb1_32_pack_voltage").state == "54.21"
+    assert known_state(hass, "sensor.bakti_tower_pack_usb0_2_pack_voltage").state == "54.24"
+    assert known_state(hass, "sensor.bakti_tower_site_state_of_charge").state == "100.0"
     # one request per endpoint for the first cycle, whatever the number of packs
     assert len(jspro.state.calls("GET", "/monitoring/battery/active")) == 1
     assert len([c for c in jspro.state.calls("GET") if c.path.endswith("/monitoring/battery")]) == 1

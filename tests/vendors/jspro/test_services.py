@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.jspro.services import device_time
+from tests.helpers import known_state
 from tests.simulator.jspro import JsproSimulator
 
 BUTTON = "button.bakti_tower_clear_scc_alarm_log"
@@ -26,12 +27,12 @@ async def test_clear_alarm_log_button(
     er.async_get(hass).async_update_entity(BUTTON, disabled_by=None)
     await hass.config_entries.async_reload(loaded_jspro.entry_id)
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.bakti_tower_scc_alarm_logs").state == "1"
+    assert known_state(hass, "sensor.bakti_tower_scc_alarm_logs").state == "1"
     await hass.services.async_call("button", "press", {ATTR_ENTITY_ID: BUTTON}, blocking=True)
     await hass.async_block_till_done()
     assert len(jspro.state.calls("DELETE", "/loggers/scc-alarm")) == 1
     assert jspro.site.alarm_log == []
-    assert hass.states.get("sensor.bakti_tower_scc_alarm_logs").state == "0"
+    assert known_state(hass, "sensor.bakti_tower_scc_alarm_logs").state == "0"
 
     jspro.error = (500, 500)
     with pytest.raises(HomeAssistantError, match="Device error 500"):
@@ -211,7 +212,7 @@ async def test_delete_when_confirmed(
     (call,) = jspro.state.calls("DELETE")
     assert call.path.endswith("/api/v1/loggers/data/redis/20250721T100100")
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.bakti_tower_logger_records").state == "4"
+    assert known_state(hass, "sensor.bakti_tower_logger_records").state == "4"
 
     with pytest.raises(HomeAssistantError, match="Nothing deleted"):
         await hass.services.async_call(
@@ -253,8 +254,8 @@ async def test_delete_when_confirmed(
     # refreshes requested within the debouncer's cooldown run once it has passed
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get("sensor.bakti_tower_logger_records").state == "0"
-    assert hass.states.get("sensor.bakti_tower_sqlite_records").state == "2"
+    assert known_state(hass, "sensor.bakti_tower_logger_records").state == "0"
+    assert known_state(hass, "sensor.bakti_tower_sqlite_records").state == "2"
 
 
 async def test_device_time(hass: HomeAssistant) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+from aioresponses import aioresponses
+from aioresponses.core import RequestCall
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from yarl import URL
 
 
 async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
@@ -31,3 +34,9 @@ def known_state(hass: HomeAssistant, entity_id: str) -> State:
     current = hass.states.get(entity_id)
     assert current is not None, f"{entity_id} has no state"
     return current
+
+
+def sent(mock: aioresponses) -> dict[tuple[str, URL], list[RequestCall]]:
+    """The requests the mocked session saw, by method and URL."""
+    assert mock.requests is not None
+    return mock.requests

@@ -39,6 +39,7 @@ from custom_components.energy_portals.vendors.allume.models import (
     to_hours,
     total,
 )
+from tests.helpers import sent
 
 BASE = "https://api.example.test/v2"
 LOGIN = f"{BASE}/auth/customer-login"
@@ -98,17 +99,17 @@ def client(session: aiohttp.ClientSession, clock: Clock) -> AllumeClient:
     )
 
 
-def sent(mock: aioresponses, method: str, url: str) -> list[Any]:
+def sent_to(mock: aioresponses, method: str, url: str) -> list[Any]:
     return [
         call
-        for (m, u), calls in mock.requests.items()
+        for (m, u), calls in sent(mock).items()
         if m == method and str(u).split("?")[0] == url
         for call in calls
     ]
 
 
 def auth_headers(mock: aioresponses, url: str) -> list[str]:
-    return [call.kwargs["headers"]["Authorization"] for call in sent(mock, "GET", url)]
+    return [call.kwargs["headers"]["Authorization"] for call in sent_to(mock, "GET", url)]
 
 
 async def test_login_answers_201_and_sends_the_credentials(client: AllumeClient) -> None:
@@ -117,7 +118,7 @@ async def test_login_answers_201_and_sends_the_credentials(client: AllumeClient)
         user = await client.async_login()
     assert user.user_id == "u-1"
     assert user.email == "me@example.com"
-    (call,) = sent(mock, "POST", LOGIN)
+    (call,) = sent_to(mock, "POST", LOGIN)
     assert call.kwargs["json"] == {"email": "me@example.com", "password": "secret"}
 
 
@@ -154,7 +155,7 @@ async def test_requests_carry_the_bearer_token(client: AllumeClient) -> None:
         await client.async_get_properties()
         await client.async_get_properties()
     assert auth_headers(mock, PROPERTIES) == [f"Bearer {token}"] * 2
-    assert len(sent(mock, "POST", LOGIN)) == 1
+    assert len(sent_to(mock, "POST", LOGIN)) == 1
 
 
 async def test_logs_in_again_shortly_before_the_token_expires(
@@ -176,7 +177,7 @@ async def test_logs_in_again_shortly_before_the_token_expires(
         f"Bearer {first}",
         f"Bearer {second}",
     ]
-    assert len(sent(mock, "POST", LOGIN)) == 2
+    assert len(sent_to(mock, "POST", LOGIN)) == 2
 
 
 async def test_a_401_logs_in_once_more_and_retries(client: AllumeClient) -> None:
@@ -201,8 +202,8 @@ async def test_refused_again_after_a_fresh_login_is_not_an_auth_failure(
         with pytest.raises(AccessDeniedError) as err:
             await client.async_get_properties()
     assert not isinstance(err.value, PortalAuthError)
-    assert len(sent(mock, "GET", PROPERTIES)) == 2
-    assert len(sent(mock, "POST", LOGIN)) == 2
+    assert len(sent_to(mock, "GET", PROPERTIES)) == 2
+    assert len(sent_to(mock, "POST", LOGIN)) == 2
 
 
 async def test_a_401_whose_login_fails_is_an_auth_failure(client: AllumeClient) -> None:
@@ -242,7 +243,7 @@ async def test_snapshot_window_is_in_unix_seconds_with_to_exclusive(
         mock.get(SNAPSHOTS, payload=[row(start, 60)])
         intervals = await client.async_get_snapshots(SnapshotSource.PROPERTY, "p1", start, end)
     assert len(intervals) == 1
-    ((_, url),) = [key for key in mock.requests if key[0] == "GET"]
+    ((_, url),) = [key for key in sent(mock) if key[0] == "GET"]
     assert URL(url).query == {"type": "hourly", "from": "1771938000", "to": "1772024400"}
     assert int(URL(url).query["to"]) - int(URL(url).query["from"]) == 86400
 
@@ -256,7 +257,7 @@ async def test_long_windows_are_fetched_in_pieces(client: AllumeClient) -> None:
         mock.get(SNAPSHOTS, payload=[row(start + timedelta(days=7), 60)])
         intervals = await client.async_get_snapshots(SnapshotSource.PROPERTY, "p1", start, end)
     windows = sorted(
-        (int(URL(u).query["from"]), int(URL(u).query["to"])) for m, u in mock.requests if m == "GET"
+        (int(URL(u).query["from"]), int(URL(u).query["to"])) for m, u in sent(mock) if m == "GET"
     )
     assert windows == [
         (int(start.timestamp()), int((start + timedelta(days=7)).timestamp())),
@@ -360,7 +361,7 @@ async def test_a_token_without_expiry_is_used_until_refused(
         await client.async_get_properties()
         clock.now += 365 * 86400
         await client.async_get_properties()
-    assert len(sent(mock, "POST", LOGIN)) == 1
+    assert len(sent_to(mock, "POST", LOGIN)) == 1
 
 
 def test_login_answer_shapes() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -16,7 +16,7 @@ from tests.simulator.allume import EMAIL, PASSWORD, USER_ID, AllumeSimulator
 from tests.vendors.allume.conftest import entry_data
 
 
-async def start(hass: HomeAssistant) -> dict[str, Any]:
+async def start(hass: HomeAssistant) -> ConfigFlowResult:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
     assert "allume" in result["menu_options"]

@@ -129,7 +129,7 @@ async def test_today_follows_sydney_dst_days(
     )
     demand = float(known_state(hass, DEMAND).state)
     assert demand == 0  # a new local day: nothing of it has landed yet
-    last_hour = hass.states.get(f"{UNIT4}_energy_demand_last_hour")
+    last_hour = known_state(hass, f"{UNIT4}_energy_demand_last_hour")
     assert (
         last_hour.attributes["hour_start"]
         == (datetime.fromisoformat(next_day_start) - timedelta(hours=1)).isoformat()
@@ -256,8 +256,8 @@ async def test_meter_endpoint_stands_in_for_a_refused_project(
     allume.project_status = 403
     assert await hass.config_entries.async_setup(allume_entry.entry_id)
     await hass.async_block_till_done()
-    state = hass.states.get(
-        "sensor.solshare_12_example_street_marrickville_nsw_2204_solar_delivered_today"
+    state = known_state(
+        hass, "sensor.solshare_12_example_street_marrickville_nsw_2204_solar_delivered_today"
     )
     assert float(state.state) > 0
     assert len(allume.state.calls("GET", "/meters/")) == 1

@@ -59,7 +59,7 @@ async def test_today_sensors_follow_the_local_day(
     whole = day_energy(allume, [0], "2026-02-24T13:00:00+00:00", "2026-02-25T03:00:00+00:00")
     demand = float(known_state(hass, f"{UNIT4}_energy_demand_today").state)
     assert whole["energyDemand"] < demand < whole["energyDemand"] + 0.3
-    state = hass.states.get(f"{UNIT4}_solar_delivered_today")
+    state = known_state(hass, f"{UNIT4}_solar_delivered_today")
     assert state.attributes["device_class"] == "energy"
     assert state.attributes["state_class"] == "total_increasing"
     assert state.attributes["unit_of_measurement"] == "kWh"
@@ -70,7 +70,7 @@ async def test_today_sensors_follow_the_local_day(
     grid = float(known_state(hass, f"{UNIT4}_grid_import_today").state)
     assert grid == pytest.approx(demand - consumed, abs=0.002)
     assert exported == pytest.approx(delivered - consumed, abs=0.002)
-    emissions = hass.states.get(f"{UNIT4}_emissions_avoided_today")
+    emissions = known_state(hass, f"{UNIT4}_emissions_avoided_today")
     assert emissions.attributes["unit_of_measurement"] == "kg"
     assert float(emissions.state) == pytest.approx(consumed * 0.79, abs=0.002)
     rate = float(known_state(hass, f"{UNIT4}_solar_self_consumption_today").state)
@@ -78,7 +78,7 @@ async def test_today_sensors_follow_the_local_day(
     share = float(known_state(hass, f"{UNIT4}_solar_share_of_demand_today").state)
     assert share == pytest.approx(100 * consumed / demand, abs=0.1)
     # The property receives one eighth of the building's solar.
-    building_share = hass.states.get(f"{UNIT4}_share_of_the_building_s_solar_today")
+    building_share = known_state(hass, f"{UNIT4}_share_of_the_building_s_solar_today")
     assert float(building_share.state) == pytest.approx(12.5, abs=0.1)
 
 
@@ -86,7 +86,7 @@ async def test_last_hour_sensors(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
     hour = allume.hour_energy([0], int(datetime.fromisoformat("2026-02-25T02:00Z").timestamp()))
-    demand = hass.states.get(f"{UNIT4}_energy_demand_last_hour")
+    demand = known_state(hass, f"{UNIT4}_energy_demand_last_hour")
     assert float(demand.state) == pytest.approx(hour["energyDemand"], abs=0.001)
     assert demand.attributes["hour_start"] == "2026-02-25T02:00:00+00:00"
     assert "state_class" not in demand.attributes
@@ -104,7 +104,7 @@ async def test_building_sensors(
     delivered = float(known_state(hass, f"{BUILDING}_solar_delivered_today").state)
     assert whole["solarDelivered"] < delivered < whole["solarDelivered"] * 1.2
     for key in ("solar_consumed_today", "solar_exported_today", "energy_demand_today"):
-        state = hass.states.get(f"{BUILDING}_{key}")
+        state = known_state(hass, f"{BUILDING}_{key}")
         assert float(state.state) > 0
         assert state.attributes["state_class"] == "total_increasing"
     # fetched once for both properties of the building

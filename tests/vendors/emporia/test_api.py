@@ -27,6 +27,7 @@ from custom_components.energy_portals.vendors.emporia.api import (
     token_expiry,
 )
 from custom_components.energy_portals.vendors.emporia.usage import parse_usage, watts
+from tests.helpers import sent
 
 URL = "http://proxy.invalid:3000"
 
@@ -61,7 +62,7 @@ def client(session: aiohttp.ClientSession, clock: Clock) -> EmporiaClient:
 
 
 def requests_to(mock: aioresponses, method: str, path: str) -> list[Any]:
-    return mock.requests.get((method, yarl.URL(f"{URL}{path}")), [])
+    return sent(mock).get((method, yarl.URL(f"{URL}{path}")), [])
 
 
 async def test_login_sends_credentials_and_uses_bearer(client: EmporiaClient, clock: Clock) -> None:
@@ -123,7 +124,7 @@ async def test_refused_login_is_auth_error(client: EmporiaClient, status: int) -
         mock.post(f"{URL}/login", status=status, payload={"message": "Invalid"}, repeat=True)
         with pytest.raises(PortalAuthError):
             await client.async_get_devices()
-        logins = sum(len(calls) for (method, _), calls in mock.requests.items() if method == "POST")
+        logins = sum(len(calls) for (method, _), calls in sent(mock).items() if method == "POST")
         assert logins == 2  # asked once more, then refused
 
 

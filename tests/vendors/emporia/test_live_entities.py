@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
 from custom_components.energy_portals.vendors.emporia.runtime import EmporiaRuntime
+from tests.helpers import known_state
 from tests.simulator.emporia import (
     CHARGER_GID,
     EMAIL,
@@ -66,7 +67,7 @@ async def reconnect(
 
 
 def state(hass: HomeAssistant, entity_id: str) -> State:
-    current = hass.states.get(entity_id)
+    current = known_state(hass, entity_id)
     assert current is not None, entity_id
     return current
 

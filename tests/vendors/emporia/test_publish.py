@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.helpers import known_state
 from tests.simulator.emporia import EmporiaSimulator
 
 from .conftest import entry_data, settle, tick, unique_id
@@ -35,7 +36,7 @@ async def test_each_sample_is_written_on_arrival_at_the_socket_pace(
     for watts in (500.0, 900.0, 1300.0, 100.0, 700.0):
         emporia.scenario.fixed_watts["1"] = watts
         await tick(hass, freezer, emporia, 1)  # one sample, sent with the new value
-        current = hass.states.get(KITCHEN_POWER)
+        current = known_state(hass, KITCHEN_POWER)
         assert current is not None
         assert float(current.state) == watts  # not the sample before it
     await hass.config_entries.async_unload(entry.entry_id)

@@ -23,6 +23,7 @@ from custom_components.energy_portals.vendors.enphase.api import (
     EnphaseClient,
     parse_status,
 )
+from tests.helpers import sent
 
 BASE = "https://enlighten.example"
 STATUS = f"{BASE}/service/evse_controller/42/ev_chargers/status"
@@ -54,7 +55,7 @@ async def test_status_sends_tokens_and_parses_spec_example(client: EnphaseClient
     with aioresponses() as mocked:
         mocked.get(STATUS, payload={"evChargerData": [_charger()], "ts": 1725600123})
         status = await client.async_get_status("42")
-        (call,) = mocked.requests[("GET", URL(STATUS))]
+        (call,) = sent(mocked)[("GET", URL(STATUS))]
     assert call.kwargs["headers"]["e-auth-token"] == "tok-123"
     assert call.kwargs["headers"]["Cookie"] == "SESSION=abc"
     charger = status.chargers["482522020944"]
@@ -130,7 +131,7 @@ async def test_status_errors(
         mocked.get(STATUS, status=status, body=body, content_type=content_type, repeat=True)
         with pytest.raises(error):
             await client.async_get_status("42")
-        calls = len(mocked.requests[("GET", URL(STATUS))])
+        calls = len(sent(mocked)[("GET", URL(STATUS))])
     assert calls == (2 if error is PortalAuthError else 1)  # a refusal is asked once more
 
 
@@ -207,7 +208,7 @@ async def test_commands_send_spec_requests(client: EnphaseClient) -> None:
         await client.async_trigger_message("42", "SN1", "MeterValues")
         await client.async_start_live_stream("42")
         await client.async_stop_live_stream("42")
-        requests = mocked.requests
+        requests = sent(mocked)
     assert requests[("POST", URL(start))][0].kwargs["json"] == {
         "chargingLevel": 16,
         "connectorId": 1,

@@ -32,7 +32,7 @@ async def test_setup_creates_charger_device_and_entities(
     assert known_state(hass, "sensor.garage_ev_connector_status").state == "suspended"
     assert known_state(hass, "switch.garage_ev_charging").state == "off"
     assert known_state(hass, "number.garage_ev_charging_current").state == "32"
-    energy = hass.states.get("sensor.garage_ev_charged_energy")
+    energy = known_state(hass, "sensor.garage_ev_charged_energy")
     assert energy.attributes["state_class"] == "total_increasing"
     assert energy.attributes["unit_of_measurement"] == "kWh"
     entity = er.async_get(hass).async_get("button.garage_ev_start_live_stream")

@@ -192,7 +192,7 @@ async def test_unknown_status_is_kept_and_connectivity_unknown(
 ) -> None:
     flowerhub.status = "Under Maintenance"
     await advance(hass, freezer, 60)
-    status = hass.states.get("sensor.flowerhub_status")
+    status = known_state(hass, "sensor.flowerhub_status")
     assert status.state == "under_maintenance"
     assert status.attributes["options"] == ["connected", "disconnected", "under_maintenance"]
     assert known_state(hass, "binary_sensor.flowerhub_connectivity").state == STATE_UNKNOWN
@@ -273,7 +273,7 @@ async def test_optional_endpoints_missing(
     await hass.async_block_till_done()
     assert known_state(hass, "sensor.flowerhub_uptime_this_month").state == STATE_UNKNOWN
     assert known_state(hass, "sensor.flowerhub_downtime_this_month").state == STATE_UNKNOWN
-    consumption = hass.states.get("sensor.flowerhub_last_invoiced_month_consumption")
+    consumption = known_state(hass, "sensor.flowerhub_last_invoiced_month_consumption")
     assert consumption.state == STATE_UNKNOWN
     assert consumption.attributes["invoiced_month"] is None
     assert known_state(hass, "sensor.flowerhub_latest_invoice_amount").state == "389.5"

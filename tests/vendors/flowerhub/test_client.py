@@ -20,6 +20,7 @@ from custom_components.energy_portals.errors import (
     PortalResponseError,
 )
 from custom_components.energy_portals.vendors.flowerhub.api import ORIGIN, FlowerHubClient
+from tests.helpers import sent
 
 BASE = "https://api.test.flowerhub"
 LOGIN = f"{BASE}/auth/login"
@@ -57,7 +58,7 @@ async def client() -> AsyncIterator[FlowerHubClient]:
 
 
 def calls(mock: Any, method: str, url: str) -> list[Any]:
-    return list(mock.requests.get((method, URL(url)), []))
+    return list(sent(mock).get((method, URL(url)), []))
 
 
 async def test_login_posts_credentials_with_origin(mock: Any, client: FlowerHubClient) -> None:

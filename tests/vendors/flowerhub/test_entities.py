@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.helpers import known_state
 from tests.simulator.flowerhub import SERIAL, FlowerHubSimulator
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:
-    current = hass.states.get(entity_id)
+    current = known_state(hass, entity_id)
     assert current is not None, entity_id
     return current.state
 
@@ -41,7 +42,7 @@ async def test_setup_creates_the_battery_system_device(
 
 
 async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
-    status = hass.states.get("sensor.flowerhub_status")
+    status = known_state(hass, "sensor.flowerhub_status")
     assert status is not None
     assert status.state == "connected"
     assert status.attributes["device_class"] == "enum"
@@ -49,13 +50,13 @@ async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfig
     assert state(hass, "binary_sensor.flowerhub_connectivity") == "on"
     assert state(hass, "sensor.flowerhub_status_message") == "FlowerHub is connected and working"
     assert state(hass, "binary_sensor.flowerhub_installed") == "on"
-    capacity = hass.states.get("sensor.flowerhub_battery_energy_capacity")
+    capacity = known_state(hass, "sensor.flowerhub_battery_energy_capacity")
     assert capacity is not None
     assert capacity.state == "9.6"
     assert capacity.attributes["unit_of_measurement"] == "kWh"
     assert state(hass, "sensor.flowerhub_battery_power_capacity") == "5.76"
     assert state(hass, "sensor.flowerhub_inverter_power_capacity") == "10.0"
-    fuse = hass.states.get("sensor.flowerhub_fuse_size")
+    fuse = known_state(hass, "sensor.flowerhub_fuse_size")
     assert fuse is not None
     assert fuse.state == "20.0"
     assert fuse.attributes["unit_of_measurement"] == "A"
@@ -69,16 +70,16 @@ async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfig
     ):
         entry = registry.async_get(entity_id)
         assert entry is not None
-        assert entry.entity_category is er.EntityCategory.DIAGNOSTIC
+        assert entry.entity_category is EntityCategory.DIAGNOSTIC
 
 
 async def test_owner_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
-    compensation = hass.states.get("sensor.flowerhub_compensation_status")
+    compensation = known_state(hass, "sensor.flowerhub_compensation_status")
     assert compensation is not None
     assert compensation.state == "Qualified"
     assert compensation.attributes["message"] == "Your battery qualifies"
     assert compensation.attributes["start_date"] == "2025-03-01"
-    installer = hass.states.get("sensor.flowerhub_installer")
+    installer = known_state(hass, "sensor.flowerhub_installer")
     assert installer is not None
     assert installer.state == "Solkraft Installation AB"
     assert installer.attributes["distributor"] == "Nordic Distribution AB"
@@ -87,13 +88,13 @@ async def test_owner_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigE
 async def test_uptime_entities(
     hass: HomeAssistant, loaded_flowerhub: MockConfigEntry, flowerhub: FlowerHubSimulator
 ) -> None:
-    uptime = hass.states.get("sensor.flowerhub_uptime_this_month")
+    uptime = known_state(hass, "sensor.flowerhub_uptime_this_month")
     assert uptime is not None
     assert float(uptime.state) > 0
     assert uptime.attributes["unit_of_measurement"] == "%"
     assert uptime.attributes["period"] == flowerhub.now().strftime("%Y-%m")
     assert float(state(hass, "sensor.flowerhub_uptime_last_month")) > 0
-    downtime = hass.states.get("sensor.flowerhub_downtime_this_month")
+    downtime = known_state(hass, "sensor.flowerhub_downtime_this_month")
     assert downtime is not None
     assert downtime.attributes["device_class"] == "duration"
     assert downtime.attributes["unit_of_measurement"] == "h"
@@ -102,16 +103,16 @@ async def test_uptime_entities(
 
 
 async def test_account_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
-    consumption = hass.states.get("binary_sensor.flowerhub_consumption_agreement")
+    consumption = known_state(hass, "binary_sensor.flowerhub_consumption_agreement")
     assert consumption is not None
     assert consumption.state == "on"
     assert consumption.attributes["start_date"] == "2025-02-01"
     assert consumption.attributes["termination_date"] is None
-    production = hass.states.get("binary_sensor.flowerhub_production_agreement")
+    production = known_state(hass, "binary_sensor.flowerhub_production_agreement")
     assert production is not None
     assert production.state == "off"
     assert production.attributes["state"] == "Pending"
-    amount = hass.states.get("sensor.flowerhub_latest_invoice_amount")
+    amount = known_state(hass, "sensor.flowerhub_latest_invoice_amount")
     assert amount is not None
     assert amount.state == "389.5"
     assert amount.attributes["unit_of_measurement"] == "SEK"
@@ -120,7 +121,7 @@ async def test_account_entities(hass: HomeAssistant, loaded_flowerhub: MockConfi
     assert state(hass, "sensor.flowerhub_latest_invoice_status") == "Unpaid"
     assert state(hass, "sensor.flowerhub_latest_invoice_period") == "May 2025"
     assert state(hass, "sensor.flowerhub_unpaid_amount") == "389.5"
-    used = hass.states.get("sensor.flowerhub_last_invoiced_month_consumption")
+    used = known_state(hass, "sensor.flowerhub_last_invoiced_month_consumption")
     assert used is not None
     assert used.state == "388.0"  # the reading, not reading + calculated
     assert used.attributes["state_class"] == "total"

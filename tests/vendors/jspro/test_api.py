@@ -24,6 +24,7 @@ from custom_components.energy_portals.vendors.jspro.api import (
     JsproClient,
     NotJsproError,
 )
+from tests.helpers import sent
 
 from .fixtures import (
     ACTIVE,
@@ -54,7 +55,7 @@ def mock() -> AsyncIterator[aioresponses]:
 
 
 def calls(mock: aioresponses, method: str, path: str) -> list[Any]:
-    return mock.requests.get((method, URL(f"{BASE}{path}")), [])
+    return sent(mock).get((method, URL(f"{BASE}{path}")), [])
 
 
 async def test_information_with_bearer_token(
@@ -147,7 +148,7 @@ async def test_error_answers(
     mock.get(f"{BASE}/api/v1/monitoring/scc", **kwargs, repeat=True)
     with pytest.raises(error):
         await JsproClient(session, BASE).async_get_scc()
-    calls = len(mock.requests[("GET", URL(f"{BASE}/api/v1/monitoring/scc"))])
+    calls = len(sent(mock)[("GET", URL(f"{BASE}/api/v1/monitoring/scc"))])
     assert calls == (2 if error is PortalAuthError else 1)  # a refusal is asked once more
 
 
@@ -311,7 +312,7 @@ async def test_get_logs_query(session: aiohttp.ClientSession, mock: aioresponses
         table="energy_logs",
     )
     assert data == records
-    ((_, url), (call,)) = next(iter(mock.requests.items()))
+    ((_, url), (call,)) = next(iter(sent(mock).items()))
     assert url.path == "/api/v1/loggers/data/sqlite"
     assert call.kwargs["params"] == {
         "start_date": "2025-07-21T10:00:00",

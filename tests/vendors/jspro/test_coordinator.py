@@ -13,6 +13,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.helpers import known_state
 from tests.simulator.jspro import SERIAL, JsproSimulator
 
 PV = "sensor.bakti_tower_scc_1_pv_voltage"
@@ -27,7 +28,7 @@ async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: flo
 
 
 def value(hass: HomeAssistant, entity_id: str) -> str:
-    state = hass.states.get(entity_id)
+    state = known_state(hass, entity_id)
     assert state is not None
     return state.state
 

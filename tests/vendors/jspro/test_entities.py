@@ -7,13 +7,20 @@ from datetime import timedelta
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import (
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    EntityCategory,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.energy_portals.const import DOMAIN
+from tests.helpers import known_state
 from tests.simulator.jspro import SERIAL, JsproSimulator
 
 PACK = "sensor.bakti_tower_pack_usb0_1"
@@ -22,7 +29,7 @@ SITE = "sensor.bakti_tower"
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:
-    current = hass.states.get(entity_id)
+    current = known_state(hass, entity_id)
     assert current is not None, entity_id
     return current.state
 
@@ -89,18 +96,18 @@ async def test_pack_values_match_the_spec(
     assert state(hass, f"{PACK}_remaining_discharge_time") == STATE_UNKNOWN  # 65535
     for problem in ("warning", "protection", "fault"):
         assert state(hass, f"binary_sensor.bakti_tower_pack_usb0_1_{problem}") == STATE_OFF
-    fault = hass.states.get("binary_sensor.bakti_tower_pack_usb0_1_fault")
+    fault = known_state(hass, "binary_sensor.bakti_tower_pack_usb0_1_fault")
     assert fault is not None
     assert fault.attributes["flags"][1] == "charge Mosfet ON"
     assert fault.attributes["device_class"] == "problem"
     assert state(hass, "binary_sensor.bakti_tower_pack_usb0_1_active") == STATE_ON
 
-    voltage = hass.states.get(f"{PACK}_pack_voltage")
+    voltage = known_state(hass, f"{PACK}_pack_voltage")
     assert voltage is not None
     assert voltage.attributes["unit_of_measurement"] == "V"
     assert voltage.attributes["device_class"] == "voltage"
     assert voltage.attributes["state_class"] == "measurement"
-    soc = hass.states.get(f"{PACK}_state_of_charge")
+    soc = known_state(hass, f"{PACK}_state_of_charge")
     assert soc is not None
     assert soc.attributes["device_class"] == "battery"
 
@@ -141,7 +148,7 @@ async def test_scc_site_and_system_values(
     assert state(hass, f"{SITE}_logger_records") == "5"
     assert state(hass, f"{SITE}_sqlite_records") == "3"
     assert state(hass, f"{SITE}_scc_alarm_logs") == "1"
-    load_status = hass.states.get(f"{SCC1}_load_status")
+    load_status = known_state(hass, f"{SCC1}_load_status")
     assert load_status is not None
     assert load_status.attributes["options"] == ["running", "standby"]
 
@@ -161,15 +168,15 @@ async def test_entity_registry_options(hass: HomeAssistant, loaded_jspro: MockCo
     button = registry.async_get("button.bakti_tower_clear_scc_alarm_log")
     assert button is not None
     assert button.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    assert button.entity_category is er.EntityCategory.CONFIG
+    assert button.entity_category is EntityCategory.CONFIG
     heartbeat = registry.async_get(f"{SCC1}_heartbeat")
     assert heartbeat is not None
-    assert heartbeat.entity_category is er.EntityCategory.DIAGNOSTIC
+    assert heartbeat.entity_category is EntityCategory.DIAGNOSTIC
     relay = registry.async_get(f"{SITE}_vsat_cutoff_voltage") or registry.async_get(
         f"{SITE}_vsat_cut_off_voltage"
     )
     assert relay is not None
-    assert relay.entity_category is er.EntityCategory.DIAGNOSTIC
+    assert relay.entity_category is EntityCategory.DIAGNOSTIC
     assert relay.unique_id == f"jspro_{SERIAL}_vsat_cutoff"
 
 
@@ -196,13 +203,13 @@ async def test_alarms_turn_problem_sensors_on(
     jspro.scc_alarm(2, "charging_status", "charging_status", "float")  # a state, not an alarm
     jspro.site.failed_services = ["scc.service"]
     await tick(hass, freezer, 60)
-    battery = hass.states.get("binary_sensor.bakti_tower_scc_1_battery_alarm")
+    battery = known_state(hass, "binary_sensor.bakti_tower_scc_1_battery_alarm")
     assert battery is not None
     assert battery.state == STATE_ON
     assert battery.attributes["flags"]["battery_condition"] == "over_voltage"
     assert state(hass, "binary_sensor.bakti_tower_scc_2_discharging_alarm") == STATE_ON
     assert state(hass, "binary_sensor.bakti_tower_scc_2_charging_alarm") == STATE_OFF
-    service = hass.states.get("binary_sensor.bakti_tower_service_failed")
+    service = known_state(hass, "binary_sensor.bakti_tower_service_failed")
     assert service is not None
     assert service.state == STATE_ON
     assert service.attributes["failed_services"] == ["scc.service"]
@@ -227,7 +234,7 @@ async def test_pack_alarm_flags(
 
     jspro.pack_body = alarmed
     await tick(hass, freezer)
-    warning = hass.states.get("binary_sensor.bakti_tower_pack_usb0_1_warning")
+    warning = known_state(hass, "binary_sensor.bakti_tower_pack_usb0_1_warning")
     assert warning is not None
     assert warning.state == STATE_ON
     assert warning.attributes["flags"] == ["cell over voltage"]

@@ -300,8 +300,8 @@ async def added(
     registry = er.async_get(hass)
     while True:
         await hass.async_block_till_done()
-        ids = [e.entity_id for e in er.async_entries_for_config_entry(registry, entry.entry_id)]
-        states = [hass.states.get(i) for i in ids if not registry.async_get(i).disabled]
+        entries = er.async_entries_for_config_entry(registry, entry.entry_id)
+        states = [hass.states.get(e.entity_id) for e in entries if not e.disabled]
         if states and all(s is not None and s.state != STATE_UNAVAILABLE for s in states):
             break
         assert time.perf_counter() - started < 30, "entities never became available"

@@ -231,9 +231,9 @@ async def test_emporia_fault(
     await tick(hass, freezer, sim, FAULT_SECONDS)
     assert available(hass) is (case.outcome in (OK, RECONNECT))
     if case.data in (nulls, missing):
-        assert known_state(hass, PROBE).state == STATE_UNKNOWN  # type: ignore[union-attr]
+        assert known_state(hass, PROBE).state == STATE_UNKNOWN
     if case.data is strings:
-        float(known_state(hass, PROBE).state)  # type: ignore[union-attr]
+        float(known_state(hass, PROBE).state)
     # Bounded: backoff 1, 2, 4, 8, 16, 32 s gives at most 7 attempts in a minute, each a
     # login (asked twice when refused) and a socket; /devices/instant at most every 10 s.
     requests = len(sim.state.requests) - before

@@ -367,6 +367,7 @@ async def test_a_token_without_expiry_is_used_until_refused(
 def test_login_answer_shapes() -> None:
     token, user = parse_login(login_body("t"))
     assert (token, user.user_id) == ("t", "u-1")
+    body: Any
     for body in ([], {"accessToken": "t"}, {"accessToken": "t", "user": "x"}):
         with pytest.raises(PortalResponseError):
             parse_login(body)
@@ -390,7 +391,10 @@ def test_totals_and_percentages() -> None:
 
 def test_rows_without_any_energy_value_are_not_zero() -> None:
     hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
-    blank = {"startAt": "2026-02-25T01:00:00.000Z", "endAt": "2026-02-25T02:00:00.000Z"}
+    blank: dict[str, Any] = {
+        "startAt": "2026-02-25T01:00:00.000Z",
+        "endAt": "2026-02-25T02:00:00.000Z",
+    }
     blank |= {"energyDemand": None, "solarConsumed": None, "solarDelivered": "n/a"}
     # A blank row beside readable ones is left out (its hour stays incomplete)...
     assert len(parse_snapshots([blank, row(hour, 60)])) == 1

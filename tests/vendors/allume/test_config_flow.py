@@ -116,7 +116,7 @@ async def test_reauth_takes_a_new_password(
     allume.account.password = "new-password"
     result = await loaded_allume.start_reauth_flow(hass)
     assert result["step_id"] == "allume_reauth"
-    assert result["description_placeholders"]["email"] == EMAIL
+    assert (result["description_placeholders"] or {}).get("email") == EMAIL
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"password": "still-wrong"}
     )
@@ -201,7 +201,9 @@ async def test_options_set_the_history_days(
 ) -> None:
     result = await hass.config_entries.options.async_init(loaded_allume.entry_id)
     assert result["type"] is FlowResultType.FORM
-    schema = result["data_schema"].schema
+    data_schema = result["data_schema"]
+    assert data_schema is not None
+    schema = data_schema.schema
     (key,) = [k for k in schema if k == "history_days"]
     assert key.default() == 7
     result = await hass.config_entries.options.async_configure(

@@ -77,7 +77,9 @@ def test_local_day_on_sydney_dst_days(hass: HomeAssistant) -> None:
     # Set the zone synchronously for this pure helper test.
     from homeassistant.util import dt as dt_util
 
-    dt_util.set_default_time_zone(dt_util.get_time_zone("Australia/Sydney"))
+    sydney = dt_util.get_time_zone("Australia/Sydney")
+    assert sydney is not None
+    dt_util.set_default_time_zone(sydney)
     start, end = local_day(datetime(2026, 4, 5, 10, tzinfo=UTC))
     assert (start, end - start) == (datetime(2026, 4, 4, 13, tzinfo=UTC), timedelta(hours=25))
     start, end = local_day(datetime(2026, 10, 4, 10, tzinfo=UTC))

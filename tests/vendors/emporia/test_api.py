@@ -195,6 +195,7 @@ def test_ws_url_follows_the_rest_url(session: aiohttp.ClientSession) -> None:
 
 def test_parse_user_variants() -> None:
     assert parse_user({"id": "9", "emporiaUsername": "v"}).emporia_username == "v"
+    bad: Any
     for bad in (None, [], {"user": {"email": "x"}}, {"user": "x"}):
         with pytest.raises(PortalResponseError):
             parse_user(bad)

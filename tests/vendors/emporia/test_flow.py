@@ -265,7 +265,9 @@ async def test_reconfigure_same_account(
 async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> None:
     result = await hass.config_entries.options.async_init(loaded_emporia.entry_id)
     assert result["step_id"] == "init"
-    schema = result["data_schema"].schema
+    data_schema = result["data_schema"]
+    assert data_schema is not None
+    schema = data_schema.schema
     assert next(iter(schema)).default() == 10
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"state_update_interval": 5.0}
@@ -273,4 +275,4 @@ async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert loaded_emporia.options == {"state_update_interval": 5}
     await hass.async_block_till_done()
-    assert loaded_emporia.runtime_data.push.interval == 5  # type: ignore[attr-defined]
+    assert loaded_emporia.runtime_data.push.interval == 5

@@ -44,6 +44,11 @@ def runtime_of(entry: MockConfigEntry) -> EmporiaRuntime:
     return runtime
 
 
+def last_delay(runtime: EmporiaRuntime) -> float | None:
+    """The last reconnect delay (read through a call: it changes behind the test's back)."""
+    return runtime.push.last_delay
+
+
 async def connected(hass: HomeAssistant, entry: MockConfigEntry) -> EmporiaRuntime:
     runtime = runtime_of(entry)
     await settle(hass, lambda: runtime.push.authenticated)
@@ -112,10 +117,14 @@ async def test_devices_and_sensors(
     assert state(hass, "sensor.aquarium_power").attributes["friendly_name"] == "Aquarium Power"
 
     entities = er.async_get(hass)
-    assert entities.async_get("sensor.home_mains_energy_returned").disabled_by is None
+    mains_returned = entities.async_get("sensor.home_mains_energy_returned")
     solar_returned = entities.async_get("sensor.home_solar_energy_returned")
+    kitchen = entities.async_get(KITCHEN_POWER)
+    assert mains_returned is not None and mains_returned.disabled_by is None
+    assert solar_returned is not None
     assert solar_returned.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    assert entities.async_get(KITCHEN_POWER).unique_id == f"emporia_{MONITOR_GID}_channel_1_power"
+    assert kitchen is not None
+    assert kitchen.unique_id == f"emporia_{MONITOR_GID}_channel_1_power"
 
 
 async def test_one_socket_per_entry(
@@ -220,7 +229,7 @@ async def test_token_expired_on_a_working_socket_is_renewed_quietly(
     await settle(hass, lambda: emporia.connections > connections and runtime.push.authenticated)
     assert len(emporia.state.calls("POST", "/login")) == logins + 1
     assert emporia.connections == connections + 1
-    assert runtime.push.last_delay is None  # at once, no backoff
+    assert last_delay(runtime) is None  # at once, no backoff
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     await tick(hass, freezer, emporia, 2)
     assert state(hass, KITCHEN_POWER).state != STATE_UNAVAILABLE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
@@ -106,7 +107,7 @@ async def test_unknown_connector_status_is_unknown_not_a_crash(
 async def test_diagnostics_redact_tokens_and_identifiers(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, hass_client: ClientSessionGenerator
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, loaded_enphase)
+    diagnostics: Any = await get_diagnostics_for_config_entry(hass, hass_client, loaded_enphase)
     text = json.dumps(diagnostics)
     for secret in (E_AUTH_TOKEN, COOKIE, SITE_ID, SERIAL, "Garage EV"):
         assert secret not in text

@@ -219,7 +219,7 @@ async def test_long_disconnection_raises_and_clears_a_repair_issue(
     assert issue is not None
     assert issue.translation_key == "flowerhub_disconnected"
     assert issue.severity is ir.IssueSeverity.WARNING
-    assert issue.translation_placeholders["hours"] == "24"
+    assert (issue.translation_placeholders or {}).get("hours") == "24"
     flowerhub.status = "Connected"
     await advance(hass, freezer, 60)
     assert issues.async_get_issue(DOMAIN, issue_id) is None

@@ -26,7 +26,7 @@ BASE = "https://api.test.flowerhub"
 LOGIN = f"{BASE}/auth/login"
 REFRESH = f"{BASE}/auth/refresh-token"
 ASSET = f"{BASE}/asset/812"
-LOGIN_BODY = {
+LOGIN_BODY: dict[str, Any] = {
     "user": {"id": 1, "email": "a@b.se", "role": 3, "name": "Anna", "assetOwnerId": 4711},
     "refreshTokenExpirationDate": "2099-01-01T00:00:00Z",
 }
@@ -195,7 +195,7 @@ async def test_concurrent_401s_share_one_refresh(mock: Any, client: FlowerHubCli
     async def refresh(url: URL, **kwargs: Any) -> CallbackResult:
         await asyncio.sleep(0.01)
         fresh["value"] = True
-        return CallbackResult(status=200, payload=LOGIN_BODY["user"])
+        return CallbackResult(status=200, payload=dict(LOGIN_BODY["user"]))
 
     mock.get(re.compile(rf"{re.escape(BASE)}/asset/\d+$"), callback=asset, repeat=True)
     mock.get(REFRESH, callback=refresh, repeat=True)

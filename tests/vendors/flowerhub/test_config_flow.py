@@ -28,7 +28,7 @@ async def start(hass: HomeAssistant) -> ConfigFlowResult:
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "flowerhub"
-    return dict(result)
+    return result
 
 
 def user_input(base_url: str, password: str = PASSWORD) -> dict[str, Any]:

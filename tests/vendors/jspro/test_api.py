@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -49,7 +49,7 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 
 
 @pytest.fixture
-def mock() -> AsyncIterator[aioresponses]:
+def mock() -> Iterator[aioresponses]:
     with aioresponses() as mocked:
         yield mocked
 

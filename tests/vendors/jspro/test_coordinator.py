@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -200,12 +201,12 @@ async def test_information_refresh_updates_the_controller(
 ) -> None:
     original = jspro.information_body
 
-    def upgraded() -> dict:
+    def upgraded() -> dict[str, Any]:
         body = original()
         body["device_model"]["software_version"] = "2.1.0"
         return body
 
-    jspro.information_body = upgraded
+    jspro.information_body = upgraded  # type: ignore[method-assign]  # a newer firmware
     await tick(hass, freezer, 6 * 3600)
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"jspro_{SERIAL}"), loaded_jspro.entry_id

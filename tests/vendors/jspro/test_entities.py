@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -21,7 +22,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.helpers import known_state
-from tests.simulator.jspro import SERIAL, JsproSimulator
+from tests.simulator.jspro import SERIAL, JsproSimulator, PackSimulation
 
 PACK = "sensor.bakti_tower_pack_usb0_1"
 SCC1 = "sensor.bakti_tower_scc_1"
@@ -224,7 +225,7 @@ async def test_pack_alarm_flags(
 ) -> None:
     original = jspro.pack_body
 
-    def alarmed(pack):
+    def alarmed(pack: PackSimulation) -> dict[str, Any]:
         body = original(pack)
         if pack.slave_id == 1:
             body["warning_flag"] = ["cell over voltage"]
@@ -232,7 +233,7 @@ async def test_pack_alarm_flags(
             body["fault_status_flag"] = ["cell fault", "charge Mosfet ON"]
         return body
 
-    jspro.pack_body = alarmed
+    jspro.pack_body = alarmed  # type: ignore[method-assign]  # one pack raises alarms
     await tick(hass, freezer)
     warning = known_state(hass, "binary_sensor.bakti_tower_pack_usb0_1_warning")
     assert warning is not None

@@ -152,7 +152,7 @@ async def test_reauth_success(
     entry.add_to_hass(hass)
     result = await entry.start_reauth_flow(hass)
     assert result["step_id"] == "jspro_reauth"
-    assert result["description_placeholders"]["url"] == simulator.base_url("jspro")
+    assert (result["description_placeholders"] or {}).get("url") == simulator.base_url("jspro")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"api_token": "still-wrong"}
     )
@@ -222,7 +222,9 @@ async def test_reconfigure_refuses_another_device(
 async def test_options_flow(hass: HomeAssistant, loaded_jspro: MockConfigEntry) -> None:
     result = await hass.config_entries.options.async_init(loaded_jspro.entry_id)
     assert result["type"] is FlowResultType.FORM
-    schema = result["data_schema"].schema
+    data_schema = result["data_schema"]
+    assert data_schema is not None
+    schema = data_schema.schema
     defaults = {str(key): key.default() for key in schema}
     assert defaults == {"monitoring_interval": 10, "system_interval": 60}
     result = await hass.config_entries.options.async_configure(

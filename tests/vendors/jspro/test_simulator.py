@@ -34,6 +34,8 @@ def test_packs_drift_with_time() -> None:
 
 
 def test_load_status_variants() -> None:
-    assert parse_scc("scc1", {"load_status": "is standby"}).load_status == "standby"
-    assert parse_scc("scc1", {"load_status": None}).load_status is None
+    standby = parse_scc("scc1", {"load_status": "is standby"})
+    unknown = parse_scc("scc1", {"load_status": None})
+    assert standby is not None and standby.load_status == "standby"
+    assert unknown is not None and unknown.load_status is None
     assert parse_scc("sccX", {}) is None

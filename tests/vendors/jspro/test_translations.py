@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
+from homeassistant.helpers.entity import EntityDescription
 
 from custom_components.energy_portals.vendors.jspro.entities import (
     ACTIVE_BINARY_SENSORS,
@@ -86,7 +87,8 @@ def test_every_translation_key_is_named() -> None:
         ("binary_sensor", binary),
         ("button", CONTROLLER_BUTTONS),
     ):
-        for description in descriptions:
+        for description in cast("list[EntityDescription]", descriptions):
+            assert description.translation_key is not None
             assert description.translation_key in strings[platform], description.key
             assert description.translation_key.startswith("jspro_")
 

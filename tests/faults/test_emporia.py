@@ -225,7 +225,7 @@ async def test_emporia_fault(
     usage_body = sim.usage_body
     if case.data is not None:
         data = case.data
-        sim.usage_body = lambda: data(usage_body())  # type: ignore[method-assign]
+        sim.usage_body = lambda: data(usage_body())  # type: ignore[method-assign]  # bad socket data
 
     await case.apply(sim, simulator)
     await tick(hass, freezer, sim, FAULT_SECONDS)
@@ -245,7 +245,7 @@ async def test_emporia_fault(
         assert len(sim.state.requests) - before == 1
         assert running.runtime.push.last_delay == RETRY_AFTER
 
-    sim.usage_body = usage_body  # type: ignore[method-assign]
+    sim.usage_body = usage_body  # type: ignore[method-assign]  # good data again
     await case.clear(sim, simulator)
 
     if case.outcome is REAUTH:

@@ -54,7 +54,7 @@ async def tick(
         async_fire_time_changed(hass)
         await settle(
             hass,
-            lambda listening=listening: all(  # type: ignore[misc]
+            lambda listening=listening: all(  # type: ignore[misc]  # lambda binding the loop's value
                 rt.live.state.samples > n or not rt.push.authenticated for rt, n in listening
             ),
         )

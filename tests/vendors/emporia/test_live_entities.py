@@ -163,7 +163,9 @@ async def test_state_writes_throttled_to_interval(
 
     def count(event: Event[EventStateChangedData]) -> None:
         if event.data["entity_id"] == KITCHEN_POWER:
-            writes.append(event.data["new_state"].state)  # type: ignore[union-attr]
+            new_state = event.data["new_state"]
+            if new_state is not None:
+                writes.append(new_state.state)
 
     received = runtime.live.state.samples
     await tick(hass, freezer, emporia, 1)  # align: the next write is due 10 s from here
@@ -196,8 +198,8 @@ async def test_reconnect_with_backoff_after_drop(
         connections = emporia.connections
         freezer.tick(delays[-1])
         async_fire_time_changed(hass)
-        await settle(hass, lambda c=connections: emporia.connections > c)  # type: ignore[misc]
-        await settle(hass, lambda d=delays[-1]: runtime.push.last_delay != d)  # type: ignore[misc]
+        await settle(hass, lambda c=connections: emporia.connections > c)  # type: ignore[misc]  # lambda binding the loop's value
+        await settle(hass, lambda d=delays[-1]: runtime.push.last_delay != d)  # type: ignore[misc]  # lambda binding the loop's value
         delays.append(runtime.push.last_delay or 0)
     assert delays == [1, 2, 4, 8]
     lost = [r for r in caplog.records if "connection lost" in r.getMessage()]
@@ -235,7 +237,7 @@ async def test_token_expired_on_a_working_socket_is_renewed_quietly(
     assert state(hass, KITCHEN_POWER).state != STATE_UNAVAILABLE
 
     # A token refused right after a fresh login is a failure: back off, not a tight loop.
-    emporia.token_valid = lambda token: False  # type: ignore[method-assign]
+    emporia.token_valid = lambda token: False  # type: ignore[method-assign]  # every token refused
     await emporia.revoke_tokens()
     await settle(hass, lambda: runtime.push.last_delay is not None)
     assert runtime.push.last_delay == 1

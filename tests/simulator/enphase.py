@@ -16,11 +16,13 @@ SITE_ID = "3381244"
 SERIAL = "482522020944"
 MAX_LEVEL = 40
 VOLTS = 230
+LIFETIME_BEFORE_WH = 3_412_345.6
+"""The charger's meter when the simulation begins (Wh)."""
 
 
 @dataclass
 class ChargerSimulation:
-    """The charger's state; energy grows with time while charging."""
+    """The charger's state; energy grows with time while charging (the ground truth)."""
 
     plugged_in: bool = True
     charging: bool = False
@@ -29,11 +31,17 @@ class ChargerSimulation:
     energy_before: float = 0.0
     """kWh of the session up to `charging_since`."""
     charging_since: float | None = None
+    delivered_before: float = 0.0
+    """kWh delivered by every session before the current one (the truth)."""
 
     def session_energy(self, now: float) -> float:
         if self.charging_since is None:
             return self.energy_before
         return self.energy_before + self.level * VOLTS / 1000 * (now - self.charging_since) / 3600
+
+    def delivered(self, now: float) -> float:
+        """kWh the charger delivered since the simulation began: what really flowed."""
+        return self.delivered_before + self.session_energy(now)
 
 
 class EnphaseSimulator:
@@ -45,6 +53,9 @@ class EnphaseSimulator:
         self.clock = clock or Clock()
         self.state = VendorState()
         self.charger = ChargerSimulation()
+        self.summary_offered = True
+        """False: the summary answers 404, as on clouds without it."""
+        self._status_reads = 0
 
     def start(self, level: int) -> None:
         now = self.clock.now()
@@ -64,13 +75,27 @@ class EnphaseSimulator:
 
     def unplug(self) -> None:
         self.stop()
-        self.charger.plugged_in = False
-        self.charger.session_start = None
-        self.charger.energy_before = 0.0
+        charger = self.charger
+        charger.plugged_in = False
+        charger.delivered_before += charger.energy_before
+        charger.session_start = None
+        charger.energy_before = 0.0
+
+    def delivered(self) -> float:
+        """kWh delivered so far (the ground truth the benchmark compares with)."""
+        return self.charger.delivered(self.clock.now())
 
     def status_body(self) -> dict[str, Any]:
+        """The status as the field sends it: `e_c` in Wh, the start time in seconds or in
+        milliseconds (alternating), and null between sessions."""
         charger = self.charger
         now = self.clock.now()
+        self._status_reads += 1
+        start: float | None = None
+        if charger.session_start is not None:
+            in_ms = self._status_reads % 2 == 0
+            start = int(charger.session_start * 1000) if in_ms else int(charger.session_start)
+        energy_kwh = charger.session_energy(now)
         return {
             "evChargerData": [
                 {
@@ -85,15 +110,48 @@ class EnphaseSimulator:
                     else ("SUSPENDED" if charger.plugged_in else "AVAILABLE"),
                     "chargingLevel": charger.level,
                     "session_d": {
-                        "e_c": round(charger.session_energy(now), 3),
-                        "cost": round(charger.session_energy(now) * 0.25, 2),
+                        "e_c": round(energy_kwh * 1000, 1),
+                        "cost": round(energy_kwh * 0.25, 2),
                         "sch_kwh": 0.0,
-                        "start_time": int(charger.session_start or 0),
+                        "start_time": start,
                     },
                     "sch_d": {"enabled": False},
                 }
             ],
             "ts": int(now),
+        }
+
+    def summary_body(self) -> dict[str, Any]:
+        """The charger summary (v2): amp limits as strings, the lifetime meter in Wh."""
+        now = self.clock.now()
+        return {
+            "meta": {"serverTimeStamp": int(now * 1000), "rowCount": 1},
+            "data": [
+                {
+                    "serialNumber": SERIAL,
+                    "displayName": "Garage EV",
+                    "chargeLevelDetails": {
+                        "min": "6",
+                        "max": str(MAX_LEVEL),
+                        "granularity": "1",
+                        "defaultChargeLevel": "disabled",
+                    },
+                    "maxCurrent": MAX_LEVEL,
+                    "ratedCurrent": str(MAX_LEVEL),
+                    "operatingVoltage": str(VOLTS),
+                    "lifeTimeConsumption": round(
+                        LIFETIME_BEFORE_WH + self.charger.delivered(now) * 1000, 2
+                    ),
+                    "phaseMode": 1,
+                    "phaseCount": 1,
+                    "firmwareVersion": "25.37.1.13",
+                    "lastReportedAt": "2026-11-29T10:00:00Z[UTC]",
+                    "isConnected": True,
+                    "status": "NORMAL",
+                    "networkConfig": "ipaddr=192.168.1.50,mac_addr=00:1D:C0:11:22:33",
+                }
+            ],
+            "error": {},
         }
 
     def flow_inputs(self, base_url: str) -> list[dict[str, Any]]:
@@ -125,6 +183,7 @@ class EnphaseSimulator:
                 web.post("/_sim/plug", self._sim_plug),
                 web.get(f"{base}/sites", self._sites),
                 web.get(f"{base}/{{site}}/ev_chargers/status", self._status),
+                web.get(f"{base}/api/v2/{{site}}/ev_chargers/summary", self._summary),
                 web.get(f"{base}/{{site}}/ev_chargers/start_live_stream", self._live_start),
                 web.get(f"{base}/{{site}}/ev_chargers/stop_live_stream", self._accepted),
                 web.post(f"{base}/{{site}}/ev_chargers/{{sn}}/start_charging", self._start),
@@ -163,6 +222,11 @@ class EnphaseSimulator:
         if request.match_info["site"] != SITE_ID:
             return web.json_response({"message": "Not found"}, status=404)
         return web.json_response(self.status_body())
+
+    async def _summary(self, request: web.Request) -> web.Response:
+        if request.match_info["site"] != SITE_ID or not self.summary_offered:
+            return web.json_response({"message": "Not found"}, status=404)
+        return web.json_response(self.summary_body())
 
     async def _live_start(self, request: web.Request) -> web.Response:
         return web.json_response(

@@ -44,7 +44,7 @@ def _charger(**overrides: object) -> dict[str, object]:
         "charging": False,
         "faulted": False,
         "connectorStatusType": "AVAILABLE",
-        "session_d": {"e_c": 3.52, "cost": 0.84, "sch_kwh": 0.0, "start_time": 1725600000},
+        "session_d": {"e_c": 3520, "cost": 0.84, "sch_kwh": 0.0, "start_time": 1725600000},
         "sch_d": {"enabled": False},
     }
     raw.update(overrides)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -18,45 +18,11 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.energy_portals.vendors.enphase.api import Charger, parse_status
-from custom_components.energy_portals.vendors.enphase.charged_energy import ChargedEnergyState
-from tests.helpers import known_state
+from custom_components.energy_portals.vendors.enphase.api import parse_status
+from tests.helpers import advance, known_state
 from tests.simulator.enphase import COOKIE, E_AUTH_TOKEN, SERIAL, SITE_ID, EnphaseSimulator
 
 ENERGY = "sensor.garage_ev_charged_energy"
-
-
-def _charger(energy: float | None, start: int | None) -> Charger:
-    return Charger(
-        serial="1",
-        name=None,
-        connected=True,
-        plugged_in=True,
-        charging=True,
-        faulted=False,
-        connector_status="charging",
-        session_energy=energy,
-        session_cost=None,
-        session_start=datetime.fromtimestamp(start, UTC) if start else None,
-        charging_level=None,
-        schedule_enabled=None,
-    )
-
-
-def test_charged_energy_counts_each_session_once() -> None:
-    state = ChargedEnergyState()
-    state.count(_charger(1.0, 1000))
-    state.count(_charger(2.5, 1000))
-    state.count(_charger(None, 1000))
-    state.count(_charger(2.5, 1000))
-    assert state.total == 2.5
-    state.count(_charger(0.5, 9000))  # a new session
-    assert state.total == 3.0
-    state.count(_charger(0.2, None))  # start unknown: new session by the drop
-    state.count(_charger(0.1, None))  # energy went down: a new session again
-    assert round(state.total, 3) == 3.3
-    assert ChargedEnergyState.from_dict(state.as_dict()) == state
-    assert ChargedEnergyState.from_dict({"total": "x"}) == ChargedEnergyState()
 
 
 async def test_charged_energy_grows_while_charging_and_survives_restart(
@@ -113,3 +79,53 @@ async def test_diagnostics_redact_tokens_and_identifiers(
         assert secret not in text
     assert diagnostics["entry"]["data"]["e_auth_token"] == "**REDACTED**"
     assert diagnostics["data"]["chargers"][0]["plugged_in"] is True
+
+
+async def test_charged_energy_covers_sessions_while_home_assistant_was_down(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The total follows the charger's lifetime meter, so energy charged offline is counted."""
+    enphase.clock.now = lambda: freezer().timestamp()
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert known_state(hass, ENERGY).state == "0.0"
+    enphase.start(32)
+    await advance(hass, freezer, 3600)
+    assert known_state(hass, ENERGY).state == "7.36"
+
+    assert await hass.config_entries.async_unload(enphase_entry.entry_id)
+    freezer.tick(timedelta(hours=2))  # Home Assistant is down; the car charges on
+    enphase.stop()
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert float(known_state(hass, ENERGY).state) == round(enphase.delivered(), 3) == 22.08
+    summaries = enphase.state.calls("GET", "/summary")
+    assert summaries, "the summary was read"
+    # Read at most once a minute while plugged in, whatever the status cadence.
+    assert len(summaries) <= 3 + 60
+
+
+async def test_charged_energy_counts_sessions_once_without_the_summary(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A cloud without the summary: each session counted once across null start times."""
+    enphase.clock.now = lambda: freezer().timestamp()
+    enphase.summary_offered = False
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    for _ in range(2):
+        enphase.charger.plugged_in = True
+        enphase.start(32)
+        for _ in range(4):
+            await advance(hass, freezer, 900)
+        enphase.unplug()  # the start time turns null between sessions
+        for _ in range(3):
+            await advance(hass, freezer, 60)
+    assert float(known_state(hass, ENERGY).state) == round(enphase.delivered(), 3) == 14.72
+    assert len(enphase.state.calls("GET", "/summary")) == 1  # a 404 is not asked again

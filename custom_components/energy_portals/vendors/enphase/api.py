@@ -19,8 +19,6 @@ from ...parse import as_bool, as_epoch, as_float, as_int, as_str
 
 DEFAULT_BASE_URL = "https://enlighten.enphaseenergy.com"
 SITE_DISCOVERY_PATHS = ("/service/evse_controller/sites", "/api/v1/sites", "/sites.json")
-# session_d.e_c has been seen in Wh as well as kWh; no home session reaches 200 kWh.
-WH_THRESHOLD = 200.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +41,40 @@ class Charger:
     faulted: bool | None
     connector_status: str | None
     session_energy: float | None
-    """kWh, whatever unit the cloud sent."""
+    """kWh: the cloud reports `session_d.e_c` in Wh (older payloads sent kWh; see README)."""
     session_cost: float | None
     session_start: datetime | None
     charging_level: int | None
     schedule_enabled: bool | None
+    summary: ChargerSummary | None = None
+    """The charger's summary (v2), when the cloud offers it."""
 
     @property
     def active(self) -> bool:
         """A car is plugged in or a session is running: poll fast."""
         return bool(self.plugged_in or self.charging)
+
+
+@dataclass(frozen=True, slots=True)
+class ChargerSummary:
+    """What the charger summary (v2) tells beyond the status."""
+
+    serial: str
+    lifetime_energy: float | None
+    """kWh, from the charger's own meter (`lifeTimeConsumption`, Wh)."""
+    min_current: int | None
+    max_current: int | None
+    current_step: int | None
+    operating_voltage: float | None
+    phase_mode: int | None
+    firmware_version: str | None
+
+    @property
+    def max_power(self) -> float | None:
+        """kW the charger can deliver at most, when the summary tells enough."""
+        if self.max_current is None or self.operating_voltage is None:
+            return None
+        return self.max_current * self.operating_voltage * (self.phase_mode or 1) / 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +93,9 @@ class CommandRefusedError(PortalResponseError):
         self.reason = reason
 
 
-def _session_energy_kwh(value: Any) -> float | None:
+def _kwh_from_wh(value: Any) -> float | None:
     energy = as_float(value)
-    if energy is None:
-        return None
-    return energy / 1000 if energy > WH_THRESHOLD else energy
+    return None if energy is None else energy / 1000
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -98,7 +118,7 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
         charging=as_bool(raw.get("charging")),
         faulted=as_bool(raw.get("faulted")),
         connector_status=status.lower() if status else None,
-        session_energy=_session_energy_kwh(session.get("e_c")),
+        session_energy=_kwh_from_wh(session.get("e_c")),
         session_cost=as_float(session.get("cost")),
         session_start=as_epoch(session.get("start_time")),
         charging_level=as_int(raw.get("chargingLevel", session.get("chargingLevel"))),
@@ -115,6 +135,37 @@ def parse_status(body: Any) -> EvseStatus:
         if isinstance(raw, dict) and (charger := parse_charger(raw)) is not None:
             chargers[charger.serial] = charger
     return EvseStatus(chargers=chargers, timestamp=as_epoch(body.get("ts")))
+
+
+def parse_summary(raw: dict[str, Any]) -> ChargerSummary | None:
+    """One charger of the summary (v2); None when it has no serial."""
+    serial = as_str(raw.get("serialNumber"))
+    if serial is None:
+        return None
+    levels = _object(raw.get("chargeLevelDetails"))
+    phase_mode = as_int(raw.get("phaseMode"))
+    return ChargerSummary(
+        serial=serial,
+        lifetime_energy=_kwh_from_wh(raw.get("lifeTimeConsumption")),
+        min_current=as_int(levels.get("min")),
+        max_current=as_int(levels.get("max", raw.get("maxCurrent"))),
+        current_step=as_int(levels.get("granularity")),
+        operating_voltage=as_float(raw.get("operatingVoltage")),
+        phase_mode=phase_mode if phase_mode in (1, 3) else None,
+        firmware_version=as_str(raw.get("firmwareVersion")),
+    )
+
+
+def parse_summaries(body: Any) -> dict[str, ChargerSummary]:
+    """The summary (v2) answer: `data` is a list of chargers."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        raise PortalResponseError("Summary answer has no data list")
+    summaries = {}
+    for raw in data:
+        if isinstance(raw, dict) and (summary := parse_summary(raw)) is not None:
+            summaries[summary.serial] = summary
+    return summaries
 
 
 def parse_sites(body: Any) -> list[Site]:
@@ -188,6 +239,14 @@ class EnphaseClient:
         """Status of every charger on the site."""
         return parse_status(
             await self._read(f"/service/evse_controller/{site_id}/ev_chargers/status")
+        )
+
+    async def async_get_summaries(self, site_id: str) -> dict[str, ChargerSummary]:
+        """The summary (v2) of every charger on the site, by serial."""
+        return parse_summaries(
+            await self._read(
+                f"/service/evse_controller/api/v2/{site_id}/ev_chargers/summary?filter_retired=true"
+            )
         )
 
     async def async_start_charging(self, site_id: str, serial: str, level: int) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Self
 
 from homeassistant.components.sensor import (
@@ -14,11 +16,16 @@ from homeassistant.components.sensor import (
 from homeassistant.const import UnitOfEnergy
 from homeassistant.core import callback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
+from homeassistant.util import dt as dt_util
 
 from ...entity import PortalEntity
-from ...parse import as_float, as_str
+from ...parse import as_datetime, as_float, as_str
 from .api import Charger
+from .const import MAX_CHARGER_POWER_KW
 from .coordinator import EnphaseCoordinator
+
+# kWh of rounding allowed above the physical bound of one step.
+BOUND_SLACK = 0.01
 
 CHARGED_ENERGY = SensorEntityDescription(
     key="charged_energy",
@@ -32,42 +39,96 @@ CHARGED_ENERGY = SensorEntityDescription(
 
 @dataclass(slots=True)
 class ChargedEnergyState(ExtraStoredData):
-    """The running total and the session it last counted."""
+    """The running total and where each source was last read.
+
+    The total follows the charger's own lifetime meter when the summary offers it (it also
+    covers sessions that ran while Home Assistant was down); otherwise it adds each session's
+    energy once. Switching between the two re-anchors without counting, so nothing is counted
+    twice. A reading never lowers the total, and a step larger than the charger can deliver
+    since the last counted reading is not counted.
+    """
 
     total: float = 0.0
     session_start: str | None = None
     session_energy: float = 0.0
+    meter: float | None = None
+    """The lifetime meter (kWh) at the last counted reading; None while sessions are counted."""
+    counted_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
             "session_start": self.session_start,
             "session_energy": self.session_energy,
+            "meter": self.meter,
+            "counted_at": self.counted_at.isoformat() if self.counted_at else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
+        total = as_float(data.get("total")) or 0.0
+        meter = as_float(data.get("meter"))
         return cls(
-            total=as_float(data.get("total")) or 0.0,
+            total=max(total, 0.0),
             session_start=as_str(data.get("session_start")),
-            session_energy=as_float(data.get("session_energy")) or 0.0,
+            session_energy=max(as_float(data.get("session_energy")) or 0.0, 0.0),
+            meter=meter if meter is not None and meter >= 0 else None,
+            counted_at=as_datetime(data.get("counted_at")),
         )
 
-    def count(self, charger: Charger) -> None:
-        """Add what the charger's session delivered since the last count.
+    def count(self, charger: Charger, now: datetime) -> None:
+        """Add what the charger delivered since the last counted reading."""
+        summary = charger.summary
+        meter = summary.lifetime_energy if summary is not None else None
+        max_power = (summary.max_power if summary is not None else None) or MAX_CHARGER_POWER_KW
+        if meter is not None and meter >= 0:
+            self._count_meter(meter, max_power, now)
+        elif self.meter is None:
+            self._count_session(charger, max_power, now)
 
-        A new session (another start time, or the session energy going down) counts from zero.
+    def _count_meter(self, meter: float, max_power: float, now: datetime) -> None:
+        if self.meter is None:  # first reading of the meter: from here on it is the source
+            self.meter, self.counted_at = meter, now
+            return
+        step = meter - self.meter
+        # A drop (the cloud's rounding, a glitch) keeps the higher anchor: nothing is counted
+        # until the meter passes it again.
+        if step <= 0 or step > _bound(max_power, self.counted_at, now):
+            return
+        self.total += step
+        self.meter, self.counted_at = meter, now
+
+    def _count_session(self, charger: Charger, max_power: float, now: datetime) -> None:
+        """Count a session's growth; only a new start time begins a new session.
+
+        While the start time is null (between sessions) nothing is counted: the session's
+        energy is cumulative, so what it gained meanwhile is counted once the start is back.
+        A drop under the same start time is a glitch, not a new session.
         """
         energy = charger.session_energy
-        if energy is None:
+        if energy is None or energy < 0 or charger.session_start is None:
             return
-        start = charger.session_start.isoformat() if charger.session_start else None
-        if start != self.session_start or energy < self.session_energy:
-            self.total += energy
+        # Whole seconds: the same start arrives in seconds and in milliseconds.
+        start = charger.session_start.replace(microsecond=0).isoformat()
+        since: datetime | None
+        if start != self.session_start:
+            step, since = energy, charger.session_start
         else:
-            self.total += energy - self.session_energy
+            step, since = energy - self.session_energy, self.counted_at
+        if step < 0 or step > _bound(max_power, since, now):
+            return
+        self.total += step
         self.session_start = start
         self.session_energy = energy
+        self.counted_at = now
+
+
+def _bound(max_power: float, since: datetime | None, now: datetime) -> float:
+    """kWh a charger can deliver from `since` to `now` (slack for rounding)."""
+    if since is None:
+        return math.inf
+    hours = max((now - since).total_seconds(), 0.0) / 3600
+    return max_power * hours + BOUND_SLACK
 
 
 class ChargedEnergySensor(PortalEntity[EnphaseCoordinator, Charger], SensorEntity, RestoreEntity):
@@ -97,4 +158,4 @@ class ChargedEnergySensor(PortalEntity[EnphaseCoordinator, Charger], SensorEntit
     def _count(self) -> None:
         charger = self.subject
         if charger is not None:
-            self._state.count(charger)
+            self._state.count(charger, dt_util.utcnow())

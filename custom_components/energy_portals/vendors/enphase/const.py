@@ -1,5 +1,6 @@
 """Enphase settings: config keys, options and their defaults."""
 
+from datetime import timedelta
 from typing import Final
 
 VENDOR_KEY: Final = "enphase"
@@ -20,3 +21,10 @@ MIN_CHARGING_CURRENT: Final = 6
 MAX_CHARGING_CURRENT: Final = 40
 
 METER_VALUES: Final = "MeterValues"
+
+# How often the charger summary (lifetime meter, amp limits) is read.
+SUMMARY_FAST_INTERVAL: Final = timedelta(minutes=1)
+SUMMARY_IDLE_INTERVAL: Final = timedelta(minutes=10)
+# A home charger delivers at most 22 kW (32 A on three 230 V phases); the bound for a charger
+# whose summary does not tell its own.
+MAX_CHARGER_POWER_KW: Final = 22.1

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN
+from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...entity import run_command
+from ...errors import PortalError, PortalNotFoundError
 from ...runtime import PortalConfigEntry
-from .api import CommandRefusedError, EnphaseClient, EvseStatus
-from .const import METER_VALUES
+from .api import ChargerSummary, CommandRefusedError, EnphaseClient, EvseStatus
+from .const import METER_VALUES, SUMMARY_FAST_INTERVAL, SUMMARY_IDLE_INTERVAL
 
 
 class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
@@ -37,12 +40,42 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.idle_interval = idle_interval
         self.default_charging_current = default_charging_current
         self.charging_currents: dict[str, int] = {}
+        self.summaries: dict[str, ChargerSummary] = {}
+        self._summary_read_at: datetime | None = None
+        self._summary_offered = True
 
     async def _async_fetch(self) -> EvseStatus:
         status = await self.client.async_get_status(self.site_id)
         active = any(charger.active for charger in status.chargers.values())
         self.update_interval = self.fast_interval if active else self.idle_interval
-        return status
+        await self._async_refresh_summaries(active)
+        chargers = {
+            serial: replace(charger, summary=self.summaries.get(serial))
+            for serial, charger in status.chargers.items()
+        }
+        return replace(status, chargers=chargers)
+
+    async def _async_refresh_summaries(self, active: bool) -> None:
+        """Read the summary (lifetime meter, amp limits) when the last read is old enough.
+
+        Once a minute while a car is plugged in, every ten minutes otherwise. A failed read keeps
+        the last summary (the status still updates); a cloud without the summary (404) is not
+        asked again until the entry reloads.
+        """
+        if not self._summary_offered:
+            return
+        now = dt_util.utcnow()
+        interval = SUMMARY_FAST_INTERVAL if active else SUMMARY_IDLE_INTERVAL
+        if self._summary_read_at is not None and now - self._summary_read_at < interval:
+            return
+        self._summary_read_at = now
+        try:
+            self.summaries = await self.client.async_get_summaries(self.site_id)
+        except PortalNotFoundError:
+            LOGGER.info("This Enlighten cloud offers no charger summary: energy counts sessions")
+            self._summary_offered = False
+        except PortalError as err:  # the status just worked: a refused summary is no reauth
+            LOGGER.debug("Charger summary not read this time: %s", err)
 
     def charging_current(self, serial: str) -> int:
         """The current the next start uses: the user's choice, else the option's default."""

@@ -1,0 +1,210 @@
+"""The charged-energy total: counted once, never down, never beyond physics (Hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from custom_components.energy_portals.vendors.enphase.api import Charger, ChargerSummary
+from custom_components.energy_portals.vendors.enphase.charged_energy import (
+    BOUND_SLACK,
+    ChargedEnergyState,
+)
+from custom_components.energy_portals.vendors.enphase.const import MAX_CHARGER_POWER_KW
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+STARTS = [T0 - timedelta(hours=1), T0 + timedelta(hours=2), T0 + timedelta(hours=9)]
+
+
+def charger(
+    energy: float | None, start: datetime | None, meter: float | None = None, *, amps: int = 40
+) -> Charger:
+    summary = None
+    if meter is not None:
+        summary = ChargerSummary(
+            serial="1",
+            lifetime_energy=meter,
+            min_current=6,
+            max_current=amps,
+            current_step=1,
+            operating_voltage=230.0,
+            phase_mode=1,
+            firmware_version=None,
+        )
+    return Charger(
+        serial="1",
+        name=None,
+        connected=True,
+        plugged_in=True,
+        charging=True,
+        faulted=False,
+        connector_status="charging",
+        session_energy=energy,
+        session_cost=None,
+        session_start=start,
+        charging_level=None,
+        schedule_enabled=None,
+        summary=summary,
+    )
+
+
+readings = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=7200),  # seconds since the previous reading
+        st.one_of(
+            st.none(),
+            st.floats(min_value=-5, max_value=500, allow_nan=False),
+        ),
+        st.one_of(st.none(), st.sampled_from(STARTS)),
+    ),
+    max_size=40,
+)
+
+
+@given(readings)
+def test_session_total_never_decreases_nor_exceeds_physics(
+    sequence: list[tuple[int, float | None, datetime | None]],
+) -> None:
+    """Any readings (nulls, drops, negatives, repeats): the total only grows, within physics."""
+    state = ChargedEnergyState()
+    now, last_total, counts = T0, 0.0, 0
+    for seconds, energy, start in sequence:
+        now += timedelta(seconds=seconds)
+        state.count(charger(energy, start), now)
+        assert state.total >= last_total
+        counts += state.total > last_total
+        last_total = state.total
+    earliest = min([T0, *STARTS])
+    hours = (now - earliest).total_seconds() / 3600
+    assert state.total <= MAX_CHARGER_POWER_KW * hours + BOUND_SLACK * counts + 1e-9
+
+
+@given(readings)
+def test_a_repeated_reading_is_not_counted_again(
+    sequence: list[tuple[int, float | None, datetime | None]],
+) -> None:
+    """Each reading served twice (the cloud repeats itself) gives the same total as once."""
+    once, twice = ChargedEnergyState(), ChargedEnergyState()
+    now = T0
+    for seconds, energy, start in sequence:
+        now += timedelta(seconds=seconds)
+        once.count(charger(energy, start), now)
+        twice.count(charger(energy, start), now)
+        twice.count(charger(energy, start), now)
+    assert twice.total == once.total
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=15, max_value=900), st.booleans(), st.booleans()),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_one_session_counts_exactly_its_energy(polls: list[tuple[int, bool, bool]]) -> None:
+    """A 7.36 kW session read with null start times and nulls between: counted exactly once."""
+    state = ChargedEnergyState()
+    now, delivered, readable = T0, 0.0, 0.0
+    for seconds, start_missing, energy_missing in polls:
+        now += timedelta(seconds=seconds)
+        delivered += 7.36 * seconds / 3600
+        energy = None if energy_missing else round(delivered, 4)
+        state.count(charger(energy, None if start_missing else T0), now)
+        if energy is not None and not start_missing:
+            readable = energy  # the last reading that names its session
+    assert abs(state.total - readable) < 1e-9
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=3600),
+            st.floats(min_value=0, max_value=9.2, allow_nan=False),
+            st.sampled_from(["reading", "missing", "stale", "drop"]),
+        ),
+        max_size=60,
+    )
+)
+def test_the_lifetime_meter_is_followed_exactly(
+    steps: list[tuple[int, float, str]],
+) -> None:
+    """The total grows by exactly what the meter grew, whatever was missing or stale between."""
+    state = ChargedEnergyState()
+    now, meter = T0, 3412.3456
+    state.count(charger(None, None, meter), now)
+    for seconds, power, kind in steps:
+        now += timedelta(seconds=seconds)
+        meter += power * seconds / 3600  # at most 9.2 kW: 40 A at 230 V
+        if kind == "missing":
+            state.count(charger(5.0, STARTS[0]), now)
+        elif kind == "stale":
+            state.count(charger(5.0, STARTS[0], meter - 0.5), now)
+        elif kind == "drop":
+            state.count(charger(5.0, STARTS[0], 0.0), now)  # a glitch far below the meter
+            state.count(charger(5.0, STARTS[0], meter), now)
+        else:
+            state.count(charger(None, None, meter), now)
+    # A stale reading holds back what it missed; the next true reading counts it.
+    state.count(charger(None, None, meter), now + timedelta(hours=1))
+    assert abs(state.total - (meter - 3412.3456)) < 1e-6
+
+
+def test_sessions_count_once_each_across_null_and_repeated_starts() -> None:
+    """Null start times between sessions and a repeated start time never count twice."""
+    state = ChargedEnergyState()
+    start, later = STARTS[1], STARTS[2]
+    state.count(charger(1.0, start), start + timedelta(hours=1))
+    state.count(charger(2.5, start), start + timedelta(hours=2))
+    state.count(charger(0.0, None), start + timedelta(hours=3))  # between sessions
+    state.count(charger(2.5, start), start + timedelta(hours=3))  # the old session again
+    same_in_ms = start + timedelta(milliseconds=480)  # milliseconds of the same second
+    state.count(charger(2.5, same_in_ms), start + timedelta(hours=3))
+    assert state.total == 2.5
+    state.count(charger(0.5, later), later + timedelta(hours=1))  # a new session
+    state.count(charger(0.2, later), later + timedelta(hours=2))  # a glitch below it
+    state.count(charger(0.7, later), later + timedelta(hours=3))
+    assert round(state.total, 3) == 3.2
+
+
+def test_a_step_beyond_physics_is_not_counted() -> None:
+    """A session that claims more than 22 kW for its time is not counted until it is possible."""
+    state = ChargedEnergyState()
+    start = STARTS[1]
+    state.count(charger(100.0, start), start + timedelta(hours=1))
+    assert state.total == 0.0
+    state.count(charger(100.0, start), start + timedelta(hours=5))
+    assert state.total == 100.0
+
+
+def test_the_meter_takes_over_from_sessions_without_counting_twice() -> None:
+    """When the summary appears, the meter is anchored: the session already counted stays."""
+    state = ChargedEnergyState()
+    start = STARTS[1]
+    state.count(charger(3.0, start), start + timedelta(hours=1))
+    state.count(charger(3.0, start, meter=1000.0), start + timedelta(hours=1))
+    state.count(charger(4.0, start, meter=1001.0), start + timedelta(hours=2))
+    assert state.total == 4.0
+    # The summary disappears for a while: the session is not counted behind the meter's back.
+    state.count(charger(6.0, start), start + timedelta(hours=3))
+    assert state.total == 4.0
+    state.count(charger(6.0, start, meter=1003.0), start + timedelta(hours=3))
+    assert state.total == 6.0
+    # A meter reading far below the last one is a glitch: nothing counted until it passes.
+    state.count(charger(6.0, start, meter=2.0), start + timedelta(hours=4))
+    state.count(charger(6.0, start, meter=1003.5), start + timedelta(hours=5))
+    assert state.total == 6.5
+
+
+def test_stored_state_round_trips_and_survives_garbage() -> None:
+    """The restored state is what was stored; unreadable stored values start from zero."""
+    state = ChargedEnergyState()
+    state.count(charger(2.0, STARTS[1], meter=10.0), STARTS[1] + timedelta(hours=1))
+    assert ChargedEnergyState.from_dict(state.as_dict()) == state
+    assert ChargedEnergyState.from_dict({"total": "x", "meter": -1}) == ChargedEnergyState()
+    old = ChargedEnergyState.from_dict(
+        {"total": 10.0, "session_start": None, "session_energy": 0.0}
+    )
+    assert old.total == 10.0
+    assert old.meter is None

@@ -168,7 +168,9 @@ VENDORS: dict[str, VendorCase] = {
             poll=3600,
             probe_path=None,
             steady=False,
-            max_per_poll=5,
+            # Two properties and their building: the new hour and a late hour asked again,
+            # plus a re-login and the refused read asked once more.
+            max_per_poll=8,
             relogin=True,
             secrets=(allume.EMAIL, allume.PASSWORD),
             make=_allume,

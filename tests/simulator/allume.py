@@ -1,8 +1,11 @@
 """A simulated SolCentre API: two apartments of one SolShare building under a daily solar curve.
 
-Energy is a pure function of time, so every window answers consistently: 5-minute buckets for a
-window of an hour or less, hourly rows otherwise; an interval appears a minute after it ends and
-the current hour is partial. `solarConsumed` is slightly negative in some night hours.
+Energy is a pure function of time (the ground truth), and the windows answer as in the field
+(FIELD-NOTES.md): a window of an hour or less gives 5-minute buckets, which live 48 hours; a
+longer window gives hourly rows, but answers `[]` when it touches the last 48 hours; an interval
+appears a minute after it ends and the current hour is partial. Some hours never get their
+5-minute rows (they show up only in the hourly roll-up, once older than 48 hours).
+`solarConsumed` is slightly negative in some night hours.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ METER_ID = "meter-9"
 TOKEN_LIFETIME = 14 * 86400
 BUCKET = 300
 LANDING = 60
+FIVE_MINUTE_RETENTION = 48 * 3600
+LATE_HOUR_PERIOD = 53
+"""One hour in this many (by its Unix hour number) has no 5-minute rows."""
 UNITS = 8
 """Apartments on the building's SolShare (the account sees the first PROPERTIES of them)."""
 PEAK_KW = 12.0
@@ -112,12 +118,18 @@ class AllumeSimulator:
         self.meter_status = 200
         self.hidden_hours: set[int] = set()
         """Hour starts (Unix seconds) the API leaves out, as if not landed."""
+        self.late_hour_period: int | None = LATE_HOUR_PERIOD
+        """Hours whose number is a multiple of this have no 5-minute rows; None: every hour has."""
         self._issued = 0
 
     # What the API holds, for tests to compare with.
     def rows(self, units: list[int], start: int, end: int) -> list[dict[str, Any]]:
-        """Snapshot rows of the summed units for [start, end)."""
-        landed = int(self.clock.now()) - LANDING
+        """Snapshot rows of the summed units for [start, end), as the field answers them."""
+        now = int(self.clock.now())
+        landed = now - LANDING
+        retained = now - FIVE_MINUTE_RETENTION
+        if end - start > 3600 and end > retained:
+            return []  # a long window over the last 48 hours answers nothing, silently
         first = -(-start // BUCKET) * BUCKET
         buckets = [
             t
@@ -125,19 +137,34 @@ class AllumeSimulator:
             if t + BUCKET <= landed and (t // 3600) * 3600 not in self.hidden_hours
         ]
         if end - start <= 3600:
-            return [self._row(t, t + BUCKET, [t], units) for t in buckets]
+            # An hour's 5-minute rows are rolled up, all together, once it is 48 hours old.
+            rolled_up = [t for t in buckets if (t // 3600) * 3600 + 3600 <= retained]
+            five_minute = [t for t in buckets if t not in rolled_up and not self.is_late(t)]
+            return [self._row(t, t + BUCKET, [t], units) for t in five_minute] + self._hourly(
+                rolled_up, units
+            )
+        return self._hourly(buckets, units)
+
+    def is_late(self, t: int) -> bool:
+        """The hour of t has no 5-minute rows."""
+        return self.late_hour_period is not None and (t // 3600) % self.late_hour_period == 0
+
+    def _hourly(self, buckets: list[int], units: list[int]) -> list[dict[str, Any]]:
         by_hour: dict[int, list[int]] = {}
         for t in buckets:
             by_hour.setdefault(t // 3600 * 3600, []).append(t)
         return [self._row(h, h + 3600, ts, units) for h, ts in sorted(by_hour.items())]
 
     def hour_energy(self, units: list[int], hour_start: int) -> dict[str, float]:
-        """The exact energy of a whole hour (unrounded)."""
+        """The ground truth: what really flowed in a whole hour (unrounded).
+
+        The API's slightly negative `solarConsumed` is a reporting quirk: no solar flowed.
+        """
         total: dict[str, float] = {}
         for t in range(hour_start, hour_start + 3600, BUCKET):
             for index in units:
                 for key, value in bucket(t, index).items():
-                    total[key] = total.get(key, 0.0) + value
+                    total[key] = total.get(key, 0.0) + max(value, 0.0)
         return total
 
     def _row(self, start: int, end: int, buckets: list[int], units: list[int]) -> dict[str, Any]:

@@ -55,22 +55,26 @@ async def test_refreshes_once_an_hour_a_few_minutes_after_the_hour(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    assert property_calls(allume) == 2
+    """After setup reads today's closed hours, each hourly refresh reads one new hour."""
+    # Today so far: Sydney midnight is 13:00 UTC in February; 14 closed hours, one window each.
+    assert property_calls(allume) == 2 * 14
     await tick_to(hass, freezer, "2026-02-25T04:04:30+00:00")
-    assert property_calls(allume) == 2
+    assert property_calls(allume) == 2 * 14
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
-    assert property_calls(allume) == 4  # one request per property
-    assert len(allume.state.calls("GET", "/projects/")) == 2  # and one for the building
+    assert property_calls(allume) == 2 * 15  # one request per property
+    assert len(allume.state.calls("GET", "/projects/")) == 15  # and one for the building
     await tick_to(hass, freezer, "2026-02-25T04:40:00+00:00")
-    assert property_calls(allume) == 4
+    assert property_calls(allume) == 2 * 15
     await tick_to(hass, freezer, "2026-02-25T05:05:02+00:00")
-    assert property_calls(allume) == 6
+    # The new hour, and 2026-02-24T19:00Z again: its 5-minute rows never came (a late hour),
+    # asked again an hour after it was first missed.
+    assert property_calls(allume) == 2 * 16 + 2
     assert len(allume.state.calls("GET", "/consumers/me/properties")) == 1
     assert len(allume.state.calls("POST", "/auth/customer-login")) == 1
-    # The window is the local day so far (Sydney midnight is 13:00 UTC in February).
+    # The window is the hour that just closed, aligned on the hour.
     query = allume.state.calls("GET", "/properties/")[-1].query
-    assert int(query["from"]) == int(datetime(2026, 2, 24, 13, tzinfo=UTC).timestamp())
-    assert int(query["to"]) == int(datetime(2026, 2, 25, 5, 5, 2, tzinfo=UTC).timestamp())
+    assert int(query["from"]) == int(datetime(2026, 2, 25, 4, tzinfo=UTC).timestamp())
+    assert int(query["to"]) == int(datetime(2026, 2, 25, 5, tzinfo=UTC).timestamp())
 
 
 def test_local_day_on_sydney_dst_days(hass: HomeAssistant) -> None:
@@ -109,23 +113,26 @@ async def test_today_follows_sydney_dst_days(
     after_midnight: str,
     next_day_start: str,
 ) -> None:
+    """Today runs from local midnight to local midnight, 23 or 25 hours on DST days."""
+    allume.late_hour_period = None  # every hour's rows come: this test is about the day
     freezer.move_to(late_evening)
     assert await hass.config_entries.async_setup(allume_entry.entry_id)
     await hass.async_block_till_done()
     first = datetime.fromisoformat(day_start)
     query = allume.state.calls("GET", "/properties/")[0].query
     assert int(query["from"]) == int(first.timestamp())
+    closed = [int((first + timedelta(hours=h)).timestamp()) for h in range(hours - 1)]
     whole = sum(
-        allume.hour_energy([0], int((first + timedelta(hours=h)).timestamp()))["energyDemand"]
-        for h in range(hours - 1)
+        allume.hour_energy([0], hour)["energyDemand"]
+        for hour in closed
+        if not allume.is_late(hour)  # no 5-minute rows yet: not in today's sum
     )
-    demand = float(known_state(hass, DEMAND).state)
-    # every whole hour of the day, plus part of the last
-    assert whole < demand < whole + 1.0
+    # Every closed hour of the day the API serves (the current hour is not counted).
+    assert float(known_state(hass, DEMAND).state) == pytest.approx(whole, abs=0.01)
 
     await tick_to(hass, freezer, after_midnight)
     query = allume.state.calls("GET", "/properties/")[-1].query
-    # The window reaches back to the last complete hour, which is yesterday's.
+    # The window is the last closed hour, which is yesterday's.
     assert int(query["from"]) == int(
         (datetime.fromisoformat(next_day_start) - timedelta(hours=1)).timestamp()
     )
@@ -262,7 +269,10 @@ async def test_meter_endpoint_stands_in_for_a_refused_project(
         hass, "sensor.solshare_12_example_street_marrickville_nsw_2204_solar_delivered_today"
     )
     assert float(state.state) > 0
-    assert len(allume.state.calls("GET", "/meters/")) == 1
+    # The project was refused (and asked once more after a fresh login); every hour of today
+    # came from the meter instead.
+    assert len(allume.state.calls("GET", "/projects/")) == 2
+    assert len(allume.state.calls("GET", "/meters/")) == 14
     assert float(known_state(hass, f"{UNIT4}_share_of_the_building_s_solar_today").state) == 12.5
 
 

@@ -11,6 +11,7 @@ from homeassistant.components.recorder.models import StatisticMeanType
 from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -20,6 +21,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
+from custom_components.energy_portals.vendors.allume.hours import HourBook
+from custom_components.energy_portals.vendors.allume.models import floor_hour
 from custom_components.energy_portals.vendors.allume.statistics import ready_hours
 from tests.simulator.allume import AllumeSimulator
 
@@ -77,20 +80,40 @@ async def tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+async def refresh_hourly_until(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, last: datetime
+) -> None:
+    """Let every hourly refresh run, five minutes past each hour, up to `last`."""
+    moment = floor_hour(dt_util.utcnow()) + timedelta(hours=1, minutes=5, seconds=2)
+    while moment <= last:
+        await tick_to(hass, freezer, moment.isoformat())
+        moment += HOUR
+
+
 async def setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
 @pytest.fixture
-def two_days(hass: HomeAssistant, allume_entry: MockConfigEntry) -> MockConfigEntry:
+def two_days(
+    hass: HomeAssistant, allume_entry: MockConfigEntry, allume: AllumeSimulator
+) -> MockConfigEntry:
+    """Two days of history, and every hour's 5-minute rows served (late hours: their test)."""
     hass.config_entries.async_update_entry(allume_entry, options={"history_days": 2})
+    allume.late_hour_period = None
     return allume_entry
+
+
+def recent_hours(now: datetime) -> int:
+    """One-hour windows a first refresh asks for: the closed hours of the last 48."""
+    return 48 if now.minute >= 1 else 47
 
 
 async def test_first_setup_backfills_the_option_s_days(
     hass: HomeAssistant, two_days: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """Every hour from local midnight two days ago is imported, with the simulator's sums."""
     await setup(hass, two_days)
     found = await rows(hass, GRID)
     # From local midnight two days ago (Sydney, UTC+11) to the last complete hour.
@@ -101,10 +124,13 @@ async def test_first_setup_backfills_the_option_s_days(
     # Every property, every metric.
     assert len(await rows(hass, UNIT7_DEMAND)) == len(found)
     assert len(await rows(hass, SOLAR)) == len(found)
-    # One request per property: the backfill and today share the window.
-    assert len(allume.state.calls("GET", "/properties/")) == 2
-    first = allume.state.calls("GET", "/properties/")[0].query
+    # Per property: one day window over the hours older than 48 h, then one-hour windows.
+    calls = allume.state.calls("GET", "/properties/prop-unit-4")
+    first = calls[0].query
     assert int(first["from"]) == int(at("2026-02-22T13:00Z").timestamp())
+    assert int(first["to"]) == int(at("2026-02-23T03:00Z").timestamp())
+    assert all(int(c.query["to"]) - int(c.query["from"]) == 3600 for c in calls[1:])
+    assert len(calls) == 1 + 48
 
 
 async def test_metadata(
@@ -129,11 +155,13 @@ async def test_metadata(
 async def test_default_backfill_is_seven_days(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """Seven days by default; the import waits at an hour whose 5-minute rows never came."""
     found = await rows(hass, GRID)
     assert found[0]["start"] == at("2026-02-17T13:00Z")
-    assert found[-1]["start"] == at("2026-02-25T02:00Z")
-    # Seven days are fetched in two pieces (at most a week each) per property.
-    assert len(allume.state.calls("GET", "/properties/prop-unit-4")) == 2
+    # 2026-02-24T19:00Z has no 5-minute rows (a late hour): the import waits before it.
+    assert found[-1]["start"] == at("2026-02-24T18:00Z")
+    # Five and a half old days in day windows, the last 48 hours one by one.
+    assert len(allume.state.calls("GET", "/properties/prop-unit-4")) == 6 + 48
 
 
 async def test_later_refreshes_import_only_new_hours(
@@ -150,8 +178,8 @@ async def test_later_refreshes_import_only_new_hours(
     assert after[-1]["start"] == at("2026-02-25T03:00Z")
     added = expected_grid(allume, 0, at("2026-02-25T03:00Z"))
     assert after[-1]["sum"] == pytest.approx(before[-1]["sum"] + added, abs=1e-3)
-    # Still one request per property per refresh.
-    assert len(allume.state.calls("GET", "/properties/")) == 4
+    # One request per property per refresh.
+    assert len(allume.state.calls("GET", "/properties/")) == 2 * (1 + 48) + 2
 
 
 async def test_restart_neither_double_counts_nor_leaves_a_gap(
@@ -180,8 +208,10 @@ async def test_restart_neither_double_counts_nor_leaves_a_gap(
     assert hours_of(after) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-26T14:00Z"))
     total = sum(expected_grid(allume, 0, row["start"]) for row in after)
     assert after[-1]["sum"] == pytest.approx(total, abs=0.01)
-    first = allume.state.calls("GET", "/properties/prop-unit-4")[0].query
-    assert int(first["from"]) == int(at("2026-02-25T03:00Z").timestamp())
+    # Only the hours not imported yet are asked for, one by one (all within 48 hours).
+    calls = allume.state.calls("GET", "/properties/prop-unit-4")
+    assert int(calls[0].query["from"]) == int(at("2026-02-25T03:00Z").timestamp())
+    assert len(calls) == len(after) - len(before)
 
 
 async def test_a_missing_recent_hour_is_fetched_again(
@@ -190,31 +220,63 @@ async def test_a_missing_recent_hour_is_fetched_again(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A closed hour that did not land is asked again (after 1, 2, 4 ... hours), then imported."""
     await setup(hass, two_days)
-    allume.hidden_hours = {int(at("2026-02-25T03:00Z").timestamp())}
+    hole = at("2026-02-25T03:00Z")
+    allume.hidden_hours = {int(hole.timestamp())}
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
     await tick_to(hass, freezer, "2026-02-25T05:05:02+00:00")
     found = await rows(hass, GRID)
     assert found[-1]["start"] == at("2026-02-25T02:00Z")  # stopped before the hole
+    asked = [c for c in allume.state.calls("GET", "/properties/prop-unit-4")
+             if int(c.query["from"]) == int(hole.timestamp())]  # fmt: skip
+    assert len(asked) == 2  # when it closed, and an hour later
 
     allume.hidden_hours = set()
-    await tick_to(hass, freezer, "2026-02-25T06:05:02+00:00")
+    await tick_to(hass, freezer, "2026-02-25T06:05:02+00:00")  # waits two hours now
+    assert (await rows(hass, GRID))[-1]["start"] == at("2026-02-25T02:00Z")
+    await tick_to(hass, freezer, "2026-02-25T07:05:02+00:00")
     found = await rows(hass, GRID)
-    assert hours_of(found) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T05:00Z"))
+    assert hours_of(found) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T06:00Z"))
     total = sum(expected_grid(allume, 0, row["start"]) for row in found)
     assert found[-1]["sum"] == pytest.approx(total, abs=0.01)
 
 
-async def test_an_old_hole_is_skipped(
-    hass: HomeAssistant, two_days: MockConfigEntry, allume: AllumeSimulator
+async def test_an_hour_missing_for_good_is_passed_after_two_old_reads(
+    hass: HomeAssistant,
+    two_days: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    hole = at("2026-02-24T01:00Z")
+    """An old hour no window ever returns is asked twice, then passed; sums stay exact."""
+    hole = at("2026-02-22T20:00Z")
     allume.hidden_hours = {int(hole.timestamp())}
     await setup(hass, two_days)
     found = await rows(hass, GRID)
-    expected = contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T02:00Z"))
+    assert found[-1]["start"] == at("2026-02-22T19:00Z")  # asked once: waits
+    await refresh_hourly_until(hass, freezer, at("2026-02-25T04:06Z"))
+    found = await rows(hass, GRID)
+    expected = contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T03:00Z"))
     expected.remove(hole)
     assert hours_of(found) == expected
+    total = sum(expected_grid(allume, 0, row["start"]) for row in found)
+    assert found[-1]["sum"] == pytest.approx(total, abs=0.01)
+
+
+async def test_a_late_hour_is_imported_once_it_is_rolled_up(
+    hass: HomeAssistant,
+    two_days: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An hour without 5-minute rows holds the import until its hourly row exists (48 h)."""
+    allume.late_hour_period = 53  # 2026-02-24T19:00Z is such an hour
+    await setup(hass, two_days)
+    assert (await rows(hass, GRID))[-1]["start"] == at("2026-02-24T18:00Z")
+    await refresh_hourly_until(hass, freezer, at("2026-02-26T23:06Z"))
+    found = await rows(hass, GRID)
+    # Rolled up at 2026-02-26T20:00Z: the hole and every hour after it, in one go.
+    assert hours_of(found) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-26T22:00Z"))
     total = sum(expected_grid(allume, 0, row["start"]) for row in found)
     assert found[-1]["sum"] == pytest.approx(total, abs=0.01)
 
@@ -230,5 +292,27 @@ async def test_diagnostics_show_the_import_progress(
 
 
 def test_ready_hours_stops_at_the_current_hour() -> None:
+    """Nothing is ready in an hour that has not closed."""
     now = at("2026-02-25T03:37Z")
-    assert ready_hours([], at("2026-02-25T03:00Z"), now) == []
+    assert ready_hours(HourBook(), at("2026-02-25T03:00Z"), now) == []
+
+
+async def test_a_thirty_hour_outage_leaves_no_hole(
+    hass: HomeAssistant,
+    two_days: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The vendor is down for 30 hours: afterwards every hour is imported, sums exact."""
+    await setup(hass, two_days)
+    allume.state.faults.status = 502
+    await refresh_hourly_until(hass, freezer, at("2026-02-26T09:06Z"))
+    assert (await rows(hass, GRID))[-1]["start"] == at("2026-02-25T02:00Z")
+    allume.state.faults.status = None
+    await refresh_hourly_until(hass, freezer, at("2026-02-26T10:06Z"))
+    found = await rows(hass, GRID)
+    assert hours_of(found) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-26T09:00Z"))
+    total = sum(expected_grid(allume, 0, row["start"]) for row in found)
+    assert found[-1]["sum"] == pytest.approx(total, abs=0.001)
+    for row in found:
+        assert row["state"] == pytest.approx(expected_grid(allume, 0, row["start"]), abs=1e-5)

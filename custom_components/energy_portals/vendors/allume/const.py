@@ -14,5 +14,3 @@ MAX_HISTORY_DAYS: Final = 60
 
 # A closed hour lands about a minute after it ends; refresh a few minutes after the hour.
 REFRESH_OFFSET: Final = timedelta(minutes=5)
-# A missing hour younger than this may still land: stop the import there and retry later.
-HOLE_GRACE: Final = timedelta(hours=6)

@@ -1,4 +1,9 @@
-"""The Allume coordinator: once an hour, today's energy of every property and building."""
+"""The Allume coordinator: once an hour, today's energy of every property and building.
+
+Each refresh asks only for the closed hours it has not read yet (one request per property and
+per building in a normal hour); today's sums are built from the hours read, so they never go
+down within a day.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ from ...errors import PortalNotFoundError
 from ...runtime import PortalConfigEntry
 from .api import AccessDeniedError, AllumeClient, SnapshotSource
 from .const import REFRESH_OFFSET
-from .models import HOUR, Energy, HourlyEnergy, Property, floor_hour, percent, to_hours, total
+from .hours import HourBook, plan_windows
+from .models import HOUR, Energy, HourlyEnergy, Property, floor_hour, percent, to_hours
 from .statistics import StatisticsImporter
 
 # A closed interval appears about a minute after it ends.
@@ -85,6 +91,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.buildings: dict[str, Building] = {}
         self._discovered = False
         self._properties_read_on: datetime | None = None
+        self._books: dict[str, HourBook] = {}
+        """The hours read so far, per property id and per `building-<project id>`."""
 
     async def _async_fetch(self) -> AllumeData:
         now = dt_util.utcnow()
@@ -96,47 +104,63 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             self._properties_read_on = day_start
         elif self._properties_read_on != day_start:
             await self._async_check_properties(day_start)
-        window_start = min(day_start, floor_hour(now) - HOUR)
+        # Today, and the last closed hour (yesterday's, just after midnight).
+        first_hour = min(day_start, floor_hour(now) - HOUR)
 
-        property_hours: dict[str, list[HourlyEnergy]] = {}
         for prop in self.properties:
             resume = await self.statistics.async_resume(prop, now)
-            start = window_start if resume is None else min(window_start, resume)
-            hours = await self._async_hours(SnapshotSource.PROPERTY, prop.property_id, start, now)
+            start = first_hour if resume is None else min(first_hour, resume)
+            book = self._book(prop.property_id)
+            await self._async_read_hours(SnapshotSource.PROPERTY, prop.property_id, book, start)
             if resume is not None:
-                self.statistics.import_hours(prop, hours, resume, now)
-            property_hours[prop.property_id] = hours
+                self.statistics.import_hours(prop, book, resume, now)
+            book.forget_before(start)
 
         if not self._discovered:
-            building_hours = await self._async_discover_buildings(window_start, now)
+            await self._async_discover_buildings(first_hour)
         else:
-            building_hours = {
-                project_id: await self._async_hours(
-                    building.source, building.ident, window_start, now
-                )
-                for project_id, building in self.buildings.items()
-            }
+            for project_id, building in self.buildings.items():
+                book = self._book(f"building-{project_id}")
+                await self._async_read_hours(building.source, building.ident, book, first_hour)
+                book.forget_before(first_hour)
         self._discovered = True
 
         buildings = {
-            project_id: total(hours, day_start, day_end)
-            for project_id, hours in building_hours.items()
+            project_id: self._book(f"building-{project_id}").total(day_start, day_end)
+            for project_id in self.buildings
         }
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
         for prop in self.properties:
-            hours = property_hours[prop.property_id]
-            today = total(hours, day_start, day_end)
-            building = buildings.get(prop.project_id) if prop.project_id else None
-            last_hour = next((h for h in hours if h.start == last_hour_start), None)
+            book = self._book(prop.property_id)
+            today = book.total(day_start, day_end)
+            building_today = buildings.get(prop.project_id) if prop.project_id else None
             properties[prop.property_id] = PropertyData(
                 today=today,
-                last_hour=last_hour if last_hour is not None and last_hour.complete else None,
+                last_hour=book.get(last_hour_start),
                 building_share=(
-                    percent(today.solar_delivered, building.solar_delivered) if building else None
+                    percent(today.solar_delivered, building_today.solar_delivered)
+                    if building_today
+                    else None
                 ),
             )
         return AllumeData(day_start=day_start, properties=properties, buildings=buildings)
+
+    def _book(self, key: str) -> HourBook:
+        return self._books.setdefault(key, HourBook())
+
+    async def _async_read_hours(
+        self, source: SnapshotSource, ident: str, book: HourBook, start: datetime
+    ) -> None:
+        """Ask for the closed hours since `start` that the book lacks (hours.py's windows)."""
+        now = dt_util.utcnow()
+        settled = now - LANDING_DELAY
+        missing = book.missing(start, floor_hour(settled), now)
+        for window in plan_windows(missing, now):
+            intervals = await self.client.async_get_snapshots(
+                source, ident, window.start, window.end
+            )
+            book.record(window, to_hours(intervals, settled=settled), now)
 
     async def _async_check_properties(self, day_start: datetime) -> None:
         """Once a day: a property added to or gone from the account reloads the entry."""
@@ -146,18 +170,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             LOGGER.info("The account's properties changed: reloading to follow them")
             self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
-    async def _async_hours(
-        self, source: SnapshotSource, ident: str, start: datetime, now: datetime
-    ) -> list[HourlyEnergy]:
-        intervals = await self.client.async_get_snapshots(source, ident, start, now)
-        return to_hours(intervals, settled=now - LANDING_DELAY)
-
-    async def _async_discover_buildings(
-        self, start: datetime, now: datetime
-    ) -> dict[str, list[HourlyEnergy]]:
+    async def _async_discover_buildings(self, start: datetime) -> None:
         """Which buildings this account may read: the project, else its meter, else none."""
         self.buildings = {}
-        found: dict[str, list[HourlyEnergy]] = {}
         tried: set[str] = set()
         for prop in self.properties:
             project_id = prop.project_id
@@ -170,11 +185,13 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 candidates.append((SnapshotSource.METER, prop.meter_id))
             status: int | None = None
             for source, ident in candidates:
+                book = HourBook()
                 try:
-                    found[project_id] = await self._async_hours(source, ident, start, now)
+                    await self._async_read_hours(source, ident, book, start)
                 except (AccessDeniedError, PortalNotFoundError) as err:
                     status = err.status
                     continue
+                self._books[f"building-{project_id}"] = book
                 self.buildings[project_id] = Building(project_id, source, ident, name)
                 break
             else:
@@ -183,4 +200,3 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     "the building's sensors are not created",
                     status,
                 )
-        return found

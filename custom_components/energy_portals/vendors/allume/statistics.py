@@ -2,12 +2,13 @@
 
 Each metric's sum continues from its last imported row: the first run backfills the option's
 days, later runs import only newer hours, and after a restart the import resumes from the last
-row in the recorder, so nothing is counted twice and no hour is left out.
+row in the recorder, so nothing is counted twice and no hour is left out. The import waits at
+a missing hour until it is read or known to be missing for good (hours.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -29,7 +30,8 @@ from homeassistant.util import slugify
 from homeassistant.util.unit_conversion import EnergyConverter, MassConverter
 
 from ...const import DOMAIN
-from .const import HOLE_GRACE, MAX_HISTORY_DAYS, VENDOR_KEY
+from .const import MAX_HISTORY_DAYS, VENDOR_KEY
+from .hours import HourBook
 from .models import HOUR, Energy, HourlyEnergy, Property, floor_hour
 
 
@@ -103,23 +105,18 @@ class Progress:
     sum: float = 0.0
 
 
-def ready_hours(
-    hours: Iterable[HourlyEnergy], start: datetime, now: datetime
-) -> list[HourlyEnergy]:
-    """The complete hours from `start` to the current hour, oldest first.
+def ready_hours(book: HourBook, start: datetime, now: datetime) -> list[HourlyEnergy]:
+    """The read hours from `start` to the last closed hour, oldest first.
 
-    A missing or partial hour stops the walk while it may still land (HOLE_GRACE), so the next
-    refresh fetches it again; an older hole will not be filled by the service and is skipped.
+    A missing hour stops the walk until it is read (the next refresh asks for it again) or is
+    missing for good, so a late hour is never skipped and no sum is ever rewritten.
     """
-    by_start = {hour.start: hour for hour in hours}
     ready = []
     moment, current = floor_hour(start), floor_hour(now)
-    while moment < current:
-        hour = by_start.get(moment)
-        if hour is not None and hour.complete:
+    while moment < current and book.settled(moment):
+        hour = book.get(moment)
+        if hour is not None:
             ready.append(hour)
-        elif now - (moment + HOUR) < HOLE_GRACE:
-            break
         moment += HOUR
     return ready
 
@@ -163,11 +160,9 @@ class StatisticsImporter:
             self._progress[stat_id] = progress
         return self._progress[stat_id]
 
-    def import_hours(
-        self, prop: Property, hours: Iterable[HourlyEnergy], start: datetime, now: datetime
-    ) -> None:
+    def import_hours(self, prop: Property, book: HourBook, start: datetime, now: datetime) -> None:
         """Queue the ready hours each statistic has not imported yet."""
-        ready = ready_hours(hours, start, now)
+        ready = ready_hours(book, start, now)
         for metric in METRICS:
             stat_id = statistic_id(prop.property_id, metric.key)
             progress = self._progress.setdefault(stat_id, Progress())

@@ -384,9 +384,9 @@ async def test_emporia_push_latency(hass: HomeAssistant, socket_enabled: None) -
         sent: list[float] = []
         body = sim.usage_body
 
-        def stamped() -> dict[str, Any]:
+        def stamped(scale: str | None = None) -> dict[str, Any]:
             sent.append(time.perf_counter())
-            return body()
+            return body(scale)
 
         sim.usage_body = stamped  # type: ignore[method-assign]  # notes when each sample goes out
         url = simulator.base_url("emporia")

@@ -225,7 +225,11 @@ async def test_emporia_fault(
     usage_body = sim.usage_body
     if case.data is not None:
         data = case.data
-        sim.usage_body = lambda: data(usage_body())  # type: ignore[method-assign]  # bad socket data
+
+        def bad(scale: str | None = None) -> dict[str, Any]:
+            return data(usage_body(scale))  # type: ignore[no-any-return]  # the case's bad data
+
+        sim.usage_body = bad  # type: ignore[method-assign]  # bad socket data
 
     await case.apply(sim, simulator)
     await tick(hass, freezer, sim, FAULT_SECONDS)

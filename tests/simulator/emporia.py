@@ -1,8 +1,12 @@
 """A simulated Emporia proxy: REST login and devices, and the WebSocket pushing deviceData.
 
 One Vue monitor (mains, three circuits of which one is solar, and the balance) with a smart plug
-and an EV charger nested under it. The WebSocket follows the spec: authenticate first, then a
-deviceData message right away and every `period` seconds. It counts connections.
+and an EV charger nested under it. Each channel's power is a function of time (the ground truth,
+with `energy()` its exact integral), and the proxy answers as in the field (FIELD-NOTES.md):
+`usage` is the kWh of the last `scale` window; the WebSocket authenticates first, then sends a
+`1MIN` deviceData message right away and every `period` seconds, and keeps going after an
+`error` frame; an expired token gets 403 on REST; `/devices/instant` needs `instant`, `scale`
+and `energyUnit`; `/devices/:id/history` serves per-minute energy, but not the Balance channel.
 """
 
 from __future__ import annotations
@@ -37,7 +41,10 @@ CIRCUITS = {"1": ("Kitchen", 420.0), "2": ("Heat pump", 1350.0), "3": ("Solar", 
 BALANCE_WATTS = 230.0
 PLUG_WATTS = 65.0
 CHARGER_WATTS = 7200.0
-SCALE_DIVISOR = {"1S": 3_600_000, "1MIN": 60_000}
+SCALE_SECONDS = {"1S": 1, "1MIN": 60}
+HISTORY_DELAY = 60
+"""Seconds after a minute ends before the history has it."""
+MISSING_PARAMS = "Missing required query parameters."
 
 
 def _b64(data: dict[str, Any]) -> str:
@@ -56,6 +63,11 @@ class EmporiaScenario:
     fixed_watts: dict[str, float] = field(default_factory=dict)
     """channelNum (or 'plug', 'charger') -> watts, instead of the time-varying default."""
     null_channels: set[str] = field(default_factory=set)
+    error_ticks: int = 0
+    """The next this many socket ticks send the proxy's error frame instead of data."""
+    history_served: bool = True
+    refuse_after_auth: bool = False
+    """Complain about the token right after accepting it, then close (a confused proxy)."""
 
 
 class EmporiaSimulator:
@@ -80,32 +92,39 @@ class EmporiaSimulator:
         """The power a channel shows now (None when the scenario makes it null)."""
         if channel in self.scenario.null_channels:
             return None
+        now = self.clock.now()
+        return self.energy(channel, now - 1, now) * 3_600_000
+
+    def energy(self, channel: str, start: float, end: float) -> float:
+        """The ground truth: kWh that flowed through a channel in [start, end) (negative:
+        returned). The circuits follow C x (1 + 0.1 sin(t / 20)), integrated exactly."""
         if channel in self.scenario.fixed_watts:
-            return self.scenario.fixed_watts[channel]
-        wave = 1 + 0.1 * math.sin(self.clock.now() / 20)
-        if channel == "plug":
-            return PLUG_WATTS * wave
+            return self.scenario.fixed_watts[channel] * (end - start) / 3_600_000
         if channel == "charger":
-            return CHARGER_WATTS
-        if channel == "Balance":
-            return BALANCE_WATTS * wave
+            return CHARGER_WATTS * (end - start) / 3_600_000
         if channel == "1,2,3":
-            parts = [self.watts(num) for num in (*CIRCUITS, "Balance")]
-            return sum(p for p in parts if p is not None)
-        return CIRCUITS[channel][1] * wave
+            return sum(self.energy(num, start, end) for num in (*CIRCUITS, "Balance"))
+        mean = {"plug": PLUG_WATTS, "Balance": BALANCE_WATTS}.get(channel)
+        if mean is None:
+            mean = CIRCUITS[channel][1]
+        wave = (end - start) - 2 * (math.cos(end / 20) - math.cos(start / 20))
+        return mean * wave / 3_600_000
 
-    def _usage(self, channel: str) -> float | None:
-        watts = self.watts(channel)
-        divisor = SCALE_DIVISOR.get(self.scenario.scale, 60_000)
-        return None if watts is None else watts / divisor
+    def _usage(self, channel: str, scale: str | None = None) -> float | None:
+        """kWh of the last window of the scale, as `usage` reports it."""
+        if channel in self.scenario.null_channels:
+            return None
+        seconds = SCALE_SECONDS.get(scale or self.scenario.scale, 60)
+        now = self.clock.now()
+        return self.energy(channel, now - seconds, now)
 
-    def _nested(self, gid: int, key: str) -> dict[str, Any]:
+    def _nested(self, gid: int, key: str, scale: str) -> dict[str, Any]:
         return {
             "deviceGid": gid,
             "channelUsages": [
                 {
                     "name": "Main",
-                    "usage": self._usage(key),
+                    "usage": self._usage(key, scale),
                     "deviceGid": gid,
                     "channelNum": "1,2,3",
                     "percentage": 0,
@@ -114,25 +133,26 @@ class EmporiaSimulator:
             ],
         }
 
-    def usage_body(self) -> dict[str, Any]:
+    def usage_body(self, scale: str | None = None) -> dict[str, Any]:
         """The deviceListUsages structure (the /devices/instant answer and deviceData data)."""
+        scale = scale or self.scenario.scale
         channels: list[dict[str, Any]] = [
             {
                 "name": "Main",
-                "usage": self._usage("1,2,3"),
+                "usage": self._usage("1,2,3", scale),
                 "deviceGid": MONITOR_GID,
                 "channelNum": "1,2,3",
                 "percentage": 100.0,
                 "nestedDevices": [
-                    self._nested(PLUG_GID, "plug"),
-                    self._nested(CHARGER_GID, "charger"),
+                    self._nested(PLUG_GID, "plug", scale),
+                    self._nested(CHARGER_GID, "charger", scale),
                 ],
             }
         ]
         channels += [
             {
                 "name": name,
-                "usage": self._usage(num),
+                "usage": self._usage(num, scale),
                 "deviceGid": MONITOR_GID,
                 "channelNum": num,
                 "percentage": 10.0,
@@ -143,7 +163,7 @@ class EmporiaSimulator:
         channels.append(
             {
                 "name": "Balance",
-                "usage": self._usage("Balance"),
+                "usage": self._usage("Balance", scale),
                 "deviceGid": MONITOR_GID,
                 "channelNum": "Balance",
                 "percentage": 5.0,
@@ -154,7 +174,7 @@ class EmporiaSimulator:
         return {
             "deviceListUsages": {
                 "instant": instant,
-                "scale": self.scenario.scale,
+                "scale": scale,
                 "devices": [{"deviceGid": MONITOR_GID, "channelUsages": channels}],
                 "energyUnit": "KilowattHours",
             }
@@ -283,6 +303,7 @@ class EmporiaSimulator:
                 web.post("/emporia-auth", self._emporia_auth),
                 web.get("/devices", self._devices),
                 web.get("/devices/instant", self._instant),
+                web.get("/devices/{gid}/history", self._history),
             ]
         )
         return app
@@ -293,9 +314,11 @@ class EmporiaSimulator:
         if any(part in request.path for part in public) or request.path.endswith("/"):
             return await handler(request)
         header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Bearer ") if header.startswith("Bearer ") else None
-        if not self.token_valid(token):
-            return web.json_response({"message": INVALID_TOKEN}, status=401)
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else None
+        if not token:
+            return web.json_response({"error": "Access token is missing."}, status=401)
+        if not self.token_valid(token):  # bad or expired: 403, as the proxy answers
+            return web.json_response({"error": INVALID_TOKEN}, status=403)
         return await handler(request)
 
     async def _signup(self, request: web.Request) -> web.Response:
@@ -343,7 +366,52 @@ class EmporiaSimulator:
     async def _instant(self, request: web.Request) -> web.Response:
         if not self.scenario.instant_served:
             return web.json_response({"message": "Not found"}, status=404)
-        return web.json_response(self.usage_body())
+        query = request.query
+        if not all(query.get(name) for name in ("instant", "scale", "energyUnit")):
+            return web.json_response({"error": MISSING_PARAMS}, status=400)
+        return web.json_response(self.usage_body(query["scale"]))
+
+    def history_channel(self, gid: int, nums: list[str]) -> str | None:
+        """The simulated channel a history request sums (None: not one the proxy can serve)."""
+        joined = ",".join(nums)
+        if gid == PLUG_GID and joined == "1,2,3":
+            return "plug"
+        if gid == CHARGER_GID and joined == "1,2,3":
+            return "charger"
+        if gid == MONITOR_GID and (joined == "1,2,3" or joined in CIRCUITS):
+            return joined
+        return None
+
+    async def _history(self, request: web.Request) -> web.Response:
+        """Per-minute kWh of one channel; a minute not complete yet is null."""
+        query = request.query
+        nums = query.getall("channels", [])
+        if not nums or not all(query.get(n) for n in ("start", "end", "scale", "energyUnit")):
+            return web.json_response({"error": MISSING_PARAMS}, status=400)
+        if not self.scenario.history_served:
+            return web.json_response({"error": "Error fetching usage history."}, status=400)
+        try:
+            start = datetime.fromisoformat(query["start"].replace("Z", "+00:00")).timestamp()
+            end = datetime.fromisoformat(query["end"].replace("Z", "+00:00")).timestamp()
+            gid = int(request.match_info["gid"])
+        except ValueError:
+            return web.json_response({"error": "Invalid date."}, status=400)
+        channel = self.history_channel(gid, nums)
+        step = SCALE_SECONDS.get(query["scale"])
+        if channel is None or step is None:  # Balance turns into NaN upstream
+            return web.json_response({"error": "Error fetching usage history."}, status=400)
+        first = math.floor(start / step) * step
+        complete = self.clock.now() - HISTORY_DELAY
+        values: list[float | None] = []
+        moment = first
+        while moment < end:
+            if moment + step <= complete:
+                values.append(round(self.energy(channel, moment, moment + step), 9))
+            else:
+                values.append(None)
+            moment += step
+        instant = datetime.fromtimestamp(first, UTC).isoformat().replace("+00:00", "Z")
+        return web.json_response({"usageList": values, "firstUsageInstant": instant})
 
     async def _websocket(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse()
@@ -371,6 +439,10 @@ class EmporiaSimulator:
                     await ws.send_json(
                         {"type": "authenticated", "message": "Authentication successful."}
                     )
+                    if self.scenario.refuse_after_auth:
+                        await ws.send_json({"type": "error", "message": INVALID_TOKEN})
+                        await ws.close()
+                        break
                     pusher = asyncio.create_task(self._push(ws))
                 elif pusher is None:
                     await ws.send_json({"type": "error", "message": "Please authenticate first."})
@@ -387,7 +459,11 @@ class EmporiaSimulator:
                 await ws.close()
                 return
             try:
-                await ws.send_json({"type": "deviceData", "data": self.usage_body()})
+                if self.scenario.error_ticks > 0:  # a failed tick: the socket stays open
+                    self.scenario.error_ticks -= 1
+                    await ws.send_json({"type": "error", "message": "Error fetching device data."})
+                else:
+                    await ws.send_json({"type": "deviceData", "data": self.usage_body()})
             except ConnectionError:
                 return
             self.samples_sent += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -180,7 +181,7 @@ async def test_link_failures(client: EmporiaClient, clock: Clock, status: int, e
 async def test_instant_404_is_not_found(client: EmporiaClient, clock: Clock) -> None:
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": jwt(clock.now + 3600)})
-        mock.get(f"{URL}/devices/instant", status=404, payload={"message": "Not found"})
+        mock.get(re.compile(rf"{URL}/devices/instant\?.*"), status=404, payload={"message": "x"})
         with pytest.raises(PortalNotFoundError):
             await client.async_get_instant()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.energy_portals.vendors.emporia.live import LiveState
+from custom_components.energy_portals.vendors.emporia.live import Gap, LiveState
 from custom_components.energy_portals.vendors.emporia.push import backoff_delay
 from custom_components.energy_portals.vendors.emporia.usage import ChannelReading, UsageSample
 
@@ -22,9 +22,9 @@ def sample(watts: float | None) -> UsageSample:
 
 def test_integrates_every_sample() -> None:
     state = LiveState(max_gap=30)
-    assert state.ingest(sample(3600), 0.0) == [KEY]
+    assert state.ingest(sample(3600), 0.0, 0.0) == [KEY]
     for second in range(1, 11):
-        assert state.ingest(sample(3600), float(second)) == []
+        assert state.ingest(sample(3600), float(second), float(second)) == []
     assert state.channels[KEY].consumed == pytest.approx(0.01)
     assert state.snapshot(10.0).channels[KEY].watts == 3600
 
@@ -32,28 +32,57 @@ def test_integrates_every_sample() -> None:
 def test_negative_power_counts_as_returned() -> None:
     state = LiveState(max_gap=30)
     for second in range(11):
-        state.ingest(sample(-1800), float(second))
+        state.ingest(sample(-1800), float(second), float(second))
     channel = state.snapshot(10.0).channels[KEY]
     assert channel.watts == -1800
     assert channel.consumed == 0
     assert channel.returned == pytest.approx(0.005)
 
 
-def test_gap_longer_than_max_gap_is_not_integrated() -> None:
+def test_gap_longer_than_max_gap_is_noted_for_the_history() -> None:
+    """A long outage is not integrated (no jump): it becomes a gap, filled once."""
     state = LiveState(max_gap=30)
-    state.ingest(sample(3600), 0.0)
-    state.ingest(sample(3600), 300.0)  # after a long outage: no jump
+    state.ingest(sample(3600), 0.0, 1000.0)
+    state.ingest(sample(3600), 300.0, 1300.0)
     assert state.channels[KEY].consumed == 0
-    state.ingest(sample(3600), 301.0)
+    assert state.gaps == [Gap(KEY, 1000.0, 1300.0)]
+    state.ingest(sample(3600), 301.0, 1301.0)
     assert state.channels[KEY].consumed == pytest.approx(0.001)
+    state.fill(Gap(KEY, 1000.0, 1300.0), 0.3, 0.0)
+    state.fill(Gap(KEY, 1000.0, 1300.0), 0.3, 0.0)  # a second fill is no new gap
+    assert state.gaps == []
+    state.note_gap(Gap(KEY, 1000.0, 1300.0))  # noted again (both sensors restore it): once
+    assert state.gaps == []
+
+
+def test_absurd_power_never_reaches_a_total() -> None:
+    """A reading beyond any home circuit is ignored, as if it had not come."""
+    state = LiveState(max_gap=30)
+    state.ingest(sample(3600), 0.0, 0.0)
+    state.ingest(sample(9e9), 1.0, 1.0)
+    state.ingest(sample(3600), 2.0, 2.0)
+    assert state.channels[KEY].consumed == pytest.approx(0.002)
+    assert state.snapshot(2.0).channels[KEY].watts == 3600
+
+
+def test_restored_total_resumes_at_its_time() -> None:
+    """After a restart, the time from the last count to the first sample is a gap."""
+    state = LiveState(max_gap=30)
+    state.restore(KEY, 500.0, [Gap(KEY, 100.0, 200.0)])
+    state.ingest(sample(3600), 0.0, 900.0)
+    assert state.gaps == [Gap(KEY, 100.0, 200.0), Gap(KEY, 500.0, 900.0)]
+    late = LiveState(max_gap=30)
+    late.ingest(sample(3600), 0.0, 900.0)  # a sample before the sensor restored
+    late.restore(KEY, 500.0, [])
+    assert late.gaps == [Gap(KEY, 500.0, 900.0)]
 
 
 def test_null_keeps_last_power_briefly_then_unknown() -> None:
     state = LiveState(max_gap=60, null_hold=30)
-    state.ingest(sample(500), 0.0)
-    state.ingest(sample(None), 1.0)
+    state.ingest(sample(500), 0.0, 0.0)
+    state.ingest(sample(None), 1.0, 1.0)
     assert state.snapshot(20.0).channels[KEY].watts == 500
-    state.ingest(sample(None), 40.0)
+    state.ingest(sample(None), 40.0, 40.0)
     assert state.snapshot(40.0).channels[KEY].watts is None
     assert state.channels[KEY].consumed == 0  # nulls add nothing
     assert state.snapshot(40.0).fresh

@@ -100,7 +100,10 @@ async def test_devices_and_sensors(
         assert nested.via_device_id == monitor.id
 
     power = state(hass, KITCHEN_POWER)
-    assert float(power.state) == pytest.approx(emporia.watts("1"), rel=0.05)
+    now = emporia.clock.now()  # usage is the last minute's energy: its mean power
+    assert float(power.state) == pytest.approx(
+        emporia.energy("1", now - 60, now) * 60_000, rel=0.05
+    )
     assert power.attributes["unit_of_measurement"] == "W"
     assert power.attributes["state_class"] == "measurement"
     assert power.attributes["device_class"] == "power"

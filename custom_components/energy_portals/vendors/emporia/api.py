@@ -8,20 +8,26 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
 from ...errors import PortalAuthError, PortalResponseError
 from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
-from ...parse import as_float, as_str
-from .usage import UsageSample, parse_usage
+from ...parse import as_datetime, as_float, as_str
+from .usage import KWH, UsageSample, parse_usage
 
 TOKEN_LIFETIME = 3600.0
 """The proxy's JWTs last an hour; used when a token carries no readable `exp`."""
 RENEW_BEFORE = 300.0
 """Log in again this long before the token expires."""
 REFUSED = (401, 403)
+INSTANT_SCALE = "1MIN"
+HISTORY_SCALE = "1MIN"
+HISTORY_STEP = 60.0
+"""Seconds of one history value (HISTORY_SCALE)."""
 
 
 class EmporiaLinkError(PortalResponseError):
@@ -59,7 +65,7 @@ class EmporiaDevice:
     parent_gid: int | None = None
 
 
-def _wall_clock() -> float:
+def wall_clock() -> float:
     """Seconds since the epoch, read at call time (so tests that freeze time can move it)."""
     return time.time()
 
@@ -155,7 +161,7 @@ class EmporiaClient:
         self._session = session
         self.url = url.rstrip("/")
         self._credentials = {"email": email, "password": password}
-        self._now = now or _wall_clock
+        self._now = now or wall_clock
         self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
@@ -240,5 +246,50 @@ class EmporiaClient:
         return parse_devices((await self._request("GET", "/devices")).json())
 
     async def async_get_instant(self) -> UsageSample:
-        """The current usage; a proxy without this endpoint raises PortalNotFoundError."""
-        return parse_usage((await self._request("GET", "/devices/instant")).json())
+        """The usage of the last minute, for every monitor (the proxy requires all three
+        parameters and answers 400 without them)."""
+        instant = datetime.fromtimestamp(self._now(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        query = urlencode({"instant": instant, "scale": INSTANT_SCALE, "energyUnit": KWH})
+        return parse_usage((await self._request("GET", f"/devices/instant?{query}")).json())
+
+    async def async_get_history(
+        self, gid: int, channels: list[str], start: float, end: float
+    ) -> History:
+        """One channel's energy per minute over [start, end) (Unix seconds, whole minutes).
+
+        `channels` are the channel numbers the history sums (["1", "2", "3"] for the mains).
+        """
+        query = urlencode(
+            [("channels", num) for num in channels]
+            + [
+                ("start", _iso(start)),
+                ("end", _iso(end)),
+                ("scale", HISTORY_SCALE),
+                ("energyUnit", KWH),
+            ]
+        )
+        return parse_history((await self._request("GET", f"/devices/{gid}/history?{query}")).json())
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Energy per step (kWh, None where missing) from `first` (Unix seconds) on."""
+
+    first: float | None
+    values: tuple[float | None, ...]
+
+
+def parse_history(body: Any) -> History:
+    """The /devices/:id/history answer: `{usageList: [...], firstUsageInstant: ...}`."""
+    values = body.get("usageList") if isinstance(body, dict) else None
+    if not isinstance(values, list):
+        raise PortalResponseError("History answer has no usageList")
+    first = as_datetime(body.get("firstUsageInstant"))
+    return History(
+        first=first.timestamp() if first is not None else None,
+        values=tuple(as_float(value) for value in values),
+    )

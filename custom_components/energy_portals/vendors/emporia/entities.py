@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from homeassistant.components.sensor import (
     RestoreSensor,
@@ -19,7 +20,8 @@ from ...parse import as_float
 from ...sensor import PortalSensorDescription
 from .const import BALANCE_CHANNEL, MAINS_CHANNEL
 from .coordinator import EmporiaLiveCoordinator
-from .live import ChannelSnapshot, ChannelState
+from .live import ChannelSnapshot, ChannelState, Gap
+from .usage import ChannelKey
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,8 +99,37 @@ def energy_descriptions(
     return consumed, returned
 
 
+@dataclass(slots=True)
+class EmporiaEnergyStoredData(SensorExtraStoredData):
+    """The total, the wall-clock time it counted up to, and the gaps not filled yet."""
+
+    counted_until: float | None = None
+    open_gaps: list[tuple[float, float]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **SensorExtraStoredData.as_dict(self),
+            "counted_until": self.counted_until,
+            "open_gaps": [list(gap) for gap in self.open_gaps],
+        }
+
+
+def _restored_gaps(raw: Any) -> list[tuple[float, float]]:
+    gaps = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, list) and len(item) == 2:
+            start, end = as_float(item[0]), as_float(item[1])
+            if start is not None and end is not None and end > start:
+                gaps.append((start, end))
+    return gaps
+
+
 class EmporiaEnergySensor(PortalEntity[EmporiaLiveCoordinator, ChannelSnapshot], RestoreSensor):
-    """A channel's energy total: restored at start, then grown by the integrated samples."""
+    """A channel's energy total: restored at start, then grown by the samples and the backfill.
+
+    The stored data says until when the total counted and which gaps were still open, so a
+    restart's downtime and any unfilled gap are filled from the history afterwards.
+    """
 
     entity_description: EmporiaEnergyDescription
 
@@ -107,27 +138,46 @@ class EmporiaEnergySensor(PortalEntity[EmporiaLiveCoordinator, ChannelSnapshot],
         coordinator: EmporiaLiveCoordinator,
         description: EmporiaEnergyDescription,
         device: PortalDevice[ChannelSnapshot],
-        state: Callable[[], ChannelState | None],
+        key: ChannelKey,
     ) -> None:
         super().__init__(coordinator, description, device)
-        self._channel_state = state
+        self._key = key
         self._base = 0.0
+        self._counted_until: float | None = None
 
     async def async_added_to_hass(self) -> None:
+        """Restore the total and hand its counted-until time and open gaps to the live state."""
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_sensor_data()) is not None:
-            self._base = as_float(last.native_value) or 0.0
+        last = await self.async_get_last_extra_data()
+        data = last.as_dict() if last is not None else {}
+        self._base = max(as_float(data.get("native_value")) or 0.0, 0.0)
+        self._counted_until = as_float(data.get("counted_until"))
+        if self._counted_until is not None:
+            gaps = [Gap(self._key, a, b) for a, b in _restored_gaps(data.get("open_gaps"))]
+            self.coordinator.state.restore(self._key, self._counted_until, gaps)
+
+    def _channel(self) -> ChannelState | None:
+        return self.coordinator.state.channels.get(self._key)
 
     def _total(self) -> float:
-        state = self._channel_state()
+        state = self._channel()
         integrated = self.entity_description.total_fn(state) if state else 0.0
         return round(self._base + integrated, 4)
 
     @property
     def native_value(self) -> float | None:
+        """The restored total plus what this run integrated and backfilled."""
         return self._total() if self.subject is not None else None
 
     @property
-    def extra_restore_state_data(self) -> SensorExtraStoredData:
-        # The live total, not the last written state: it may be one interval newer.
-        return SensorExtraStoredData(self._total(), UnitOfEnergy.KILO_WATT_HOUR)
+    def extra_restore_state_data(self) -> EmporiaEnergyStoredData:
+        """The live total (it may be one interval newer than the state), and its gaps."""
+        state = self._channel()
+        counted_until = state.wall_at if state and state.wall_at else self._counted_until
+        gaps = self.coordinator.state.open_gaps(self._key)
+        return EmporiaEnergyStoredData(
+            self._total(),
+            UnitOfEnergy.KILO_WATT_HOUR,
+            counted_until,
+            [(gap.start, gap.end) for gap in gaps],
+        )

@@ -1,9 +1,12 @@
 """Live channel state fed by every sample: power and integrated energy (no Home Assistant imports).
 
 Energy is integrated from every sample (power x time since that channel's previous sample), so
-throttled state writes lose nothing. Gaps longer than `max_gap` (a dropped socket) are not
-integrated, so a reconnect never makes the total jump. Consumption and return (negative power,
-solar) are integrated separately: both totals only grow.
+throttled state writes lose nothing. Gaps longer than `max_gap` (a dropped socket, a restart,
+the proxy down) are not integrated: they are noted as `Gap`s (wall-clock times) and filled later
+from the proxy's history (backfill.py), so a reconnect never makes the total jump and the
+energy of the gap is still counted once. Consumption and return (negative power, solar) are
+integrated separately: both totals only grow. A non-finite or physically absurd power never
+reaches a total.
 """
 
 from __future__ import annotations
@@ -21,6 +24,19 @@ def clock() -> float:
 
 NULL_HOLD = 30.0
 """Seconds a channel keeps its last power after the proxy starts sending null usage."""
+MAX_CHANNEL_WATTS = 150_000.0
+"""No home circuit carries more (a 200 A three-phase service is about 140 kW): beyond is junk."""
+MAX_BACKFILL = 7 * 86400.0
+"""Seconds of a gap the history is asked for (the most recent part of a longer one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Wall-clock seconds [start, end) of one channel that no sample covered."""
+
+    key: ChannelKey
+    start: float
+    end: float
 
 
 @dataclass(slots=True)
@@ -32,9 +48,15 @@ class ChannelState:
     watts_at: float | None = None
     seen_at: float | None = None
     consumed: float = 0.0
-    """kWh integrated from positive power since setup."""
+    """kWh integrated from positive power (and filled gaps) since setup."""
     returned: float = 0.0
-    """kWh integrated from negative power since setup."""
+    """kWh integrated from negative power (and filled gaps) since setup."""
+    wall_at: float | None = None
+    """Wall-clock seconds up to which the totals account for the channel's energy."""
+    first_wall_at: float | None = None
+    """Wall-clock seconds of the channel's first sample since setup."""
+    resume_at: float | None = None
+    """Wall-clock seconds up to which the restored totals counted, until the first sample."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +86,15 @@ class LiveState:
         self.parents: dict[int, int] = {}
         self.last_sample_at: float | None = None
         self.samples = 0
+        self.gaps: list[Gap] = []
+        """Gaps waiting to be filled from the history, oldest first."""
+        self._noted: set[Gap] = set()
 
-    def ingest(self, sample: UsageSample, now: float) -> list[ChannelKey]:
-        """Take one sample at monotonic time `now`; returns the channels seen for the first time."""
+    def ingest(self, sample: UsageSample, now: float, wall: float) -> list[ChannelKey]:
+        """Take one sample at monotonic `now` and wall-clock `wall` seconds.
+
+        Returns the channels seen for the first time.
+        """
         self.samples += 1
         self.last_sample_at = now
         self.parents.update(sample.parents)
@@ -78,16 +106,58 @@ class LiveState:
                 new.append(key)
             channel.name = reading.name or channel.name
             watts = reading.watts
+            if watts is not None and abs(watts) > MAX_CHANNEL_WATTS:
+                continue  # junk: as if this sample had not come
+            if channel.seen_at is None:
+                channel.first_wall_at = wall
+                if channel.resume_at is not None:
+                    self.note_gap(Gap(key, channel.resume_at, wall))
+            elif now - channel.seen_at > self.max_gap and channel.wall_at is not None:
+                self.note_gap(Gap(key, channel.wall_at, wall))
+            elif watts is not None and now > channel.seen_at:
+                kwh = watts * (now - channel.seen_at) / 3_600_000
+                if kwh >= 0:
+                    channel.consumed += kwh
+                else:
+                    channel.returned -= kwh
             if watts is not None:
-                if channel.seen_at is not None and 0 < now - channel.seen_at <= self.max_gap:
-                    kwh = watts * (now - channel.seen_at) / 3_600_000
-                    if kwh >= 0:
-                        channel.consumed += kwh
-                    else:
-                        channel.returned -= kwh
                 channel.watts, channel.watts_at = watts, now
-            channel.seen_at = now
+            channel.seen_at, channel.wall_at = now, wall
         return new
+
+    def restore(self, key: ChannelKey, counted_until: float, gaps: list[Gap]) -> None:
+        """A restored total counted the channel until `counted_until`; `gaps` were still open.
+
+        The time from then to the channel's first sample is a gap too. Both energy sensors of a
+        channel restore the same values: each gap is noted once.
+        """
+        channel = self.channels.setdefault(key, ChannelState())
+        for gap in gaps:
+            self.note_gap(gap)
+        if channel.first_wall_at is not None:
+            self.note_gap(Gap(key, counted_until, channel.first_wall_at))
+        elif channel.resume_at is None or counted_until > channel.resume_at:
+            channel.resume_at = counted_until
+
+    def note_gap(self, gap: Gap) -> None:
+        """Remember a gap to fill (once, at most the last MAX_BACKFILL seconds of it)."""
+        start = max(gap.start, gap.end - MAX_BACKFILL)
+        gap = Gap(gap.key, start, gap.end)
+        if gap.end > gap.start and gap not in self._noted:
+            self._noted.add(gap)
+            self.gaps.append(gap)
+
+    def fill(self, gap: Gap, consumed: float, returned: float) -> None:
+        """Add the energy the history gave for a gap (kWh, both non-negative)."""
+        channel = self.channels.setdefault(gap.key, ChannelState())
+        channel.consumed += max(consumed, 0.0)
+        channel.returned += max(returned, 0.0)
+        if gap in self.gaps:
+            self.gaps.remove(gap)
+
+    def open_gaps(self, key: ChannelKey) -> list[Gap]:
+        """The channel's gaps not filled yet."""
+        return [gap for gap in self.gaps if gap.key == key]
 
     def fresh(self, now: float) -> bool:
         """Data arrived within `max_gap`."""

@@ -27,7 +27,8 @@ from ...errors import (
     PortalRateLimitError,
 )
 from ...runtime import PortalConfigEntry
-from .api import EmporiaClient
+from .api import EmporiaClient, wall_clock
+from .backfill import Backfill
 from .const import BACKOFF_BASE, BACKOFF_MAX, PUBLISH_JITTER, stale_after
 from .coordinator import EmporiaLiveCoordinator
 from .live import LiveState, clock
@@ -54,6 +55,7 @@ class EmporiaPush:
         interval: float,
         on_new_channels: Callable[[list[ChannelKey]], None],
         now: Callable[[], float] = clock,
+        wall: Callable[[], float] = wall_clock,
         rand: Callable[[], float] = random.random,
     ) -> None:
         self.hass = hass
@@ -66,7 +68,12 @@ class EmporiaPush:
         self.stale_after = stale_after(interval)
         self._on_new_channels = on_new_channels
         self._now = now
+        self._wall = wall
         self._rand = rand
+        self.backfill = Backfill(client, self.state, wall)
+        self._backfilling = False
+        self._renewed_at: float | None = None
+        self._unexpected_logged = False
         self.instant_supported: bool | None = None
         self.sessions = 0
         self.authenticated = False
@@ -121,7 +128,7 @@ class EmporiaPush:
                     idle_timeout=self.stale_after,
                 )
             except StreamTokenError as err:
-                if self.authenticated and not self.stopping:
+                if self.authenticated and not self.stopping and self._may_renew_at_once():
                     # The token of a working socket expired: renew it and reconnect at once.
                     LOGGER.debug("Emporia token expired on the live socket; logging in again")
                     renew = True
@@ -133,6 +140,9 @@ class EmporiaPush:
             except PortalError as err:
                 error = err
                 retry_after = _retry_after(err)
+            except Exception as err:  # noqa: BLE001  # the live task must outlive any bug
+                self._unexpected()
+                error = PortalError(f"unexpected {type(err).__name__}")
             if self.stopping:
                 return
             if self.authenticated:
@@ -149,6 +159,17 @@ class EmporiaPush:
                 self._reauth()
                 return
 
+    def _may_renew_at_once(self) -> bool:
+        """Reconnect at once after a token complaint only if the last one is a while ago.
+
+        A proxy that complains about every fresh token would otherwise be asked in a loop.
+        """
+        now = self._now()
+        if self._renewed_at is not None and now - self._renewed_at < 2 * self.stale_after:
+            return False
+        self._renewed_at = now
+        return True
+
     def _reauth(self) -> None:
         # Only a refused login gets here: the stored credentials no longer work.
         LOGGER.warning("The Emporia proxy refused the stored credentials")
@@ -158,8 +179,19 @@ class EmporiaPush:
         """Sleep before reconnecting; meanwhile /devices/instant keeps the states going."""
         end = self._now() + delay
         while not self._stopping and (left := end - self._now()) > 0:
-            await self._async_poll_instant()
+            try:
+                await self._async_poll_instant()
+            except PortalAuthError:
+                raise
+            except Exception:  # noqa: BLE001  # the live task must outlive any bug
+                self._unexpected()
             await asyncio.sleep(min(left, self.interval))
+
+    def _unexpected(self) -> None:
+        """Log a bug's traceback once per entry; the task goes on."""
+        if not self._unexpected_logged:
+            LOGGER.exception("Unexpected error on the Emporia live connection")
+            self._unexpected_logged = True
 
     async def _async_poll_instant(self) -> None:
         if self.instant_supported is False:
@@ -201,7 +233,7 @@ class EmporiaPush:
 
     def _ingest(self, sample: UsageSample, *, force: bool = False) -> None:
         now = self._now()
-        new = self.state.ingest(sample, now)
+        new = self.state.ingest(sample, now, self._wall())
         if new:
             self._on_new_channels(new)
         current = self.coordinator.data
@@ -224,7 +256,15 @@ class EmporiaPush:
 
     @callback
     def _async_tick(self, _now: object) -> None:
-        """Publish what the samples have not: staleness, expired nulls, a trailing change."""
+        """Publish what the samples have not: staleness, expired nulls, a trailing change.
+
+        Also starts filling the gaps whose history is complete by now.
+        """
+        if not self._backfilling and self.backfill.due():
+            self._backfilling = True
+            self.entry.async_create_background_task(
+                self.hass, self._async_backfill(), f"Emporia history {self.entry.entry_id}"
+            )
         now = self._now()
         snapshot = self.state.snapshot(now)
         current = self.coordinator.data
@@ -235,6 +275,16 @@ class EmporiaPush:
         quiet = last_sample is None or now - last_sample >= 2 * self.interval
         if quiet or snapshot.fresh != current.fresh:
             self.publish()
+
+    async def _async_backfill(self) -> None:
+        """Fill the due gaps; the totals show the energy at once."""
+        try:
+            if await self.backfill.async_fill_due():
+                self.publish()
+        except PortalError as err:
+            LOGGER.debug("Emporia history not read: %s", err)
+        finally:
+            self._backfilling = False
 
 
 def _retry_after(err: PortalError) -> float:

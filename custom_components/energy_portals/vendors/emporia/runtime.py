@@ -21,7 +21,7 @@ from .api import EmporiaDevice
 from .const import MANUFACTURER, VENDOR_KEY
 from .coordinator import EmporiaDevicesCoordinator, EmporiaLiveCoordinator
 from .entities import EmporiaEnergySensor, energy_descriptions, power_description
-from .live import ChannelSnapshot, ChannelState
+from .live import ChannelSnapshot
 from .push import EmporiaPush
 from .usage import ChannelKey
 
@@ -57,10 +57,6 @@ class EmporiaRuntime(VendorRuntime):
         if data is None or not data.fresh:
             return None
         return data.channels.get(key)
-
-    def channel_state(self, key: ChannelKey) -> ChannelState | None:
-        """The channel's live state (ahead of the published snapshot)."""
-        return self.live.state.channels.get(key)
 
     def device(self, gid: int) -> EmporiaDevice | None:
         """The device as /devices last described it."""
@@ -140,9 +136,7 @@ class EmporiaRuntime(VendorRuntime):
                 PortalSensor(self.live, power_description(num, name, nested=nested), device)
             )
             entities += [
-                EmporiaEnergySensor(
-                    self.live, description, device, partial(self.channel_state, key)
-                )
+                EmporiaEnergySensor(self.live, description, device, key)
                 for description in energy_descriptions(num, name, nested=nested)
             ]
         if entities:

@@ -1,0 +1,119 @@
+"""Gaps in the live data filled from the proxy's history (no Home Assistant imports here).
+
+A gap (restart, dropped socket, proxy down) is asked for once its last minute is complete:
+one history request per channel and gap (a day at most per request). The history sums channel
+numbers, so the mains ("1,2,3") is asked as 1, 2 and 3; the Balance channel cannot be asked
+and its gaps stay unfilled. A missing (null) minute is not counted; a failed request is tried
+again a few minutes later, for an hour at most.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ...const import LOGGER
+from ...errors import PortalAuthError, PortalError
+from .api import HISTORY_STEP, EmporiaClient, History
+from .live import MAX_CHANNEL_WATTS, Gap, LiveState
+
+SETTLE = 180.0
+"""Seconds after a gap ends before its last minute is complete in the history."""
+RETRY_WAIT = 300.0
+MAX_ATTEMPTS = 12
+PIECE = 86400.0
+"""Seconds of history asked for in one request."""
+MAX_STEP_KWH = MAX_CHANNEL_WATTS * HISTORY_STEP / 3_600_000
+"""More in one minute than any home circuit can carry: junk, not counted."""
+
+
+def history_channels(num: str) -> list[str] | None:
+    """The channel numbers the history sums for a channel; None when it cannot be asked."""
+    parts = [part.strip() for part in num.split(",")]
+    return parts if all(part.isdigit() for part in parts) else None
+
+
+def gap_energy(gap: Gap, history: History, asked_from: float) -> tuple[float, float]:
+    """kWh consumed and returned within the gap, edge minutes counted by their overlap."""
+    first = history.first if history.first is not None else asked_from
+    consumed = returned = 0.0
+    for index, value in enumerate(history.values):
+        if value is None or not math.isfinite(value) or abs(value) > MAX_STEP_KWH:
+            continue
+        start = first + index * HISTORY_STEP
+        overlap = min(gap.end, start + HISTORY_STEP) - max(gap.start, start)
+        if overlap <= 0:
+            continue
+        part = value * overlap / HISTORY_STEP
+        if part >= 0:
+            consumed += part
+        else:
+            returned -= part
+    return consumed, returned
+
+
+@dataclass(slots=True)
+class Backfill:
+    """Fills the live state's gaps from the history, each gap once."""
+
+    client: EmporiaClient
+    state: LiveState
+    wall: Callable[[], float]
+    attempts: dict[Gap, tuple[int, float]] = field(default_factory=dict)
+    """Failed gaps: how often, and when to try again."""
+    unfillable: int = 0
+    """Gaps the history cannot serve (the Balance channel) or that failed for good."""
+
+    def due(self) -> list[Gap]:
+        """The gaps whose minutes are complete and whose next try has come."""
+        now = self.wall()
+        return [
+            gap
+            for gap in self.state.gaps
+            if gap.end + SETTLE <= now and self.attempts.get(gap, (0, 0.0))[1] <= now
+        ]
+
+    async def async_fill_due(self) -> bool:
+        """Fill every due gap; True when a total changed."""
+        changed = False
+        for gap in self.due():
+            channels = history_channels(gap.key[1])
+            if channels is None:
+                self.unfillable += 1
+                self.state.fill(gap, 0.0, 0.0)
+                continue
+            try:
+                consumed, returned = await self._async_read(gap, channels)
+            except PortalAuthError:
+                raise
+            except PortalError as err:
+                self._failed(gap, err)
+                continue
+            self.attempts.pop(gap, None)
+            self.state.fill(gap, consumed, returned)
+            changed = changed or consumed > 0 or returned > 0
+        return changed
+
+    async def _async_read(self, gap: Gap, channels: list[str]) -> tuple[float, float]:
+        consumed = returned = 0.0
+        start = math.floor(gap.start / HISTORY_STEP) * HISTORY_STEP
+        end = math.ceil(gap.end / HISTORY_STEP) * HISTORY_STEP
+        while start < end:
+            piece_end = min(end, start + PIECE)
+            history = await self.client.async_get_history(gap.key[0], channels, start, piece_end)
+            part = gap_energy(gap, history, start)
+            consumed, returned = consumed + part[0], returned + part[1]
+            start = piece_end
+        return consumed, returned
+
+    def _failed(self, gap: Gap, err: PortalError) -> None:
+        count = self.attempts.get(gap, (0, 0.0))[0] + 1
+        if count >= MAX_ATTEMPTS:
+            LOGGER.warning("Emporia history did not fill a gap in the energy totals: %s", err)
+            self.attempts.pop(gap, None)
+            self.unfillable += 1
+            self.state.fill(gap, 0.0, 0.0)
+            return
+        LOGGER.debug("Emporia history not read this time: %s", err)
+        self.attempts[gap] = (count, self.wall() + RETRY_WAIT)

@@ -1,0 +1,109 @@
+"""Emporia energy against the simulator's truth: restarts and outages are filled from history."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.energy_portals.vendors.emporia.backfill import SETTLE
+from tests.helpers import known_state
+from tests.simulator.emporia import EmporiaSimulator
+
+from .conftest import settle, tick
+
+KITCHEN = "sensor.home_kitchen_energy"
+MAINS = "sensor.home_mains_energy"
+
+
+@pytest.fixture(autouse=True)
+def frozen_proxy(emporia: EmporiaSimulator, freezer: FrozenDateTimeFactory) -> None:
+    """The proxy's clock is the frozen one too (its truth and history follow the test's time)."""
+    emporia.clock.now = time.time
+
+
+def total(hass: HomeAssistant, entity_id: str) -> float:
+    return float(known_state(hass, entity_id).state)
+
+
+async def first_sample(hass: HomeAssistant, entry: MockConfigEntry) -> float:
+    """Wait for the entry's first sample; returns its wall-clock time."""
+    await settle(hass, lambda: entry.runtime_data.push.authenticated)
+    await settle(hass, lambda: entry.runtime_data.live.state.samples > 0)
+    wall = entry.runtime_data.live.state.channels[(100123, "1")].first_wall_at
+    assert wall is not None
+    return float(wall)
+
+
+async def let_history_fill(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, emporia: EmporiaSimulator
+) -> None:
+    """Run the live data a while: the gap's last minute completes and is read (SETTLE)."""
+    await tick(hass, freezer, emporia, int(SETTLE) + 20)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def test_a_restart_is_filled_from_the_history(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Home Assistant down for two hours: the totals afterwards match what really flowed."""
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    start = await first_sample(hass, emporia_entry)
+    await tick(hass, freezer, emporia, 120)
+    assert await hass.config_entries.async_unload(emporia_entry.entry_id)
+    await hass.async_block_till_done()
+
+    freezer.tick(7200)
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    await first_sample(hass, emporia_entry)
+    await let_history_fill(hass, freezer, emporia)
+    end = emporia.clock.now()
+
+    for entity_id, channel, sign in ((KITCHEN, "1", 1), (MAINS, "1,2,3", 1)):
+        truth = sign * emporia.energy(channel, start, end)
+        assert abs(total(hass, entity_id) - truth) <= 0.01 * truth, entity_id
+    history = emporia.state.calls("GET", "/history")
+    assert history, "the gap was read from the history"
+    assert all("channels=Balance" not in str(call.query) for call in history)
+    assert emporia_entry.runtime_data.live.state.gaps == []
+
+
+async def test_a_dropped_socket_is_filled_once(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The socket stays down for ten minutes (no /devices/instant): filled once, exactly."""
+    emporia.scenario.instant_served = False
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    start = await first_sample(hass, emporia_entry)
+    await tick(hass, freezer, emporia, 30)
+    emporia.state.faults.drop_websocket = True
+    await emporia.drop_sockets()
+    for _ in range(20):
+        freezer.tick(30)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+    emporia.state.faults.drop_websocket = False
+    for _ in range(400):
+        freezer.tick(1)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        if emporia_entry.runtime_data.push.authenticated:
+            break
+    await let_history_fill(hass, freezer, emporia)
+    asked = len(emporia.state.calls("GET", "/history"))
+    assert asked == 6  # the gap of each channel but the Balance, once
+    await let_history_fill(hass, freezer, emporia)
+    assert len(emporia.state.calls("GET", "/history")) == asked
+    end = emporia.clock.now()
+    truth = emporia.energy("1", start, end)
+    assert abs(total(hass, KITCHEN) - truth) <= 0.01 * truth

@@ -1,0 +1,120 @@
+"""The live task outlives anything: error frames, bugs, and a proxy that keeps refusing tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.energy_portals.errors import PortalConnectionError
+from custom_components.energy_portals.vendors.emporia.api import EmporiaClient
+from custom_components.energy_portals.vendors.emporia.stream import EmporiaStream
+from custom_components.energy_portals.vendors.emporia.usage import UsageSample
+from tests.conftest import RunningSimulator
+from tests.simulator.emporia import EMAIL, PASSWORD, EmporiaSimulator
+
+from .conftest import settle
+
+
+async def test_instant_is_asked_with_its_required_parameters(
+    hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    """The first state comes from /devices/instant, asked with instant, scale and energyUnit."""
+    (call, *_) = emporia.state.calls("GET", "/devices/instant")
+    assert call.status == 200
+    assert call.query["scale"] == "1MIN"
+    assert call.query["energyUnit"] == "KilowattHours"
+    assert call.query["instant"].endswith("Z")
+
+
+async def test_error_frames_keep_the_socket(simulator: RunningSimulator) -> None:
+    """The proxy's "Error fetching device data." frames: the same socket, samples go on after."""
+    emporia: EmporiaSimulator = simulator["emporia"]
+    emporia.scenario.period = 0.01
+    emporia.scenario.error_ticks = 3
+    samples: list[UsageSample] = []
+    async with aiohttp.ClientSession() as session:
+        client = EmporiaClient(
+            session, url=simulator.base_url("emporia"), email=EMAIL, password=PASSWORD
+        )
+        stream = EmporiaStream(session, client.ws_url)
+
+        def on_sample(sample: UsageSample) -> None:
+            samples.append(sample)
+            if len(samples) == 2:
+                asyncio.get_running_loop().create_task(stream.async_close())
+
+        with pytest.raises(PortalConnectionError):
+            await stream.async_listen(
+                await client.async_token(),
+                on_authenticated=lambda: None,
+                on_sample=on_sample,
+                idle_timeout=5,
+            )
+    assert emporia.scenario.error_ticks == 0
+    assert len(samples) >= 2
+    assert emporia.connections == 1
+
+
+async def test_a_bug_in_a_sample_handler_is_logged_once_and_survived(  # noqa: PLR0917
+    hass: HomeAssistant,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unexpected exception ends the socket, not the task: logged once, then reconnected."""
+    runtime = loaded_emporia.runtime_data
+    await settle(hass, lambda: runtime.push.authenticated)
+    ingest = runtime.live.state.ingest
+    failures = {"left": 3}
+
+    def broken(*args: Any) -> Any:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise ZeroDivisionError("a bug")
+        return ingest(*args)
+
+    monkeypatch.setattr(runtime.live.state, "ingest", broken)
+    runtime.push._rand = lambda: 0.5
+    for _ in range(30):
+        freezer.tick(1)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await settle(hass, lambda: True)
+    await settle(hass, lambda: runtime.push.authenticated and failures["left"] == 0)
+    unexpected = [r for r in caplog.records if "Unexpected error on the Emporia" in r.message]
+    assert len(unexpected) == 1
+    assert emporia.connections >= 2
+
+
+async def test_a_proxy_that_refuses_every_token_is_not_hammered(
+    hass: HomeAssistant,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Token complaints right after authentication: one quick renewal, then growing waits."""
+    caplog.set_level(logging.DEBUG)
+    runtime = loaded_emporia.runtime_data
+    await settle(hass, lambda: runtime.push.authenticated)
+    runtime.push._rand = lambda: 0.5
+    emporia.scenario.refuse_after_auth = True
+    await emporia.drop_sockets()
+    before = emporia.connections
+    for _ in range(60):
+        freezer.tick(1)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await settle(hass, lambda: True)
+    # Backoff 1 + 2 + 4 + 8 + 16 + ... seconds: a handful of sockets in a minute, not sixty.
+    assert emporia.connections - before <= 7
+    assert loaded_emporia.state.value == "loaded"

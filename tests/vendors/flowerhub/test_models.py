@@ -127,6 +127,7 @@ def test_consumption_prefers_the_reading_and_sums_sites() -> None:
             {"site_id": "2", "invoiced_month": "2025-05-01", "volume": "5,5", "type": "Reading"},
             {"site_id": "1", "invoiced_month": "2025-04-01", "volume": "99", "type": "Reading"},
             {"site_id": "3", "invoiced_month": "2025-05-01", "volume": None, "type": "Reading"},
+            {"site_id": "4", "invoiced_month": "2025-05-01", "volume": "-40", "type": "Reading"},
             "junk",
         ]
     )

@@ -133,3 +133,17 @@ def test_site_totals() -> None:
     assert partial.state_of_charge is None
     empty = MonitoringData(scc=None, battery=None, active=None)
     assert (empty.pv_power, empty.load_power, empty.state_of_charge) == (None, None, None)
+
+
+def test_cycle_count_is_never_negative() -> None:
+    """A pack's cycle count only grows: the sentinel and negative junk are unknown."""
+    packs = parse_battery(
+        {
+            "bms_data": [
+                {"slave_id": 1, "port": "usb0", "cycle_count": 12},
+                {"slave_id": 2, "port": "usb0", "cycle_count": -3},
+                {"slave_id": 3, "port": "usb0", "cycle_count": 65535},
+            ]
+        }
+    )
+    assert [packs[key].cycle_count for key in ("usb0_1", "usb0_2", "usb0_3")] == [12, None, None]

@@ -377,6 +377,12 @@ class ConsumptionReading:
     type_id: str | None
 
 
+def _volume(value: Any) -> float | None:
+    """kWh consumed in a month: a negative volume is no consumption (not counted)."""
+    volume = as_float(value)
+    return volume if volume is not None and volume >= 0 else None
+
+
 def parse_consumption(body: Any) -> tuple[ConsumptionReading, ...]:
     """GET /asset-owner/{id}/consumption."""
     return tuple(
@@ -385,7 +391,7 @@ def parse_consumption(body: Any) -> tuple[ConsumptionReading, ...]:
             valid_from=as_date(raw.get("valid_from")),
             valid_to=as_date(raw.get("valid_to")),
             invoiced_month=as_date(raw.get("invoiced_month")),
-            volume=as_float(raw.get("volume")),
+            volume=_volume(raw.get("volume")),
             reading_type=as_str(raw.get("type")),
             type_id=as_str(raw.get("type_id")),
         )

@@ -15,6 +15,14 @@ from typing import Any
 from ...parse import as_bool, as_float, as_int, as_str
 
 PACK_UNKNOWN = (65535.0,)
+
+
+def _count(value: Any) -> int | None:
+    """A count that only grows (cycles): unknown when the sentinel or negative."""
+    count = as_int(value, sentinels=PACK_UNKNOWN)
+    return count if count is not None and count >= 0 else None
+
+
 SCC_MISSING = (-1.0,)
 NO_ALARM = "no alarm detected"
 ALARM_GROUPS = ("battery_status", "charging_status", "discharging_status")
@@ -446,7 +454,7 @@ def parse_pack(raw: dict[str, Any]) -> BatteryPack | None:
         pack_current=_pack_number(raw, "pack_current"),
         remaining_capacity=_pack_number(raw, "remaining_capacity"),
         full_capacity=_pack_number(raw, "full_charged_capacity"),
-        cycle_count=as_int(raw.get("cycle_count"), sentinels=PACK_UNKNOWN),
+        cycle_count=_count(raw.get("cycle_count")),
         max_cell_voltage=_pack_number(raw, "max_cell_voltage", 0.001),
         min_cell_voltage=_pack_number(raw, "min_cell_voltage", 0.001),
         cell_difference=_pack_number(raw, "cell_difference"),

@@ -168,8 +168,8 @@ VENDORS: dict[str, VendorCase] = {
             poll=3600,
             probe_path=None,
             steady=False,
-            # Two properties and their building: the new hour and a late hour asked again,
-            # plus a re-login and the refused read asked once more.
+            # Two properties and their building: the new hour, and now and then a late hour
+            # asked once more, plus a re-login and the refused read asked once more.
             max_per_poll=8,
             relogin=True,
             secrets=(allume.EMAIL, allume.PASSWORD),

@@ -66,9 +66,9 @@ async def test_refreshes_once_an_hour_a_few_minutes_after_the_hour(
     await tick_to(hass, freezer, "2026-02-25T04:40:00+00:00")
     assert property_calls(allume) == 2 * 15
     await tick_to(hass, freezer, "2026-02-25T05:05:02+00:00")
-    # The new hour, and 2026-02-24T19:00Z again: its 5-minute rows never came (a late hour),
-    # asked again an hour after it was first missed.
-    assert property_calls(allume) == 2 * 16 + 2
+    # Only the new hour: 2026-02-24T19:00Z (a late hour, no 5-minute rows) is asked once
+    # more three hours after it was missed, then with its roll-up.
+    assert property_calls(allume) == 2 * 16
     assert len(allume.state.calls("GET", "/consumers/me/properties")) == 1
     assert len(allume.state.calls("POST", "/auth/customer-login")) == 1
     # The window is the hour that just closed, aligned on the hour.

@@ -102,15 +102,15 @@ def test_windows_for_recent_and_old_hours() -> None:
     assert [w.start for w in windows if w.end - w.start == HOUR] == sorted(recent)
 
 
-def test_a_missed_recent_hour_waits_longer_each_time() -> None:
-    """A recent hour asked in vain is asked again after 1, 2, 4 ... hours."""
+def test_a_missed_recent_hour_is_asked_once_more_then_waits_for_the_roll_up() -> None:
+    """A recent hour asked in vain: once more three hours later, then when 48 hours old."""
     book = HourBook()
     hour = T0
     now = T0 + timedelta(hours=1, minutes=5)
     asked = []
-    for step in range(12):
+    for step in range(50):
         moment = now + HOUR * step
         if hour in book.missing(hour, hour + HOUR, moment):
             asked.append(step)
             book.record(Window(hour, hour + HOUR), [], moment)
-    assert asked == [0, 1, 3, 7]
+    assert asked == [0, 3, 48, 49]  # then given up: two old reads found nothing

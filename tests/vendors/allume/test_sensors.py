@@ -113,8 +113,7 @@ async def test_building_sensors(
         state = known_state(hass, f"{BUILDING}_{key}")
         assert float(state.state) > 0
         assert state.attributes["state_class"] == "total_increasing"
-    # Read once for both properties of the building: one window per closed hour of today
-    # (14), but for the late hour, which waits an hour before it is asked again.
+    # Read once for both properties of the building: one window per closed hour of today.
     assert len(allume.state.calls("GET", "/projects/")) == 14
     assert len(allume.state.calls("GET", "/properties/")) == 2 * 14
 

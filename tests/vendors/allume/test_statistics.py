@@ -220,7 +220,7 @@ async def test_a_missing_recent_hour_is_fetched_again(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A closed hour that did not land is asked again (after 1, 2, 4 ... hours), then imported."""
+    """A closed hour that did not land is asked once more three hours later, then imported."""
     await setup(hass, two_days)
     hole = at("2026-02-25T03:00Z")
     allume.hidden_hours = {int(hole.timestamp())}
@@ -230,12 +230,12 @@ async def test_a_missing_recent_hour_is_fetched_again(
     assert found[-1]["start"] == at("2026-02-25T02:00Z")  # stopped before the hole
     asked = [c for c in allume.state.calls("GET", "/properties/prop-unit-4")
              if int(c.query["from"]) == int(hole.timestamp())]  # fmt: skip
-    assert len(asked) == 2  # when it closed, and an hour later
+    assert len(asked) == 1  # when it closed; not again the next hour
 
     allume.hidden_hours = set()
-    await tick_to(hass, freezer, "2026-02-25T06:05:02+00:00")  # waits two hours now
+    await tick_to(hass, freezer, "2026-02-25T06:05:02+00:00")
     assert (await rows(hass, GRID))[-1]["start"] == at("2026-02-25T02:00Z")
-    await tick_to(hass, freezer, "2026-02-25T07:05:02+00:00")
+    await tick_to(hass, freezer, "2026-02-25T07:05:02+00:00")  # three hours after the miss
     found = await rows(hass, GRID)
     assert hours_of(found) == contiguous(at("2026-02-22T13:00Z"), at("2026-02-25T06:00Z"))
     total = sum(expected_grid(allume, 0, row["start"]) for row in found)

@@ -19,8 +19,9 @@ RECENT = timedelta(hours=48)
 DAY_WINDOW = timedelta(hours=24)
 OLD_HOUR_ATTEMPTS = 2
 """Day-window reads of an old hour before it is taken as missing for good."""
-MAX_RETRY_WAIT = timedelta(hours=16)
-"""A recent hour that did not come is asked again after 1, 2, 4 ... hours, at most this."""
+RETRY_WAIT = timedelta(hours=3)
+"""A recent hour that did not come is asked once more this much later, then only when it is
+old enough for the day windows (its hourly roll-up): at most one extra request a day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +75,16 @@ class HourBook:
     def missing(self, start: datetime, end: datetime, now: datetime) -> list[datetime]:
         """The hours of [start, end) to ask for now: not read, not given up, not waiting.
 
-        A recent hour that did not come waits 1, 2, 4 ... hours before it is asked again (a
-        closed hour normally lands within a minute; one that did not may come only with the
-        hourly roll-up, 48 hours later).
+        A closed hour normally lands within a minute; one that did not is asked once more
+        RETRY_WAIT later, and then comes with the hourly roll-up once it is 48 hours old.
         """
         result = []
         moment = floor_hour(start)
         while moment < end:
             if moment not in self.hours and moment not in self.given_up:
                 misses, tried = self.recent_misses.get(moment, (0, moment))
-                wait = min(HOUR * 2 ** (misses - 1), MAX_RETRY_WAIT) if misses else HOUR * 0
-                if moment + HOUR <= recent_boundary(now) or now - tried >= wait:
+                old = moment + HOUR <= recent_boundary(now)
+                if old or not misses or (misses == 1 and now - tried >= RETRY_WAIT):
                     result.append(moment)
             moment += HOUR
         return result

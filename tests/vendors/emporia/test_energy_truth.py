@@ -6,8 +6,12 @@ import time
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from homeassistant.core import HomeAssistant, State
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    mock_restore_cache_with_extra_data,
+)
 
 from custom_components.energy_portals.vendors.emporia.backfill import SETTLE
 from tests.helpers import known_state
@@ -107,3 +111,36 @@ async def test_a_dropped_socket_is_filled_once(
     end = emporia.clock.now()
     truth = emporia.energy("1", start, end)
     assert abs(total(hass, KITCHEN) - truth) <= 0.01 * truth
+
+
+async def test_restored_open_gaps_are_filled_after_a_restart(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A gap still open when Home Assistant stopped is filled after it starts again."""
+    now = emporia.clock.now()
+    gap = (now - 7200.0, now - 3600.0)
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(KITCHEN, "5.0"),
+                {
+                    "native_value": 5.0,
+                    "native_unit_of_measurement": "kWh",
+                    "counted_until": now - 600.0,
+                    "open_gaps": [list(gap), ["junk"], [3.0, 1.0]],
+                },
+            )
+        ],
+    )
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    await first_sample(hass, emporia_entry)
+    await let_history_fill(hass, freezer, emporia)
+    kitchen = emporia_entry.runtime_data.live.state.channels[(100123, "1")]
+    # The open gap, the time from the last count to the first sample, and the live samples.
+    expected = emporia.energy("1", *gap) + emporia.energy("1", now - 600.0, emporia.clock.now())
+    assert kitchen.consumed == pytest.approx(expected, rel=0.02, abs=0.002)
+    assert total(hass, KITCHEN) > 5.0 + emporia.energy("1", *gap)

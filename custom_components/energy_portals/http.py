@@ -6,6 +6,7 @@ so no vendor client repeats it.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 from .errors import (
     PortalAuthError,
@@ -25,6 +27,10 @@ from .errors import (
 )
 
 DEFAULT_TIMEOUT = 30.0
+MAX_BODY = 4 * 1024 * 1024
+"""Bytes an answer may have; no vendor answers more than a few hundred KiB."""
+MAX_DEPTH = 64
+"""Levels of nesting a JSON answer may have; the vendors' deepest is about six."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +51,16 @@ class HttpResponse:
                 status=self.status,
             )
         try:
-            return json.loads(self.text)
-        except ValueError as err:
+            value = json.loads(self.text)
+        except (ValueError, RecursionError) as err:
             raise PortalResponseError(
                 f"Answer is not valid JSON (HTTP {self.status})", status=self.status
             ) from err
+        if _too_deep(value):
+            raise PortalResponseError(
+                f"Answer is nested deeper than {MAX_DEPTH} levels", status=self.status
+            )
+        return value
 
     def json_object(self) -> dict[str, Any]:
         """Parse the body as a JSON object."""
@@ -97,7 +108,13 @@ async def send(
             json=json_body,
             timeout=aiohttp.ClientTimeout(total=total_timeout),
         ) as response:
-            text = await response.text(errors="replace")
+            body = await _read_capped(response.content)
+            if len(body) > MAX_BODY:
+                raise PortalResponseError(
+                    f"Answer from {_where(url)} is larger than {MAX_BODY // 1024 // 1024} MiB",
+                    status=response.status,
+                )
+            text = body.decode(_charset(response.headers.get("Content-Type")), errors="replace")
             return HttpResponse(response.status, dict(response.headers), text)
     except TimeoutError as err:
         raise PortalConnectionError(f"Timeout talking to {_where(url)}") from err
@@ -135,5 +152,55 @@ async def retry_once_when_refused[T](request: Callable[[], Awaitable[T]]) -> T:
 
 
 def _where(url: str) -> str:
-    """The host of a URL, for messages (never the query, which may carry secrets)."""
-    return url.split("?", 1)[0]
+    """The host and the endpoint's name, for messages and logs.
+
+    Never the query (it may carry secrets) nor the path's ids (sites, serials, owners).
+    """
+    parsed = URL(url)
+    return f"{parsed.host or 'the service'} ({endpoint_name(parsed.path)})"
+
+
+def endpoint_name(path: str) -> str:
+    """The last path segment that is not an id (ids carry digits): `status`, `snapshots`."""
+    words = [part for part in path.split("?", 1)[0].split("/") if part]
+    names = [part for part in words if not any(char.isdigit() for char in part)]
+    return names[-1] if names else "/"
+
+
+async def _read_capped(content: aiohttp.StreamReader) -> bytes:
+    """The body, or its first MAX_BODY + 1 bytes when it is larger (not read further)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_BODY:
+        chunk = await content.read(MAX_BODY + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _charset(content_type: str | None) -> str:
+    """The charset a Content-Type names, else UTF-8 (JSON's own)."""
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            try:
+                return codecs.lookup(value.strip('"')).name
+            except LookupError:
+                break
+    return "utf-8"
+
+
+def _too_deep(value: Any) -> bool:
+    """The JSON value nests deeper than MAX_DEPTH (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+    return False

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from custom_components.energy_portals.errors import (
+    PortalConnectionError,
     PortalHtmlResponseError,
     PortalNotFoundError,
     PortalResponseError,
 )
-from custom_components.energy_portals.http import HttpResponse, parse_retry_after, raise_for_status
+from custom_components.energy_portals.http import (
+    HttpResponse,
+    endpoint_name,
+    parse_retry_after,
+    raise_for_status,
+    send,
+)
 from custom_components.energy_portals.parse import (
     as_bool,
     as_datetime,
@@ -121,3 +130,57 @@ def test_as_str_and_dates() -> None:
     assert as_datetime("2026-02-25T00:00:00.000Z") == datetime(2026, 2, 25, tzinfo=UTC)
     assert as_datetime("March 2025") is None
     assert as_datetime(None) is None
+
+
+def test_deeply_nested_json_is_a_clear_invalid_response() -> None:
+    """Nesting beyond what any vendor sends is an invalid answer, never a RecursionError."""
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(PortalResponseError, match="not valid JSON"):
+        HttpResponse(200, {}, deep).json()
+    nested = "[" * 70 + "]" * 70
+    with pytest.raises(PortalResponseError, match="nested deeper"):
+        HttpResponse(200, {}, nested).json()
+    assert HttpResponse(200, {}, '{"a": [[{"b": 1}]]}').json() == {"a": [[{"b": 1}]]}
+
+
+def test_endpoint_names_carry_no_ids() -> None:
+    """Messages name the host and the endpoint, never the ids in the path or the query."""
+    assert endpoint_name("/service/evse_controller/3381244/ev_chargers/status") == "status"
+    assert endpoint_name("/properties/prop-unit-4/snapshots?from=1") == "snapshots"
+    assert endpoint_name("/devices/100123/history") == "history"
+    assert endpoint_name("/482522020944") == "/"
+
+
+async def test_answers_are_size_capped_and_failures_name_no_ids(socket_enabled: None) -> None:
+    """A 10 MiB answer is refused; a failure message has the host and endpoint name only."""
+    app = web.Application()
+
+    async def huge(request: web.Request) -> web.Response:
+        return web.Response(body=b"[" + b"1," * (5 * 1024 * 1024) + b"1]")
+
+    async def latin(request: web.Request) -> web.Response:
+        return web.Response(body="caf\xe9".encode("latin-1"), content_type="text/plain",
+                            charset="latin-1")  # fmt: skip
+
+    app.router.add_get("/site/3381244/huge", huge)
+    app.router.add_get("/latin", latin)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(PortalResponseError, match="larger than 4 MiB") as caught:
+                await send(session, "GET", f"http://127.0.0.1:{port}/site/3381244/huge")
+            assert "3381244" not in str(caught.value)
+            assert "huge" in str(caught.value)
+            assert (await send(session, "GET", f"http://127.0.0.1:{port}/latin")).text == "caf\xe9"
+    finally:
+        await runner.cleanup()
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(PortalConnectionError) as refused:
+            await send(session, "GET", f"http://127.0.0.1:{port}/site/3381244/status?token=s")
+    assert "3381244" not in str(refused.value)
+    assert "token" not in str(refused.value)
+    assert "status" in str(refused.value)

@@ -15,7 +15,13 @@ from urllib.parse import urlencode
 import aiohttp
 
 from ...errors import PortalAuthError, PortalResponseError
-from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
+from ...http import (
+    HttpResponse,
+    endpoint_name,
+    raise_for_status,
+    retry_once_when_refused,
+    send,
+)
 from ...parse import as_datetime, as_float, as_str
 from .usage import KWH, UsageSample, parse_usage
 
@@ -216,7 +222,8 @@ class EmporiaClient:
             response = await self._send(method, path, await self.async_token(renew=True), body)
             if response.status in REFUSED:
                 raise PortalResponseError(
-                    f"{path} refused even after a fresh login (HTTP {response.status})",
+                    f"{endpoint_name(path)} refused even after a fresh login "
+                    f"(HTTP {response.status})",
                     status=response.status,
                 )
         raise_for_status(response)

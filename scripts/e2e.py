@@ -95,8 +95,9 @@ class Run:
             REPO / "custom_components" / "energy_portals"
         )
         base = (REPO / "scripts" / "develop_configuration.yaml").read_text()
+        # The develop configuration ends with its `http:` section (bound to 127.0.0.1).
         (self.config / "configuration.yaml").write_text(
-            f"{base}\nhttp:\n  server_port: {self.hass_port}\n"
+            f"{base.rstrip()}\n  server_port: {self.hass_port}\n"
         )
         (self.config / ".storage" / "onboarding").write_text(onboarding_storage())
 

@@ -16,6 +16,7 @@ from homeassistant.data_entry_flow import section
 
 from .const import CONF_ADVANCED, CONF_BASE_URL, CONF_VENDOR, LOGGER
 from .errors import PortalAuthError, PortalConnectionError, PortalError
+from .url_rules import InsecureUrlError
 
 
 def advanced_section(default_base_url: str) -> dict[vol.Marker, Any]:
@@ -37,6 +38,8 @@ def base_url_of(user_input: Mapping[str, Any], default_base_url: str) -> str:
 
 def error_key(err: Exception) -> str:
     """The translated form error for a failed validation."""
+    if isinstance(err, InsecureUrlError):
+        return err.key
     if isinstance(err, PortalAuthError):
         return "invalid_auth"
     if isinstance(err, PortalConnectionError):

@@ -276,3 +276,15 @@ async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> 
     assert loaded_emporia.options == {"state_update_interval": 5}
     await hass.async_block_till_done()
     assert loaded_emporia.runtime_data.push.interval == 5
+
+
+async def test_plain_http_to_a_public_proxy_is_refused(
+    hass: HomeAssistant, emporia: EmporiaSimulator
+) -> None:
+    """Plain http:// is for the local network; a public proxy needs https://."""
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], proxy_input("http://8.8.8.8:3000")
+    )
+    assert result["errors"] == {"base": "insecure_public_url"}
+    assert emporia.state.requests == []

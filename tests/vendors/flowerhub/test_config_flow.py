@@ -238,3 +238,15 @@ async def test_options_flow_sets_status_interval(
     assert isinstance(runtime, FlowerHubRuntime)
     assert runtime.status.update_interval is not None
     assert runtime.status.update_interval.total_seconds() == 120
+
+
+async def test_a_plain_http_base_url_is_refused(
+    hass: HomeAssistant, flowerhub: FlowerHubSimulator
+) -> None:
+    """Credentials to the cloud travel encrypted: http:// to a public host is refused."""
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input("http://portal.flowerhub.se")
+    )
+    assert result["errors"] == {"base": "https_required"}
+    assert flowerhub.state.requests == []

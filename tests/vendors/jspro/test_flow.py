@@ -6,6 +6,7 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
+import voluptuous as vol
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -236,3 +237,32 @@ async def test_options_flow(hass: HomeAssistant, loaded_jspro: MockConfigEntry) 
     runtime = loaded_jspro.runtime_data
     assert runtime.monitoring.update_interval.total_seconds() == 30
     assert runtime.system.update_interval.total_seconds() == 300
+
+
+async def test_reconfigure_never_shows_the_token_and_keeps_it_when_left_empty(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    jspro: JsproSimulator,
+    jspro_entry: MockConfigEntry,
+) -> None:
+    """The stored token is never put into the form; an empty field keeps it."""
+
+    def token_shown(form: Any) -> bool:
+        (field,) = [f for f in form["data_schema"].schema if str(f) == "api_token"]
+        suggested = (field.description or {}).get("suggested_value")
+        return bool(suggested) or field.default is not vol.UNDEFINED
+
+    result = await jspro_entry.start_reconfigure_flow(hass)
+    assert not token_shown(result)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"url": "http://8.8.8.8", "verify_ssl": True}
+    )
+    assert result["errors"] == {"base": "insecure_public_url"}
+    assert not token_shown(result)
+    with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"url": simulator.base_url("jspro"), "verify_ssl": True}
+        )
+        await hass.async_block_till_done()
+    assert result["reason"] == "reconfigure_successful"
+    assert jspro_entry.data["api_token"] == TOKEN

@@ -18,6 +18,7 @@ from homeassistant.helpers.selector import (
 
 from ...const import CONF_BASE_URL
 from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...url_rules import cloud_url_error
 from .api import DEFAULT_BASE_URL, AllumeClient
 from .const import (
     CONF_EMAIL,
@@ -98,8 +99,9 @@ class AllumeFlow(PortalFlowBase):
             options = None
             if CONF_HISTORY_DAYS in user_input:
                 options = {CONF_HISTORY_DAYS: int(user_input[CONF_HISTORY_DAYS])}
-            result = await self._async_allume_validate(data, errors, options)
-            if result is not None:
+            if problem := cloud_url_error(data[CONF_BASE_URL]):
+                errors["base"] = problem
+            elif result := await self._async_allume_validate(data, errors, options):
                 return result
             defaults = {CONF_EMAIL: data[CONF_EMAIL]}
         fields: dict[Any, Any] = {

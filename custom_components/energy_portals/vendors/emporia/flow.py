@@ -18,6 +18,7 @@ from homeassistant.helpers.selector import (
 )
 
 from ...flow_base import PortalFlowBase, error_key
+from ...url_rules import require_local_url
 from .api import EmporiaClient, EmporiaLinkError, User
 from .const import (
     CONF_EMPORIA_PASSWORD,
@@ -141,6 +142,7 @@ class EmporiaFlow(PortalFlowBase):
                 password=data[CONF_PASSWORD],
             )
             try:
+                require_local_url(data[CONF_URL])
                 await client.async_login()
                 user = await client.async_get_me()
             except Exception as err:  # noqa: BLE001 - shown as a form error, logged by error_key

@@ -19,6 +19,7 @@ from homeassistant.helpers.selector import (
 from ...const import CONF_BASE_URL
 from ...errors import PortalError
 from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, EnphaseClient, Site
 from .const import (
     CONF_CHARGING_CURRENT,
@@ -73,6 +74,7 @@ class EnphaseFlow(PortalFlowBase):
         if user_input is not None:
             data = {**entry.data, **user_input}
             try:
+                require_cloud_url(data[CONF_BASE_URL])
                 sites = await self._async_enphase_sites(data)
             except PortalError as err:
                 errors["base"] = error_key(err)
@@ -114,6 +116,7 @@ class EnphaseFlow(PortalFlowBase):
                 CONF_BASE_URL: base_url_of(user_input, base_url),
             }
             try:
+                require_cloud_url(data[CONF_BASE_URL])
                 sites = await self._async_enphase_sites(data)
             except PortalError as err:
                 errors["base"] = error_key(err)

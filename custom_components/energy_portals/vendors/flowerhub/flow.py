@@ -15,6 +15,7 @@ from homeassistant.helpers.selector import (
 
 from ...const import CONF_BASE_URL
 from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, FlowerHubClient
 from .const import (
     CONF_ASSET_OWNER_ID,
@@ -93,6 +94,7 @@ class FlowerHubFlow(PortalFlowBase):
                 CONF_BASE_URL: base_url_of(user_input, base_url),
             }
             try:
+                require_cloud_url(data[CONF_BASE_URL])
                 login = await self._async_flowerhub_validate(data)
             except Exception as err:  # noqa: BLE001 - shown as an error, logged by error_key
                 errors["base"] = error_key(err)

@@ -17,6 +17,7 @@ from yarl import URL
 
 from ...errors import PortalResponseError
 from ...flow_base import PortalFlowBase, error_key
+from ...url_rules import require_local_url
 from .api import JsproApiError, JsproClient
 from .const import (
     CONF_API_TOKEN,
@@ -67,13 +68,11 @@ def jspro_error_key(err: Exception) -> str:
 
 
 def settings_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    """Address, token and TLS check, prefilled with `defaults`."""
+    """Address, token and TLS check; the address and check prefilled, never the token."""
     return vol.Schema(
         {
             vol.Required(CONF_URL, default=defaults.get(CONF_URL, "")): _URL,
-            vol.Optional(
-                CONF_API_TOKEN, description={"suggested_value": defaults.get(CONF_API_TOKEN)}
-            ): _SECRET,
+            vol.Optional(CONF_API_TOKEN): _SECRET,
             vol.Required(CONF_VERIFY_SSL, default=defaults.get(CONF_VERIFY_SSL, True)): bool,
         }
     )
@@ -121,9 +120,13 @@ class JsproFlow(PortalFlowBase):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
+                token = (user_input.get(CONF_API_TOKEN) or "").strip()
+                url = normalise_url(user_input[CONF_URL])
+                require_local_url(url)
                 data = {
-                    CONF_URL: normalise_url(user_input[CONF_URL]),
-                    CONF_API_TOKEN: (user_input.get(CONF_API_TOKEN) or "").strip(),
+                    CONF_URL: url,
+                    # Never shown again: an empty field keeps the stored token.
+                    CONF_API_TOKEN: token or str(defaults.get(CONF_API_TOKEN) or ""),
                     CONF_VERIFY_SSL: bool(user_input.get(CONF_VERIFY_SSL, True)),
                 }
                 info = await self._async_jspro_information(data)
@@ -131,7 +134,7 @@ class JsproFlow(PortalFlowBase):
                 errors["base"] = jspro_error_key(err)
             else:
                 return await self._async_jspro_finish(data, info)
-            defaults = user_input
+            defaults = {**defaults, **user_input, CONF_API_TOKEN: defaults.get(CONF_API_TOKEN)}
         return self.async_show_form(
             step_id=step_id, data_schema=settings_schema(defaults), errors=errors
         )

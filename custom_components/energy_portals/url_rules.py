@@ -1,0 +1,87 @@
+"""Which base URLs a flow accepts (no Home Assistant imports here).
+
+Cloud vendors carry passwords and tokens: only https, except to this machine (the simulator).
+A local device or proxy may use plain http on the local network (the form says that the
+credentials then travel unencrypted), never to a public host.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from yarl import URL
+
+LOCAL_SUFFIXES = (".local", ".lan", ".home", ".internal", ".home.arpa", ".localdomain")
+
+
+class InsecureUrlError(ValueError):
+    """A URL the flow refuses; `key` is the form error to show."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _host(url: str) -> tuple[str, str] | None:
+    try:
+        parsed = URL(url)
+    except ValueError:
+        return None
+    if not parsed.host:
+        return None
+    return parsed.scheme, parsed.host.lower().rstrip(".")
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_local(host: str) -> bool:
+    """A host on this machine or the local network: a private address or a local name."""
+    if is_loopback(host):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." not in host or host.endswith(LOCAL_SUFFIXES)
+    return address.is_private or address.is_link_local
+
+
+def cloud_url_error(url: str) -> str | None:
+    """The form error for a cloud vendor's base URL, None when it is accepted."""
+    parts = _host(url)
+    if parts is None or parts[0] not in ("http", "https"):
+        return "invalid_url"
+    scheme, host = parts
+    if scheme == "http" and not is_loopback(host):
+        return "https_required"
+    return None
+
+
+def local_url_error(url: str) -> str | None:
+    """The form error for a local device's or proxy's URL, None when it is accepted."""
+    parts = _host(url)
+    if parts is None or parts[0] not in ("http", "https"):
+        return "invalid_url"
+    scheme, host = parts
+    if scheme == "http" and not is_local(host):
+        return "insecure_public_url"
+    return None
+
+
+def require_cloud_url(url: str) -> None:
+    """Refuse a cloud vendor's base URL that is not https (or on this machine)."""
+    if problem := cloud_url_error(url):
+        raise InsecureUrlError(problem)
+
+
+def require_local_url(url: str) -> None:
+    """Refuse a local device's URL that sends credentials in clear to a public host."""
+    if problem := local_url_error(url):
+        raise InsecureUrlError(problem)

@@ -166,7 +166,7 @@ async def test_entity_registry_options(hass: HomeAssistant, loaded_jspro: MockCo
     temp = registry.async_get(f"{PACK}_cell_temperature_3")
     assert temp is not None
     assert temp.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    button = registry.async_get("button.bakti_tower_clear_scc_alarm_log")
+    button = registry.async_get("button.bakti_tower_delete_scc_alarm_log")
     assert button is not None
     assert button.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert button.entity_category is EntityCategory.CONFIG

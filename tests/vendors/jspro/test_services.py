@@ -8,18 +8,22 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError, Unauthorized
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockUser,
+    async_fire_time_changed,
+)
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.jspro.services import device_time
 from tests.helpers import known_state
 from tests.simulator.jspro import JsproSimulator
 
-BUTTON = "button.bakti_tower_clear_scc_alarm_log"
+BUTTON = "button.bakti_tower_delete_scc_alarm_log"
 
 
 async def test_clear_alarm_log_button(
@@ -265,3 +269,21 @@ async def test_device_time(hass: HomeAssistant) -> None:
     assert device_time(aware) == datetime(2025, 7, 21, 10, 0)
     assert device_time(datetime(2025, 7, 21, 10, 0)) == datetime(2025, 7, 21, 10, 0)
     assert device_time(None) is None
+
+
+async def test_delete_is_for_administrators_only(
+    hass: HomeAssistant,
+    loaded_jspro: MockConfigEntry,
+    jspro: JsproSimulator,
+    hass_read_only_user: MockUser,
+) -> None:
+    """A non-admin user cannot delete data on the controller, even with confirm."""
+    with pytest.raises(Unauthorized):
+        await hass.services.async_call(
+            DOMAIN,
+            "jspro_delete_logger_data",
+            {"config_entry_id": loaded_jspro.entry_id, "target": "redis_all", "confirm": True},
+            blocking=True,
+            context=Context(user_id=hass_read_only_user.id),
+        )
+    assert jspro.state.calls("DELETE") == []

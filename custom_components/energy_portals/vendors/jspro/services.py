@@ -17,6 +17,7 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
 from ...const import CONF_VENDOR, DOMAIN
@@ -154,7 +155,9 @@ def register_services(hass: HomeAssistant) -> None:
     hass.services.async_register(
         DOMAIN, SERVICE_GET_LOGS, get_logs, GET_LOGS_SCHEMA, supports_response=SupportsResponse.ONLY
     )
-    hass.services.async_register(
+    # It destroys data on the controller: only administrators may call it.
+    async_register_admin_service(
+        hass,
         DOMAIN,
         SERVICE_DELETE_LOGGER_DATA,
         delete_logger_data,

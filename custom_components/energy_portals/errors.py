@@ -40,3 +40,7 @@ class PortalHtmlResponseError(PortalResponseError):
 
 class PortalNotFoundError(PortalResponseError):
     """The endpoint does not exist on this service (HTTP 404)."""
+
+
+class PortalAccessDeniedError(PortalResponseError):
+    """The login works, but this data is refused (HTTP 403 on a data endpoint): no reauth."""

@@ -111,9 +111,11 @@ OK, DOWN, REAUTH = Outcome.OK, Outcome.DOWN, Outcome.REAUTH
 # A number that is null or missing reads as unknown; Allume's energy rows without any number
 # are no measurement, so such an answer is unusable (not a day of zeros); JSPro packs without a
 # slave id cannot be told apart, so such a pack list is unusable (not "every pack is gone").
+# A 403 on FlowerHub's data refuses that data only (its cookies work): no reauth; Allume logs
+# in again on a 403, and it is that refused login that asks the user.
 EXPECTED: dict[str, dict[str, Outcome]] = {
     "allume": {"single_401": OK, "session_expires": OK, "nulls": DOWN, "missing_keys": DOWN},
-    "flowerhub": {"single_401": OK, "session_expires": OK},
+    "flowerhub": {"single_401": OK, "session_expires": OK, "403": DOWN},
     "enphase": {"single_401": OK, "session_expires": REAUTH, "html_200": REAUTH},
     "jspro": {"single_401": OK, "session_expires": REAUTH, "nulls": DOWN, "missing_keys": DOWN},
 }

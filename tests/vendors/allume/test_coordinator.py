@@ -329,3 +329,54 @@ async def test_diagnostics_are_redacted(
     assert first["data"]["today"]["demand"] > 0
     assert diagnostics["data"]["buildings"][0]["today"]["solar_delivered"] > 0
     assert diagnostics["data"]["statistics_enabled"] is False
+
+
+async def test_one_refused_property_does_not_fail_the_others(
+    hass: HomeAssistant,
+    allume_entry: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Unit 7 answers 403: its sensors are unavailable, Unit 4's work, nobody is asked to log in."""
+    unit7 = "sensor.unit_7_12_example_street_marrickville_nsw_2204_energy_demand_today"
+    allume.state.faults.status = 403
+    allume.state.faults.path = "/properties/prop-unit-7/"
+    assert await hass.config_entries.async_setup(allume_entry.entry_id)
+    await hass.async_block_till_done()
+    assert allume_entry.state is ConfigEntryState.LOADED
+    assert float(known_state(hass, DEMAND).state) > 0
+    assert known_state(hass, unit7).state == "unavailable"
+    assert not list(allume_entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
+    assert len([r for r in caplog.records if "is refused" in r.message]) == 1
+    assert "prop-unit-7" not in caplog.text
+
+    allume.state.faults.clear()
+    await tick_to(hass, freezer, "2026-02-25T05:05:02+00:00")
+    assert float(known_state(hass, unit7).state) > 0
+    assert len([r for r in caplog.records if "answers again" in r.message]) == 1
+
+
+async def test_every_property_refused_is_not_ready_not_a_reauth(
+    hass: HomeAssistant, allume_entry: MockConfigEntry, allume: AllumeSimulator
+) -> None:
+    """When no property can be read the entry retries later; the login works, so no reauth."""
+    allume.state.faults.status = 403
+    allume.state.faults.path = "/properties/prop-unit-"
+    assert not await hass.config_entries.async_setup(allume_entry.entry_id)
+    assert allume_entry.state is ConfigEntryState.SETUP_RETRY
+    assert not list(allume_entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+
+async def test_a_building_refused_later_fails_alone(
+    hass: HomeAssistant,
+    loaded_allume: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The building's endpoint starts refusing: its sensors go unavailable, the units stay."""
+    allume.project_status = 403
+    await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
+    assert known_state(hass, f"{BUILDING}_solar_delivered_today").state == "unavailable"
+    assert float(known_state(hass, DEMAND).state) > 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -147,3 +147,19 @@ async def test_notification_entity_when_enabled(
     await hass.async_block_till_done()
     assert state(hass, "sensor.flowerhub_system_notification") == STATE_UNKNOWN
     assert flowerhub.state.calls("GET", "/system-notification/active-flower")
+
+
+async def test_refused_invoices_are_unknown_not_a_reauth(
+    hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
+) -> None:
+    """A 403 on the invoices refuses that data only: the rest works, nobody is asked to log in."""
+    flowerhub.state.faults.status = 403
+    flowerhub.state.faults.path = "/invoice"
+    assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
+    await hass.async_block_till_done()
+    assert flowerhub_entry.state is ConfigEntryState.LOADED
+    assert not list(flowerhub_entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+    assert state(hass, "sensor.flowerhub_latest_invoice_amount") == STATE_UNKNOWN
+    assert state(hass, "sensor.flowerhub_unpaid_amount") == STATE_UNKNOWN
+    assert state(hass, "sensor.flowerhub_status") == "connected"
+    assert float(state(hass, "sensor.flowerhub_last_invoiced_month_consumption")) > 0

@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 
-from ...errors import PortalAuthError, PortalResponseError
+from ...errors import PortalAccessDeniedError, PortalAuthError, PortalResponseError
 from ...http import HttpResponse, raise_for_status, send
 from ...parse import as_datetime, as_float, as_str
 from .models import Energy, Interval, Property, User
@@ -47,7 +47,7 @@ class SnapshotSource(StrEnum):
     METER = "meters"
 
 
-class AccessDeniedError(PortalResponseError):
+class AccessDeniedError(PortalAccessDeniedError):
     """A request was refused even with a fresh token (not an auth failure: the login works)."""
 
 

@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from ...const import LOGGER
 from ...coordinator import PortalCoordinator
-from ...errors import PortalNotFoundError
+from ...errors import PortalNotFoundError, PortalResponseError
 from ...runtime import PortalConfigEntry
 from .api import AccessDeniedError, AllumeClient, SnapshotSource
 from .const import REFRESH_OFFSET
@@ -23,6 +23,11 @@ from .hours import HourBook, plan_windows
 from .models import HOUR, Energy, HourlyEnergy, Property, floor_hour, percent, to_hours
 from .statistics import StatisticsImporter
 
+SOURCE_NAMES = {
+    SnapshotSource.PROPERTY: "property",
+    SnapshotSource.PROJECT: "building",
+    SnapshotSource.METER: "building meter",
+}
 # A closed interval appears about a minute after it ends.
 LANDING_DELAY = timedelta(minutes=1)
 
@@ -92,6 +97,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self._discovered = False
         self._properties_read_on: datetime | None = None
         self._books: dict[str, HourBook] = {}
+        self._refused: set[str] = set()
+        self._last_refusal: PortalResponseError | None = None
         """The hours read so far, per property id and per `building-<project id>`."""
 
     async def _async_fetch(self) -> AllumeData:
@@ -107,31 +114,42 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         # Today, and the last closed hour (yesterday's, just after midnight).
         first_hour = min(day_start, floor_hour(now) - HOUR)
 
+        read: list[Property] = []
         for prop in self.properties:
             resume = await self.statistics.async_resume(prop, now)
             start = first_hour if resume is None else min(first_hour, resume)
             book = self._book(prop.property_id)
-            await self._async_read_hours(SnapshotSource.PROPERTY, prop.property_id, book, start)
+            source = (SnapshotSource.PROPERTY, prop.property_id)
+            if not await self._async_read_or_note_refused(*source, book, start):
+                continue
+            read.append(prop)
             if resume is not None:
                 self.statistics.import_hours(prop, book, resume, now)
             book.forget_before(start)
+        if self.properties and not read:
+            raise self._last_refusal or PortalNotFoundError("No property could be read")
 
+        building_ids = list(self.buildings)
         if not self._discovered:
             await self._async_discover_buildings(first_hour)
+            building_ids = list(self.buildings)
         else:
             for project_id, building in self.buildings.items():
                 book = self._book(f"building-{project_id}")
-                await self._async_read_hours(building.source, building.ident, book, first_hour)
+                source = (building.source, building.ident)
+                if not await self._async_read_or_note_refused(*source, book, first_hour):
+                    building_ids.remove(project_id)
+                    continue
                 book.forget_before(first_hour)
         self._discovered = True
 
         buildings = {
             project_id: self._book(f"building-{project_id}").total(day_start, day_end)
-            for project_id in self.buildings
+            for project_id in building_ids
         }
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
-        for prop in self.properties:
+        for prop in read:
             book = self._book(prop.property_id)
             today = book.total(day_start, day_end)
             building_today = buildings.get(prop.project_id) if prop.project_id else None
@@ -145,6 +163,28 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 ),
             )
         return AllumeData(day_start=day_start, properties=properties, buildings=buildings)
+
+    async def _async_read_or_note_refused(
+        self, source: SnapshotSource, ident: str, book: HourBook, start: datetime
+    ) -> bool:
+        """Read a source's hours; one that is refused (403/404) fails alone, logged once."""
+        key = f"{source}/{ident}"
+        try:
+            await self._async_read_hours(source, ident, book, start)
+        except (AccessDeniedError, PortalNotFoundError) as err:
+            self._last_refusal = err
+            if key not in self._refused:
+                self._refused.add(key)
+                LOGGER.warning(
+                    "A SolCentre %s is refused (HTTP %s); its sensors are unavailable",
+                    SOURCE_NAMES[source],
+                    err.status,
+                )
+            return False
+        if key in self._refused:
+            self._refused.discard(key)
+            LOGGER.info("A refused SolCentre %s answers again", SOURCE_NAMES[source])
+        return True
 
     def _book(self, key: str) -> HourBook:
         return self._books.setdefault(key, HourBook())

@@ -13,8 +13,13 @@ from typing import Any, cast
 
 import aiohttp
 
-from ...errors import PortalAuthError, PortalNotFoundError, PortalResponseError
-from ...http import HttpResponse, raise_for_status, send
+from ...errors import (
+    PortalAccessDeniedError,
+    PortalAuthError,
+    PortalNotFoundError,
+    PortalResponseError,
+)
+from ...http import HttpResponse, endpoint_name, raise_for_status, send
 from .models import (
     Agreements,
     Asset,
@@ -158,6 +163,8 @@ class FlowerHubClient:
             if cached is None:
                 raise PortalResponseError("Not Modified without an earlier answer", status=304)
             return cast(T, cached.model)
+        if response.status == 403:  # the cookies work (the 401 ladder): only this data is refused
+            raise PortalAccessDeniedError(f"{endpoint_name(path)} refused (HTTP 403)", status=403)
         raise_for_status(response)
         model = parse(response.json())
         if (etag := header(response, "ETag")) is not None:

@@ -12,7 +12,7 @@ from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
-from ...errors import PortalNotFoundError
+from ...errors import PortalAccessDeniedError, PortalNotFoundError
 from ...runtime import PortalConfigEntry
 from .api import FlowerHubClient
 from .const import (
@@ -28,10 +28,11 @@ from .models import Asset
 
 
 async def _optional[T](request: Awaitable[T], missing: T) -> T:
-    """An endpoint this account may not have: 404 means `missing`."""
+    """An endpoint this account may not have or may not read: 404 and 403 mean `missing`."""
     try:
         return await request
-    except PortalNotFoundError:
+    except (PortalNotFoundError, PortalAccessDeniedError) as err:
+        LOGGER.debug("FlowerHub data not available to this account: %s", err)
         return missing
 
 

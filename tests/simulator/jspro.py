@@ -181,6 +181,8 @@ class JsproSimulator:
     key = "jspro"
 
     def __init__(self, clock: Clock | None = None) -> None:
+        self.site_name: str | None = SITE_NAME
+        """None: a controller whose site has no name yet."""
         self.clock = clock or Clock()
         self.state = VendorState()
         self.token: str | None = TOKEN
@@ -301,7 +303,7 @@ class JsproSimulator:
         return {
             "site_information": {
                 "site_id": SITE_ID,
-                "site_name": SITE_NAME,
+                "site_name": self.site_name,
                 "address": "Jl. Bakti No. 1",
             },
             "device_version": {

@@ -42,7 +42,7 @@ async def test_user_flow_creates_the_entry(
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"SolCentre {EMAIL}"
+    assert result["title"] == "SolCentre 12 Example Street, Marrickville NSW 2204"  # no e-mail
     assert result["data"] == entry_data(simulator.base_url("allume"))
     assert result["options"] == {"history_days": 30}
     entry = result["result"]

@@ -75,7 +75,7 @@ async def test_user_flow_picks_one_of_several_sites(
     assert result["step_id"] == "enphase_site"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"site_id": SITE_ID})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"Enphase site {SITE_ID}"
+    assert result["title"] == "Enphase site"  # a site without a name: never its id
     assert result["data"]["site_id"] == SITE_ID
 
 

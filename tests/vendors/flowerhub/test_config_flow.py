@@ -46,7 +46,7 @@ async def test_user_flow_creates_entry(
     ) as setup_entry:
         result = await hass.config_entries.flow.async_configure(result["flow_id"], inputs[1])
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "FlowerHub Anna Andersson"
+    assert result["title"] == "FlowerHub battery"  # the battery, never its owner's name
     assert result["result"].unique_id == f"flowerhub_{OWNER_ID}"
     assert result["data"] == {
         "vendor": "flowerhub",

@@ -8,6 +8,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import CONF_BASE_URL
 from ...runtime import PortalConfigEntry
+from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import AllumeClient
 from .const import (
@@ -18,7 +19,7 @@ from .const import (
     VENDOR_KEY,
 )
 from .coordinator import AllumeCoordinator
-from .flow import AllumeOptionsFlow
+from .flow import AllumeOptionsFlow, entry_title
 from .runtime import AllumeRuntime
 from .statistics import StatisticsImporter
 
@@ -36,6 +37,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Al
     )
     coordinator = AllumeCoordinator(hass, entry, client=client, statistics=statistics)
     await coordinator.async_config_entry_first_refresh()
+    replace_old_automatic_title(
+        hass, entry, [f"SolCentre {entry.data[CONF_EMAIL]}"], entry_title(coordinator.properties)
+    )
     return AllumeRuntime(hass, entry, coordinator)
 
 

@@ -28,7 +28,7 @@ from .const import (
     MAX_HISTORY_DAYS,
     VENDOR_KEY,
 )
-from .models import User
+from .models import Property, User
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _EMAIL = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username"))
@@ -121,17 +121,17 @@ class AllumeFlow(PortalFlowBase):
     ) -> ConfigFlowResult | None:
         """Log in and read the properties; finish, or fill `errors` and return None."""
         try:
-            user = await self._async_allume_user(data)
+            user, properties = await self._async_allume_user(data)
         except NoPropertiesError:
             errors["base"] = "allume_no_properties"
         except Exception as err:  # noqa: BLE001 - shown as a form error, logged by error_key
             errors["base"] = error_key(err)
         else:
-            title = f"SolCentre {data[CONF_EMAIL]}"
+            title = entry_title(properties)
             return await self.async_finish(VENDOR_KEY, user.user_id, title, data, options=options)
         return None
 
-    async def _async_allume_user(self, data: dict[str, Any]) -> User:
+    async def _async_allume_user(self, data: dict[str, Any]) -> tuple[User, list[Property]]:
         client = AllumeClient(
             async_get_clientsession(self.hass),
             email=data[CONF_EMAIL],
@@ -139,9 +139,17 @@ class AllumeFlow(PortalFlowBase):
             base_url=data[CONF_BASE_URL],
         )
         user = await client.async_login()
-        if not await client.async_get_properties():
+        properties = await client.async_get_properties()
+        if not properties:
             raise NoPropertiesError
-        return user
+        return user, properties
+
+
+def entry_title(properties: list[Property]) -> str:
+    """`SolCentre <the building's street>`: the account's first property, never the e-mail."""
+    first = properties[0] if properties else None
+    place = (first.street or first.address) if first else None
+    return f"SolCentre {place}" if place else "SolCentre"
 
 
 class AllumeOptionsFlow(OptionsFlow):

@@ -10,6 +10,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from ...const import DOMAIN
 from ...errors import PortalAuthError
 from ...runtime import PortalConfigEntry
+from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import EmporiaClient
 from .const import (
@@ -19,7 +20,7 @@ from .const import (
     stale_after,
 )
 from .coordinator import EmporiaDevicesCoordinator, EmporiaLiveCoordinator
-from .flow import EmporiaOptionsFlow
+from .flow import EmporiaOptionsFlow, entry_title, old_entry_titles
 from .live import LiveState
 from .push import EmporiaPush
 from .runtime import EmporiaRuntime
@@ -55,6 +56,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Em
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
+    replace_old_automatic_title(
+        hass, entry, old_entry_titles(entry.data), entry_title(entry.data[CONF_URL])
+    )
     runtime.sync_devices()
     entry.async_on_unload(devices.async_add_listener(runtime.sync_devices))
     runtime.push.async_start()

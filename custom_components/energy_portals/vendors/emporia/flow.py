@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
@@ -16,6 +17,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from yarl import URL
 
 from ...flow_base import PortalFlowBase, error_key
 from ...url_rules import require_local_url
@@ -46,6 +48,20 @@ LINK_SCHEMA = vol.Schema(
 def normalise_url(url: str) -> str:
     """The proxy URL as stored and used in the unique id: no trailing slash."""
     return url.strip().rstrip("/")
+
+
+def entry_title(url: str) -> str:
+    """`Emporia proxy <host[:port]>`: the proxy, never the account's e-mail."""
+    parsed = URL(url)
+    host = parsed.host or url
+    return (
+        f"Emporia proxy {host}:{parsed.port}" if parsed.explicit_port else f"Emporia proxy {host}"
+    )
+
+
+def old_entry_titles(data: Mapping[str, Any]) -> list[str]:
+    """The titles older releases made up: the proxy account's e-mail."""
+    return [f"Emporia ({data[CONF_EMAIL]})"]
 
 
 def account_id(url: str, user: User) -> str:
@@ -169,7 +185,7 @@ class EmporiaFlow(PortalFlowBase):
         return await self.async_finish(
             VENDOR_KEY,
             account_id(data[CONF_URL], user),
-            f"Emporia ({user.email or data[CONF_EMAIL]})",
+            entry_title(data[CONF_URL]),
             data,
             allow_other_account=moving,
         )

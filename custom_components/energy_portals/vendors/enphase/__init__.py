@@ -10,6 +10,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import CONF_BASE_URL
 from ...runtime import PortalConfigEntry
+from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import EnphaseClient
 from .const import (
@@ -49,6 +50,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> En
         default_charging_current=options.get(CONF_CHARGING_CURRENT, DEFAULT_CHARGING_CURRENT),
     )
     await coordinator.async_config_entry_first_refresh()
+    # Older releases named a site without a name by its id.
+    site_id = entry.data[CONF_SITE_ID]
+    replace_old_automatic_title(hass, entry, [f"Enphase site {site_id}"], "Enphase site")
     return EnphaseRuntime(hass, entry, coordinator)
 
 

@@ -42,8 +42,8 @@ TOKENS_SCHEMA = {vol.Required(CONF_E_AUTH_TOKEN): _SECRET, vol.Required(CONF_COO
 
 
 def site_title(site: Site) -> str:
-    """The entry title of a site."""
-    return site.name or f"Enphase site {site.site_id}"
+    """The entry title of a site: its name in Enlighten, never its id."""
+    return site.name or "Enphase site"
 
 
 class EnphaseFlow(PortalFlowBase):

@@ -10,6 +10,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 
 from ...const import CONF_BASE_URL, DOMAIN
 from ...runtime import PortalConfigEntry
+from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import FlowerHubClient
 from .const import CONF_ASSET_OWNER_ID, CONF_STATUS_INTERVAL, DEFAULT_STATUS_INTERVAL, VENDOR_KEY
@@ -19,7 +20,7 @@ from .coordinator import (
     FlowerHubStatusCoordinator,
     FlowerHubUptimeCoordinator,
 )
-from .flow import FlowerHubOptionsFlow
+from .flow import ENTRY_TITLE, FlowerHubOptionsFlow, old_entry_titles
 from .runtime import FlowerHubRuntime
 from .session import create_session
 
@@ -45,6 +46,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Fl
     for coordinator in (status, uptime, account):
         await coordinator.async_config_entry_first_refresh()
     entry.async_on_unload(status.clear_issue)
+    replace_old_automatic_title(hass, entry, old_entry_titles(client.login), ENTRY_TITLE)
     return FlowerHubRuntime(client, owner, status, uptime, account)
 
 

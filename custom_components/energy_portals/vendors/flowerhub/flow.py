@@ -123,9 +123,18 @@ class FlowerHubFlow(PortalFlowBase):
         return await self.async_finish(
             VENDOR_KEY,
             login.asset_owner_id,
-            f"FlowerHub {login.name}" if login.name else "FlowerHub",
+            ENTRY_TITLE,
             {**data, CONF_ASSET_OWNER_ID: login.asset_owner_id},
         )
+
+
+ENTRY_TITLE = "FlowerHub battery"
+"""The entry names the battery system, never its owner."""
+
+
+def old_entry_titles(login: Login | None) -> list[str]:
+    """The titles older releases made up: the owner's full name."""
+    return ["FlowerHub"] + ([f"FlowerHub {login.name}"] if login and login.name else [])
 
 
 class FlowerHubOptionsFlow(OptionsFlow):

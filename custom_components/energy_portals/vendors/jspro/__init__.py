@@ -11,6 +11,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import DOMAIN
 from ...runtime import PortalConfigEntry
+from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import JsproClient
 from .const import (
@@ -28,7 +29,7 @@ from .coordinator import (
     JsproMonitoringCoordinator,
     JsproSystemCoordinator,
 )
-from .flow import JsproOptionsFlow
+from .flow import JsproOptionsFlow, entry_title, old_entry_titles
 from .runtime import JsproRuntime
 from .services import register_services
 
@@ -57,6 +58,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Js
         hass, entry, client, (monitoring.groups, system.groups)
     )
     await information.async_config_entry_first_refresh()
+    info = information.data
+    replace_old_automatic_title(hass, entry, old_entry_titles(info), entry_title(info))
     key = f"{VENDOR_KEY}_{information.data.account_id}"
     if entry.unique_id is not None and entry.unique_id != key:
         raise ConfigEntryError(

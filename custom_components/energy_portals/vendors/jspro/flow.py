@@ -32,7 +32,6 @@ from .const import (
     VENDOR_KEY,
 )
 from .models import DeviceInformation
-from .runtime import site_title
 
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -76,6 +75,16 @@ def settings_schema(defaults: Mapping[str, Any]) -> vol.Schema:
             vol.Required(CONF_VERIFY_SSL, default=defaults.get(CONF_VERIFY_SSL, True)): bool,
         }
     )
+
+
+def entry_title(info: DeviceInformation) -> str:
+    """The site's name, else `JSPro site controller` (never its serial or site id)."""
+    return info.site_name or "JSPro site controller"
+
+
+def old_entry_titles(info: DeviceInformation) -> list[str]:
+    """The titles older releases made up for a site without a name: its id or serial."""
+    return [f"JSPro {info.site_id or info.serial_number}"]
 
 
 class JsproFlow(PortalFlowBase):
@@ -152,7 +161,7 @@ class JsproFlow(PortalFlowBase):
     ) -> ConfigFlowResult:
         assert info.account_id is not None  # the client refuses answers without one
         data = {key: value for key, value in data.items() if key != "vendor"}
-        return await self.async_finish(VENDOR_KEY, info.account_id, site_title(info), data)
+        return await self.async_finish(VENDOR_KEY, info.account_id, entry_title(info), data)
 
 
 class JsproOptionsFlow(OptionsFlow):

@@ -1,7 +1,10 @@
 """Devices that come and go with what the vendor reports.
 
-A device the vendor stops reporting is removed once it has been gone for STALE_AFTER (one odd
-answer never removes anything), and a user may delete one that is not reported now.
+A device the vendor stops reporting is removed once it has been gone for the entry's removal
+delay (option `device_removal_days`, 7 days by default): one odd answer never removes anything,
+and an answer that lists no device at all, while the vendor is otherwise healthy, is taken as
+suspicious (logged once) rather than as every device gone. A user may delete a device that is
+not reported now.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Final
 
+import voluptuous as vol
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
@@ -17,7 +21,19 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, LOGGER
 from .runtime import PortalConfigEntry
 
-STALE_AFTER: Final = timedelta(hours=1)
+CONF_DEVICE_REMOVAL_DAYS: Final = "device_removal_days"
+DEFAULT_DEVICE_REMOVAL_DAYS: Final = 7
+MAX_DEVICE_REMOVAL_DAYS: Final = 60
+
+
+REMOVAL_DAYS = vol.All(vol.Coerce(int), vol.Range(min=1, max=MAX_DEVICE_REMOVAL_DAYS))
+"""The options field's validator."""
+
+
+def removal_delay(entry: PortalConfigEntry) -> timedelta:
+    """How long a device may be gone before it is removed (the entry's option)."""
+    days = entry.options.get(CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS)
+    return timedelta(days=days)
 
 
 class DevicePresence:
@@ -30,6 +46,8 @@ class DevicePresence:
         self._entry = entry
         self._prefix = prefix
         self._kind = kind
+        self._stale_after = removal_delay(entry)
+        self._empty_logged = False
         self._seen: dict[str, datetime] = {}
         # Devices registered before this start age from now: one that never returns is removed.
         now = dt_util.utcnow()
@@ -42,12 +60,20 @@ class DevicePresence:
         """Note the devices reported now; remove the devices gone too long and return them."""
         now = dt_util.utcnow()
         present = set(present)
+        if not present and self._seen:
+            if not self._empty_logged:
+                LOGGER.warning(
+                    "The vendor reported no %s at all: keeping the known ones", self._kind
+                )
+                self._empty_logged = True
+            return set()
+        self._empty_logged = False
         for key in present:
             self._seen[key] = now
         gone = {
             key
             for key, seen in self._seen.items()
-            if key not in present and now - seen > STALE_AFTER
+            if key not in present and now - seen > self._stale_after
         }
         registry = dr.async_get(self._hass)
         for key in sorted(gone):
@@ -57,7 +83,7 @@ class DevicePresence:
                 LOGGER.info(
                     "%s %s has not been reported since %s: removing it",
                     self._kind,
-                    key.removeprefix(self._prefix),
+                    device.name_by_user or device.name,
                     seen,
                 )
                 registry.async_remove_device(device.id)

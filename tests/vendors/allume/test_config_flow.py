@@ -206,9 +206,11 @@ async def test_options_set_the_history_days(
     schema = data_schema.schema
     (key,) = [k for k in schema if k == "history_days"]
     assert key.default() == 7
+    (removal,) = [k for k in schema if k == "device_removal_days"]
+    assert removal.default() == 7
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"history_days": 60}
+        result["flow_id"], {"history_days": 60, "device_removal_days": 14}
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert loaded_allume.options == {"history_days": 60}
+    assert loaded_allume.options == {"history_days": 60, "device_removal_days": 14}

@@ -79,6 +79,10 @@ async def test_property_gone_from_the_account_is_removed(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """With the option at one day: the property the account lost is removed a day later."""
+    hass.config_entries.async_update_entry(loaded_allume, options={"device_removal_days": 1})
+    await hass.config_entries.async_reload(loaded_allume.entry_id)
+    await hass.async_block_till_done()
     assert property_device(hass, loaded_allume, "prop-unit-7") is not None
     allume.account.properties = 1
     await tick_to(hass, freezer, NEXT_DAY)
@@ -87,7 +91,8 @@ async def test_property_gone_from_the_account_is_removed(
     )
     assert property_device(hass, loaded_allume, "prop-unit-7") is not None  # not for good yet
 
-    await tick_to(hass, freezer, "2026-02-25T15:05:02+00:00")
+    await tick_to(hass, freezer, "2026-02-26T15:05:02+00:00")
+    await tick_to(hass, freezer, "2026-02-27T15:05:02+00:00")
     assert property_device(hass, loaded_allume, "prop-unit-7") is None
     assert hass.states.get(UNIT7_DEMAND) is None
     assert property_device(hass, loaded_allume, "prop-unit-4") is not None

@@ -221,5 +221,6 @@ async def test_options_flow(hass: HomeAssistant, loaded_enphase: MockConfigEntry
         "status_interval": 20,
         "idle_interval": 120,
         "charging_current": 16,
+        "device_removal_days": 7,
     }
     assert known_state(hass, "number.garage_ev_charging_current").state == "16"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -55,7 +56,7 @@ async def test_charger_added_to_the_site_gets_its_entities(
     assert len(enphase.state.calls("GET", "ev_chargers/status")) == polls + 1
 
 
-async def test_charger_gone_for_an_hour_is_removed(
+async def test_charger_gone_for_seven_days_is_removed(
     hass: HomeAssistant,
     loaded_enphase: MockConfigEntry,
     enphase: EnphaseSimulator,
@@ -68,10 +69,9 @@ async def test_charger_gone_for_an_hour_is_removed(
     enphase.state.faults.clear()
     await advance(hass, freezer, 15)
     assert known_state(hass, SECOND_PLUG).state == "unavailable"
-    await advance(hass, freezer, 30 * 60)
+    await advance(hass, freezer, 6 * 24 * 3600)
     assert charger_device(hass, loaded_enphase, SECOND) is not None  # not gone for good yet
-    for _ in range(3):
-        await advance(hass, freezer, 15 * 60)
+    await advance(hass, freezer, 24 * 3600 + 60)  # seven days by default
     assert charger_device(hass, loaded_enphase, SECOND) is None
     assert hass.states.get(SECOND_PLUG) is None
     assert er.async_get(hass).async_get(SECOND_PLUG) is None
@@ -117,3 +117,19 @@ async def test_user_may_delete_only_a_charger_the_site_no_longer_reports(
     assert await remove_device(device.id)
     assert charger_device(hass, loaded_enphase, SERIAL) is None
     assert hass.states.get("binary_sensor.garage_ev_plug") is None
+
+
+async def test_an_empty_charger_list_is_suspicious_not_every_charger_gone(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A healthy answer that lists no charger at all, for eight days: nothing is removed."""
+    enphase.state.faults.rewrite = lambda body: {**body, "evChargerData": []}
+    for _ in range(8):
+        await advance(hass, freezer, 24 * 3600)
+    assert charger_device(hass, loaded_enphase, SERIAL) is not None
+    assert len([r for r in caplog.records if "reported no Enphase charger" in r.message]) == 1
+    assert SERIAL not in caplog.text

@@ -227,13 +227,21 @@ async def test_options_flow(hass: HomeAssistant, loaded_jspro: MockConfigEntry) 
     assert data_schema is not None
     schema = data_schema.schema
     defaults = {str(key): key.default() for key in schema}
-    assert defaults == {"monitoring_interval": 10, "system_interval": 60}
+    assert defaults == {
+        "monitoring_interval": 10,
+        "system_interval": 60,
+        "device_removal_days": 7,
+    }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"monitoring_interval": 30, "system_interval": 300}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert loaded_jspro.options == {"monitoring_interval": 30, "system_interval": 300}
+    assert loaded_jspro.options == {
+        "monitoring_interval": 30,
+        "system_interval": 300,
+        "device_removal_days": 7,
+    }
     runtime = loaded_jspro.runtime_data
     assert runtime.monitoring.update_interval.total_seconds() == 30
     assert runtime.system.update_interval.total_seconds() == 300

@@ -76,9 +76,9 @@ async def test_pack_gone_for_good_is_removed(
     await tick(hass, freezer)
     assert known_state(hass, soc).state == "unavailable"
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None
-    await tick(hass, freezer, 30 * 60)
+    await tick(hass, freezer, 6 * 24 * 3600)
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None  # not gone for good yet
-    await tick(hass, freezer, 31 * 60)
+    await tick(hass, freezer, 24 * 3600 + 60)  # seven days by default
     assert pack_device(hass, loaded_jspro, "usb0_3") is None
     assert hass.states.get(soc) is None
     assert er.async_get(hass).async_get(soc) is None
@@ -103,7 +103,7 @@ async def test_pack_gone_while_home_assistant_was_off(
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     await hass.async_block_till_done()
     assert pack_device(hass, jspro_entry, "usb1_10") is not None
-    await tick(hass, freezer, 61 * 60)
+    await tick(hass, freezer, 7 * 24 * 3600 + 60)
     await tick(hass, freezer)
     assert pack_device(hass, jspro_entry, "usb1_10") is None
     assert pack_device(hass, jspro_entry, "usb1_9") is not None

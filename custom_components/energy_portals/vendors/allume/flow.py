@@ -17,6 +17,7 @@ from homeassistant.helpers.selector import (
 )
 
 from ...const import CONF_BASE_URL
+from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
 from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
 from ...url_rules import cloud_url_error
 from .api import DEFAULT_BASE_URL, AllumeClient
@@ -159,8 +160,20 @@ class AllumeOptionsFlow(OptionsFlow):
         """Show and save the options."""
         if user_input is not None:
             return self.async_create_entry(
-                data={CONF_HISTORY_DAYS: int(user_input[CONF_HISTORY_DAYS])}
+                data={
+                    CONF_HISTORY_DAYS: int(user_input[CONF_HISTORY_DAYS]),
+                    CONF_DEVICE_REMOVAL_DAYS: int(user_input[CONF_DEVICE_REMOVAL_DAYS]),
+                }
             )
-        days = self.config_entry.options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)
-        schema = vol.Schema({vol.Required(CONF_HISTORY_DAYS, default=days): _DAYS})
+        options = self.config_entry.options
+        days = options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_HISTORY_DAYS, default=days): _DAYS,
+                vol.Required(
+                    CONF_DEVICE_REMOVAL_DAYS,
+                    default=options.get(CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS),
+                ): REMOVAL_DAYS,
+            }
+        )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -17,6 +17,7 @@ from homeassistant.helpers.selector import (
 )
 
 from ...const import CONF_BASE_URL
+from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
 from ...errors import PortalError
 from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
 from ...url_rules import require_cloud_url
@@ -179,6 +180,10 @@ class EnphaseOptionsFlow(OptionsFlow):
                     vol.Coerce(int),
                     vol.Range(min=MIN_CHARGING_CURRENT, max=MAX_CHARGING_CURRENT),
                 ),
+                vol.Required(
+                    CONF_DEVICE_REMOVAL_DAYS,
+                    default=options.get(CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS),
+                ): REMOVAL_DAYS,
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -15,6 +15,7 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
+from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
 from ...errors import PortalResponseError
 from ...flow_base import PortalFlowBase, error_key
 from ...url_rules import require_local_url
@@ -183,6 +184,10 @@ class JsproOptionsFlow(OptionsFlow):
                     CONF_SYSTEM_INTERVAL,
                     default=options.get(CONF_SYSTEM_INTERVAL, DEFAULT_SYSTEM_INTERVAL),
                 ): interval,
+                vol.Required(
+                    CONF_DEVICE_REMOVAL_DAYS,
+                    default=options.get(CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS),
+                ): REMOVAL_DAYS,
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -8,6 +8,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -129,3 +130,12 @@ async def test_charged_energy_counts_sessions_once_without_the_summary(
             await advance(hass, freezer, 60)
     assert float(known_state(hass, ENERGY).state) == round(enphase.delivered(), 3) == 14.72
     assert len(enphase.state.calls("GET", "/summary")) == 1  # a 404 is not asked again
+
+
+async def test_each_entry_has_its_own_cookie_jar(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """The entry's session is not Home Assistant's shared one: cookies never mix accounts."""
+    session = loaded_enphase.runtime_data.coordinator.client._session
+    assert session is not async_get_clientsession(hass)
+    assert session.cookie_jar is not async_get_clientsession(hass).cookie_jar

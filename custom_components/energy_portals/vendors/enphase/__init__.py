@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import CONF_BASE_URL
 from ...runtime import PortalConfigEntry
+from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import EnphaseClient
@@ -34,7 +34,7 @@ from .services import register_services
 async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> EnphaseRuntime:
     """Fetch the site's status once, then poll it."""
     client = EnphaseClient(
-        async_get_clientsession(hass),
+        create_session(hass),  # a cookie jar of its own: accounts never share cookies
         e_auth_token=entry.data[CONF_E_AUTH_TOKEN],
         cookie=entry.data[CONF_COOKIE],
         base_url=entry.data[CONF_BASE_URL],

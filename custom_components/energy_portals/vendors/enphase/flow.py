@@ -6,7 +6,6 @@ from typing import Any
 
 import voluptuous as vol
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -20,6 +19,7 @@ from ...const import CONF_BASE_URL
 from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
 from ...errors import PortalError
 from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...session import create_session
 from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, EnphaseClient, Site
 from .const import (
@@ -136,13 +136,18 @@ class EnphaseFlow(PortalFlowBase):
         return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
 
     async def _async_enphase_sites(self, data: dict[str, Any]) -> list[Site]:
-        client = EnphaseClient(
-            async_get_clientsession(self.hass),
-            e_auth_token=data[CONF_E_AUTH_TOKEN],
-            cookie=data[CONF_COOKIE],
-            base_url=data[CONF_BASE_URL],
-        )
-        return await client.async_get_sites()
+        """The sites the tokens see, read with a throw-away cookie jar."""
+        session = create_session(self.hass, auto_cleanup=False)
+        try:
+            client = EnphaseClient(
+                session,
+                e_auth_token=data[CONF_E_AUTH_TOKEN],
+                cookie=data[CONF_COOKIE],
+                base_url=data[CONF_BASE_URL],
+            )
+            return await client.async_get_sites()
+        finally:
+            session.detach()
 
     async def _async_enphase_finish(self, data: dict[str, Any], site: Site) -> ConfigFlowResult:
         data = {key: value for key, value in data.items() if key != "vendor"}

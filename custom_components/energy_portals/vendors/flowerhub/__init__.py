@@ -10,6 +10,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 
 from ...const import CONF_BASE_URL, DOMAIN
 from ...runtime import PortalConfigEntry
+from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import FlowerHubClient
@@ -22,7 +23,6 @@ from .coordinator import (
 )
 from .flow import ENTRY_TITLE, FlowerHubOptionsFlow, old_entry_titles
 from .runtime import FlowerHubRuntime
-from .session import create_session
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> FlowerHubRuntime:

@@ -15,6 +15,7 @@ from homeassistant.helpers.selector import (
 
 from ...const import CONF_BASE_URL
 from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...session import create_session
 from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, FlowerHubClient
 from .const import (
@@ -26,7 +27,6 @@ from .const import (
     VENDOR_KEY,
 )
 from .models import Login
-from .session import create_session
 
 _USERNAME = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username"))
 _PASSWORD = TextSelector(

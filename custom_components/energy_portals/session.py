@@ -1,4 +1,4 @@
-"""The cookie-jar session every FlowerHub account gets for itself."""
+"""A session with a cookie jar of its own for each entry that uses cookies (FlowerHub, Enphase)."""
 
 from __future__ import annotations
 

@@ -31,6 +31,8 @@ MAX_BODY = 4 * 1024 * 1024
 """Bytes an answer may have; no vendor answers more than a few hundred KiB."""
 MAX_DEPTH = 64
 """Levels of nesting a JSON answer may have; the vendors' deepest is about six."""
+MAX_REDIRECTS = 5
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +100,45 @@ async def send(
     json_body: Any = None,
     total_timeout: float = DEFAULT_TIMEOUT,
 ) -> HttpResponse:
-    """Send one request and read the whole answer; transport failures raise."""
+    """Send one request and read the whole answer; transport failures raise.
+
+    Redirects are followed only within the same origin (scheme, host and port): our headers
+    carry tokens and cookies, and never go to another host. A redirect elsewhere comes back
+    as the 3xx answer it is.
+    """
+    origin = URL(url).origin()
+    for _ in range(MAX_REDIRECTS + 1):
+        response = await _send_once(
+            session,
+            method,
+            url,
+            headers=headers,
+            params=params,
+            json_body=json_body,
+            total_timeout=total_timeout,
+        )
+        location = response.headers.get("Location")
+        if response.status not in REDIRECTS or not location:
+            return response
+        target = URL(url).join(URL(location))
+        if target.origin() != origin:
+            return response
+        if response.status == 303 or (response.status in (301, 302) and method != "GET"):
+            method, json_body = "GET", None
+        url, params = str(target), None
+    raise PortalResponseError(f"Too many redirects from {_where(url)}")
+
+
+async def _send_once(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str] | None,
+    params: Mapping[str, str | int] | None,
+    json_body: Any,
+    total_timeout: float,
+) -> HttpResponse:
     try:
         async with session.request(
             method,
@@ -107,6 +147,7 @@ async def send(
             params=dict(params) if params else None,
             json=json_body,
             timeout=aiohttp.ClientTimeout(total=total_timeout),
+            allow_redirects=False,
         ) as response:
             body = await _read_capped(response.content)
             if len(body) > MAX_BODY:

@@ -184,3 +184,58 @@ async def test_answers_are_size_capped_and_failures_name_no_ids(socket_enabled: 
     assert "3381244" not in str(refused.value)
     assert "token" not in str(refused.value)
     assert "status" in str(refused.value)
+
+
+async def test_secret_headers_never_follow_a_redirect_to_another_host(
+    socket_enabled: None,
+) -> None:
+    """Same-origin redirects are followed with the headers; another host gets nothing."""
+    seen: dict[str, list[str | None]] = {"elsewhere": [], "moved": []}
+    other = web.Application()
+
+    async def elsewhere(request: web.Request) -> web.Response:
+        seen["elsewhere"].append(request.headers.get("e-auth-token"))
+        return web.json_response({})
+
+    other.router.add_get("/steal", elsewhere)
+    other_runner = web.AppRunner(other, access_log=None)
+    await other_runner.setup()
+    await web.TCPSite(other_runner, "127.0.0.2", 0).start()
+    other_port = other_runner.addresses[0][1]
+
+    app = web.Application()
+
+    async def away(request: web.Request) -> web.Response:
+        raise web.HTTPFound(f"http://127.0.0.2:{other_port}/steal")
+
+    async def here(request: web.Request) -> web.Response:
+        raise web.HTTPSeeOther("/moved")
+
+    async def moved(request: web.Request) -> web.Response:
+        seen["moved"].append(request.headers.get("e-auth-token"))
+        return web.json_response({"ok": True})
+
+    async def loop(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/loop")
+
+    app.router.add_get("/away", away)
+    app.router.add_post("/here", here)
+    app.router.add_get("/moved", moved)
+    app.router.add_get("/loop", loop)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    headers = {"e-auth-token": "secret-token"}
+    try:
+        async with aiohttp.ClientSession() as session:
+            answer = await send(session, "GET", f"{base}/away", headers=headers)
+            assert answer.status == 302
+            answer = await send(session, "POST", f"{base}/here", headers=headers, json_body={})
+            assert answer.json() == {"ok": True}
+            with pytest.raises(PortalResponseError, match="Too many redirects"):
+                await send(session, "GET", f"{base}/loop", headers=headers)
+    finally:
+        await runner.cleanup()
+        await other_runner.cleanup()
+    assert seen == {"elsewhere": [], "moved": ["secret-token"]}

@@ -15,6 +15,7 @@ another coordinator held meanwhile would keep `async_block_till_done` waiting fo
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ async def _allume(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
         "base_url": simulator.base_url("allume"),
     }
     running = Running(
-        _entry(hass, f"SolCentre {allume.EMAIL}", f"allume_{allume.USER_ID}", data), sim
+        _entry(hass, f"SolCentre {allume.STREET}", f"allume_{allume.USER_ID}", data), sim
     )
     issue = sim.issue_token
 
@@ -111,7 +112,7 @@ async def _flowerhub(hass: HomeAssistant, simulator: RunningSimulator) -> Runnin
         "asset_owner_id": str(flowerhub.OWNER_ID),
     }
     running = Running(
-        _entry(hass, "FlowerHub Anna Andersson", f"flowerhub_{flowerhub.OWNER_ID}", data), sim
+        _entry(hass, "FlowerHub battery", f"flowerhub_{flowerhub.OWNER_ID}", data), sim
     )
     set_cookies = sim._set_cookies
 
@@ -286,3 +287,21 @@ def missing(body: Any) -> Any:
     if isinstance(body, list):
         return [missing(value) for value in body]
     return body
+
+
+def _numbers(body: Any, value: Callable[[float], Any]) -> Any:
+    if isinstance(body, dict):
+        return {key: _numbers(item, value) for key, item in body.items()}
+    if isinstance(body, list):
+        return [_numbers(item, value) for item in body]
+    return value(body) if _is_number(body) else body
+
+
+def non_finite(body: Any) -> Any:
+    """Every number becomes NaN (JSON's non-standard NaN, which Python's parser takes)."""
+    return _numbers(body, lambda number: math.nan)
+
+
+def absurd(body: Any) -> Any:
+    """Every number becomes 1e300: far beyond anything a home can measure."""
+    return _numbers(body, lambda number: 1e300)

@@ -30,7 +30,18 @@ from custom_components.energy_portals.http import DEFAULT_TIMEOUT
 from tests.conftest import RunningSimulator
 from tests.helpers import unhandled_errors
 
-from .harness import VENDORS, Running, VendorCase, missing, nulls, poll, setup, strings
+from .harness import (
+    VENDORS,
+    Running,
+    VendorCase,
+    absurd,
+    missing,
+    non_finite,
+    nulls,
+    poll,
+    setup,
+    strings,
+)
 
 CYCLES = 3
 """Poll cycles each fault lasts."""
@@ -77,6 +88,25 @@ async def stall(case: VendorCase, running: Running, simulator: RunningSimulator)
     running.sim.state.faults.path = case.probe_path
 
 
+async def trickle(case: VendorCase, running: Running, simulator: RunningSimulator) -> None:
+    running.sim.state.faults.trickle = DEFAULT_TIMEOUT + 5
+    running.sim.state.faults.path = case.probe_path
+
+
+DATA_PATHS = {
+    "allume": "/snapshots",
+    "flowerhub": "/asset/",
+    "enphase": "/status",
+    "jspro": "/monitoring/",
+}
+"""A data endpoint of each vendor (its login, where it has one, still works)."""
+
+
+async def refuse_data(case: VendorCase, running: Running, simulator: RunningSimulator) -> None:
+    running.sim.state.faults.status = 403
+    running.sim.state.faults.path = DATA_PATHS[case.key]
+
+
 async def clear_faults(case: VendorCase, running: Running, simulator: RunningSimulator) -> None:
     running.sim.state.faults.clear()
 
@@ -90,6 +120,7 @@ SCENARIOS: dict[str, Scenario] = {
     "single_401": Scenario(knobs(unauthorized_after=0, times=1), clear_faults),
     "persistent_401": Scenario(knobs(unauthorized_after=0), clear_faults),
     "403": Scenario(knobs(status=403), clear_faults),
+    "403_on_data_only": Scenario(refuse_data, clear_faults),
     "429_retry_after": Scenario(knobs(status=429), clear_faults),  # Retry-After set per vendor
     "500": Scenario(knobs(status=500), clear_faults),
     "timeout": Scenario(stall, clear_faults, stalled=True),
@@ -101,6 +132,11 @@ SCENARIOS: dict[str, Scenario] = {
     "numbers_as_strings": Scenario(knobs(rewrite=strings), clear_faults),
     "missing_keys": Scenario(knobs(rewrite=missing), clear_faults),
     "session_expires": Scenario(call(lambda c, r, s: c.expire_session(r.sim)), renew),
+    "non_finite_numbers": Scenario(knobs(rewrite=non_finite), clear_faults),
+    "absurd_numbers": Scenario(knobs(rewrite=absurd), clear_faults),
+    "10_mib_body": Scenario(knobs(huge=True), clear_faults),
+    "deeply_nested_json": Scenario(knobs(deep=True), clear_faults),
+    "trickle_past_timeout": Scenario(trickle, clear_faults, stalled=True),
 }
 
 OK, DOWN, REAUTH = Outcome.OK, Outcome.DOWN, Outcome.REAUTH
@@ -113,15 +149,41 @@ OK, DOWN, REAUTH = Outcome.OK, Outcome.DOWN, Outcome.REAUTH
 # slave id cannot be told apart, so such a pack list is unusable (not "every pack is gone").
 # A 403 on FlowerHub's data refuses that data only (its cookies work): no reauth; Allume logs
 # in again on a 403, and it is that refused login that asks the user.
+# Non-finite numbers read as unknown, like nulls (so Allume's rows and JSPro's packs are
+# unusable again); an absurd number is shown as it came (JSPro cannot tell such packs apart),
+# but never reaches an energy total (the accumulators' physical bounds, their own tests).
 EXPECTED: dict[str, dict[str, Outcome]] = {
-    "allume": {"single_401": OK, "session_expires": OK, "nulls": DOWN, "missing_keys": DOWN},
+    "allume": {
+        "single_401": OK,
+        "session_expires": OK,
+        "nulls": DOWN,
+        "missing_keys": DOWN,
+        "non_finite_numbers": DOWN,
+    },
     "flowerhub": {"single_401": OK, "session_expires": OK, "403": DOWN},
-    "enphase": {"single_401": OK, "session_expires": REAUTH, "html_200": REAUTH},
-    "jspro": {"single_401": OK, "session_expires": REAUTH, "nulls": DOWN, "missing_keys": DOWN},
+    # Enphase (pasted tokens) and JSPro (a static device token) have no login of their own:
+    # a read refused twice is the credential check, so it asks for new tokens.
+    "enphase": {
+        "single_401": OK,
+        "session_expires": REAUTH,
+        "html_200": REAUTH,
+        "403_on_data_only": REAUTH,
+    },
+    "jspro": {
+        "single_401": OK,
+        "session_expires": REAUTH,
+        "nulls": DOWN,
+        "missing_keys": DOWN,
+        "non_finite_numbers": DOWN,
+        "absurd_numbers": DOWN,
+        "403_on_data_only": REAUTH,
+    },
 }
 DEFAULTS: dict[str, Outcome] = {
     "nulls": OK,
     "missing_keys": OK,
+    "non_finite_numbers": OK,
+    "absurd_numbers": OK,
     "persistent_401": REAUTH,
     "403": REAUTH,
     "numbers_as_strings": OK,
@@ -215,7 +277,7 @@ async def test_fault(
     for _ in range(CYCLES):
         await poll(hass, freezer, case.poll, stalled=sim if fault.stalled else None)
         assert available(hass, case.probe) is (outcome is OK)
-        if outcome is OK and scenario in ("nulls", "missing_keys"):
+        if outcome is OK and scenario in ("nulls", "missing_keys", "non_finite_numbers"):
             assert state_of(hass, case.probe) == STATE_UNKNOWN  # not a made-up number
         if scenario == "numbers_as_strings":
             float(state_of(hass, case.probe))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
@@ -45,6 +46,12 @@ class Faults:
     unauthorized_after: int | None = None
     drop_websocket: bool = False
     rewrite: Callable[[Any], Any] | None = None
+    huge: bool = False
+    """Answer a 10 MiB JSON body."""
+    deep: bool = False
+    """Answer JSON nested 100 000 levels deep."""
+    trickle: float = 0.0
+    """Send the headers and the first bytes at once, the rest after this many seconds."""
     times: int | None = None
     path: str | None = None
     served: int = 0
@@ -122,9 +129,31 @@ async def _faulty(request: web.Request, handler: Handler, faults: Faults) -> web
         return web.Response(text='{"truncated": ', content_type="application/json")
     if faults.empty:
         return web.Response(status=200)
+    if faults.huge:
+        return web.Response(
+            body=b'{"padding": "' + b"x" * (10 * 1024 * 1024) + b'"}',
+            content_type="application/json",
+        )
+    if faults.deep:
+        depth = 100_000
+        return web.Response(text="[" * depth + "]" * depth, content_type="application/json")
+    if faults.trickle:
+        return await _trickled(request, faults.trickle)
     if faults.rewrite is not None:
         return await _rewritten(request, handler, faults.rewrite)
     return await handler(request)
+
+
+async def _trickled(request: web.Request, pause: float) -> web.StreamResponse:
+    """A slow server: the answer starts at once, then stalls before its end."""
+    response = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
+    await response.prepare(request)
+    await response.write(b'{"slow": ')
+    await asyncio.sleep(pause)
+    with contextlib.suppress(ConnectionError):  # the client gave up meanwhile
+        await response.write(b"true}")
+        await response.write_eof()
+    return response
 
 
 async def _rewritten(

@@ -36,10 +36,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Al
         hass, int(entry.options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS))
     )
     coordinator = AllumeCoordinator(hass, entry, client=client, statistics=statistics)
+    # Before anything can fail: Home Assistant logs the title of an entry that fails to set up.
+    replace_old_automatic_title(hass, entry, [f"SolCentre {entry.data[CONF_EMAIL]}"], "SolCentre")
     await coordinator.async_config_entry_first_refresh()
-    replace_old_automatic_title(
-        hass, entry, [f"SolCentre {entry.data[CONF_EMAIL]}"], entry_title(coordinator.properties)
-    )
+    replace_old_automatic_title(hass, entry, ["SolCentre"], entry_title(coordinator.properties))
     return AllumeRuntime(hass, entry, coordinator)
 
 

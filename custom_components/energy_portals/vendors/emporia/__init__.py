@@ -29,6 +29,10 @@ from .stream import EmporiaStream
 
 async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> EmporiaRuntime:
     """Read the devices, fill the first state where /devices/instant exists, open the socket."""
+    # Before anything can fail: Home Assistant logs the title of an entry that fails to set up.
+    replace_old_automatic_title(
+        hass, entry, old_entry_titles(entry.data), entry_title(entry.data[CONF_URL])
+    )
     session = async_get_clientsession(hass)
     client = EmporiaClient(
         session,
@@ -56,9 +60,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Em
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
-    replace_old_automatic_title(
-        hass, entry, old_entry_titles(entry.data), entry_title(entry.data[CONF_URL])
-    )
     runtime.sync_devices()
     entry.async_on_unload(devices.async_add_listener(runtime.sync_devices))
     runtime.push.async_start()

@@ -49,10 +49,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> En
         idle_interval=timedelta(seconds=options.get(CONF_IDLE_INTERVAL, DEFAULT_IDLE_INTERVAL)),
         default_charging_current=options.get(CONF_CHARGING_CURRENT, DEFAULT_CHARGING_CURRENT),
     )
-    await coordinator.async_config_entry_first_refresh()
-    # Older releases named a site without a name by its id.
+    # Older releases named a site without a name by its id (replaced before anything can fail:
+    # Home Assistant logs the title of an entry that fails to set up).
     site_id = entry.data[CONF_SITE_ID]
     replace_old_automatic_title(hass, entry, [f"Enphase site {site_id}"], "Enphase site")
+    await coordinator.async_config_entry_first_refresh()
     return EnphaseRuntime(hass, entry, coordinator)
 
 

@@ -33,7 +33,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         idle_interval: timedelta,
         default_charging_current: int,
     ) -> None:
-        super().__init__(hass, entry, name=f"Enphase site {site_id}", update_interval=fast_interval)
+        # The name is logged: never the site id.
+        super().__init__(hass, entry, name="Enphase site", update_interval=fast_interval)
         self.client = client
         self.site_id = site_id
         self.fast_interval = fast_interval

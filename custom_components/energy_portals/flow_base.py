@@ -36,6 +36,22 @@ def base_url_of(user_input: Mapping[str, Any], default_base_url: str) -> str:
     return url.rstrip("/")
 
 
+def secret_field(key: str, *, keep_stored: bool) -> vol.Marker:
+    """A password or token field: optional when reconfiguring (empty keeps the stored one).
+
+    A stored secret is never put into a form.
+    """
+    return vol.Optional(key) if keep_stored else vol.Required(key)
+
+
+def secret_value(user_input: Mapping[str, Any], key: str, stored: Mapping[str, Any] | None) -> str:
+    """The secret typed in, else (when reconfiguring) the stored one."""
+    typed = str(user_input.get(key) or "").strip()
+    if not typed and stored is not None:
+        return str(stored.get(key) or "")
+    return typed
+
+
 def error_key(err: Exception) -> str:
     """The translated form error for a failed validation."""
     if isinstance(err, InsecureUrlError):

@@ -18,7 +18,14 @@ from homeassistant.helpers.selector import (
 
 from ...const import CONF_BASE_URL
 from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
-from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...flow_base import (
+    PortalFlowBase,
+    advanced_section,
+    base_url_of,
+    error_key,
+    secret_field,
+    secret_value,
+)
 from ...url_rules import cloud_url_error
 from .api import DEFAULT_BASE_URL, AllumeClient
 from .const import (
@@ -91,10 +98,12 @@ class AllumeFlow(PortalFlowBase):
         base_url: str,
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
+        reconfiguring = step_id == "allume_reconfigure"
+        stored = self._get_reconfigure_entry().data if reconfiguring else None
         if user_input is not None:
             data = {
                 CONF_EMAIL: user_input[CONF_EMAIL].strip(),
-                CONF_PASSWORD: user_input[CONF_PASSWORD],
+                CONF_PASSWORD: secret_value(user_input, CONF_PASSWORD, stored),
                 CONF_BASE_URL: base_url_of(user_input, base_url),
             }
             options = None
@@ -107,7 +116,7 @@ class AllumeFlow(PortalFlowBase):
             defaults = {CONF_EMAIL: data[CONF_EMAIL]}
         fields: dict[Any, Any] = {
             vol.Required(CONF_EMAIL, default=defaults.get(CONF_EMAIL, vol.UNDEFINED)): _EMAIL,
-            vol.Required(CONF_PASSWORD): _PASSWORD,
+            secret_field(CONF_PASSWORD, keep_stored=reconfiguring): _PASSWORD,
         }
         if step_id == "allume":
             fields[vol.Required(CONF_HISTORY_DAYS, default=DEFAULT_HISTORY_DAYS)] = _DAYS

@@ -19,7 +19,7 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
-from ...flow_base import PortalFlowBase, error_key
+from ...flow_base import PortalFlowBase, error_key, secret_field, secret_value
 from ...url_rules import require_local_url
 from .api import EmporiaClient, EmporiaLinkError, User
 from .const import (
@@ -69,13 +69,13 @@ def account_id(url: str, user: User) -> str:
     return f"{url.lower()}_{user.user_id}"
 
 
-def proxy_schema(defaults: dict[str, Any]) -> vol.Schema:
-    """URL, e-mail and password of the proxy account."""
+def proxy_schema(defaults: dict[str, Any], *, keep_stored: bool = False) -> vol.Schema:
+    """URL, e-mail and password of the proxy account (the password is never prefilled)."""
     return vol.Schema(
         {
             vol.Required(CONF_URL, default=defaults.get(CONF_URL, vol.UNDEFINED)): _URL,
             vol.Required(CONF_EMAIL, default=defaults.get(CONF_EMAIL, vol.UNDEFINED)): _EMAIL,
-            vol.Required(CONF_PASSWORD): _PASSWORD,
+            secret_field(CONF_PASSWORD, keep_stored=keep_stored): _PASSWORD,
         }
     )
 
@@ -145,11 +145,13 @@ class EmporiaFlow(PortalFlowBase):
         schema: vol.Schema | None = None,
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
+        reconfiguring = step_id == "emporia_reconfigure"
+        stored = self._get_reconfigure_entry().data if reconfiguring else None
         if user_input is not None:
             data = {
                 CONF_URL: normalise_url(user_input[CONF_URL]),
                 CONF_EMAIL: user_input[CONF_EMAIL].strip(),
-                CONF_PASSWORD: user_input[CONF_PASSWORD],
+                CONF_PASSWORD: secret_value(user_input, CONF_PASSWORD, stored),
             }
             client = EmporiaClient(
                 async_get_clientsession(self.hass),
@@ -170,7 +172,9 @@ class EmporiaFlow(PortalFlowBase):
                 return await self._async_emporia_finish()
             defaults = {**defaults, **data}
         return self.async_show_form(
-            step_id=step_id, data_schema=schema or proxy_schema(defaults), errors=errors
+            step_id=step_id,
+            data_schema=schema or proxy_schema(defaults, keep_stored=reconfiguring),
+            errors=errors,
         )
 
     async def _async_emporia_finish(self) -> ConfigFlowResult:

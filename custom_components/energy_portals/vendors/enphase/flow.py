@@ -18,7 +18,14 @@ from homeassistant.helpers.selector import (
 from ...const import CONF_BASE_URL
 from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
 from ...errors import PortalError
-from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...flow_base import (
+    PortalFlowBase,
+    advanced_section,
+    base_url_of,
+    error_key,
+    secret_field,
+    secret_value,
+)
 from ...session import create_session
 from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, EnphaseClient, Site
@@ -39,7 +46,14 @@ from .const import (
 )
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-TOKENS_SCHEMA = {vol.Required(CONF_E_AUTH_TOKEN): _SECRET, vol.Required(CONF_COOKIE): _SECRET}
+
+
+def tokens_schema(*, keep_stored: bool = False) -> dict[vol.Marker, Any]:
+    """The pasted token and cookie (optional when reconfiguring: empty keeps the stored)."""
+    return {
+        secret_field(CONF_E_AUTH_TOKEN, keep_stored=keep_stored): _SECRET,
+        secret_field(CONF_COOKIE, keep_stored=keep_stored): _SECRET,
+    }
 
 
 def site_title(site: Site) -> str:
@@ -85,7 +99,7 @@ class EnphaseFlow(PortalFlowBase):
                     return self.async_abort(reason="wrong_account")
                 return await self._async_enphase_finish(data, site)
         return self.async_show_form(
-            step_id="enphase_reauth", data_schema=vol.Schema(TOKENS_SCHEMA), errors=errors
+            step_id="enphase_reauth", data_schema=vol.Schema(tokens_schema()), errors=errors
         )
 
     async def async_step_enphase_site(
@@ -110,10 +124,12 @@ class EnphaseFlow(PortalFlowBase):
         self, step_id: str, user_input: dict[str, Any] | None, base_url: str
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
+        reconfiguring = step_id == "enphase_reconfigure"
+        stored = self._get_reconfigure_entry().data if reconfiguring else None
         if user_input is not None:
             data = {
-                CONF_E_AUTH_TOKEN: user_input[CONF_E_AUTH_TOKEN].strip(),
-                CONF_COOKIE: user_input[CONF_COOKIE].strip(),
+                CONF_E_AUTH_TOKEN: secret_value(user_input, CONF_E_AUTH_TOKEN, stored),
+                CONF_COOKIE: secret_value(user_input, CONF_COOKIE, stored),
                 CONF_BASE_URL: base_url_of(user_input, base_url),
             }
             try:
@@ -131,7 +147,10 @@ class EnphaseFlow(PortalFlowBase):
                 else:
                     self._enphase_data, self._enphase_sites = data, sites
                     return await self.async_step_enphase_site()
-        fields: dict[Any, Any] = {**TOKENS_SCHEMA, **advanced_section(base_url)}
+        fields: dict[Any, Any] = {
+            **tokens_schema(keep_stored=reconfiguring),
+            **advanced_section(base_url),
+        }
         schema = vol.Schema(fields)
         return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
 

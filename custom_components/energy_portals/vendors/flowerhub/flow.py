@@ -14,7 +14,14 @@ from homeassistant.helpers.selector import (
 )
 
 from ...const import CONF_BASE_URL
-from ...flow_base import PortalFlowBase, advanced_section, base_url_of, error_key
+from ...flow_base import (
+    PortalFlowBase,
+    advanced_section,
+    base_url_of,
+    error_key,
+    secret_field,
+    secret_value,
+)
 from ...session import create_session
 from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, FlowerHubClient
@@ -34,10 +41,12 @@ _PASSWORD = TextSelector(
 )
 
 
-def _credentials_schema(username: str | None = None) -> dict[vol.Marker, Any]:
+def _credentials_schema(
+    username: str | None = None, *, keep_stored: bool = False
+) -> dict[vol.Marker, Any]:
     return {
         vol.Required(CONF_USERNAME, default=username or vol.UNDEFINED): _USERNAME,
-        vol.Required(CONF_PASSWORD): _PASSWORD,
+        secret_field(CONF_PASSWORD, keep_stored=keep_stored): _PASSWORD,
     }
 
 
@@ -87,10 +96,12 @@ class FlowerHubFlow(PortalFlowBase):
         username: str | None,
     ) -> ConfigFlowResult:
         errors: dict[str, str] = {}
+        reconfiguring = step_id == "flowerhub_reconfigure"
+        stored = self._get_reconfigure_entry().data if reconfiguring else None
         if user_input is not None:
             data = {
                 CONF_USERNAME: user_input[CONF_USERNAME].strip(),
-                CONF_PASSWORD: user_input[CONF_PASSWORD],
+                CONF_PASSWORD: secret_value(user_input, CONF_PASSWORD, stored),
                 CONF_BASE_URL: base_url_of(user_input, base_url),
             }
             try:
@@ -101,7 +112,12 @@ class FlowerHubFlow(PortalFlowBase):
             else:
                 return await self._async_flowerhub_finish(data, login)
             username = data[CONF_USERNAME]
-        schema = vol.Schema({**_credentials_schema(username), **advanced_section(base_url)})
+        schema = vol.Schema(
+            {
+                **_credentials_schema(username, keep_stored=reconfiguring),
+                **advanced_section(base_url),
+            }
+        )
         return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
 
     async def _async_flowerhub_validate(self, data: dict[str, Any]) -> Login:

@@ -15,9 +15,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
-from tests.faults.harness import START, VENDORS
 from tests.simulator import allume, emporia, flowerhub
 from tests.vendors.emporia.conftest import entry_data, unique_id
+
+from .harness import START, VENDORS
 
 SECRETS = {
     "allume": ("password",),

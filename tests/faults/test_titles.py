@@ -11,10 +11,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
-from tests.faults.harness import START, VENDORS
 from tests.simulator import emporia as emporia_sim
 from tests.simulator import jspro as jspro_sim
 from tests.vendors.emporia.conftest import entry_data, settle, unique_id
+
+from .harness import START, VENDORS
 
 NEW_TITLES = {
     "allume": "SolCentre 12 Example Street, Marrickville NSW 2204",

@@ -110,7 +110,10 @@ async def test_a_dropped_socket_is_filled_once(
     assert len(emporia.state.calls("GET", "/history")) == asked
     end = emporia.clock.now()
     truth = emporia.energy("1", start, end)
-    assert abs(total(hass, KITCHEN) - truth) <= 0.01 * truth
+    # A quarter of an hour: each sample is the mean of the minute before it, so the live
+    # stretches lag the truth by about 30 s at their ends (within 2 %; over the benchmark's
+    # week, 0.00 %). Counting the ten-minute gap twice would be 50 % too much.
+    assert abs(total(hass, KITCHEN) - truth) <= 0.02 * truth
 
 
 async def test_restored_open_gaps_are_filled_after_a_restart(

@@ -134,6 +134,8 @@ async def test_missing_endpoint_disables_only_its_group(
     warnings = [r for r in caplog.records if "HTTP 404" in r.getMessage()]
     assert len(warnings) == 2
     assert all(r.levelno == logging.WARNING for r in warnings)
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
+    assert not [m for m in ours if "127.0.0.1" in m]  # the address is redacted elsewhere
     assert count(jspro, "/loggers/data/overview") == 1  # not asked again every cycle
     assert count(jspro, "/monitoring/scc") == 1
     assert value(hass, "sensor.bakti_tower_pack_usb0_1_pack_voltage") == "54.24"

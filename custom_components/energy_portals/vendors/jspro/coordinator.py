@@ -37,17 +37,14 @@ class EndpointGroups:
             if group not in self._reported:
                 self._reported.add(group)
                 LOGGER.warning(
-                    "JSPro device %s does not offer its %s endpoint (HTTP 404); "
+                    "The JSPro controller does not offer its %s endpoint (HTTP 404); "
                     "those entities stay unavailable, the rest keeps working",
-                    self._client.base_url,
                     group,
                 )
             return None
         if group in self._reported:
             self._reported.discard(group)
-            LOGGER.info(
-                "JSPro device %s offers its %s endpoint again", self._client.base_url, group
-            )
+            LOGGER.info("The JSPro controller offers its %s endpoint again", group)
         return data
 
     def reprobe(self) -> None:

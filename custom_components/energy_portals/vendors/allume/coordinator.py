@@ -97,9 +97,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self._discovered = False
         self._properties_read_on: datetime | None = None
         self._books: dict[str, HourBook] = {}
-        self._refused: set[str] = set()
-        self._last_refusal: PortalResponseError | None = None
         """The hours read so far, per property id and per `building-<project id>`."""
+        self._refused: set[str] = set()
+        """The sources refused now (logged once until they answer again)."""
 
     async def _async_fetch(self) -> AllumeData:
         now = dt_util.utcnow()
@@ -115,37 +115,38 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         first_hour = min(day_start, floor_hour(now) - HOUR)
 
         read: list[Property] = []
+        refusal: PortalResponseError | None = None
         for prop in self.properties:
             resume = await self.statistics.async_resume(prop, now)
             start = first_hour if resume is None else min(first_hour, resume)
             book = self._book(prop.property_id)
             source = (SnapshotSource.PROPERTY, prop.property_id)
-            if not await self._async_read_or_note_refused(*source, book, start):
+            if refusal_now := await self._async_read_or_note_refused(*source, book, start):
+                refusal = refusal_now
                 continue
             read.append(prop)
             if resume is not None:
                 self.statistics.import_hours(prop, book, resume, now)
             book.forget_before(start)
-        if self.properties and not read:
-            raise self._last_refusal or PortalNotFoundError("No property could be read")
+        if refusal is not None and not read:
+            raise refusal
 
-        building_ids = list(self.buildings)
+        read_buildings: list[str] = []
         if not self._discovered:
             await self._async_discover_buildings(first_hour)
-            building_ids = list(self.buildings)
+            read_buildings = list(self.buildings)
         else:
             for project_id, building in self.buildings.items():
                 book = self._book(f"building-{project_id}")
                 source = (building.source, building.ident)
-                if not await self._async_read_or_note_refused(*source, book, first_hour):
-                    building_ids.remove(project_id)
-                    continue
-                book.forget_before(first_hour)
+                if await self._async_read_or_note_refused(*source, book, first_hour) is None:
+                    read_buildings.append(project_id)
+                    book.forget_before(first_hour)
         self._discovered = True
 
         buildings = {
             project_id: self._book(f"building-{project_id}").total(day_start, day_end)
-            for project_id in building_ids
+            for project_id in read_buildings
         }
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
@@ -166,13 +167,15 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
     async def _async_read_or_note_refused(
         self, source: SnapshotSource, ident: str, book: HourBook, start: datetime
-    ) -> bool:
-        """Read a source's hours; one that is refused (403/404) fails alone, logged once."""
+    ) -> PortalResponseError | None:
+        """Read a source's hours; one that is refused (403/404) fails alone, logged once.
+
+        Returns the refusal, None when the hours were read.
+        """
         key = f"{source}/{ident}"
         try:
             await self._async_read_hours(source, ident, book, start)
         except (AccessDeniedError, PortalNotFoundError) as err:
-            self._last_refusal = err
             if key not in self._refused:
                 self._refused.add(key)
                 LOGGER.warning(
@@ -180,11 +183,11 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     SOURCE_NAMES[source],
                     err.status,
                 )
-            return False
+            return err
         if key in self._refused:
             self._refused.discard(key)
             LOGGER.info("A refused SolCentre %s answers again", SOURCE_NAMES[source])
-        return True
+        return None
 
     def _book(self, key: str) -> HourBook:
         return self._books.setdefault(key, HourBook())

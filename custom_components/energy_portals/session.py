@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import aiohttp
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
@@ -17,3 +20,14 @@ def create_session(hass: HomeAssistant, *, auto_cleanup: bool = True) -> aiohttp
     return async_create_clientsession(
         hass, auto_cleanup=auto_cleanup, cookie_jar=aiohttp.CookieJar(unsafe=True)
     )
+
+
+@asynccontextmanager
+async def temporary_session(hass: HomeAssistant) -> AsyncIterator[aiohttp.ClientSession]:
+    """A session of its own for one config-flow check, detached afterwards (as Home Assistant
+    asks of a session created without auto_cleanup)."""
+    session = create_session(hass, auto_cleanup=False)
+    try:
+        yield session
+    finally:
+        session.detach()

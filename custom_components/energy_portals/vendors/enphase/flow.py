@@ -26,7 +26,7 @@ from ...flow_base import (
     secret_field,
     secret_value,
 )
-from ...session import create_session
+from ...session import temporary_session
 from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, EnphaseClient, Site
 from .const import (
@@ -156,8 +156,7 @@ class EnphaseFlow(PortalFlowBase):
 
     async def _async_enphase_sites(self, data: dict[str, Any]) -> list[Site]:
         """The sites the tokens see, read with a throw-away cookie jar."""
-        session = create_session(self.hass, auto_cleanup=False)
-        try:
+        async with temporary_session(self.hass) as session:
             client = EnphaseClient(
                 session,
                 e_auth_token=data[CONF_E_AUTH_TOKEN],
@@ -165,8 +164,6 @@ class EnphaseFlow(PortalFlowBase):
                 base_url=data[CONF_BASE_URL],
             )
             return await client.async_get_sites()
-        finally:
-            session.detach()
 
     async def _async_enphase_finish(self, data: dict[str, Any], site: Site) -> ConfigFlowResult:
         data = {key: value for key, value in data.items() if key != "vendor"}

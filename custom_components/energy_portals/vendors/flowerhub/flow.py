@@ -22,7 +22,7 @@ from ...flow_base import (
     secret_field,
     secret_value,
 )
-from ...session import create_session
+from ...session import temporary_session
 from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, FlowerHubClient
 from .const import (
@@ -122,8 +122,7 @@ class FlowerHubFlow(PortalFlowBase):
 
     async def _async_flowerhub_validate(self, data: dict[str, Any]) -> Login:
         """Log in once with a throw-away cookie jar."""
-        session = create_session(self.hass, auto_cleanup=False)
-        try:
+        async with temporary_session(self.hass) as session:
             client = FlowerHubClient(
                 session,
                 username=data[CONF_USERNAME],
@@ -131,8 +130,6 @@ class FlowerHubFlow(PortalFlowBase):
                 base_url=data[CONF_BASE_URL],
             )
             return await client.async_login()
-        finally:
-            session.detach()
 
     async def _async_flowerhub_finish(self, data: dict[str, Any], login: Login) -> ConfigFlowResult:
         data = {key: value for key, value in data.items() if key != "vendor"}

@@ -8,6 +8,7 @@ credentials then travel unencrypted), never to a public host.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from yarl import URL
 
@@ -53,26 +54,23 @@ def is_local(host: str) -> bool:
     return address.is_private or address.is_link_local
 
 
-def cloud_url_error(url: str) -> str | None:
-    """The form error for a cloud vendor's base URL, None when it is accepted."""
+def _url_error(url: str, http_allowed: Callable[[str], bool], refusal: str) -> str | None:
+    """`invalid_url`, `refusal` for plain http to a host not allowed it, or None."""
     parts = _host(url)
     if parts is None or parts[0] not in ("http", "https"):
         return "invalid_url"
     scheme, host = parts
-    if scheme == "http" and not is_loopback(host):
-        return "https_required"
-    return None
+    return refusal if scheme == "http" and not http_allowed(host) else None
+
+
+def cloud_url_error(url: str) -> str | None:
+    """The form error for a cloud vendor's base URL, None when it is accepted."""
+    return _url_error(url, is_loopback, "https_required")
 
 
 def local_url_error(url: str) -> str | None:
     """The form error for a local device's or proxy's URL, None when it is accepted."""
-    parts = _host(url)
-    if parts is None or parts[0] not in ("http", "https"):
-        return "invalid_url"
-    scheme, host = parts
-    if scheme == "http" and not is_local(host):
-        return "insecure_public_url"
-    return None
+    return _url_error(url, is_local, "insecure_public_url")
 
 
 def require_cloud_url(url: str) -> None:

@@ -27,7 +27,6 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.allume.statistics import statistic_id
 from tests.bench.bench_portals import record
 from tests.conftest import RunningSimulator
@@ -35,7 +34,7 @@ from tests.faults.harness import START, VENDORS
 from tests.simulator.allume import AllumeSimulator
 from tests.simulator.emporia import MONITOR_GID, EmporiaSimulator
 from tests.simulator.enphase import EnphaseSimulator
-from tests.vendors.emporia.conftest import entry_data, unique_id
+from tests.vendors.emporia.conftest import add_entry as add_emporia_entry
 
 HOUR = 3600
 WEEK_HOURS = 7 * 24
@@ -281,14 +280,7 @@ async def test_emporia_energy_truth(
     sim: EmporiaSimulator = simulator["emporia"]
     sim.scenario.period = 60  # one message a minute: a week runs in minutes
     url = simulator.base_url("emporia")
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Emporia",
-        unique_id=unique_id(url),
-        data=entry_data(url),
-        options={"state_update_interval": 60},
-    )
-    entry.add_to_hass(hass)
+    entry = add_emporia_entry(hass, url, options={"state_update_interval": 60})
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     registry = er.async_get(hass)

@@ -34,11 +34,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator, _serve
-from tests.faults.harness import VENDORS, poll, setup
+from tests.faults.harness import make_entry, poll, setup
 from tests.simulator import all_simulators
 from tests.simulator.clock import Clock
 from tests.simulator.emporia import EmporiaSimulator
-from tests.vendors.emporia.conftest import entry_data, settle, tick, unique_id
+from tests.vendors.emporia.conftest import add_entry as add_emporia_entry
+from tests.vendors.emporia.conftest import settle, tick
 
 REPORT = Path(__file__).parents[2] / "docs" / "benchmarks.md"
 DAY = 24 * 3600
@@ -214,10 +215,7 @@ async def test_emporia_over_simulated_hours(
     simulator.clock.now = time.time  # frozen by freezer while the test runs
     sim: EmporiaSimulator = simulator["emporia"]
     url = simulator.base_url("emporia")
-    entry = MockConfigEntry(
-        domain=DOMAIN, title="Emporia", unique_id=unique_id(url), data=entry_data(url)
-    )
-    entry.add_to_hass(hass)
+    entry = add_emporia_entry(hass, url)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await settle(hass, lambda: sim.samples_sent >= 1)
     sim.state.requests.clear()
@@ -302,17 +300,9 @@ async def added(
     hass: HomeAssistant, simulator: RunningSimulator, vendor: str
 ) -> AsyncIterator[tuple[MockConfigEntry, float]]:
     """Add the vendor's entry; yield it and the seconds until all its entities were available."""
-    if vendor == "emporia":
-        url = simulator.base_url("emporia")
-        entry = MockConfigEntry(
-            domain=DOMAIN, title="Emporia", unique_id=unique_id(url), data=entry_data(url)
-        )
-        entry.add_to_hass(hass)
-    else:
-        running = await VENDORS[vendor].make(hass, simulator)
-        if vendor == "jspro":
-            running.sim.drift = True  # readings move, so each update writes states
-        entry = running.entry
+    entry = await make_entry(hass, simulator, vendor)
+    if vendor == "jspro":
+        simulator["jspro"].drift = True  # readings move, so each update writes states
     started = time.perf_counter()
     assert await hass.config_entries.async_setup(entry.entry_id)
     registry = er.async_get(hass)
@@ -408,14 +398,7 @@ async def test_emporia_push_latency(hass: HomeAssistant, socket_enabled: None) -
 
         sim.usage_body = stamped  # type: ignore[method-assign]  # notes when each sample goes out
         url = simulator.base_url("emporia")
-        entry = MockConfigEntry(
-            domain=DOMAIN,
-            title="Emporia",
-            unique_id=unique_id(url),
-            data=entry_data(url),
-            options={"state_update_interval": 1},
-        )
-        entry.add_to_hass(hass)
+        entry = add_emporia_entry(hass, url, options={"state_update_interval": 1})
         assert await hass.config_entries.async_setup(entry.entry_id)
         delays: list[float] = []
 

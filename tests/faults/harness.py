@@ -29,6 +29,7 @@ from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.http import DEFAULT_TIMEOUT
 from tests.conftest import RunningSimulator
 from tests.simulator import allume, enphase, flowerhub, jspro
+from tests.vendors.emporia.conftest import add_entry as add_emporia_entry
 
 # A Wednesday afternoon in Sydney (Allume's energy follows the sun there).
 START = "2026-02-25T03:37:20+00:00"
@@ -305,3 +306,17 @@ def non_finite(body: Any) -> Any:
 def absurd(body: Any) -> Any:
     """Every number becomes 1e300: far beyond anything a home can measure."""
     return _numbers(body, lambda number: 1e300)
+
+
+async def make_entry(
+    hass: HomeAssistant, simulator: RunningSimulator, vendor: str, *, title: str | None = None
+) -> MockConfigEntry:
+    """Any vendor's entry against the simulator (Emporia too), with the flow's title or
+    `title`; added, not set up."""
+    if vendor == "emporia":
+        url = simulator.base_url("emporia")
+        return add_emporia_entry(hass, url, title=title or "Emporia proxy")
+    entry = (await VENDORS[vendor].make(hass, simulator)).entry
+    if title is not None:
+        hass.config_entries.async_update_entry(entry, title=title)
+    return entry

@@ -11,14 +11,12 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
 from tests.simulator import allume, emporia, flowerhub
-from tests.vendors.emporia.conftest import entry_data, unique_id
 
-from .harness import START, VENDORS
+from .harness import START, make_entry
 
 SECRETS = {
     "allume": ("password",),
@@ -37,17 +35,6 @@ def _kept_fields(vendor: str, base_url: str) -> dict[str, Any]:
         "emporia": {"url": base_url, "email": emporia.EMAIL},
     }
     return kept[vendor]
-
-
-async def _entry(hass: HomeAssistant, simulator: RunningSimulator, vendor: str) -> MockConfigEntry:
-    if vendor != "emporia":
-        return (await VENDORS[vendor].make(hass, simulator)).entry
-    url = simulator.base_url("emporia")
-    entry = MockConfigEntry(
-        domain=DOMAIN, title="Emporia proxy", unique_id=unique_id(url), data=entry_data(url)
-    )
-    entry.add_to_hass(hass)
-    return entry
 
 
 def _shown(form: Any, stored: dict[str, Any]) -> list[str]:
@@ -72,7 +59,7 @@ async def test_reconfigure_never_shows_a_secret_and_empty_keeps_it(
     """The reconfigure form shows no stored secret; submitted empty, the stored one stays."""
     freezer.move_to(START)
     simulator.clock.now = time.time
-    entry = await _entry(hass, simulator, vendor)
+    entry = await make_entry(hass, simulator, vendor)
     stored = dict(entry.data)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

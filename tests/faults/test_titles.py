@@ -9,13 +9,12 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
 from tests.simulator import emporia as emporia_sim
 from tests.simulator import jspro as jspro_sim
-from tests.vendors.emporia.conftest import entry_data, settle, unique_id
+from tests.vendors.emporia.conftest import settle
 
-from .harness import START, VENDORS
+from .harness import START, make_entry
 
 NEW_TITLES = {
     "allume": "SolCentre 12 Example Street, Marrickville NSW 2204",
@@ -34,9 +33,7 @@ OLD_TITLES = {
 async def _setup(
     hass: HomeAssistant, simulator: RunningSimulator, vendor: str, title: str
 ) -> MockConfigEntry:
-    running = await VENDORS[vendor].make(hass, simulator)
-    entry = running.entry
-    hass.config_entries.async_update_entry(entry, title=title)
+    entry = await make_entry(hass, simulator, vendor, title=title)
     if vendor == "jspro":  # a controller without a site name got its id as title
         simulator["jspro"].site_name = None
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -72,13 +69,7 @@ async def test_emporia_is_titled_by_its_proxy(
 ) -> None:
     """The Emporia entry names the proxy's host, not the proxy account's e-mail."""
     url = simulator.base_url("emporia")
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=f"Emporia ({emporia_sim.EMAIL})",
-        unique_id=unique_id(url),
-        data=entry_data(url),
-    )
-    entry.add_to_hass(hass)
+    entry = await make_entry(hass, simulator, "emporia", title=f"Emporia ({emporia_sim.EMAIL})")
     assert await hass.config_entries.async_setup(entry.entry_id)
     await settle(hass, lambda: entry.runtime_data.live.state.samples > 0)
     port = url.split(":")[2].split("/")[0]

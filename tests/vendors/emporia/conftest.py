@@ -25,6 +25,25 @@ def unique_id(url: str) -> str:
     return f"emporia_{url.lower()}_{USER_ID}"
 
 
+def add_entry(
+    hass: HomeAssistant,
+    url: str,
+    *,
+    title: str = "Emporia proxy",
+    options: dict[str, Any] | None = None,
+) -> MockConfigEntry:
+    """An entry for the proxy account at `url`, added to Home Assistant (not set up)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        unique_id=unique_id(url),
+        data=entry_data(url),
+        options=options or {},
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
 async def settle(hass: HomeAssistant, until: Callable[[], bool], rounds: int = 2000) -> None:
     """Let loopback I/O flow (it needs loop turns, not time) until `until()` holds."""
     for _ in range(rounds):
@@ -74,14 +93,7 @@ def emporia_url(simulator: RunningSimulator) -> str:
 
 @pytest.fixture
 def emporia_entry(hass: HomeAssistant, emporia_url: str) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Emporia (owner)",
-        unique_id=unique_id(emporia_url),
-        data=entry_data(emporia_url),
-    )
-    entry.add_to_hass(hass)
-    return entry
+    return add_entry(hass, emporia_url, title="Emporia (owner)")
 
 
 @pytest.fixture

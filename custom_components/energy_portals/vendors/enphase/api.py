@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 
@@ -102,6 +103,20 @@ def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+class _Serial(Protocol):
+    @property
+    def serial(self) -> str: ...
+
+
+def _by_serial[T: _Serial](
+    items: list[Any], parse: Callable[[dict[str, Any]], T | None]
+) -> dict[str, T]:
+    """The parsed entries of a list by serial; entries that are not objects or have no
+    serial are skipped."""
+    parsed = (parse(raw) for raw in items if isinstance(raw, dict))
+    return {item.serial: item for item in parsed if item is not None}
+
+
 def parse_charger(raw: dict[str, Any]) -> Charger | None:
     """One entry of evChargerData; None when it has no serial."""
     serial = as_str(raw.get("sn"))
@@ -130,10 +145,7 @@ def parse_status(body: Any) -> EvseStatus:
     """The /status answer."""
     if not isinstance(body, dict) or not isinstance(body.get("evChargerData"), list):
         raise PortalResponseError("Status answer has no evChargerData list")
-    chargers = {}
-    for raw in body["evChargerData"]:
-        if isinstance(raw, dict) and (charger := parse_charger(raw)) is not None:
-            chargers[charger.serial] = charger
+    chargers = _by_serial(body["evChargerData"], parse_charger)
     return EvseStatus(chargers=chargers, timestamp=as_epoch(body.get("ts")))
 
 
@@ -161,11 +173,7 @@ def parse_summaries(body: Any) -> dict[str, ChargerSummary]:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, list):
         raise PortalResponseError("Summary answer has no data list")
-    summaries = {}
-    for raw in data:
-        if isinstance(raw, dict) and (summary := parse_summary(raw)) is not None:
-            summaries[summary.serial] = summary
-    return summaries
+    return _by_serial(data, parse_summary)
 
 
 def parse_sites(body: Any) -> list[Site]:

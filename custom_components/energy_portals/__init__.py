@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_VENDOR, DOMAIN
+from .const import DOMAIN
 from .devices import reported_now
-from .runtime import PortalConfigEntry
 from .services import async_register_services
-from .vendors import VENDORS
+from .vendors import vendor_of
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -22,28 +22,27 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> bool:
-    """Build the entry's vendor runtime and forward its platforms."""
-    vendor = VENDORS[entry.data[CONF_VENDOR]]
-    entry.runtime_data = await vendor.async_setup_entry(hass, entry)
-    await hass.config_entries.async_forward_entry_setups(entry, vendor.platforms)
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Let the entry's vendor build its runtime data, then forward its platforms."""
+    vendor = vendor_of(entry)
+    await vendor.async_setup_entry(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, list(vendor.platforms))
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> bool:
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Unload the entry's platforms; the vendor's own cleanup ran through async_on_unload."""
-    vendor = VENDORS[entry.data[CONF_VENDOR]]
-    return await hass.config_entries.async_unload_platforms(entry, vendor.platforms)
+    return await hass.config_entries.async_unload_platforms(entry, list(vendor_of(entry).platforms))
 
 
-async def _async_options_updated(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
+async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Options change intervals and defaults: reload to apply them."""
     hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: PortalConfigEntry, device: dr.DeviceEntry
+    hass: HomeAssistant, entry: ConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """A user may delete a device the vendor no longer reports, never one it still does."""
-    return not reported_now(device, entry.runtime_data.reported_device_keys())
+    return not reported_now(device, vendor_of(entry).reported_device_keys(entry))

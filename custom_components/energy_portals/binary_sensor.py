@@ -10,13 +10,13 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .entity import PortalEntity, attributes_or_none
-from .runtime import PortalConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -48,8 +48,10 @@ class PortalBinarySensor[SubjectT](
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: PortalConfigEntry,
+    entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entry's binary sensors."""
-    entry.runtime_data.add_entities(Platform.BINARY_SENSOR, async_add_entities)
+    """Add the entry's binary sensors: the vendor's binary_sensor.py does it."""
+    from .vendors import vendor_of  # transitional
+
+    await vendor_of(entry).platforms[Platform.BINARY_SENSOR](hass, entry, async_add_entities)

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .entity import PortalEntity, run_command
-from .runtime import PortalConfigEntry
 
 PARALLEL_UPDATES = 1
 
@@ -42,8 +42,10 @@ class PortalButton[CoordinatorT: DataUpdateCoordinator[Any], SubjectT](
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: PortalConfigEntry,
+    entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entry's buttons."""
-    entry.runtime_data.add_entities(Platform.BUTTON, async_add_entities)
+    """Add the entry's buttons: the vendor's button.py does it."""
+    from .vendors import vendor_of  # transitional
+
+    await vendor_of(entry).platforms[Platform.BUTTON](hass, entry, async_add_entities)

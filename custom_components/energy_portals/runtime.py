@@ -1,4 +1,4 @@
-"""What every vendor's runtime data offers the shared root modules."""
+"""Transitional: the runtime of vendors not yet moved to per-platform modules."""
 
 from __future__ import annotations
 
@@ -7,8 +7,12 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .redact import redacted_diagnostics
+from .vendor import PlatformSetup
 
 
 class VendorRuntime(ABC):
@@ -53,3 +57,33 @@ class GrowingRuntime(VendorRuntime):
 
 
 type PortalConfigEntry = ConfigEntry[VendorRuntime]
+
+
+def legacy_platforms(*platforms: Platform) -> dict[Platform, PlatformSetup]:
+    """Platform setups that ask the runtime to add its entities."""
+
+    def setup(platform: Platform) -> PlatformSetup:
+        async def async_setup_entry(
+            hass: HomeAssistant,
+            entry: PortalConfigEntry,
+            async_add_entities: AddConfigEntryEntitiesCallback,
+        ) -> None:
+            entry.runtime_data.add_entities(platform, async_add_entities)
+
+        return async_setup_entry
+
+    return {platform: setup(platform) for platform in platforms}
+
+
+def legacy_diagnostics(to_redact: frozenset[str]) -> Any:
+    """Diagnostics from the runtime."""
+
+    async def get(hass: HomeAssistant, entry: PortalConfigEntry) -> dict[str, Any]:
+        return redacted_diagnostics(entry, entry.runtime_data.diagnostics(), to_redact)
+
+    return get
+
+
+def legacy_reported(entry: PortalConfigEntry) -> set[str]:
+    """Reported keys from the runtime."""
+    return entry.runtime_data.reported_device_keys()

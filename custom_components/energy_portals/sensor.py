@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -16,7 +17,6 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .entity import PortalEntity, attributes_or_none
-from .runtime import PortalConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -48,8 +48,10 @@ class PortalSensor[SubjectT](PortalEntity[DataUpdateCoordinator[Any], SubjectT],
 
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: PortalConfigEntry,
+    entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entry's sensors."""
-    entry.runtime_data.add_entities(Platform.SENSOR, async_add_entities)
+    """Add the entry's sensors: the vendor's sensor.py does it."""
+    from .vendors import vendor_of  # transitional
+
+    await vendor_of(entry).platforms[Platform.SENSOR](hass, entry, async_add_entities)

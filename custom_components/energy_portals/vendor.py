@@ -1,24 +1,32 @@
-"""What a vendor slice hands to the shared root modules (one instance per vendor folder)."""
+"""What a vendor folder hands to the shared root modules (one instance per vendor)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from homeassistant.config_entries import OptionsFlow
+from homeassistant.config_entries import ConfigEntry, OptionsFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .runtime import PortalConfigEntry, VendorRuntime
+type PlatformSetup = Callable[
+    [HomeAssistant, ConfigEntry[Any], AddConfigEntryEntitiesCallback], Awaitable[None]
+]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Vendor:
-    """One vendor: how to set up its entries and what it needs from the root."""
+    """One vendor: its entry setup, its platform modules and what the root asks of it."""
 
     key: str
-    platforms: tuple[Platform, ...]
-    async_setup_entry: Callable[[HomeAssistant, PortalConfigEntry], Awaitable[VendorRuntime]]
-    to_redact: frozenset[str]
+    async_setup_entry: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[None]]
+    """Build the entry's runtime data (`entry.runtime_data`); raise as Home Assistant expects."""
+    platforms: Mapping[Platform, PlatformSetup]
+    """Each platform's `async_setup_entry` (the vendor's sensor.py, switch.py ...)."""
+    async_get_diagnostics: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[dict[str, Any]]]
+    reported_device_keys: Callable[[ConfigEntry[Any]], set[str]]
+    """The device identifiers the vendor reports now (a user may delete any other)."""
     options_flow: type[OptionsFlow] | None = None
     register_services: Callable[[HomeAssistant], None] | None = None

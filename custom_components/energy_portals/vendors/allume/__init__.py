@@ -7,7 +7,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import CONF_BASE_URL
-from ...runtime import PortalConfigEntry
+from ...runtime import (
+    PortalConfigEntry,
+    legacy_diagnostics,
+    legacy_platforms,
+    legacy_reported,
+)
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import AllumeClient
@@ -24,7 +29,7 @@ from .runtime import AllumeRuntime
 from .statistics import StatisticsImporter
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> AllumeRuntime:
+async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> AllumeRuntime:
     """Read the properties and today's energy once, then every hour."""
     client = AllumeClient(
         async_get_clientsession(hass),
@@ -43,24 +48,32 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Al
     return AllumeRuntime(hass, entry, coordinator)
 
 
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
+    """Build the entry's runtime."""
+    entry.runtime_data = await _async_build(hass, entry)
+
+
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=(Platform.SENSOR,),
+    platforms=legacy_platforms(Platform.SENSOR),
     async_setup_entry=async_setup_entry,
-    to_redact=frozenset(
-        {
-            CONF_EMAIL,
-            CONF_PASSWORD,
-            "user_id",
-            "property_id",
-            "project_id",
-            "meter_id",
-            "ident",
-            "address",
-            "street",
-            "nmi",
-            "name",
-        }
+    async_get_diagnostics=legacy_diagnostics(
+        frozenset(
+            {
+                CONF_EMAIL,
+                CONF_PASSWORD,
+                "user_id",
+                "property_id",
+                "project_id",
+                "meter_id",
+                "ident",
+                "address",
+                "street",
+                "nmi",
+                "name",
+            }
+        )
     ),
+    reported_device_keys=legacy_reported,
     options_flow=AllumeOptionsFlow,
 )

@@ -9,7 +9,12 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import DOMAIN
 from ...errors import PortalAuthError
-from ...runtime import PortalConfigEntry
+from ...runtime import (
+    PortalConfigEntry,
+    legacy_diagnostics,
+    legacy_platforms,
+    legacy_reported,
+)
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import EmporiaClient
@@ -27,7 +32,7 @@ from .runtime import EmporiaRuntime
 from .stream import EmporiaStream
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> EmporiaRuntime:
+async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> EmporiaRuntime:
     """Read the devices, fill the first state where /devices/instant exists, open the socket."""
     # Before anything can fail: Home Assistant logs the title of an entry that fails to set up.
     replace_old_automatic_title(
@@ -66,21 +71,29 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Em
     return runtime
 
 
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
+    """Build the entry's runtime."""
+    entry.runtime_data = await _async_build(hass, entry)
+
+
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=(Platform.SENSOR,),
+    platforms=legacy_platforms(Platform.SENSOR),
     async_setup_entry=async_setup_entry,
-    to_redact=frozenset(
-        {
-            CONF_URL,
-            "emporia_username",
-            "emporia_password",
-            "user_id",
-            "gid",
-            "parent_gid",
-            "name",
-            "time_zone",
-        }
+    async_get_diagnostics=legacy_diagnostics(
+        frozenset(
+            {
+                CONF_URL,
+                "emporia_username",
+                "emporia_password",
+                "user_id",
+                "gid",
+                "parent_gid",
+                "name",
+                "time_zone",
+            }
+        )
     ),
+    reported_device_keys=legacy_reported,
     options_flow=EmporiaOptionsFlow,
 )

@@ -8,7 +8,12 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
 from ...const import CONF_BASE_URL
-from ...runtime import PortalConfigEntry
+from ...runtime import (
+    PortalConfigEntry,
+    legacy_diagnostics,
+    legacy_platforms,
+    legacy_reported,
+)
 from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
@@ -31,7 +36,7 @@ from .runtime import EnphaseRuntime
 from .services import register_services
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> EnphaseRuntime:
+async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> EnphaseRuntime:
     """Fetch the site's status once, then poll it."""
     client = EnphaseClient(
         create_session(hass),  # a cookie jar of its own: accounts never share cookies
@@ -57,17 +62,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> En
     return EnphaseRuntime(hass, entry, coordinator)
 
 
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
+    """Build the entry's runtime."""
+    entry.runtime_data = await _async_build(hass, entry)
+
+
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=(
-        Platform.BINARY_SENSOR,
-        Platform.BUTTON,
-        Platform.NUMBER,
-        Platform.SENSOR,
-        Platform.SWITCH,
+    platforms=legacy_platforms(
+        Platform.BINARY_SENSOR, Platform.BUTTON, Platform.NUMBER, Platform.SENSOR, Platform.SWITCH
     ),
     async_setup_entry=async_setup_entry,
-    to_redact=frozenset({CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, "serial", "name"}),
+    async_get_diagnostics=legacy_diagnostics(
+        frozenset({CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, "serial", "name"})
+    ),
+    reported_device_keys=legacy_reported,
     options_flow=EnphaseOptionsFlow,
     register_services=register_services,
 )

@@ -9,7 +9,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 
 from ...const import CONF_BASE_URL, DOMAIN
-from ...runtime import PortalConfigEntry
+from ...runtime import (
+    PortalConfigEntry,
+    legacy_diagnostics,
+    legacy_platforms,
+    legacy_reported,
+)
 from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
@@ -25,7 +30,7 @@ from .flow import ENTRY_TITLE, FlowerHubOptionsFlow, old_entry_titles
 from .runtime import FlowerHubRuntime
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> FlowerHubRuntime:
+async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> FlowerHubRuntime:
     """Log in (lazily, on the first call), read the owner and asset, then poll each cadence."""
     client = FlowerHubClient(
         create_session(hass),
@@ -50,33 +55,41 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Fl
     return FlowerHubRuntime(client, owner, status, uptime, account)
 
 
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
+    """Build the entry's runtime."""
+    entry.runtime_data = await _async_build(hass, entry)
+
+
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=(Platform.BINARY_SENSOR, Platform.SENSOR),
+    platforms=legacy_platforms(Platform.BINARY_SENSOR, Platform.SENSOR),
     async_setup_entry=async_setup_entry,
-    to_redact=frozenset(
-        {
-            CONF_ASSET_OWNER_ID,
-            "owner_id",
-            "asset_id",
-            "user_id",
-            "serial_number",
-            "first_name",
-            "last_name",
-            "name",
-            "main_email",
-            "contact_email",
-            "phone",
-            "address",
-            "installer_address",
-            "street",
-            "postal_code",
-            "city",
-            "ocr",
-            "site_id",
-            "invoice_id",
-            "pdf",
-        }
+    async_get_diagnostics=legacy_diagnostics(
+        frozenset(
+            {
+                CONF_ASSET_OWNER_ID,
+                "owner_id",
+                "asset_id",
+                "user_id",
+                "serial_number",
+                "first_name",
+                "last_name",
+                "name",
+                "main_email",
+                "contact_email",
+                "phone",
+                "address",
+                "installer_address",
+                "street",
+                "postal_code",
+                "city",
+                "ocr",
+                "site_id",
+                "invoice_id",
+                "pdf",
+            }
+        )
     ),
+    reported_device_keys=legacy_reported,
     options_flow=FlowerHubOptionsFlow,
 )

@@ -10,7 +10,12 @@ from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import DOMAIN
-from ...runtime import PortalConfigEntry
+from ...runtime import (
+    PortalConfigEntry,
+    legacy_diagnostics,
+    legacy_platforms,
+    legacy_reported,
+)
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from .api import JsproClient
@@ -34,7 +39,7 @@ from .runtime import JsproRuntime
 from .services import register_services
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> JsproRuntime:
+async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> JsproRuntime:
     """Read the controller's identity, then its monitoring and system data."""
     data, options = entry.data, entry.options
     client = JsproClient(
@@ -74,21 +79,29 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> Js
     )
 
 
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
+    """Build the entry's runtime."""
+    entry.runtime_data = await _async_build(hass, entry)
+
+
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=(Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR),
+    platforms=legacy_platforms(Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR),
     async_setup_entry=async_setup_entry,
-    to_redact=frozenset(
-        {
-            CONF_URL,
-            "serial_number",
-            "site_id",
-            "site_name",
-            "address",
-            "pcb_code",
-            "serial_code",
-        }
+    async_get_diagnostics=legacy_diagnostics(
+        frozenset(
+            {
+                CONF_URL,
+                "serial_number",
+                "site_id",
+                "site_name",
+                "address",
+                "pcb_code",
+                "serial_code",
+            }
+        )
     ),
+    reported_device_keys=legacy_reported,
     options_flow=JsproOptionsFlow,
     register_services=register_services,
 )

@@ -1,4 +1,4 @@
-"""Upgrades never break a user: every unique id and device identifier stays.
+"""Upgrades never break a user: every unique id, entity id and device identifier stays.
 
 `tests/fixtures/stable_ids.json` holds what each vendor created against the simulator's default
 scenario (recorded from release code, see its "recorded_from"). This test adds every vendor
@@ -56,6 +56,7 @@ def _ids(hass: HomeAssistant, entry_id: str) -> dict[str, list[str]]:
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)
     return {
         "unique_ids": sorted(f"{e.domain}:{e.unique_id}" for e in entities),
+        "entity_ids": sorted(e.entity_id for e in entities),
         "device_identifiers": sorted(
             f"{domain}:{ident}" for d in devices for domain, ident in d.identifiers
         ),
@@ -74,7 +75,7 @@ def _record(vendor: str, found: dict[str, list[str]]) -> None:
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
-async def test_no_unique_id_or_device_identifier_vanishes(
+async def test_no_unique_id_entity_id_or_device_identifier_vanishes(
     hass: HomeAssistant, simulator: RunningSimulator, vendor: str
 ) -> None:
     """Every id the release created for this vendor is still created: dashboards survive."""
@@ -83,6 +84,6 @@ async def test_no_unique_id_or_device_identifier_vanishes(
     if os.environ.get("STABLE_IDS_RECORD"):
         _record(vendor, found)
     expected = json.loads(FIXTURE.read_text())[vendor]
-    for kind in ("unique_ids", "device_identifiers"):
+    for kind in ("unique_ids", "entity_ids", "device_identifiers"):
         gone = sorted(set(expected[kind]) - set(found[kind]))
         assert not gone, f"{vendor}: {kind} gone after the change: {gone}"

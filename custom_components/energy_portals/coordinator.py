@@ -10,7 +10,9 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -22,7 +24,6 @@ from .errors import (
     PortalError,
     PortalRateLimitError,
 )
-from .runtime import PortalConfigEntry
 
 # Used when a 429 carries no Retry-After: long enough that a vendor's block can lift.
 DEFAULT_RATE_LIMIT_WAIT = 300.0
@@ -31,12 +32,12 @@ DEFAULT_RATE_LIMIT_WAIT = 300.0
 class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """A coordinator whose `_async_fetch` may raise the vendor client errors."""
 
-    config_entry: PortalConfigEntry
+    config_entry: ConfigEntry[Any]
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: ConfigEntry[Any],
         *,
         name: str,
         update_interval: timedelta | None,

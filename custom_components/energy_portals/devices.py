@@ -1,6 +1,7 @@
-"""Devices that come and go with what the vendor reports.
+"""Devices that come and go with what the vendor reports: the one mechanism every vendor uses.
 
-A device the vendor stops reporting is removed once it has been gone for the entry's removal
+Each platform adds a device's entities when the device first appears (`add_entities`). A device
+the vendor stops reporting is removed once it has been gone for the entry's removal
 delay (option `device_removal_days`, 7 days by default): one odd answer never removes anything,
 and an answer that lists no device at all, while the vendor is otherwise healthy, is taken as
 suspicious (logged once) rather than as every device gone. A user may delete a device that is
@@ -9,17 +10,20 @@ not reported now.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 import voluptuous as vol
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
-from .runtime import PortalConfigEntry
 
 CONF_DEVICE_REMOVAL_DAYS: Final = "device_removal_days"
 DEFAULT_DEVICE_REMOVAL_DAYS: Final = 7
@@ -30,18 +34,22 @@ REMOVAL_DAYS = vol.All(vol.Coerce(int), vol.Range(min=1, max=MAX_DEVICE_REMOVAL_
 """The options field's validator."""
 
 
-def removal_delay(entry: PortalConfigEntry) -> timedelta:
+def removal_delay(entry: ConfigEntry) -> timedelta:
     """How long a device may be gone before it is removed (the entry's option)."""
     days = entry.options.get(CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS)
     return timedelta(days=days)
 
 
-class DevicePresence:
-    """When each device of one kind (its identifiers share `prefix`) was last reported."""
+class DeviceTracker:
+    """The devices of one kind (their identifiers share `prefix`): new ones get entities, gone
+    ones are removed.
 
-    def __init__(
-        self, hass: HomeAssistant, entry: PortalConfigEntry, prefix: str, kind: str
-    ) -> None:
+    The vendor's coordinator calls `update` with every fetch; each platform calls
+    `add_entities` once, and its entities for a device are added when the device is first
+    reported (again, should a removed device come back).
+    """
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, prefix: str, kind: str) -> None:
         self._hass = hass
         self._entry = entry
         self._prefix = prefix
@@ -49,6 +57,7 @@ class DevicePresence:
         self._stale_after = removal_delay(entry)
         self._empty_logged = False
         self._seen: dict[str, datetime] = {}
+        self._forget: list[Callable[[str], None]] = []
         # Devices registered before this start age from now: one that never returns is removed.
         now = dt_util.utcnow()
         for key in registered_keys(hass, entry):
@@ -87,10 +96,44 @@ class DevicePresence:
                     seen,
                 )
                 registry.async_remove_device(device.id)
+            for forget in self._forget:
+                forget(key)
         return gone
 
+    @callback
+    def add_entities[KeyT: Hashable](
+        self,
+        coordinator: DataUpdateCoordinator[Any],
+        async_add_entities: AddConfigEntryEntitiesCallback,
+        *,
+        keys: Callable[[], Iterable[KeyT]],
+        entities_for: Callable[[KeyT], Iterable[Entity]],
+        device_key: Callable[[KeyT], str],
+    ) -> None:
+        """Add the entities of every key `keys` lists now, and of each new one on later updates.
 
-def registered_keys(hass: HomeAssistant, entry: PortalConfigEntry) -> set[str]:
+        A key is a device, or a part of one (a battery cell) whose entities arrive later;
+        `device_key` names the device it belongs to, so its entities come back with the device.
+        """
+        added: set[KeyT] = set()
+
+        @callback
+        def add_new() -> None:
+            new = [key for key in keys() if key not in added]
+            added.update(new)
+            if entities := [entity for key in new for entity in entities_for(key)]:
+                async_add_entities(entities)
+
+        @callback
+        def forget(gone: str) -> None:
+            added.difference_update([key for key in added if device_key(key) == gone])
+
+        self._forget.append(forget)
+        add_new()
+        self._entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+
+def registered_keys(hass: HomeAssistant, entry: ConfigEntry) -> set[str]:
     """The identifiers of this entry's devices in the device registry."""
     return {
         ident

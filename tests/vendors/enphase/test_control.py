@@ -193,7 +193,7 @@ async def test_live_stream_buttons_once_enabled(
 async def test_a_charger_gone_from_the_status_is_unavailable_and_ignores_commands(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    coordinator = loaded_enphase.runtime_data.coordinator
+    coordinator = loaded_enphase.runtime_data
     coordinator.async_set_updated_data(parse_status({"evChargerData": []}))
     for entity_id in (
         SWITCH,

@@ -64,7 +64,7 @@ async def test_charged_energy_grows_while_charging_and_survives_restart(
 async def test_unknown_connector_status_is_unknown_not_a_crash(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    coordinator = loaded_enphase.runtime_data.coordinator
+    coordinator = loaded_enphase.runtime_data
     body = enphase.status_body()
     body["evChargerData"][0]["connectorStatusType"] = "OCCUPIED_BY_ALIENS"
     coordinator.async_set_updated_data(parse_status(body))
@@ -136,6 +136,6 @@ async def test_each_entry_has_its_own_cookie_jar(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
     """The entry's session is not Home Assistant's shared one: cookies never mix accounts."""
-    session = loaded_enphase.runtime_data.coordinator.client._session
+    session = loaded_enphase.runtime_data.client._session
     assert session is not async_get_clientsession(hass)
     assert session.cookie_jar is not async_get_clientsession(hass).cookie_jar

@@ -13,7 +13,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...const import DOMAIN
-from ...devices import DevicePresence
+from ...devices import DeviceTracker
 from ...entity import PortalDevice
 from ...runtime import PortalConfigEntry, VendorRuntime
 from ...sensor import PortalSensor
@@ -46,7 +46,7 @@ class AllumeRuntime(VendorRuntime):
         self, hass: HomeAssistant, entry: PortalConfigEntry, coordinator: AllumeCoordinator
     ) -> None:
         self.coordinator = coordinator
-        self._presence = DevicePresence(hass, entry, f"{VENDOR_KEY}_", "Allume device")
+        self._presence = DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Allume device")
         self._presence.update(self.reported_device_keys())
         coordinator.on_fetched = self._refreshed
         entry.async_on_unload(self._stop_tracking)

@@ -8,15 +8,10 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
 from ...const import CONF_BASE_URL
-from ...runtime import (
-    PortalConfigEntry,
-    legacy_diagnostics,
-    legacy_platforms,
-    legacy_reported,
-)
 from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
+from . import binary_sensor, button, number, sensor, switch
 from .api import EnphaseClient
 from .const import (
     CONF_CHARGING_CURRENT,
@@ -30,13 +25,13 @@ from .const import (
     DEFAULT_STATUS_INTERVAL,
     VENDOR_KEY,
 )
-from .coordinator import EnphaseCoordinator
+from .coordinator import EnphaseConfigEntry, EnphaseCoordinator, device_key
+from .diagnostics import async_get_config_entry_diagnostics
 from .flow import EnphaseOptionsFlow
-from .runtime import EnphaseRuntime
 from .services import register_services
 
 
-async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> EnphaseRuntime:
+async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> None:
     """Fetch the site's status once, then poll it."""
     client = EnphaseClient(
         create_session(hass),  # a cookie jar of its own: accounts never share cookies
@@ -59,24 +54,26 @@ async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> Enphase
     site_id = entry.data[CONF_SITE_ID]
     replace_old_automatic_title(hass, entry, [f"Enphase site {site_id}"], "Enphase site")
     await coordinator.async_config_entry_first_refresh()
-    return EnphaseRuntime(hass, entry, coordinator)
+    entry.runtime_data = coordinator
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
-    """Build the entry's runtime."""
-    entry.runtime_data = await _async_build(hass, entry)
+def reported_device_keys(entry: EnphaseConfigEntry) -> set[str]:
+    """The chargers the site reports now."""
+    return {device_key(serial) for serial in entry.runtime_data.data.chargers}
 
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=legacy_platforms(
-        Platform.BINARY_SENSOR, Platform.BUTTON, Platform.NUMBER, Platform.SENSOR, Platform.SWITCH
-    ),
+    platforms={
+        Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
+        Platform.BUTTON: button.async_setup_entry,
+        Platform.NUMBER: number.async_setup_entry,
+        Platform.SENSOR: sensor.async_setup_entry,
+        Platform.SWITCH: switch.async_setup_entry,
+    },
     async_setup_entry=async_setup_entry,
-    async_get_diagnostics=legacy_diagnostics(
-        frozenset({CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, "serial", "name"})
-    ),
-    reported_device_keys=legacy_reported,
+    async_get_diagnostics=async_get_config_entry_diagnostics,
+    reported_device_keys=reported_device_keys,
     options_flow=EnphaseOptionsFlow,
     register_services=register_services,
 )

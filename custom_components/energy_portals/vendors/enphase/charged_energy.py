@@ -1,4 +1,4 @@
-"""Charged energy: a total across sessions for the Energy dashboard, kept across restarts."""
+"""Charged energy: the running total across sessions, and how each reading adds to it."""
 
 from __future__ import annotations
 
@@ -7,34 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Self
 
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
-)
-from homeassistant.const import UnitOfEnergy
-from homeassistant.core import callback
-from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
-from homeassistant.util import dt as dt_util
+from homeassistant.helpers.restore_state import ExtraStoredData
 
-from ...entity import PortalEntity
 from ...parse import as_datetime, as_float, as_str
 from .api import Charger
 from .const import MAX_CHARGER_POWER_KW
-from .coordinator import EnphaseCoordinator
 
 # kWh of rounding allowed above the physical bound of one step.
 BOUND_SLACK = 0.01
-
-CHARGED_ENERGY = SensorEntityDescription(
-    key="charged_energy",
-    translation_key="charged_energy",
-    device_class=SensorDeviceClass.ENERGY,
-    state_class=SensorStateClass.TOTAL_INCREASING,
-    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-    suggested_display_precision=2,
-)
 
 
 @dataclass(slots=True)
@@ -129,33 +109,3 @@ def _bound(max_power: float, since: datetime | None, now: datetime) -> float:
         return math.inf
     hours = max((now - since).total_seconds(), 0.0) / 3600
     return max_power * hours + BOUND_SLACK
-
-
-class ChargedEnergySensor(PortalEntity[EnphaseCoordinator, Charger], SensorEntity, RestoreEntity):
-    """Energy charged over all sessions (kWh, never decreasing)."""
-
-    _state: ChargedEnergyState
-
-    async def async_added_to_hass(self) -> None:
-        await super().async_added_to_hass()
-        last = await self.async_get_last_extra_data()
-        self._state = ChargedEnergyState.from_dict(last.as_dict()) if last else ChargedEnergyState()
-        self._count()
-
-    @property
-    def native_value(self) -> float:
-        return round(self._state.total, 3)
-
-    @property
-    def extra_restore_state_data(self) -> ChargedEnergyState:
-        return self._state
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        self._count()
-        super()._handle_coordinator_update()
-
-    def _count(self) -> None:
-        charger = self.subject
-        if charger is not None:
-            self._state.count(charger, dt_util.utcnow())

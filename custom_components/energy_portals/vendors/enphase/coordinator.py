@@ -1,4 +1,7 @@
-"""The Enphase status coordinator: fast while a car is plugged in, slow when idle; commands."""
+"""The Enphase status coordinator: fast while a car is plugged in, slow when idle; commands.
+
+The entry's runtime data is this coordinator (`EnphaseConfigEntry`).
+"""
 
 from __future__ import annotations
 
@@ -6,26 +9,36 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
+from ...devices import DeviceTracker
 from ...entity import run_command
 from ...errors import PortalError, PortalNotFoundError
-from ...runtime import PortalConfigEntry
-from .api import ChargerSummary, CommandRefusedError, EnphaseClient, EvseStatus
-from .const import METER_VALUES, SUMMARY_FAST_INTERVAL, SUMMARY_IDLE_INTERVAL
+from .api import Charger, ChargerSummary, CommandRefusedError, EnphaseClient, EvseStatus
+from .const import METER_VALUES, SUMMARY_FAST_INTERVAL, SUMMARY_IDLE_INTERVAL, VENDOR_KEY
+
+type EnphaseConfigEntry = ConfigEntry[EnphaseCoordinator]
+
+
+def device_key(serial: str) -> str:
+    """The device identifier and unique-id prefix of a charger."""
+    return f"{VENDOR_KEY}_{serial}"
 
 
 class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
     """Polls the site's charger status and sends the chargers' commands."""
 
+    config_entry: EnphaseConfigEntry
+
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: EnphaseConfigEntry,
         *,
         client: EnphaseClient,
         site_id: str,
@@ -44,6 +57,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.summaries: dict[str, ChargerSummary] = {}
         self._summary_read_at: datetime | None = None
         self._summary_offered = True
+        self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
+        """The chargers the site reports: entities for new ones, removal of gone ones."""
 
     async def _async_fetch(self) -> EvseStatus:
         status = await self.client.async_get_status(self.site_id)
@@ -54,7 +69,12 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             serial: replace(charger, summary=self.summaries.get(serial))
             for serial, charger in status.chargers.items()
         }
+        self.chargers.update(device_key(serial) for serial in chargers)
         return replace(status, chargers=chargers)
+
+    def charger(self, serial: str) -> Charger | None:
+        """The charger's latest status, None when the site no longer reports it."""
+        return self.data.chargers.get(serial) if self.data else None
 
     async def _async_refresh_summaries(self, active: bool) -> None:
         """Read the summary (lifetime meter, amp limits) when the last read is old enough.

@@ -13,7 +13,6 @@ from homeassistant.helpers import device_registry as dr
 from ...const import CONF_VENDOR, DOMAIN
 from .const import MAX_CHARGING_CURRENT, MIN_CHARGING_CURRENT, VENDOR_KEY
 from .coordinator import EnphaseCoordinator
-from .runtime import EnphaseRuntime
 
 ATTR_CHARGING_LEVEL = "charging_level"
 SERVICE_START_CHARGING = "start_charging"
@@ -53,9 +52,9 @@ def _charger_of(hass: HomeAssistant, device_id: str) -> tuple[EnphaseCoordinator
         entry is not None
         and entry.data.get(CONF_VENDOR) == VENDOR_KEY
         and entry.state is ConfigEntryState.LOADED
-        and isinstance(entry.runtime_data, EnphaseRuntime)
     ):
-        return entry.runtime_data.coordinator, identifier.removeprefix(prefix)
+        coordinator: EnphaseCoordinator = entry.runtime_data
+        return coordinator, identifier.removeprefix(prefix)
     raise ServiceValidationError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
 
 

@@ -22,7 +22,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from ...binary_sensor import PortalBinarySensor
 from ...button import PortalButton
 from ...const import DOMAIN
-from ...devices import DevicePresence
+from ...devices import DeviceTracker
 from ...entity import PortalDevice, PortalEntity
 from ...runtime import GrowingRuntime, PortalConfigEntry
 from ...sensor import PortalSensor
@@ -106,7 +106,7 @@ class JsproRuntime(GrowingRuntime):
         self._sccs: set[str] = set()
         self._packs: dict[str, PackPlace] = {}
         self.controller_id = self._register_controller()
-        self._pack_presence = DevicePresence(hass, entry, self._pack_prefix(), "JSPro pack")
+        self._pack_presence = DeviceTracker(hass, entry, self._pack_prefix(), "JSPro pack")
         self._track_presence(monitoring.data)
         self._note_monitoring()
         monitoring.on_fetched = self._track_presence

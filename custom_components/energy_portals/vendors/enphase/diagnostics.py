@@ -1,0 +1,31 @@
+"""Diagnostics of an Enphase entry: the site's chargers as last read, without identities."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+
+from ...redact import redacted_diagnostics
+from .const import CONF_COOKIE, CONF_E_AUTH_TOKEN, CONF_SITE_ID
+from .coordinator import EnphaseConfigEntry
+
+TO_REDACT = {CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, "serial", "name"}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: EnphaseConfigEntry
+) -> dict[str, Any]:
+    """The entry and its chargers' latest status and summary."""
+    coordinator = entry.runtime_data
+    data = coordinator.data
+    return redacted_diagnostics(
+        entry,
+        {
+            "site_id": coordinator.site_id,
+            "update_interval": str(coordinator.update_interval),
+            "chargers": [asdict(charger) for charger in data.chargers.values()] if data else [],
+        },
+        TO_REDACT,
+    )

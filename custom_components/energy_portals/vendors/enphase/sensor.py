@@ -1,0 +1,161 @@
+"""The sensors of an Enphase charger: connector status, session, current and charged energy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import UnitOfElectricCurrent, UnitOfEnergy
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+
+from .api import Charger
+from .charged_energy import ChargedEnergyState
+from .coordinator import EnphaseConfigEntry
+from .entity import EnphaseEntity, add_charger_entities
+
+# OCPP connector states, lower case; anything else the cloud invents shows as unknown.
+CONNECTOR_STATUSES = [
+    "available",
+    "preparing",
+    "charging",
+    "suspended",
+    "suspended_ev",
+    "suspended_evse",
+    "finishing",
+    "reserved",
+    "unavailable",
+    "faulted",
+]
+
+
+def _connector_status(charger: Charger) -> str | None:
+    status = charger.connector_status
+    return status if status in CONNECTOR_STATUSES else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnphaseSensorEntityDescription(SensorEntityDescription):
+    """A sensor read from the charger's status."""
+
+    value_fn: Callable[[Charger], StateType | datetime]
+
+
+SENSORS: tuple[EnphaseSensorEntityDescription, ...] = (
+    EnphaseSensorEntityDescription(
+        key="connector_status",
+        translation_key="enphase_connector_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=CONNECTOR_STATUSES,
+        value_fn=_connector_status,
+    ),
+    EnphaseSensorEntityDescription(
+        key="session_energy",
+        translation_key="enphase_session_energy",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda charger: charger.session_energy,
+    ),
+    EnphaseSensorEntityDescription(
+        key="session_cost",
+        translation_key="enphase_session_cost",
+        suggested_display_precision=2,
+        value_fn=lambda charger: charger.session_cost,
+    ),
+    EnphaseSensorEntityDescription(
+        key="session_start",
+        translation_key="enphase_session_start",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda charger: charger.session_start,
+    ),
+    EnphaseSensorEntityDescription(
+        key="charging_level",
+        translation_key="enphase_charging_level",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        value_fn=lambda charger: charger.charging_level,
+    ),
+)
+
+CHARGED_ENERGY = SensorEntityDescription(
+    key="charged_energy",
+    translation_key="enphase_charged_energy",
+    device_class=SensorDeviceClass.ENERGY,
+    state_class=SensorStateClass.TOTAL_INCREASING,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    suggested_display_precision=2,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EnphaseConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add each charger's sensors."""
+    coordinator = entry.runtime_data
+    add_charger_entities(
+        entry,
+        async_add_entities,
+        lambda serial: [
+            *(EnphaseSensorEntity(coordinator, description, serial) for description in SENSORS),
+            ChargedEnergySensor(coordinator, CHARGED_ENERGY, serial),
+        ],
+    )
+
+
+class EnphaseSensorEntity(EnphaseEntity, SensorEntity):
+    """A sensor of a charger."""
+
+    entity_description: EnphaseSensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """The description's reading of the charger's status."""
+        charger = self.charger
+        return None if charger is None else self.entity_description.value_fn(charger)
+
+
+class ChargedEnergySensor(EnphaseEntity, SensorEntity, RestoreEntity):
+    """Energy charged over all sessions (kWh, never decreasing), for the Energy dashboard."""
+
+    _state: ChargedEnergyState
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the running total and the anchors it counts from."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_extra_data()
+        self._state = ChargedEnergyState.from_dict(last.as_dict()) if last else ChargedEnergyState()
+        self._count()
+
+    @property
+    def native_value(self) -> float:
+        """The running total."""
+        return round(self._state.total, 3)
+
+    @property
+    def extra_restore_state_data(self) -> ChargedEnergyState:
+        """The total with its anchors, so a restart counts on from them."""
+        return self._state
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Count what the charger delivered since the last reading, then write the state."""
+        self._count()
+        super()._handle_coordinator_update()
+
+    def _count(self) -> None:
+        charger = self.charger
+        if charger is not None:
+            self._state.count(charger, dt_util.utcnow())

@@ -6,7 +6,6 @@ from datetime import datetime
 
 import pytest
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -133,6 +132,9 @@ async def test_every_property_gets_its_entities(
 async def test_only_sensors_are_offered(
     hass: HomeAssistant, loaded_allume: MockConfigEntry
 ) -> None:
-    added: list[object] = []
-    loaded_allume.runtime_data.add_entities(Platform.BINARY_SENSOR, added.extend)
-    assert added == []
+    """An Allume entry sets up the sensor platform and no other."""
+    platforms = {
+        entry.domain
+        for entry in er.async_entries_for_config_entry(er.async_get(hass), loaded_allume.entry_id)
+    }
+    assert platforms == {"sensor"}

@@ -7,14 +7,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import CONF_BASE_URL
-from ...runtime import (
-    PortalConfigEntry,
-    legacy_diagnostics,
-    legacy_platforms,
-    legacy_reported,
-)
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
+from . import sensor
 from .api import AllumeClient
 from .const import (
     CONF_EMAIL,
@@ -23,13 +18,13 @@ from .const import (
     DEFAULT_HISTORY_DAYS,
     VENDOR_KEY,
 )
-from .coordinator import AllumeCoordinator
+from .coordinator import AllumeConfigEntry, AllumeCoordinator
+from .diagnostics import async_get_config_entry_diagnostics
 from .flow import AllumeOptionsFlow, entry_title
-from .runtime import AllumeRuntime
 from .statistics import StatisticsImporter
 
 
-async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> AllumeRuntime:
+async def async_setup_entry(hass: HomeAssistant, entry: AllumeConfigEntry) -> None:
     """Read the properties and today's energy once, then every hour."""
     client = AllumeClient(
         async_get_clientsession(hass),
@@ -45,35 +40,19 @@ async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> AllumeR
     replace_old_automatic_title(hass, entry, [f"SolCentre {entry.data[CONF_EMAIL]}"], "SolCentre")
     await coordinator.async_config_entry_first_refresh()
     replace_old_automatic_title(hass, entry, ["SolCentre"], entry_title(coordinator.properties))
-    return AllumeRuntime(hass, entry, coordinator)
+    entry.runtime_data = coordinator
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
-    """Build the entry's runtime."""
-    entry.runtime_data = await _async_build(hass, entry)
+def reported_device_keys(entry: AllumeConfigEntry) -> set[str]:
+    """The properties and buildings the account reports now."""
+    return entry.runtime_data.reported_device_keys()
 
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=legacy_platforms(Platform.SENSOR),
+    platforms={Platform.SENSOR: sensor.async_setup_entry},
     async_setup_entry=async_setup_entry,
-    async_get_diagnostics=legacy_diagnostics(
-        frozenset(
-            {
-                CONF_EMAIL,
-                CONF_PASSWORD,
-                "user_id",
-                "property_id",
-                "project_id",
-                "meter_id",
-                "ident",
-                "address",
-                "street",
-                "nmi",
-                "name",
-            }
-        )
-    ),
-    reported_device_keys=legacy_reported,
+    async_get_diagnostics=async_get_config_entry_diagnostics,
+    reported_device_keys=reported_device_keys,
     options_flow=AllumeOptionsFlow,
 )

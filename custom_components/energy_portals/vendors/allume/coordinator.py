@@ -2,7 +2,7 @@
 
 Each refresh asks only for the closed hours it has not read yet (one request per property and
 per building in a normal hour); today's sums are built from the hours read, so they never go
-down within a day.
+down within a day. The entry's runtime data is this coordinator (`AllumeConfigEntry`).
 """
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ...const import LOGGER
 from ...coordinator import PortalCoordinator
+from ...devices import DeviceTracker
 from ...errors import PortalNotFoundError, PortalResponseError
-from ...runtime import PortalConfigEntry
 from .api import AccessDeniedError, AllumeClient, SnapshotSource
-from .const import REFRESH_OFFSET
+from .const import REFRESH_OFFSET, VENDOR_KEY
 from .hours import HourBook, plan_windows
 from .models import HOUR, Energy, HourlyEnergy, Property, floor_hour, percent, to_hours
 from .statistics import StatisticsImporter
@@ -30,6 +31,19 @@ SOURCE_NAMES = {
 }
 # A closed interval appears about a minute after it ends.
 LANDING_DELAY = timedelta(minutes=1)
+
+
+type AllumeConfigEntry = ConfigEntry[AllumeCoordinator]
+
+
+def property_key(property_id: str) -> str:
+    """The device identifier and unique-id prefix of a property."""
+    return f"{VENDOR_KEY}_{property_id}"
+
+
+def building_key(project_id: str) -> str:
+    """The device identifier and unique-id prefix of a building (SolShare project)."""
+    return f"{VENDOR_KEY}_project_{project_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +93,18 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
 
 
 class AllumeCoordinator(PortalCoordinator[AllumeData]):
-    """One snapshot request per property and per building each hour; statistics on the way."""
+    """One snapshot request per property and per building each hour; statistics on the way.
+
+    A change in the account's properties reloads the entry; a property or building no longer
+    reported is removed once it has been gone for the removal delay (devices.py).
+    """
+
+    config_entry: AllumeConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: AllumeConfigEntry,
         *,
         client: AllumeClient,
         statistics: StatisticsImporter,
@@ -100,6 +120,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         """The hours read so far, per property id and per `building-<project id>`."""
         self._refused: set[str] = set()
         """The sources refused now (logged once until they answer again)."""
+        self.devices = DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Allume device")
 
     async def _async_fetch(self) -> AllumeData:
         now = dt_util.utcnow()
@@ -163,7 +184,14 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     else None
                 ),
             )
+        self.devices.update(self.reported_device_keys())
         return AllumeData(day_start=day_start, properties=properties, buildings=buildings)
+
+    def reported_device_keys(self) -> set[str]:
+        """The properties and buildings the account reports."""
+        return {property_key(prop.property_id) for prop in self.properties} | {
+            building_key(project_id) for project_id in self.buildings
+        }
 
     async def _async_read_or_note_refused(
         self, source: SnapshotSource, ident: str, book: HourBook, start: datetime

@@ -12,7 +12,6 @@ from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
-from custom_components.energy_portals.vendors.flowerhub.runtime import FlowerHubRuntime
 from tests.conftest import RunningSimulator
 from tests.simulator.flowerhub import OWNER_ID, PASSWORD, USERNAME, FlowerHubSimulator
 
@@ -235,7 +234,6 @@ async def test_options_flow_sets_status_interval(
     await hass.async_block_till_done()
     assert loaded_flowerhub.options == {"status_interval": 120}
     runtime = loaded_flowerhub.runtime_data
-    assert isinstance(runtime, FlowerHubRuntime)
     assert runtime.status.update_interval is not None
     assert runtime.status.update_interval.total_seconds() == 120
 

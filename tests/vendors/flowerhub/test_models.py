@@ -11,14 +11,14 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.errors import PortalResponseError
+from custom_components.energy_portals.vendors.flowerhub.binary_sensor import (
+    ACCOUNT_BINARY_SENSORS,
+)
 from custom_components.energy_portals.vendors.flowerhub.coordinator import (
     previous_month,
     uptime_percent,
 )
 from custom_components.energy_portals.vendors.flowerhub.data import Account
-from custom_components.energy_portals.vendors.flowerhub.entities import (
-    ACCOUNT_BINARY_SENSORS,
-)
 from custom_components.energy_portals.vendors.flowerhub.models import (
     ConsumptionReading,
     parse_agreements,

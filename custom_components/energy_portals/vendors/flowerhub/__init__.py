@@ -9,28 +9,25 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 
 from ...const import CONF_BASE_URL, DOMAIN
-from ...runtime import (
-    PortalConfigEntry,
-    legacy_diagnostics,
-    legacy_platforms,
-    legacy_reported,
-)
 from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
+from . import binary_sensor, sensor
 from .api import FlowerHubClient
 from .const import CONF_ASSET_OWNER_ID, CONF_STATUS_INTERVAL, DEFAULT_STATUS_INTERVAL, VENDOR_KEY
 from .coordinator import (
     FlowerHubAccountCoordinator,
+    FlowerHubConfigEntry,
+    FlowerHubData,
     FlowerHubOwnerCoordinator,
     FlowerHubStatusCoordinator,
     FlowerHubUptimeCoordinator,
 )
+from .diagnostics import async_get_config_entry_diagnostics
 from .flow import ENTRY_TITLE, FlowerHubOptionsFlow, old_entry_titles
-from .runtime import FlowerHubRuntime
 
 
-async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> FlowerHubRuntime:
+async def async_setup_entry(hass: HomeAssistant, entry: FlowerHubConfigEntry) -> None:
     """Log in (lazily, on the first call), read the owner and asset, then poll each cadence."""
     client = FlowerHubClient(
         create_session(hass),
@@ -52,44 +49,22 @@ async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> FlowerH
         await coordinator.async_config_entry_first_refresh()
     entry.async_on_unload(status.clear_issue)
     replace_old_automatic_title(hass, entry, old_entry_titles(client.login), ENTRY_TITLE)
-    return FlowerHubRuntime(client, owner, status, uptime, account)
+    entry.runtime_data = FlowerHubData(client, owner, status, uptime, account)
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
-    """Build the entry's runtime."""
-    entry.runtime_data = await _async_build(hass, entry)
+def reported_device_keys(entry: FlowerHubConfigEntry) -> set[str]:
+    """The battery system (always reported while the entry is loaded)."""
+    return {entry.runtime_data.device_key}
 
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=legacy_platforms(Platform.BINARY_SENSOR, Platform.SENSOR),
+    platforms={
+        Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
+        Platform.SENSOR: sensor.async_setup_entry,
+    },
     async_setup_entry=async_setup_entry,
-    async_get_diagnostics=legacy_diagnostics(
-        frozenset(
-            {
-                CONF_ASSET_OWNER_ID,
-                "owner_id",
-                "asset_id",
-                "user_id",
-                "serial_number",
-                "first_name",
-                "last_name",
-                "name",
-                "main_email",
-                "contact_email",
-                "phone",
-                "address",
-                "installer_address",
-                "street",
-                "postal_code",
-                "city",
-                "ocr",
-                "site_id",
-                "invoice_id",
-                "pdf",
-            }
-        )
-    ),
-    reported_device_keys=legacy_reported,
+    async_get_diagnostics=async_get_config_entry_diagnostics,
+    reported_device_keys=reported_device_keys,
     options_flow=FlowerHubOptionsFlow,
 )

@@ -1,11 +1,15 @@
-"""The FlowerHub coordinators, one per cadence; each refresh asks each endpoint once."""
+"""The FlowerHub coordinators, one per cadence; each refresh asks each endpoint once.
+
+The entry's runtime data holds the client and the four coordinators (`FlowerHubConfigEntry`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
@@ -13,7 +17,6 @@ from homeassistant.util import dt as dt_util
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...errors import PortalAccessDeniedError, PortalNotFoundError
-from ...runtime import PortalConfigEntry
 from .api import FlowerHubClient
 from .const import (
     ACCOUNT_INTERVAL,
@@ -22,9 +25,12 @@ from .const import (
     NOTIFICATION,
     OWNER_INTERVAL,
     UPTIME_INTERVAL,
+    VENDOR_KEY,
 )
 from .data import Account, OwnerData, Uptime
 from .models import Asset
+
+type FlowerHubConfigEntry = ConfigEntry[FlowerHubData]
 
 
 async def _optional[T](request: Awaitable[T], missing: T) -> T:
@@ -55,7 +61,11 @@ class FlowerHubOwnerCoordinator(PortalCoordinator[OwnerData]):
     """The asset owner and profile, every few hours."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: PortalConfigEntry, client: FlowerHubClient, owner_id: str
+        self,
+        hass: HomeAssistant,
+        entry: FlowerHubConfigEntry,
+        client: FlowerHubClient,
+        owner_id: str,
     ) -> None:
         super().__init__(hass, entry, name="FlowerHub owner", update_interval=OWNER_INTERVAL)
         self.client = client
@@ -75,7 +85,7 @@ class FlowerHubStatusCoordinator(PortalCoordinator[Asset]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: FlowerHubConfigEntry,
         client: FlowerHubClient,
         asset_id: str,
         interval: timedelta,
@@ -127,7 +137,11 @@ class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
     """This month's uptime, hourly."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: PortalConfigEntry, client: FlowerHubClient, asset_id: str
+        self,
+        hass: HomeAssistant,
+        entry: FlowerHubConfigEntry,
+        client: FlowerHubClient,
+        asset_id: str,
     ) -> None:
         super().__init__(hass, entry, name="FlowerHub uptime", update_interval=UPTIME_INTERVAL)
         self.client = client
@@ -155,7 +169,11 @@ class FlowerHubAccountCoordinator(PortalCoordinator[Account]):
     """Agreements, invoices, consumption and the notification, every few hours."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: PortalConfigEntry, client: FlowerHubClient, owner_id: str
+        self,
+        hass: HomeAssistant,
+        entry: FlowerHubConfigEntry,
+        client: FlowerHubClient,
+        owner_id: str,
     ) -> None:
         super().__init__(hass, entry, name="FlowerHub account", update_interval=ACCOUNT_INTERVAL)
         self.client = client
@@ -169,3 +187,20 @@ class FlowerHubAccountCoordinator(PortalCoordinator[Account]):
             consumption=await _optional(client.async_get_consumption(owner_id), ()),
             notification=await _optional(client.async_get_system_notification(NOTIFICATION), None),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FlowerHubData:
+    """An entry at run time: its client and one coordinator per cadence."""
+
+    client: FlowerHubClient
+    owner: FlowerHubOwnerCoordinator
+    status: FlowerHubStatusCoordinator
+    uptime: FlowerHubUptimeCoordinator
+    account: FlowerHubAccountCoordinator
+
+    @property
+    def device_key(self) -> str:
+        """The battery system's identifier: its serial number, else the asset id."""
+        owner = self.owner.data.owner
+        return f"{VENDOR_KEY}_{owner.serial_number or owner.asset_id}"

@@ -1,12 +1,18 @@
-"""What the FlowerHub battery system shows, grouped by the coordinator that feeds it."""
+"""The sensors of the FlowerHub battery system, grouped by the coordinator that feeds them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
 from homeassistant.const import (
     PERCENTAGE,
     EntityCategory,
@@ -15,34 +21,31 @@ from homeassistant.const import (
     UnitOfPower,
     UnitOfTime,
 )
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
-from ...binary_sensor import PortalBinarySensorDescription
-from ...sensor import PortalSensorDescription
 from .const import CURRENCY
+from .coordinator import FlowerHubConfigEntry
 from .data import Account, OwnerData, Uptime
-from .models import Agreement, Asset
+from .entity import FlowerHubEntity
+from .models import Asset
 
 # Known FlowerHub states; the status sensor adds any other state the portal reports.
 STATUSES = ["connected", "disconnected"]
 
 
-def _agreement_attrs(agreement: Agreement | None) -> Mapping[str, Any]:
-    if agreement is None:
-        return {}
-    return {
-        "state": agreement.state,
-        "start_date": agreement.start.date().isoformat() if agreement.start else None,
-        "termination_date": (
-            agreement.termination.date().isoformat() if agreement.termination else None
-        ),
-    }
+@dataclass(frozen=True, kw_only=True)
+class FlowerHubSensorEntityDescription[DataT](SensorEntityDescription):
+    """A sensor read from one coordinator's data."""
+
+    value_fn: Callable[[DataT], StateType | date]
+    attrs_fn: Callable[[DataT], Mapping[str, Any]] | None = None
 
 
-def _agreement_active(agreement: Agreement | None) -> bool | None:
-    return None if agreement is None else agreement.active
-
-
-STATUS_SENSOR = PortalSensorDescription[Asset](
+STATUS_SENSOR = FlowerHubSensorEntityDescription[Asset](
     key="status",
     translation_key="flowerhub_status",
     device_class=SensorDeviceClass.ENUM,
@@ -50,13 +53,13 @@ STATUS_SENSOR = PortalSensorDescription[Asset](
     value_fn=lambda asset: asset.status,
 )
 
-STATUS_SENSORS: tuple[PortalSensorDescription[Asset], ...] = (
-    PortalSensorDescription(
+STATUS_SENSORS: tuple[FlowerHubSensorEntityDescription[Asset], ...] = (
+    FlowerHubSensorEntityDescription(
         key="status_message",
         translation_key="flowerhub_status_message",
         value_fn=lambda asset: asset.status_message,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="battery_energy_capacity",
         translation_key="flowerhub_battery_energy_capacity",
         device_class=SensorDeviceClass.ENERGY_STORAGE,
@@ -64,7 +67,7 @@ STATUS_SENSORS: tuple[PortalSensorDescription[Asset], ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda asset: asset.battery.energy_capacity,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="battery_power_capacity",
         translation_key="flowerhub_battery_power_capacity",
         device_class=SensorDeviceClass.POWER,
@@ -72,7 +75,7 @@ STATUS_SENSORS: tuple[PortalSensorDescription[Asset], ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda asset: asset.battery.power_capacity,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="inverter_power_capacity",
         translation_key="flowerhub_inverter_power_capacity",
         device_class=SensorDeviceClass.POWER,
@@ -80,7 +83,7 @@ STATUS_SENSORS: tuple[PortalSensorDescription[Asset], ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda asset: asset.inverter.power_capacity,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="fuse_size",
         translation_key="flowerhub_fuse_size",
         device_class=SensorDeviceClass.CURRENT,
@@ -90,22 +93,8 @@ STATUS_SENSORS: tuple[PortalSensorDescription[Asset], ...] = (
     ),
 )
 
-STATUS_BINARY_SENSORS: tuple[PortalBinarySensorDescription[Asset], ...] = (
-    PortalBinarySensorDescription(
-        key="connected",
-        device_class=BinarySensorDeviceClass.CONNECTIVITY,
-        is_on_fn=lambda asset: asset.connected,
-    ),
-    PortalBinarySensorDescription(
-        key="installed",
-        translation_key="flowerhub_installed",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        is_on_fn=lambda asset: asset.installed,
-    ),
-)
-
-OWNER_SENSORS: tuple[PortalSensorDescription[OwnerData], ...] = (
-    PortalSensorDescription(
+OWNER_SENSORS: tuple[FlowerHubSensorEntityDescription[OwnerData], ...] = (
+    FlowerHubSensorEntityDescription(
         key="compensation_status",
         translation_key="flowerhub_compensation_status",
         value_fn=lambda data: data.owner.compensation_status,
@@ -116,7 +105,7 @@ OWNER_SENSORS: tuple[PortalSensorDescription[OwnerData], ...] = (
             ),
         },
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="installer",
         translation_key="flowerhub_installer",
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -125,8 +114,8 @@ OWNER_SENSORS: tuple[PortalSensorDescription[OwnerData], ...] = (
     ),
 )
 
-UPTIME_SENSORS: tuple[PortalSensorDescription[Uptime], ...] = (
-    PortalSensorDescription(
+UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
+    FlowerHubSensorEntityDescription(
         key="uptime_this_month",
         translation_key="flowerhub_uptime_this_month",
         native_unit_of_measurement=PERCENTAGE,
@@ -135,7 +124,7 @@ UPTIME_SENSORS: tuple[PortalSensorDescription[Uptime], ...] = (
         value_fn=lambda uptime: uptime.this_month,
         attrs_fn=lambda uptime: {"period": uptime.period},
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="downtime_this_month",
         translation_key="flowerhub_downtime_this_month",
         device_class=SensorDeviceClass.DURATION,
@@ -144,7 +133,7 @@ UPTIME_SENSORS: tuple[PortalSensorDescription[Uptime], ...] = (
         suggested_display_precision=1,
         value_fn=lambda uptime: uptime.downtime,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="no_data_this_month",
         translation_key="flowerhub_no_data_this_month",
         device_class=SensorDeviceClass.DURATION,
@@ -153,7 +142,7 @@ UPTIME_SENSORS: tuple[PortalSensorDescription[Uptime], ...] = (
         suggested_display_precision=1,
         value_fn=lambda uptime: uptime.no_data,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="uptime_last_month",
         translation_key="flowerhub_uptime_last_month",
         native_unit_of_measurement=PERCENTAGE,
@@ -162,31 +151,8 @@ UPTIME_SENSORS: tuple[PortalSensorDescription[Uptime], ...] = (
     ),
 )
 
-ACCOUNT_BINARY_SENSORS: tuple[PortalBinarySensorDescription[Account], ...] = (
-    PortalBinarySensorDescription(
-        key="consumption_agreement",
-        translation_key="flowerhub_consumption_agreement",
-        is_on_fn=lambda account: _agreement_active(
-            account.agreements.consumption if account.agreements else None
-        ),
-        attrs_fn=lambda account: _agreement_attrs(
-            account.agreements.consumption if account.agreements else None
-        ),
-    ),
-    PortalBinarySensorDescription(
-        key="production_agreement",
-        translation_key="flowerhub_production_agreement",
-        is_on_fn=lambda account: _agreement_active(
-            account.agreements.production if account.agreements else None
-        ),
-        attrs_fn=lambda account: _agreement_attrs(
-            account.agreements.production if account.agreements else None
-        ),
-    ),
-)
-
-ACCOUNT_SENSORS: tuple[PortalSensorDescription[Account], ...] = (
-    PortalSensorDescription(
+ACCOUNT_SENSORS: tuple[FlowerHubSensorEntityDescription[Account], ...] = (
+    FlowerHubSensorEntityDescription(
         key="latest_invoice_amount",
         translation_key="flowerhub_latest_invoice_amount",
         device_class=SensorDeviceClass.MONETARY,
@@ -196,7 +162,7 @@ ACCOUNT_SENSORS: tuple[PortalSensorDescription[Account], ...] = (
             account.latest_invoice.total_amount if account.latest_invoice else None
         ),
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="latest_invoice_due_date",
         translation_key="flowerhub_latest_invoice_due_date",
         device_class=SensorDeviceClass.DATE,
@@ -204,17 +170,17 @@ ACCOUNT_SENSORS: tuple[PortalSensorDescription[Account], ...] = (
             account.latest_invoice.due_date if account.latest_invoice else None
         ),
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="latest_invoice_status",
         translation_key="flowerhub_latest_invoice_status",
         value_fn=lambda account: account.latest_invoice.status if account.latest_invoice else None,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="latest_invoice_period",
         translation_key="flowerhub_latest_invoice_period",
         value_fn=lambda account: account.latest_invoice.period if account.latest_invoice else None,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="unpaid_amount",
         translation_key="flowerhub_unpaid_amount",
         device_class=SensorDeviceClass.MONETARY,
@@ -222,7 +188,7 @@ ACCOUNT_SENSORS: tuple[PortalSensorDescription[Account], ...] = (
         suggested_display_precision=2,
         value_fn=lambda account: account.unpaid_amount,
     ),
-    PortalSensorDescription(
+    FlowerHubSensorEntityDescription(
         key="notification",
         translation_key="flowerhub_notification",
         entity_category=EntityCategory.DIAGNOSTIC,
@@ -231,7 +197,7 @@ ACCOUNT_SENSORS: tuple[PortalSensorDescription[Account], ...] = (
     ),
 )
 
-CONSUMPTION_SENSOR = PortalSensorDescription[Account](
+CONSUMPTION_SENSOR = FlowerHubSensorEntityDescription[Account](
     key="last_month_consumption",
     translation_key="flowerhub_last_month_consumption",
     device_class=SensorDeviceClass.ENERGY,
@@ -245,3 +211,64 @@ CONSUMPTION_SENSOR = PortalSensorDescription[Account](
         )
     },
 )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FlowerHubConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the battery system's sensors (one device, always there)."""
+    data = entry.runtime_data
+    entities: list[Entity] = [FlowerHubStatusSensor(data, data.status, STATUS_SENSOR)]
+    entities += [FlowerHubSensor(data, data.status, d) for d in STATUS_SENSORS]
+    entities += [FlowerHubSensor(data, data.owner, d) for d in OWNER_SENSORS]
+    entities += [FlowerHubSensor(data, data.uptime, d) for d in UPTIME_SENSORS]
+    entities += [FlowerHubSensor(data, data.account, d) for d in ACCOUNT_SENSORS]
+    entities.append(MonthlyConsumptionSensor(data, data.account, CONSUMPTION_SENSOR))
+    async_add_entities(entities)
+
+
+class FlowerHubSensor[DataT](FlowerHubEntity[DataT], SensorEntity):
+    """A sensor of the battery system."""
+
+    entity_description: FlowerHubSensorEntityDescription[DataT]
+
+    @property
+    def native_value(self) -> StateType | date:
+        """The description's reading of its coordinator's data."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """The description's attributes, where it has any."""
+        attrs_fn = self.entity_description.attrs_fn
+        return None if attrs_fn is None else attrs_fn(self.coordinator.data)
+
+
+class FlowerHubStatusSensor(FlowerHubSensor[Asset]):
+    """The FlowerHub status: an enum that keeps states the portal adds later."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._seen = list(STATUSES)
+
+    @property
+    def options(self) -> list[str]:
+        """The known states and every state the portal reported since."""
+        status = self.coordinator.data.status
+        if status is not None and status not in self._seen:
+            self._seen.append(status)
+        return self._seen
+
+
+class MonthlyConsumptionSensor(FlowerHubSensor[Account]):
+    """The last invoiced month's kWh; each month starts a new total (last_reset)."""
+
+    @property
+    def last_reset(self) -> datetime | None:
+        """The start of the invoiced month."""
+        month = self.coordinator.data.last_invoiced_month
+        if month is None:
+            return None
+        return dt_util.start_of_local_day(month.replace(day=1))

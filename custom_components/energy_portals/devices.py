@@ -103,14 +103,15 @@ class DeviceTracker:
     @callback
     def add_entities[KeyT: Hashable](
         self,
-        coordinator: DataUpdateCoordinator[Any],
+        coordinators: Iterable[DataUpdateCoordinator[Any]],
         async_add_entities: AddConfigEntryEntitiesCallback,
         *,
         keys: Callable[[], Iterable[KeyT]],
         entities_for: Callable[[KeyT], Iterable[Entity]],
         device_key: Callable[[KeyT], str],
     ) -> None:
-        """Add the entities of every key `keys` lists now, and of each new one on later updates.
+        """Add the entities of every key `keys` lists now, and of each new one whenever one of
+        the coordinators updates.
 
         A key is a device, or a part of one (a battery cell) whose entities arrive later;
         `device_key` names the device it belongs to, so its entities come back with the device.
@@ -130,7 +131,8 @@ class DeviceTracker:
 
         self._forget.append(forget)
         add_new()
-        self._entry.async_on_unload(coordinator.async_add_listener(add_new))
+        for coordinator in coordinators:
+            self._entry.async_on_unload(coordinator.async_add_listener(add_new))
 
 
 def registered_keys(hass: HomeAssistant, entry: ConfigEntry) -> set[str]:

@@ -29,7 +29,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
 from custom_components.energy_portals.http import DEFAULT_TIMEOUT
-from custom_components.energy_portals.vendors.emporia.runtime import EmporiaRuntime
+from custom_components.energy_portals.vendors.emporia.coordinator import EmporiaData
 from tests.conftest import RunningSimulator
 from tests.helpers import known_state, unhandled_errors
 from tests.simulator.emporia import EMAIL, INVALID_TOKEN, PASSWORD, EmporiaSimulator
@@ -135,9 +135,9 @@ class Running:
     issued: list[str]
 
     @property
-    def runtime(self) -> EmporiaRuntime:
+    def runtime(self) -> EmporiaData:
         runtime = self.entry.runtime_data
-        assert isinstance(runtime, EmporiaRuntime)
+        assert isinstance(runtime, EmporiaData)
         return runtime
 
 

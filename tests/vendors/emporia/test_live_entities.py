@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
-from custom_components.energy_portals.vendors.emporia.runtime import EmporiaRuntime
+from custom_components.energy_portals.vendors.emporia.coordinator import EmporiaData
 from tests.helpers import known_state
 from tests.simulator.emporia import (
     CHARGER_GID,
@@ -38,18 +38,18 @@ KITCHEN_POWER = "sensor.home_kitchen_power"
 KITCHEN_ENERGY = "sensor.home_kitchen_energy"
 
 
-def runtime_of(entry: MockConfigEntry) -> EmporiaRuntime:
+def runtime_of(entry: MockConfigEntry) -> EmporiaData:
     runtime = entry.runtime_data
-    assert isinstance(runtime, EmporiaRuntime)
+    assert isinstance(runtime, EmporiaData)
     return runtime
 
 
-def last_delay(runtime: EmporiaRuntime) -> float | None:
+def last_delay(runtime: EmporiaData) -> float | None:
     """The last reconnect delay (read through a call: it changes behind the test's back)."""
     return runtime.push.last_delay
 
 
-async def connected(hass: HomeAssistant, entry: MockConfigEntry) -> EmporiaRuntime:
+async def connected(hass: HomeAssistant, entry: MockConfigEntry) -> EmporiaData:
     runtime = runtime_of(entry)
     await settle(hass, lambda: runtime.push.authenticated)
     runtime.push._rand = lambda: 0.5  # no jitter: exact backoff delays
@@ -60,7 +60,7 @@ async def reconnect(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     emporia: EmporiaSimulator,
-    runtime: EmporiaRuntime,
+    runtime: EmporiaData,
 ) -> int:
     """Tick until the socket is back; returns the seconds it took."""
     for second in range(1, 20):

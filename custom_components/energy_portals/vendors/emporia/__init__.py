@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_URL, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import DOMAIN
+from ...devices import DeviceTracker
 from ...errors import PortalAuthError
-from ...runtime import (
-    PortalConfigEntry,
-    legacy_diagnostics,
-    legacy_platforms,
-    legacy_reported,
-)
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
+from . import sensor
 from .api import EmporiaClient
-from .const import (
-    CONF_STATE_INTERVAL,
-    DEFAULT_STATE_INTERVAL,
-    VENDOR_KEY,
-    stale_after,
+from .const import CONF_STATE_INTERVAL, DEFAULT_STATE_INTERVAL, VENDOR_KEY, stale_after
+from .coordinator import (
+    EmporiaConfigEntry,
+    EmporiaData,
+    EmporiaDevicesCoordinator,
+    EmporiaLiveCoordinator,
 )
-from .coordinator import EmporiaDevicesCoordinator, EmporiaLiveCoordinator
+from .diagnostics import async_get_config_entry_diagnostics
+from .entity import sync_devices
 from .flow import EmporiaOptionsFlow, entry_title, old_entry_titles
 from .live import LiveState
 from .push import EmporiaPush
-from .runtime import EmporiaRuntime
 from .stream import EmporiaStream
 
 
-async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> EmporiaRuntime:
+async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> None:
     """Read the devices, fill the first state where /devices/instant exists, open the socket."""
     # Before anything can fail: Home Assistant logs the title of an entry that fails to set up.
     replace_old_automatic_title(
@@ -49,51 +48,38 @@ async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> Emporia
     devices = EmporiaDevicesCoordinator(hass, entry, client)
     await devices.async_config_entry_first_refresh()
     live = EmporiaLiveCoordinator(hass, entry, LiveState(max_gap=stale_after(interval)))
-    runtime = EmporiaRuntime(hass, entry, devices, live)
-    runtime.push = EmporiaPush(
+    push = EmporiaPush(
         hass,
         entry,
         client=client,
         stream=EmporiaStream(session, client.ws_url),
         coordinator=live,
         interval=interval,
-        on_new_channels=runtime.add_channels,
+    )
+    entry.runtime_data = EmporiaData(
+        devices, live, push, DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Emporia device")
     )
     try:
-        await runtime.push.async_prime()
+        await push.async_prime()
     except PortalAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
-    runtime.sync_devices()
-    entry.async_on_unload(devices.async_add_listener(runtime.sync_devices))
-    runtime.push.async_start()
-    return runtime
+    sync_devices(hass, entry)
+    entry.async_on_unload(devices.async_add_listener(partial(sync_devices, hass, entry)))
+    push.async_start()
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
-    """Build the entry's runtime."""
-    entry.runtime_data = await _async_build(hass, entry)
+def reported_device_keys(entry: EmporiaConfigEntry) -> set[str]:
+    """Every device /devices lists or the samples mention."""
+    return entry.runtime_data.reported_device_keys()
 
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=legacy_platforms(Platform.SENSOR),
+    platforms={Platform.SENSOR: sensor.async_setup_entry},
     async_setup_entry=async_setup_entry,
-    async_get_diagnostics=legacy_diagnostics(
-        frozenset(
-            {
-                CONF_URL,
-                "emporia_username",
-                "emporia_password",
-                "user_id",
-                "gid",
-                "parent_gid",
-                "name",
-                "time_zone",
-            }
-        )
-    ),
-    reported_device_keys=legacy_reported,
+    async_get_diagnostics=async_get_config_entry_diagnostics,
+    reported_device_keys=reported_device_keys,
     options_flow=EmporiaOptionsFlow,
 )

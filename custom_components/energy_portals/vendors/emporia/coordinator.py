@@ -1,23 +1,40 @@
-"""The Emporia coordinators: the device list (slow poll) and the live channels (socket push)."""
+"""The Emporia coordinators: the device list (slow poll) and the live channels (socket push).
+
+The entry's runtime data holds both and the socket that feeds the live one (`EmporiaConfigEntry`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
 from ...coordinator import PortalCoordinator
-from ...runtime import PortalConfigEntry
+from ...devices import DeviceTracker
 from .api import EmporiaClient, EmporiaDevice
-from .const import DEVICES_INTERVAL
-from .live import LiveSnapshot, LiveState, clock
+from .const import DEVICES_INTERVAL, VENDOR_KEY
+from .live import ChannelSnapshot, LiveSnapshot, LiveState, clock
+from .usage import ChannelKey
+
+if TYPE_CHECKING:
+    from .push import EmporiaPush
+
+type EmporiaConfigEntry = ConfigEntry[EmporiaData]
+
+
+def device_key(gid: int) -> str:
+    """The device identifier and unique-id prefix of a monitor or nested device."""
+    return f"{VENDOR_KEY}_{gid}"
 
 
 class EmporiaDevicesCoordinator(PortalCoordinator[dict[int, EmporiaDevice]]):
     """Names, models, firmware and channels from /devices, read again every few hours."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: PortalConfigEntry, client: EmporiaClient
+        self, hass: HomeAssistant, entry: EmporiaConfigEntry, client: EmporiaClient
     ) -> None:
         super().__init__(hass, entry, name="Emporia devices", update_interval=DEVICES_INTERVAL)
         self.client = client
@@ -32,7 +49,7 @@ class EmporiaLiveCoordinator(PortalCoordinator[LiveSnapshot]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: EmporiaConfigEntry,
         state: LiveState,
         now: Callable[[], float] = clock,
     ) -> None:
@@ -42,3 +59,53 @@ class EmporiaLiveCoordinator(PortalCoordinator[LiveSnapshot]):
 
     async def _async_fetch(self) -> LiveSnapshot:
         return self.state.snapshot(self._now())
+
+
+@dataclass(frozen=True, slots=True)
+class EmporiaData:
+    """An entry at run time: the device list, the live channels and the socket feeding them."""
+
+    devices: EmporiaDevicesCoordinator
+    live: EmporiaLiveCoordinator
+    push: EmporiaPush
+    channels: DeviceTracker
+    """Adds each channel's sensors when the channel first appears (devices are never removed)."""
+
+    def device(self, gid: int) -> EmporiaDevice | None:
+        """The device as /devices last described it."""
+        return (self.devices.data or {}).get(gid)
+
+    def parent(self, gid: int) -> int | None:
+        """The monitor a nested device (smart plug, charger) hangs off."""
+        device = self.device(gid)
+        if device is not None:
+            return device.parent_gid
+        return self.live.state.parents.get(gid)
+
+    def channel(self, key: ChannelKey) -> ChannelSnapshot | None:
+        """The channel as last published; None while the data is stale or missing."""
+        data = self.live.data
+        if data is None or not data.fresh:
+            return None
+        return data.channels.get(key)
+
+    def all_channels(self) -> list[ChannelKey]:
+        """Channels from /devices and from the samples so far."""
+        keys: list[ChannelKey] = [
+            (device.gid, channel.num)
+            for device in (self.devices.data or {}).values()
+            for channel in device.channels
+        ]
+        return keys + [key for key in self.live.state.channels if key not in keys]
+
+    def channel_name(self, key: ChannelKey) -> str | None:
+        """The channel's name from /devices, else from the samples."""
+        device = self.device(key[0])
+        named = next((c.name for c in device.channels if c.num == key[1]), None) if device else None
+        state = self.live.state.channels.get(key)
+        return named or (state.name if state else None)
+
+    def reported_device_keys(self) -> set[str]:
+        """Every device /devices lists or the samples mention."""
+        gids = set(self.devices.data or {}) | {gid for gid, _ in self.live.state.channels}
+        return {device_key(gid) for gid in gids}

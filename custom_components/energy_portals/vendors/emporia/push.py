@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable
 from datetime import timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_interval
 
@@ -26,14 +27,13 @@ from ...errors import (
     PortalNotFoundError,
     PortalRateLimitError,
 )
-from ...runtime import PortalConfigEntry
 from .api import EmporiaClient, wall_clock
 from .backfill import Backfill
 from .const import BACKOFF_BASE, BACKOFF_MAX, PUBLISH_JITTER, stale_after
 from .coordinator import EmporiaLiveCoordinator
 from .live import LiveState, clock
 from .stream import EmporiaStream, StreamTokenError
-from .usage import ChannelKey, UsageSample
+from .usage import UsageSample
 
 
 def backoff_delay(attempt: int, rand: float) -> float:
@@ -47,13 +47,12 @@ class EmporiaPush:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: ConfigEntry,
         *,
         client: EmporiaClient,
         stream: EmporiaStream,
         coordinator: EmporiaLiveCoordinator,
         interval: float,
-        on_new_channels: Callable[[list[ChannelKey]], None],
         now: Callable[[], float] = clock,
         wall: Callable[[], float] = wall_clock,
         rand: Callable[[], float] = random.random,
@@ -66,7 +65,6 @@ class EmporiaPush:
         self.state: LiveState = coordinator.state
         self.interval = interval
         self.stale_after = stale_after(interval)
-        self._on_new_channels = on_new_channels
         self._now = now
         self._wall = wall
         self._rand = rand
@@ -234,8 +232,6 @@ class EmporiaPush:
     def _ingest(self, sample: UsageSample, *, force: bool = False) -> None:
         now = self._now()
         new = self.state.ingest(sample, now, self._wall())
-        if new:
-            self._on_new_channels(new)
         current = self.coordinator.data
         if (
             force

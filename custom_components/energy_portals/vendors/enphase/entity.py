@@ -57,7 +57,7 @@ def add_charger_entities(
     """Add one platform's entities of each charger, now and when a charger joins the site."""
     coordinator = entry.runtime_data
     coordinator.chargers.add_entities(
-        coordinator,
+        (coordinator,),
         async_add_entities,
         keys=lambda: coordinator.data.chargers,
         entities_for=entities_for,

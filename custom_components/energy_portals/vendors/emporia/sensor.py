@@ -1,4 +1,7 @@
-"""The Emporia sensors: per channel a power sensor and two energy totals (in and out)."""
+"""The Emporia sensors: per channel a power sensor and two energy totals (in and out).
+
+A channel's descriptions are built when it appears: their names carry the channel's own name.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +12,22 @@ from typing import Any
 from homeassistant.components.sensor import (
     RestoreSensor,
     SensorDeviceClass,
+    SensorEntity,
     SensorEntityDescription,
     SensorExtraStoredData,
     SensorStateClass,
 )
 from homeassistant.const import UnitOfEnergy, UnitOfPower
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ...entity import PortalDevice, PortalEntity
 from ...parse import as_float
-from ...sensor import PortalSensorDescription
 from .const import BALANCE_CHANNEL, MAINS_CHANNEL
-from .coordinator import EmporiaLiveCoordinator
-from .live import ChannelSnapshot, ChannelState, Gap
+from .coordinator import EmporiaConfigEntry, EmporiaData, device_key
+from .entity import EmporiaChannelEntity, device_info
+from .live import ChannelState, Gap
 from .usage import ChannelKey
 
 
@@ -51,12 +58,10 @@ def _naming(num: str, name: str | None, nested: bool) -> tuple[str | None, dict[
     return "emporia_channel", {"channel": name or f"Channel {num}"}
 
 
-def power_description(
-    num: str, name: str | None, *, nested: bool
-) -> PortalSensorDescription[ChannelSnapshot]:
+def power_description(num: str, name: str | None, *, nested: bool) -> SensorEntityDescription:
     """Power of one channel (W); negative while a solar circuit produces."""
     prefix, placeholders = _naming(num, name, nested)
-    return PortalSensorDescription(
+    return SensorEntityDescription(
         key=f"{channel_slug(num)}_power",
         translation_key=f"{prefix}_power" if prefix else None,
         translation_placeholders=placeholders or None,
@@ -64,7 +69,6 @@ def power_description(
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.WATT,
         suggested_display_precision=0,
-        value_fn=lambda channel: channel.watts,
     )
 
 
@@ -124,7 +128,47 @@ def _restored_gaps(raw: Any) -> list[tuple[float, float]]:
     return gaps
 
 
-class EmporiaEnergySensor(PortalEntity[EmporiaLiveCoordinator, ChannelSnapshot], RestoreSensor):
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EmporiaConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add each channel's sensors, now and when a channel first reports."""
+    data = entry.runtime_data
+
+    def entities_for(key: ChannelKey) -> list[Entity]:
+        gid, num = key
+        nested = data.parent(gid) is not None
+        name = data.channel_name(key)
+        info = device_info(hass, entry, gid)
+        return [
+            EmporiaPowerSensor(data, power_description(num, name, nested=nested), key, info),
+            *(
+                EmporiaEnergySensor(data, description, key, info)
+                for description in energy_descriptions(num, name, nested=nested)
+            ),
+        ]
+
+    data.channels.add_entities(
+        (data.live, data.devices),
+        async_add_entities,
+        keys=data.all_channels,
+        entities_for=entities_for,
+        device_key=lambda key: device_key(key[0]),
+    )
+
+
+class EmporiaPowerSensor(EmporiaChannelEntity, SensorEntity):
+    """A channel's power (W)."""
+
+    @property
+    def native_value(self) -> float | None:
+        """The channel's latest power."""
+        channel = self.channel
+        return None if channel is None else channel.watts
+
+
+class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
     """A channel's energy total: restored at start, then grown by the samples and the backfill.
 
     The stored data says until when the total counted and which gaps were still open, so a
@@ -135,13 +179,12 @@ class EmporiaEnergySensor(PortalEntity[EmporiaLiveCoordinator, ChannelSnapshot],
 
     def __init__(
         self,
-        coordinator: EmporiaLiveCoordinator,
+        data: EmporiaData,
         description: EmporiaEnergyDescription,
-        device: PortalDevice[ChannelSnapshot],
         key: ChannelKey,
+        info: DeviceInfo,
     ) -> None:
-        super().__init__(coordinator, description, device)
-        self._key = key
+        super().__init__(data, description, key, info)
         self._base = 0.0
         self._counted_until: float | None = None
 
@@ -167,7 +210,7 @@ class EmporiaEnergySensor(PortalEntity[EmporiaLiveCoordinator, ChannelSnapshot],
     @property
     def native_value(self) -> float | None:
         """The restored total plus what this run integrated and backfilled."""
-        return self._total() if self.subject is not None else None
+        return self._total() if self.channel is not None else None
 
     @property
     def extra_restore_state_data(self) -> EmporiaEnergyStoredData:

@@ -208,3 +208,19 @@ def test_stored_state_round_trips_and_survives_garbage() -> None:
     )
     assert old.total == 10.0
     assert old.meter is None
+
+
+def test_sessions_that_claim_to_overlap_never_exceed_physics() -> None:
+    """A new session starting before the last counted reading is bounded from that reading.
+
+    Found by Hypothesis: 67 kWh of a session that began at T0-1h were counted at T0+6.8h, then
+    a session "started at T0+2h" reported 151 kWh. Each fits its own window, but one connector
+    cannot charge both at once: 218 kWh in 9.8 h is beyond 22.1 kW.
+    """
+    state = ChargedEnergyState()
+    first_read = T0 + timedelta(seconds=24596)
+    state.count(charger(67.0, STARTS[0]), first_read)
+    state.count(charger(151.0, STARTS[1]), first_read + timedelta(hours=2))
+    assert state.total == 67.0  # not yet: 2 h since the last counted reading allow 44.2 kWh
+    state.count(charger(151.0, STARTS[1]), first_read + timedelta(hours=7))
+    assert state.total == 218.0  # counted once time makes it possible, never lost

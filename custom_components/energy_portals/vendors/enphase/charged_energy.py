@@ -83,7 +83,9 @@ class ChargedEnergyState(ExtraStoredData):
 
         While the start time is null (between sessions) nothing is counted: the session's
         energy is cumulative, so what it gained meanwhile is counted once the start is back.
-        A drop under the same start time is a glitch, not a new session.
+        A drop under the same start time is a glitch, not a new session. A new session is
+        bounded from its start or from the last counted reading, whichever is later, so
+        sessions that claim to overlap never count more than the charger can deliver.
         """
         energy = charger.session_energy
         if energy is None or energy < 0 or charger.session_start is None:
@@ -92,7 +94,11 @@ class ChargedEnergyState(ExtraStoredData):
         start = charger.session_start.replace(microsecond=0).isoformat()
         since: datetime | None
         if start != self.session_start:
+            # One connector charges one session at a time: what was counted up to the last
+            # reading is not delivered again by a session that claims to overlap it.
             step, since = energy, charger.session_start
+            if self.counted_at is not None and self.counted_at > since:
+                since = self.counted_at
         else:
             step, since = energy - self.session_energy, self.counted_at
         if step < 0 or step > _bound(max_power, since, now):

@@ -9,19 +9,21 @@ from typing import Any, cast
 import yaml
 from homeassistant.helpers.entity import EntityDescription
 
-from custom_components.energy_portals.vendors.jspro.entities import (
+from custom_components.energy_portals.vendors.jspro.binary_sensor import (
     ACTIVE_BINARY_SENSORS,
-    ALARM_SENSORS,
-    CONTROLLER_BUTTONS,
-    LOGGER_SENSORS,
     PACK_BINARY_SENSORS,
+    SCC_BINARY_SENSORS,
+    SYSTEMD_BINARY_SENSORS,
+)
+from custom_components.energy_portals.vendors.jspro.button import CLEAR_ALARM_LOG
+from custom_components.energy_portals.vendors.jspro.sensor import (
+    ALARM_SENSORS,
+    LOGGER_SENSORS,
     PACK_SENSORS,
     RELAY_SENSORS,
     RESOURCE_SENSORS,
-    SCC_BINARY_SENSORS,
     SCC_SENSORS,
     SITE_SENSORS,
-    SYSTEMD_BINARY_SENSORS,
     SYSTEMD_SENSORS,
     cell_temperature,
     cell_voltage,
@@ -85,7 +87,7 @@ def test_every_translation_key_is_named() -> None:
     for platform, descriptions in (
         ("sensor", sensors),
         ("binary_sensor", binary),
-        ("button", CONTROLLER_BUTTONS),
+        ("button", [CLEAR_ALARM_LOG]),
     ):
         for description in cast("list[EntityDescription]", descriptions):
             assert description.translation_key is not None

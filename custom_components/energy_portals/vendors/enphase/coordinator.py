@@ -14,10 +14,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
+from ...commands import run_command
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
-from ...entity import run_command
 from ...errors import PortalError, PortalNotFoundError
 from .api import Charger, ChargerSummary, CommandRefusedError, EnphaseClient, EvseStatus
 from .const import METER_VALUES, SUMMARY_FAST_INTERVAL, SUMMARY_IDLE_INTERVAL, VENDOR_KEY

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from ...const import DOMAIN
-from ...runtime import (
-    PortalConfigEntry,
-    legacy_diagnostics,
-    legacy_platforms,
-    legacy_reported,
-)
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
+from . import binary_sensor, button, sensor
 from .api import JsproClient
 from .const import (
     CONF_API_TOKEN,
@@ -30,16 +26,20 @@ from .const import (
     VENDOR_KEY,
 )
 from .coordinator import (
+    EndpointGroups,
+    JsproConfigEntry,
+    JsproData,
     JsproInformationCoordinator,
     JsproMonitoringCoordinator,
     JsproSystemCoordinator,
 )
+from .diagnostics import async_get_config_entry_diagnostics
+from .entity import register_controller
 from .flow import JsproOptionsFlow, entry_title, old_entry_titles
-from .runtime import JsproRuntime
 from .services import register_services
 
 
-async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> JsproRuntime:
+async def async_setup_entry(hass: HomeAssistant, entry: JsproConfigEntry) -> None:
     """Read the controller's identity, then its monitoring and system data."""
     data, options = entry.data, entry.options
     client = JsproClient(
@@ -47,61 +47,66 @@ async def _async_build(hass: HomeAssistant, entry: PortalConfigEntry) -> JsproRu
         data[CONF_URL],
         api_token=data.get(CONF_API_TOKEN) or None,
     )
-    monitoring = JsproMonitoringCoordinator(
-        hass,
-        entry,
-        client,
-        timedelta(seconds=options.get(CONF_MONITORING_INTERVAL, DEFAULT_MONITORING_INTERVAL)),
-    )
-    system = JsproSystemCoordinator(
-        hass,
-        entry,
-        client,
-        timedelta(seconds=options.get(CONF_SYSTEM_INTERVAL, DEFAULT_SYSTEM_INTERVAL)),
-    )
+    monitoring_groups, system_groups = EndpointGroups(client), EndpointGroups(client)
     information = JsproInformationCoordinator(
-        hass, entry, client, (monitoring.groups, system.groups)
+        hass, entry, client, (monitoring_groups, system_groups)
     )
     await information.async_config_entry_first_refresh()
     info = information.data
     replace_old_automatic_title(hass, entry, old_entry_titles(info), entry_title(info))
-    key = f"{VENDOR_KEY}_{information.data.account_id}"
+    key = f"{VENDOR_KEY}_{info.account_id}"
     if entry.unique_id is not None and entry.unique_id != key:
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key="jspro_wrong_device",
             translation_placeholders={"url": client.base_url},
         )
+    monitoring = JsproMonitoringCoordinator(
+        hass,
+        entry,
+        client,
+        timedelta(seconds=options.get(CONF_MONITORING_INTERVAL, DEFAULT_MONITORING_INTERVAL)),
+        monitoring_groups,
+        key=key,
+    )
+    system = JsproSystemCoordinator(
+        hass,
+        entry,
+        client,
+        timedelta(seconds=options.get(CONF_SYSTEM_INTERVAL, DEFAULT_SYSTEM_INTERVAL)),
+        system_groups,
+    )
     await monitoring.async_config_entry_first_refresh()
     await system.async_config_entry_first_refresh()
-    return JsproRuntime(
-        hass, entry, key=key, information=information, monitoring=monitoring, system=system
+    entry.runtime_data = JsproData(key, client, information, monitoring, system)
+    entry.runtime_data.controller_id = register_controller(hass, entry)
+    entry.async_on_unload(
+        information.async_add_listener(partial(_information_updated, hass, entry))
     )
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
-    """Build the entry's runtime."""
-    entry.runtime_data = await _async_build(hass, entry)
+@callback
+def _information_updated(hass: HomeAssistant, entry: JsproConfigEntry) -> None:
+    """New versions or a new site name update the controller's device."""
+    if entry.runtime_data.information.last_update_success:
+        register_controller(hass, entry)
+
+
+def reported_device_keys(entry: JsproConfigEntry) -> set[str]:
+    """The controller, its SCCs and the packs reported now."""
+    return entry.runtime_data.reported_device_keys()
 
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms=legacy_platforms(Platform.BINARY_SENSOR, Platform.BUTTON, Platform.SENSOR),
+    platforms={
+        Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
+        Platform.BUTTON: button.async_setup_entry,
+        Platform.SENSOR: sensor.async_setup_entry,
+    },
     async_setup_entry=async_setup_entry,
-    async_get_diagnostics=legacy_diagnostics(
-        frozenset(
-            {
-                CONF_URL,
-                "serial_number",
-                "site_id",
-                "site_name",
-                "address",
-                "pcb_code",
-                "serial_code",
-            }
-        )
-    ),
-    reported_device_keys=legacy_reported,
+    async_get_diagnostics=async_get_config_entry_diagnostics,
+    reported_device_keys=reported_device_keys,
     options_flow=JsproOptionsFlow,
     register_services=register_services,
 )

@@ -1,21 +1,38 @@
-"""The JSPro coordinators: monitoring (fast), system (slow), device information (hours)."""
+"""The JSPro coordinators: monitoring (fast), system (slow), device information (hours).
+
+The entry's runtime data holds the three and the controller's identity (`JsproConfigEntry`).
+The monitoring coordinator also follows the SCCs and packs behind the controller: a pack missing
+from both battery lists for the removal delay is removed with its device (devices.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
+from ...commands import run_command
 from ...const import LOGGER
 from ...coordinator import PortalCoordinator
-from ...entity import run_command
+from ...devices import DeviceTracker
 from ...errors import PortalNotFoundError
-from ...runtime import PortalConfigEntry
 from .api import JsproClient
 from .const import INFORMATION_INTERVAL
 from .models import DeviceInformation, MonitoringData, SystemData
+
+type JsproConfigEntry = ConfigEntry[JsproData]
+
+
+@dataclass(frozen=True, slots=True)
+class PackPlace:
+    """Where a pack sits on the bus (it names the pack's device)."""
+
+    port: str
+    slave_id: int
 
 
 class EndpointGroups:
@@ -58,21 +75,54 @@ class JsproMonitoringCoordinator(PortalCoordinator[MonitoringData]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: JsproConfigEntry,
         client: JsproClient,
         interval: timedelta,
+        groups: EndpointGroups,
+        *,
+        key: str,
     ) -> None:
         super().__init__(hass, entry, name="JSPro monitoring", update_interval=interval)
         self.client = client
-        self.groups = EndpointGroups(client)
+        self.key = key
+        self.groups = groups
+        self.sccs: set[str] = set()
+        """Every SCC reported since setup (an SCC is never removed)."""
+        self.places: dict[str, PackPlace] = {}
+        """Where each pack reported since setup sits, by pack key."""
+        self.scc_tracker = DeviceTracker(hass, entry, f"{key}_scc", "JSPro charge controller")
+        self.packs = DeviceTracker(hass, entry, self.pack_key(""), "JSPro pack")
+
+    def scc_key(self, scc: str) -> str:
+        """The device identifier and unique-id prefix of an SCC."""
+        return f"{self.key}_{scc}"
+
+    def pack_key(self, pack: str) -> str:
+        """The device identifier and unique-id prefix of a battery pack."""
+        return f"{self.key}_pack_{pack}"
 
     async def _async_fetch(self) -> MonitoringData:
         groups, client = self.groups, self.client
-        return MonitoringData(
+        data = MonitoringData(
             scc=await groups.fetch("scc", client.async_get_scc),
             battery=await groups.fetch("battery", client.async_get_battery),
             active=await groups.fetch("active", client.async_get_active),
         )
+        self._note_devices(data)
+        return data
+
+    def _note_devices(self, data: MonitoringData) -> None:
+        """Remember new SCCs and packs; remove packs gone too long (when presence is known)."""
+        if data.scc is not None:
+            self.sccs |= set(data.scc.sccs)
+        for pack in sorted(data.pack_keys - set(self.places)):
+            found = (data.battery or {}).get(pack) or (data.active or {}).get(pack)
+            assert found is not None
+            self.places[pack] = PackPlace(found.port, found.slave_id)
+        if data.battery is None and data.active is None:
+            return  # the device offers neither list: presence is unknown
+        for gone in self.packs.update(self.pack_key(pack) for pack in data.pack_keys):
+            self.places.pop(gone.removeprefix(self.pack_key("")), None)
 
 
 class JsproSystemCoordinator(PortalCoordinator[SystemData]):
@@ -81,13 +131,14 @@ class JsproSystemCoordinator(PortalCoordinator[SystemData]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: JsproConfigEntry,
         client: JsproClient,
         interval: timedelta,
+        groups: EndpointGroups,
     ) -> None:
         super().__init__(hass, entry, name="JSPro system", update_interval=interval)
         self.client = client
-        self.groups = EndpointGroups(client)
+        self.groups = groups
 
     async def _async_fetch(self) -> SystemData:
         groups, client = self.groups, self.client
@@ -111,7 +162,7 @@ class JsproInformationCoordinator(PortalCoordinator[DeviceInformation]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: PortalConfigEntry,
+        entry: JsproConfigEntry,
         client: JsproClient,
         groups: tuple[EndpointGroups, ...],
     ) -> None:
@@ -126,3 +177,26 @@ class JsproInformationCoordinator(PortalCoordinator[DeviceInformation]):
         for groups in self._groups:
             groups.reprobe()
         return info
+
+
+@dataclass(slots=True)
+class JsproData:
+    """An entry at run time: the controller's key, its client and its coordinators."""
+
+    key: str
+    """The controller's device identifier and unique-id prefix."""
+    client: JsproClient
+    information: JsproInformationCoordinator
+    monitoring: JsproMonitoringCoordinator
+    system: JsproSystemCoordinator
+    controller_id: str = ""
+    """The controller's device registry id (set once it is registered)."""
+
+    def reported_device_keys(self) -> set[str]:
+        """The controller, every SCC seen and the packs reported now."""
+        monitoring = self.monitoring
+        return (
+            {self.key}
+            | {monitoring.scc_key(scc) for scc in monitoring.sccs}
+            | {monitoring.pack_key(pack) for pack in monitoring.data.pack_keys}
+        )

@@ -20,10 +20,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
+from ...commands import run_command
 from ...const import CONF_VENDOR, DOMAIN
-from ...entity import run_command
 from .const import VENDOR_KEY
-from .runtime import JsproRuntime
+from .coordinator import JsproData
 
 SERVICE_GET_LOGS = "jspro_get_logs"
 SERVICE_DELETE_LOGGER_DATA = "jspro_delete_logger_data"
@@ -63,7 +63,7 @@ DELETE_SCHEMA = vol.Schema(
 )
 
 
-def _runtime_of(hass: HomeAssistant, entry_id: str) -> JsproRuntime:
+def _runtime_of(hass: HomeAssistant, entry_id: str) -> JsproData:
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None or entry.domain != DOMAIN or entry.data.get(CONF_VENDOR) != VENDOR_KEY:
         raise ServiceValidationError(
@@ -71,11 +71,10 @@ def _runtime_of(hass: HomeAssistant, entry_id: str) -> JsproRuntime:
             translation_key="jspro_not_a_site",
             translation_placeholders={"entry_id": entry_id},
         )
-    if entry.state is not ConfigEntryState.LOADED or not isinstance(
-        entry.runtime_data, JsproRuntime
-    ):
+    if entry.state is not ConfigEntryState.LOADED:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="entry_not_loaded")
-    return entry.runtime_data
+    data: JsproData = entry.runtime_data
+    return data
 
 
 def device_time(value: datetime | None) -> datetime | None:

@@ -1,0 +1,46 @@
+"""Diagnostics of a JSPro entry: what each coordinator read, without identities."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+
+from ...redact import redacted_diagnostics
+from .const import CONF_URL
+from .coordinator import JsproConfigEntry
+
+TO_REDACT = {
+    CONF_URL,
+    "serial_number",
+    "site_id",
+    "site_name",
+    "address",
+    "pcb_code",
+    "serial_code",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: JsproConfigEntry
+) -> dict[str, Any]:
+    """The entry, the controller's identity, its latest data and missing endpoints."""
+    data = entry.runtime_data
+    monitoring, system = data.monitoring.data, data.system.data
+    return redacted_diagnostics(
+        entry,
+        {
+            "information": asdict(data.information.data),
+            "monitoring": asdict(monitoring) if monitoring else None,
+            "system": asdict(system) if system else None,
+            "unsupported_endpoints": sorted(
+                data.monitoring.groups.unsupported | data.system.groups.unsupported
+            ),
+            "intervals": {
+                "monitoring": str(data.monitoring.update_interval),
+                "system": str(data.system.update_interval),
+            },
+        },
+        TO_REDACT,
+    )

@@ -11,7 +11,9 @@ import pytest
 from aiohttp import web
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+from syrupy.assertion import SnapshotAssertion
 
 import custom_components.energy_portals  # noqa: F401  # must be imported before `hass`
 from tests.simulator import VendorSimulator, all_simulators, build_app
@@ -86,3 +88,9 @@ async def remove_device(hass: HomeAssistant, hass_ws_client: WebSocketGenerator)
         return bool(response["success"])
 
     return remove
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's own format (registry ids and timestamps as ANY)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)

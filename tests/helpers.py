@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
+from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from yarl import URL
+
+from custom_components.energy_portals.const import DOMAIN
+from tests.conftest import RunningSimulator
 
 
 async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
@@ -40,3 +47,36 @@ def sent(mock: aioresponses) -> dict[tuple[str, URL], list[RequestCall]]:
     """The requests the mocked session saw, by method and URL."""
     assert mock.requests is not None
     return mock.requests
+
+
+async def add_vendor_entry(hass: HomeAssistant, simulator: RunningSimulator, vendor: str) -> str:
+    """Add the vendor's simulated account through the config flow; returns the entry id."""
+    inputs = simulator[vendor].flow_inputs(simulator.base_url(vendor))
+    result: Any = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    for step in inputs:
+        if result["type"] is FlowResultType.MENU:
+            result = await hass.config_entries.flow.async_configure(
+                result["flow_id"], {"next_step_id": step["next_step_id"]}
+            )
+            continue
+        if result["type"] is FlowResultType.CREATE_ENTRY:
+            break
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], step)
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    await hass.async_block_till_done()
+    entry_id: str = result["result"].entry_id
+    if vendor == "emporia":  # channels come with the first samples
+        runtime = hass.config_entries.async_get_known_entry(entry_id).runtime_data
+        await settle(hass, lambda: runtime.live.state.samples > 0)
+        await hass.async_block_till_done()
+    return entry_id
+
+
+async def settle(hass: HomeAssistant, until: Callable[[], bool], rounds: int = 2000) -> None:
+    """Let loopback I/O flow (it needs loop turns, not time) until `until()` holds."""
+    for _ in range(rounds):
+        await hass.async_block_till_done()
+        if until():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition not reached")

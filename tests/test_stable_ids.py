@@ -12,43 +12,17 @@ import json
 import os
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
-from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
-from tests.vendors.emporia.conftest import settle
+from tests.helpers import add_vendor_entry
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stable_ids.json"
 VENDORS = ("allume", "flowerhub", "enphase", "emporia", "jspro")
-
-
-async def _add(hass: HomeAssistant, simulator: RunningSimulator, vendor: str) -> str:
-    """Add the vendor's simulated account through the config flow; returns the entry id."""
-    inputs = simulator[vendor].flow_inputs(simulator.base_url(vendor))
-    result: Any = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
-    for step in inputs:
-        if result["type"] is FlowResultType.MENU:
-            result = await hass.config_entries.flow.async_configure(
-                result["flow_id"], {"next_step_id": step["next_step_id"]}
-            )
-            continue
-        if result["type"] is FlowResultType.CREATE_ENTRY:
-            break
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], step)
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    await hass.async_block_till_done()
-    entry_id: str = result["result"].entry_id
-    if vendor == "emporia":  # channels come with the first samples
-        runtime = hass.config_entries.async_get_known_entry(entry_id).runtime_data
-        await settle(hass, lambda: runtime.live.state.samples > 0)
-        await hass.async_block_till_done()
-    return entry_id
 
 
 def _ids(hass: HomeAssistant, entry_id: str) -> dict[str, list[str]]:
@@ -79,7 +53,7 @@ async def test_no_unique_id_entity_id_or_device_identifier_vanishes(
     hass: HomeAssistant, simulator: RunningSimulator, vendor: str
 ) -> None:
     """Every id the release created for this vendor is still created: dashboards survive."""
-    entry_id = await _add(hass, simulator, vendor)
+    entry_id = await add_vendor_entry(hass, simulator, vendor)
     found = _ids(hass, entry_id)
     if os.environ.get("STABLE_IDS_RECORD"):
         _record(vendor, found)

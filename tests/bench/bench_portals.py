@@ -35,11 +35,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator, _serve
 from tests.faults.harness import make_entry, poll, setup
+from tests.helpers import settle
 from tests.simulator import all_simulators
 from tests.simulator.clock import Clock
 from tests.simulator.emporia import EmporiaSimulator
 from tests.vendors.emporia.conftest import add_entry as add_emporia_entry
-from tests.vendors.emporia.conftest import settle, tick
+from tests.vendors.emporia.conftest import tick
 
 REPORT = Path(__file__).parents[2] / "docs" / "benchmarks.md"
 DAY = 24 * 3600

@@ -31,9 +31,9 @@ from custom_components.energy_portals.diagnostics import async_get_config_entry_
 from custom_components.energy_portals.http import DEFAULT_TIMEOUT
 from custom_components.energy_portals.vendors.emporia.coordinator import EmporiaData
 from tests.conftest import RunningSimulator
-from tests.helpers import known_state, unhandled_errors
+from tests.helpers import known_state, settle, unhandled_errors
 from tests.simulator.emporia import EMAIL, INVALID_TOKEN, PASSWORD, EmporiaSimulator
-from tests.vendors.emporia.conftest import entry_data, settle, tick, unique_id
+from tests.vendors.emporia.conftest import entry_data, tick, unique_id
 
 from .harness import START, missing, nulls, strings
 

@@ -10,9 +10,9 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.conftest import RunningSimulator
+from tests.helpers import settle
 from tests.simulator import emporia as emporia_sim
 from tests.simulator import jspro as jspro_sim
-from tests.vendors.emporia.conftest import settle
 
 from .harness import START, make_entry
 

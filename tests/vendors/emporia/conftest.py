@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
+from tests.helpers import settle
 from tests.simulator.emporia import EMAIL, PASSWORD, USER_ID, EmporiaSimulator
 
 
@@ -42,16 +41,6 @@ def add_entry(
     )
     entry.add_to_hass(hass)
     return entry
-
-
-async def settle(hass: HomeAssistant, until: Callable[[], bool], rounds: int = 2000) -> None:
-    """Let loopback I/O flow (it needs loop turns, not time) until `until()` holds."""
-    for _ in range(rounds):
-        await hass.async_block_till_done()
-        if until():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("condition not reached")
 
 
 def _listening(hass: HomeAssistant) -> list[Any]:

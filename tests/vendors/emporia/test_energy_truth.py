@@ -14,10 +14,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.energy_portals.vendors.emporia.backfill import SETTLE
-from tests.helpers import known_state
+from tests.helpers import known_state, settle
 from tests.simulator.emporia import EmporiaSimulator
 
-from .conftest import settle, tick
+from .conftest import tick
 
 KITCHEN = "sensor.home_kitchen_energy"
 MAINS = "sensor.home_mains_energy"

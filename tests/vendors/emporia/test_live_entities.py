@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
 from custom_components.energy_portals.vendors.emporia.coordinator import EmporiaData
-from tests.helpers import known_state
+from tests.helpers import known_state, settle
 from tests.simulator.emporia import (
     CHARGER_GID,
     EMAIL,
@@ -32,7 +32,7 @@ from tests.simulator.emporia import (
     EmporiaSimulator,
 )
 
-from .conftest import entry_data, settle, tick
+from .conftest import entry_data, tick
 
 KITCHEN_POWER = "sensor.home_kitchen_power"
 KITCHEN_ENERGY = "sensor.home_kitchen_energy"

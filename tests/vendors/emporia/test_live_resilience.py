@@ -17,9 +17,8 @@ from custom_components.energy_portals.vendors.emporia.api import EmporiaClient
 from custom_components.energy_portals.vendors.emporia.stream import EmporiaStream
 from custom_components.energy_portals.vendors.emporia.usage import UsageSample
 from tests.conftest import RunningSimulator
+from tests.helpers import settle
 from tests.simulator.emporia import EMAIL, PASSWORD, EmporiaSimulator
-
-from .conftest import settle
 
 
 async def test_instant_is_asked_with_its_required_parameters(

@@ -7,10 +7,10 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
-from tests.helpers import known_state
+from tests.helpers import known_state, settle
 from tests.simulator.emporia import EmporiaSimulator
 
-from .conftest import entry_data, settle, tick, unique_id
+from .conftest import entry_data, tick, unique_id
 
 KITCHEN_POWER = "sensor.home_kitchen_power"
 

@@ -8,7 +8,6 @@ class only translates the vendor clients' errors into those terms.
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -50,8 +49,6 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
             update_interval=update_interval,
             always_update=False,
         )
-        self.on_fetched: Callable[[DataT], None] | None = None
-        """Called with every successful fetch, even one equal to the last (listeners are not)."""
 
     @abstractmethod
     async def _async_fetch(self) -> DataT:
@@ -59,7 +56,7 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     async def _async_update_data(self) -> DataT:
         try:
-            data = await self._async_fetch()
+            return await self._async_fetch()
         except PortalAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
@@ -85,6 +82,3 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_key="invalid_response",
                 translation_placeholders={"error": str(err)},
             ) from err
-        if self.on_fetched is not None:
-            self.on_fetched(data)
-        return data

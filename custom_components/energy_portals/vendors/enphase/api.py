@@ -16,7 +16,7 @@ from ...errors import (
     PortalResponseError,
 )
 from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
-from ...parse import as_bool, as_epoch, as_float, as_int, as_str
+from ...parse import as_bool, as_epoch, as_float, as_int, as_object, as_str
 
 DEFAULT_BASE_URL = "https://enlighten.enphaseenergy.com"
 SITE_DISCOVERY_PATHS = ("/service/evse_controller/sites", "/api/v1/sites", "/sites.json")
@@ -99,10 +99,6 @@ def _kwh_from_wh(value: Any) -> float | None:
     return None if energy is None else energy / 1000
 
 
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 class _Serial(Protocol):
     @property
     def serial(self) -> str: ...
@@ -122,8 +118,8 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
     serial = as_str(raw.get("sn"))
     if serial is None:
         return None
-    session = _object(raw.get("session_d"))
-    schedule = _object(raw.get("sch_d"))
+    session = as_object(raw.get("session_d"))
+    schedule = as_object(raw.get("sch_d"))
     status = as_str(raw.get("connectorStatusType"))
     return Charger(
         serial=serial,
@@ -154,7 +150,7 @@ def parse_summary(raw: dict[str, Any]) -> ChargerSummary | None:
     serial = as_str(raw.get("serialNumber"))
     if serial is None:
         return None
-    levels = _object(raw.get("chargeLevelDetails"))
+    levels = as_object(raw.get("chargeLevelDetails"))
     phase_mode = as_int(raw.get("phaseMode"))
     return ChargerSummary(
         serial=serial,

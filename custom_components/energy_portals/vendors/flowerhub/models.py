@@ -11,15 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ...errors import PortalResponseError
-from ...parse import as_bool, as_datetime, as_float, as_str
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+from ...parse import as_bool, as_datetime, as_float, as_list, as_object, as_str
 
 
 def as_date(value: Any) -> date | None:
@@ -40,7 +32,7 @@ class Login:
 
 def parse_login(body: Any) -> Login:
     """The /auth/login answer (`user` object) or the /auth/refresh-token answer (the user)."""
-    user = _object(body.get("user", body)) if isinstance(body, dict) else {}
+    user = as_object(body.get("user", body)) if isinstance(body, dict) else {}
     owner_id = as_str(user.get("assetOwnerId"))
     if owner_id is None:
         raise PortalResponseError("Login answer has no asset owner id")
@@ -74,9 +66,9 @@ def parse_asset_owner(body: Any) -> AssetOwner:
     """GET /asset-owner/{id}."""
     if not isinstance(body, dict):
         raise PortalResponseError("Asset owner answer is not an object")
-    asset = _object(body.get("asset"))
-    model = _object(asset.get("assetModel"))
-    compensation = _object(body.get("compensation"))
+    asset = as_object(body.get("asset"))
+    model = as_object(asset.get("assetModel"))
+    compensation = as_object(body.get("compensation"))
     owner_id = as_str(body.get("id"))
     if owner_id is None:
         raise PortalResponseError("Asset owner answer has no id")
@@ -86,8 +78,8 @@ def parse_asset_owner(body: Any) -> AssetOwner:
         serial_number=as_str(asset.get("serialNumber")),
         asset_model=as_str(model.get("name")),
         asset_manufacturer=as_str(model.get("manufacturer")),
-        installer=as_str(_object(body.get("installer")).get("name")),
-        distributor=as_str(_object(body.get("distributor")).get("name")),
+        installer=as_str(as_object(body.get("installer")).get("name")),
+        distributor=as_str(as_object(body.get("distributor")).get("name")),
         compensation_status=as_str(compensation.get("status")),
         compensation_message=as_str(compensation.get("message")),
         compensation_start=as_date(body.get("bessCompensationStartDate")),
@@ -111,7 +103,7 @@ class Address:
 
 
 def _address(value: Any) -> Address:
-    raw = _object(value)
+    raw = as_object(value)
     return Address(
         street=as_str(raw.get("street")),
         postal_code=as_str(raw.get("postalCode")),
@@ -138,7 +130,7 @@ def parse_profile(body: Any) -> Profile:
     """GET /asset-owner/{id}/profile."""
     if not isinstance(body, dict):
         raise PortalResponseError("Profile answer is not an object")
-    installer = _object(body.get("installer"))
+    installer = as_object(body.get("installer"))
     return Profile(
         first_name=as_str(body.get("firstName")),
         last_name=as_str(body.get("lastName")),
@@ -165,7 +157,7 @@ class Component:
 
 
 def _component(value: Any) -> Component:
-    raw = _object(value)
+    raw = as_object(value)
     return Component(
         manufacturer=as_str(raw.get("manufacturerName")),
         model=as_str(raw.get("name")),
@@ -201,7 +193,7 @@ def parse_asset(body: Any) -> Asset:
     """GET /asset/{assetId}."""
     if not isinstance(body, dict):
         raise PortalResponseError("Asset answer is not an object")
-    status = _object(body.get("flowerHubStatus"))
+    status = as_object(body.get("flowerHubStatus"))
     raw_status = as_str(status.get("status"))
     return Asset(
         asset_id=as_str(body.get("id")),
@@ -216,14 +208,14 @@ def parse_asset(body: Any) -> Asset:
 
 def parse_months(body: Any) -> list[str]:
     """GET .../available-months/{assetId}: the `YYYY-MM` values, oldest first."""
-    return [v for raw in _list(body) if (v := as_str(_object(raw).get("value"))) is not None]
+    return [v for raw in as_list(body) if (v := as_str(as_object(raw).get("value"))) is not None]
 
 
 def parse_history(body: Any) -> dict[str, float]:
     """GET .../bar-chart/history/{assetId}: uptime percent by `YYYY-MM`."""
     history: dict[str, float] = {}
-    for raw in _list(body):
-        item = _object(raw)
+    for raw in as_list(body):
+        item = as_object(raw)
         month, uptime = as_str(item.get("date")), as_float(item.get("uptime"))
         if month is not None and uptime is not None:
             history[month] = uptime
@@ -233,8 +225,8 @@ def parse_history(body: Any) -> dict[str, float]:
 def parse_pie(body: Any) -> dict[str, float]:
     """GET .../pie-chart/{assetId}?period=: seconds by name (uptime, downtime, noData)."""
     pie: dict[str, float] = {}
-    for raw in _list(body):
-        item = _object(raw)
+    for raw in as_list(body):
+        item = as_object(raw)
         name, value = as_str(item.get("name")), as_float(item.get("value"))
         if name is not None and value is not None:
             pie[name] = value
@@ -279,7 +271,7 @@ class Agreements:
 
 def parse_agreements(body: Any) -> Agreements:
     """GET /asset-owner/{id}/electricity-agreement."""
-    raw = _object(body)
+    raw = as_object(body)
     return Agreements(
         consumption=_agreement(raw.get("consumption")),
         production=_agreement(raw.get("production")),
@@ -340,12 +332,12 @@ def parse_invoice(raw: dict[str, Any]) -> Invoice:
         period=as_str(raw.get("invoice_period")),
         total_amount=as_float(raw.get("total_amount")),
         remaining_amount=as_float(raw.get("remaining_amount")),
-        lines=tuple(_line(line) for line in _list(raw.get("invoice_lines")) if _is_obj(line)),
+        lines=tuple(_line(line) for line in as_list(raw.get("invoice_lines")) if _is_obj(line)),
         pdf=as_str(raw.get("invoice_pdf")),
         invoice_type=as_str(raw.get("invoice_type")),
         site_id=as_str(raw.get("site_id")),
         sub_invoices=tuple(
-            parse_invoice(sub) for sub in _list(raw.get("sub_group_invoices")) if _is_obj(sub)
+            parse_invoice(sub) for sub in as_list(raw.get("sub_group_invoices")) if _is_obj(sub)
         ),
     )
 
@@ -395,7 +387,7 @@ def parse_consumption(body: Any) -> tuple[ConsumptionReading, ...]:
             reading_type=as_str(raw.get("type")),
             type_id=as_str(raw.get("type_id")),
         )
-        for raw in _list(body)
+        for raw in as_list(body)
         if isinstance(raw, dict)
     )
 

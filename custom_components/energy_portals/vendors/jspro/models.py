@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ...parse import as_bool, as_float, as_int, as_str
+from ...parse import as_bool, as_float, as_int, as_list, as_object, as_str
 
 PACK_UNKNOWN = (65535.0,)
 
@@ -46,21 +46,13 @@ _UPTIME_PART = re.compile(r"(\d+)\s*(w|d|h|m|s)[a-z]*", re.IGNORECASE)
 _UPTIME_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
 
 
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _scaled(value: Any, factor: float, sentinels: tuple[float, ...] = ()) -> float | None:
     number = as_float(value, sentinels=sentinels)
     return None if number is None else round(number * factor, 4)
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(text for item in _list(value) if (text := as_str(item)) is not None)
+    return tuple(text for item in as_list(value) if (text := as_str(item)) is not None)
 
 
 def parse_local_time(value: Any) -> datetime | None:
@@ -113,10 +105,10 @@ class DeviceInformation:
 
 def parse_information(data: Any) -> DeviceInformation | None:
     """The device information; None when it carries neither a serial nor a site id."""
-    data = _object(data)
-    site = _object(data.get("site_information"))
-    version = _object(data.get("device_version"))
-    model = _object(data.get("device_model"))
+    data = as_object(data)
+    site = as_object(data.get("site_information"))
+    version = as_object(data.get("device_version"))
+    model = as_object(data.get("device_model"))
     info = DeviceInformation(
         site_id=as_str(site.get("site_id")),
         site_name=as_str(site.get("site_name")),
@@ -129,7 +121,7 @@ def parse_information(data: Any) -> DeviceInformation | None:
         scc_type=as_str(version.get("scc_type")),
         battery_type=as_str(version.get("battery_type")),
         scc_ids=tuple(
-            sorted(i for v in _list(version.get("scc_id")) if (i := as_int(v)) is not None)
+            sorted(i for v in as_list(version.get("scc_id")) if (i := as_int(v)) is not None)
         ),
         last_update=parse_local_time(data.get("last_update")),
     )
@@ -151,8 +143,8 @@ class SystemResources:
 
 def parse_resources(data: Any) -> SystemResources:
     """`/api/v1/device/system-resources`."""
-    data = _object(data)
-    disk = _object(data.get("disk_usage"))
+    data = as_object(data)
+    disk = as_object(data.get("disk_usage"))
     factor = _DISK_UNITS.get((as_str(disk.get("unit")) or "GB").upper())
     return SystemResources(
         cpu_usage=as_float(data.get("cpu_usage")),
@@ -192,10 +184,10 @@ class SystemdStatus:
 
 def parse_systemd(data: Any) -> SystemdStatus:
     """`/api/v1/device/systemd-status` (or its drifted paths)."""
-    data = _object(data)
+    data = as_object(data)
     services = {
         str(name): state.lower()
-        for name, value in _object(data.get("services_status")).items()
+        for name, value in as_object(data.get("services_status")).items()
         if (state := as_str(value)) is not None
     }
     return SystemdStatus(
@@ -221,9 +213,9 @@ class LoggerOverview:
 
 def parse_logger_overview(data: Any) -> LoggerOverview:
     """The storage overview."""
-    data = _object(data)
-    storage = _object(data.get("storage_overview"))
-    stats = _object(data.get("data_statistics"))
+    data = as_object(data)
+    storage = as_object(data.get("storage_overview"))
+    stats = as_object(data.get("data_statistics"))
     return LoggerOverview(
         logger_records=as_int(stats.get("logger_records")),
         sqlite_records=as_int(stats.get("sqlite_records")),
@@ -243,7 +235,7 @@ class AlarmOverview:
 
 def parse_alarm_overview(data: Any) -> AlarmOverview:
     """The SCC alarm log overview."""
-    stats = _object(_object(data).get("data_statistics"))
+    stats = as_object(as_object(data).get("data_statistics"))
     return AlarmOverview(
         total_alarm_logs=as_int(stats.get("total_alarm_logs")),
         last_update=parse_local_time(stats.get("last_update")),
@@ -320,11 +312,11 @@ def parse_scc(key: str, raw: dict[str, Any]) -> Scc | None:
     number = as_int(raw.get("scc_id")) or as_int(key.removeprefix("scc"))
     if number is None:
         return None
-    alarm_status = _object(raw.get("alarm_status"))
+    alarm_status = as_object(raw.get("alarm_status"))
     alarms = {
         group: {
             str(name): state.lower()
-            for name, value in _object(alarm_status[group]).items()
+            for name, value in as_object(alarm_status[group]).items()
             if (state := as_str(value)) is not None
         }
         for group in ALARM_GROUPS
@@ -348,14 +340,14 @@ def parse_scc(key: str, raw: dict[str, Any]) -> Scc | None:
 
 def parse_scc_data(data: Any) -> SccData:
     """The SCC answer: `scc1`, `scc2`, ... plus `relay_configuration`."""
-    data = _object(data)
+    data = as_object(data)
     sccs = {}
     for key, raw in data.items():
         if str(key).startswith("scc") and isinstance(raw, dict):
             scc = parse_scc(str(key), raw)
             if scc is not None:
                 sccs[scc.key] = scc
-    relays = _object(data.get("relay_configuration"))
+    relays = as_object(data.get("relay_configuration"))
     return SccData(
         sccs=dict(sorted(sccs.items(), key=lambda item: item[1].number)),
         relays=RelayConfiguration(
@@ -467,10 +459,10 @@ def parse_pack(raw: dict[str, Any]) -> BatteryPack | None:
         remaining_charge_time=_pack_number(raw, "remaining_charge_time"),
         remaining_discharge_time=_pack_number(raw, "remaining_discharge_time"),
         cell_voltages=tuple(
-            _scaled(v, 0.001, PACK_UNKNOWN) for v in _list(raw.get("cell_voltage"))
+            _scaled(v, 0.001, PACK_UNKNOWN) for v in as_list(raw.get("cell_voltage"))
         ),
         cell_temperatures=tuple(
-            _scaled(v, deci, PACK_UNKNOWN) for v in _list(raw.get("cell_temperature"))
+            _scaled(v, deci, PACK_UNKNOWN) for v in as_list(raw.get("cell_temperature"))
         ),
         warning_flags=_strings(raw.get("warning_flag")),
         protection_flags=_strings(raw.get("protection_flag")),
@@ -482,7 +474,7 @@ def parse_pack(raw: dict[str, Any]) -> BatteryPack | None:
 def parse_battery(data: Any) -> dict[str, BatteryPack]:
     """`/api/v1/monitoring/battery`: the packs by their place on the bus."""
     packs = {}
-    for raw in _list(_object(data).get("bms_data")):
+    for raw in as_list(as_object(data).get("bms_data")):
         if isinstance(raw, dict) and (pack := parse_pack(raw)) is not None:
             packs[pack.key] = pack
     return packs
@@ -504,7 +496,7 @@ class ActivePack:
 def parse_active(data: Any) -> dict[str, ActivePack]:
     """`/api/v1/monitoring/battery/active`."""
     packs = {}
-    for raw in _list(_object(data).get("bms_data")):
+    for raw in as_list(as_object(data).get("bms_data")):
         if not isinstance(raw, dict) or (slave_id := as_int(raw.get("slave_id"))) is None:
             continue
         pack = ActivePack(

@@ -56,18 +56,18 @@ class DeviceTracker:
         self._kind = kind
         self._stale_after = removal_delay(entry)
         self._empty_logged = False
-        self._seen: dict[str, datetime] = {}
+        self._seen: dict[str, datetime] | None = None
+        """When each device was last reported; read from the registry at the first update."""
         self._forget: list[Callable[[str], None]] = []
-        # Devices registered before this start age from now: one that never returns is removed.
-        now = dt_util.utcnow()
-        for key in registered_keys(hass, entry):
-            if key.startswith(prefix):
-                self._seen[key] = now
 
     @callback
     def update(self, present: Iterable[str]) -> set[str]:
         """Note the devices reported now; remove the devices gone too long and return them."""
         now = dt_util.utcnow()
+        if self._seen is None:
+            # Devices registered before this start age from now: one that never returns goes.
+            registered = registered_keys(self._hass, self._entry)
+            self._seen = {key: now for key in registered if key.startswith(self._prefix)}
         present = set(present)
         if not present and self._seen:
             if not self._empty_logged:

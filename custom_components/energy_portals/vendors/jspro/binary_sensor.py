@@ -15,7 +15,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import JsproConfigEntry
-from .entity import JsproControllerEntity, JsproPackEntity, JsproSccEntity
+from .entity import (
+    JsproControllerEntity,
+    JsproPackEntity,
+    JsproSccEntity,
+    add_pack_entities,
+    add_scc_entities,
+)
 from .models import ActivePack, BatteryPack, Scc, SystemData, SystemdStatus
 
 
@@ -93,27 +99,22 @@ async def async_setup_entry(
 ) -> None:
     """Add the controller's binary sensors, and each SCC's and pack's as they appear."""
     data = entry.runtime_data
-    monitoring = data.monitoring
     async_add_entities(
         JsproControllerBinarySensor(data, data.system, description)
         for description in SYSTEMD_BINARY_SENSORS
     )
-    monitoring.scc_tracker.add_entities(
-        (monitoring,),
+    add_scc_entities(
+        entry,
         async_add_entities,
-        keys=lambda: sorted(monitoring.sccs),
-        entities_for=lambda scc: [JsproSccBinarySensor(data, d, scc) for d in SCC_BINARY_SENSORS],
-        device_key=monitoring.scc_key,
+        lambda scc: [JsproSccBinarySensor(data, d, scc) for d in SCC_BINARY_SENSORS],
     )
-    monitoring.packs.add_entities(
-        (monitoring,),
+    add_pack_entities(
+        entry,
         async_add_entities,
-        keys=lambda: list(monitoring.places),
-        entities_for=lambda pack: [
+        lambda pack: [
             *(JsproPackBinarySensor(data, d, pack) for d in PACK_BINARY_SENSORS),
             *(JsproActivePackBinarySensor(data, d, pack) for d in ACTIVE_BINARY_SENSORS),
         ],
-        device_key=monitoring.pack_key,
     )
 
 

@@ -5,12 +5,14 @@ The controller is registered first, so SCCs and packs can point at it with `via_
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ...const import DOMAIN
@@ -146,3 +148,37 @@ class JsproPackEntity(CoordinatorEntity[JsproMonitoringCoordinator]):
         """The pack's latest entry in the active list."""
         data = self.coordinator.data
         return data.active.get(self.pack_id) if data and data.active else None
+
+
+@callback
+def add_scc_entities(
+    entry: JsproConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities_for: Callable[[str], Iterable[Entity]],
+) -> None:
+    """Add one platform's entities of each SCC, now and when an SCC first reports."""
+    monitoring = entry.runtime_data.monitoring
+    monitoring.scc_tracker.add_entities(
+        (monitoring,),
+        async_add_entities,
+        keys=lambda: sorted(monitoring.sccs),
+        entities_for=entities_for,
+        device_key=monitoring.scc_key,
+    )
+
+
+@callback
+def add_pack_entities(
+    entry: JsproConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities_for: Callable[[str], Iterable[Entity]],
+) -> None:
+    """Add one platform's entities of each pack, now and when a pack joins (or comes back)."""
+    monitoring = entry.runtime_data.monitoring
+    monitoring.packs.add_entities(
+        (monitoring,),
+        async_add_entities,
+        keys=lambda: list(monitoring.places),
+        entities_for=entities_for,
+        device_key=monitoring.pack_key,
+    )

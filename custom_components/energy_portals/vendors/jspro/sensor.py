@@ -30,7 +30,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .coordinator import JsproConfigEntry
-from .entity import JsproControllerEntity, JsproPackEntity, JsproSccEntity
+from .entity import (
+    JsproControllerEntity,
+    JsproPackEntity,
+    JsproSccEntity,
+    add_pack_entities,
+    add_scc_entities,
+)
 from .models import (
     LOAD_STATUSES,
     BatteryPack,
@@ -393,19 +399,15 @@ async def async_setup_entry(
         for description in (*RESOURCE_SENSORS, *SYSTEMD_SENSORS, *LOGGER_SENSORS, *ALARM_SENSORS)
     ]
     async_add_entities(entities)
-    monitoring.scc_tracker.add_entities(
-        (monitoring,),
+    add_scc_entities(
+        entry,
         async_add_entities,
-        keys=lambda: sorted(monitoring.sccs),
-        entities_for=lambda scc: [JsproSccSensor(data, d, scc) for d in SCC_SENSORS],
-        device_key=monitoring.scc_key,
+        lambda scc: [JsproSccSensor(data, d, scc) for d in SCC_SENSORS],
     )
-    monitoring.packs.add_entities(
-        (monitoring,),
+    add_pack_entities(
+        entry,
         async_add_entities,
-        keys=lambda: list(monitoring.places),
-        entities_for=lambda pack: [JsproPackSensor(data, d, pack) for d in PACK_SENSORS],
-        device_key=monitoring.pack_key,
+        lambda pack: [JsproPackSensor(data, d, pack) for d in PACK_SENSORS],
     )
     monitoring.packs.add_entities(
         (monitoring,),

@@ -11,6 +11,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .devices import reported_now
 from .services import async_register_services
+from .vendor import RuntimeData
 from .vendors import vendor_of
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -42,7 +43,7 @@ async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: ConfigEntry, device: dr.DeviceEntry
+    hass: HomeAssistant, entry: ConfigEntry[RuntimeData], device: dr.DeviceEntry
 ) -> bool:
     """A user may delete a device the vendor no longer reports, never one it still does."""
-    return not reported_now(device, vendor_of(entry).reported_device_keys(entry))
+    return not reported_now(device, entry.runtime_data.reported_device_keys())

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from homeassistant.config_entries import ConfigEntry, OptionsFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+
+class RuntimeData(Protocol):
+    """What the root asks of every vendor's runtime data."""
+
+    def reported_device_keys(self) -> set[str]:
+        """The device identifiers the vendor reports now (a user may delete any other)."""
+        ...
+
 
 type PlatformSetup = Callable[
     [HomeAssistant, ConfigEntry[Any], AddConfigEntryEntitiesCallback], Awaitable[None]
@@ -26,7 +35,5 @@ class Vendor:
     platforms: Mapping[Platform, PlatformSetup]
     """Each platform's `async_setup_entry` (the vendor's sensor.py, switch.py ...)."""
     async_get_diagnostics: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[dict[str, Any]]]
-    reported_device_keys: Callable[[ConfigEntry[Any]], set[str]]
-    """The device identifiers the vendor reports now (a user may delete any other)."""
     options_flow: type[OptionsFlow] | None = None
     register_services: Callable[[HomeAssistant], None] | None = None

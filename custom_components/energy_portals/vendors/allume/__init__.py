@@ -43,16 +43,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: AllumeConfigEntry) -> No
     entry.runtime_data = coordinator
 
 
-def reported_device_keys(entry: AllumeConfigEntry) -> set[str]:
-    """The properties and buildings the account reports now."""
-    return entry.runtime_data.reported_device_keys()
-
-
 VENDOR = Vendor(
     key=VENDOR_KEY,
     platforms={Platform.SENSOR: sensor.async_setup_entry},
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
-    reported_device_keys=reported_device_keys,
     options_flow=AllumeOptionsFlow,
 )

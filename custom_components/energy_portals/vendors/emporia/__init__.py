@@ -70,16 +70,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
     push.async_start()
 
 
-def reported_device_keys(entry: EmporiaConfigEntry) -> set[str]:
-    """Every device /devices lists or the samples mention."""
-    return entry.runtime_data.reported_device_keys()
-
-
 VENDOR = Vendor(
     key=VENDOR_KEY,
     platforms={Platform.SENSOR: sensor.async_setup_entry},
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
-    reported_device_keys=reported_device_keys,
     options_flow=EmporiaOptionsFlow,
 )

@@ -25,7 +25,7 @@ from .const import (
     DEFAULT_STATUS_INTERVAL,
     VENDOR_KEY,
 )
-from .coordinator import EnphaseConfigEntry, EnphaseCoordinator, device_key
+from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
 from .diagnostics import async_get_config_entry_diagnostics
 from .flow import EnphaseOptionsFlow
 from .services import register_services
@@ -57,11 +57,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> N
     entry.runtime_data = coordinator
 
 
-def reported_device_keys(entry: EnphaseConfigEntry) -> set[str]:
-    """The chargers the site reports now."""
-    return {device_key(serial) for serial in entry.runtime_data.data.chargers}
-
-
 VENDOR = Vendor(
     key=VENDOR_KEY,
     platforms={
@@ -73,7 +68,6 @@ VENDOR = Vendor(
     },
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
-    reported_device_keys=reported_device_keys,
     options_flow=EnphaseOptionsFlow,
     register_services=register_services,
 )

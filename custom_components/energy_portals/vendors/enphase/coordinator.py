@@ -72,6 +72,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.chargers.update(device_key(serial) for serial in chargers)
         return replace(status, chargers=chargers)
 
+    def reported_device_keys(self) -> set[str]:
+        """The chargers the site reports now."""
+        return {device_key(serial) for serial in self.data.chargers}
+
     def charger(self, serial: str) -> Charger | None:
         """The charger's latest status, None when the site no longer reports it."""
         return self.data.chargers.get(serial) if self.data else None

@@ -52,11 +52,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlowerHubConfigEntry) ->
     entry.runtime_data = FlowerHubData(client, owner, status, uptime, account)
 
 
-def reported_device_keys(entry: FlowerHubConfigEntry) -> set[str]:
-    """The battery system (always reported while the entry is loaded)."""
-    return {entry.runtime_data.device_key}
-
-
 VENDOR = Vendor(
     key=VENDOR_KEY,
     platforms={
@@ -65,6 +60,5 @@ VENDOR = Vendor(
     },
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
-    reported_device_keys=reported_device_keys,
     options_flow=FlowerHubOptionsFlow,
 )

@@ -204,3 +204,7 @@ class FlowerHubData:
         """The battery system's identifier: its serial number, else the asset id."""
         owner = self.owner.data.owner
         return f"{VENDOR_KEY}_{owner.serial_number or owner.asset_id}"
+
+    def reported_device_keys(self) -> set[str]:
+        """The battery system (always reported while the entry is loaded)."""
+        return {self.device_key}

@@ -92,11 +92,6 @@ def _information_updated(hass: HomeAssistant, entry: JsproConfigEntry) -> None:
         register_controller(hass, entry)
 
 
-def reported_device_keys(entry: JsproConfigEntry) -> set[str]:
-    """The controller, its SCCs and the packs reported now."""
-    return entry.runtime_data.reported_device_keys()
-
-
 VENDOR = Vendor(
     key=VENDOR_KEY,
     platforms={
@@ -106,7 +101,6 @@ VENDOR = Vendor(
     },
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
-    reported_device_keys=reported_device_keys,
     options_flow=JsproOptionsFlow,
     register_services=register_services,
 )

@@ -18,6 +18,7 @@ from custom_components.energy_portals.vendors.emporia import usage as emporia_us
 from custom_components.energy_portals.vendors.enphase import api as enphase
 from custom_components.energy_portals.vendors.flowerhub import models as flowerhub
 from custom_components.energy_portals.vendors.jspro import models as jspro
+from custom_components.energy_portals.vendors.jspro import packs as jspro_packs
 
 KEYS = st.sampled_from(
     [
@@ -77,8 +78,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "jspro logger": jspro.parse_logger_overview,
     "jspro alarms": jspro.parse_alarm_overview,
     "jspro scc": jspro.parse_scc_data,
-    "jspro battery": jspro.parse_battery,
-    "jspro active": jspro.parse_active,
+    "jspro battery": jspro_packs.parse_battery,
+    "jspro active": jspro_packs.parse_active,
 }
 
 

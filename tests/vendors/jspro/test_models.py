@@ -8,13 +8,13 @@ import pytest
 
 from custom_components.energy_portals.vendors.jspro.models import (
     MonitoringData,
-    parse_battery,
     parse_local_time,
     parse_resources,
     parse_scc_data,
     parse_systemd,
     parse_uptime,
 )
+from custom_components.energy_portals.vendors.jspro.packs import parse_battery
 
 from .fixtures import PACK_1, SCC
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from custom_components.energy_portals.vendors.jspro.models import (
-    parse_battery,
-    parse_scc,
-    parse_scc_data,
-)
+from custom_components.energy_portals.vendors.jspro.models import parse_scc, parse_scc_data
+from custom_components.energy_portals.vendors.jspro.packs import parse_battery
 from tests.simulator.clock import Clock
 from tests.simulator.jspro import JsproSimulator
 

@@ -18,23 +18,20 @@ from ...errors import PortalAuthError, PortalNotFoundError, PortalResponseError
 from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
 from ...parse import as_int, as_str
 from .models import (
-    ActivePack,
     AlarmOverview,
-    BatteryPack,
     DeviceInformation,
     LoggerOverview,
     SccData,
     SystemdStatus,
     SystemResources,
-    parse_active,
     parse_alarm_overview,
-    parse_battery,
     parse_information,
     parse_logger_overview,
     parse_resources,
     parse_scc_data,
     parse_systemd,
 )
+from .packs import ActivePack, BatteryPack, parse_active, parse_battery
 
 INFORMATION_PATH = "/api/v1/device/information"
 GROUP_PATHS: dict[str, tuple[str, ...]] = {

@@ -22,7 +22,8 @@ from .entity import (
     add_pack_entities,
     add_scc_entities,
 )
-from .models import ActivePack, BatteryPack, Scc, SystemData, SystemdStatus
+from .models import Scc, SystemData, SystemdStatus
+from .packs import ActivePack, BatteryPack
 
 
 @dataclass(frozen=True, kw_only=True)

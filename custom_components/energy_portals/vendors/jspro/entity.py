@@ -19,7 +19,8 @@ from ...const import DOMAIN
 from ...coordinator import PortalCoordinator
 from .const import MANUFACTURER
 from .coordinator import JsproConfigEntry, JsproData, JsproMonitoringCoordinator
-from .models import ActivePack, BatteryPack, DeviceInformation, Scc
+from .models import DeviceInformation, Scc
+from .packs import ActivePack, BatteryPack
 
 
 def site_title(info: DeviceInformation) -> str:

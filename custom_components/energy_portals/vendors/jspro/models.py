@@ -1,58 +1,28 @@
-"""JSPro Powerdesk models: every unit and sentinel is normalised here, once (no HA imports).
+"""JSPro Powerdesk models: the controller, its SCCs and its system (no HA imports).
 
-Units on the wire (QUIRKS.md): cell voltages in mV, pack voltage and relay thresholds in 10 mV,
-temperatures in 0.1 degC, SOC/SOH in 0.01 %. `remaining_*_time` and other pack registers use
-65535 for "not known"; SCC values use -1 for "missing".
+Units and sentinels are normalised once, with units.py; the battery packs are in packs.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ...parse import as_bool, as_float, as_int, as_list, as_object, as_str
+from ...parse import as_float, as_int, as_list, as_object, as_str
+from .packs import ActivePack, BatteryPack
+from .units import SCC_MISSING, scaled
 
-PACK_UNKNOWN = (65535.0,)
-
-
-def _count(value: Any) -> int | None:
-    """A count that only grows (cycles): unknown when the sentinel or negative."""
-    count = as_int(value, sentinels=PACK_UNKNOWN)
-    return count if count is not None and count >= 0 else None
-
-
-SCC_MISSING = (-1.0,)
-NO_ALARM = "no alarm detected"
 ALARM_GROUPS = ("battery_status", "charging_status", "discharging_status")
 # Alarm-group entries that report a state, not a condition: they are never "normal".
 SCC_STATE_FLAGS = frozenset(
     {"charging_state", "charging_status", "discharging_state", "output_power"}
 )
-# fault_status_flag mixes status bits with faults; these are the status bits.
-PACK_STATUS_FLAGS = frozenset(
-    {
-        NO_ALARM,
-        "state of charge",
-        "charge mosfet on",
-        "discharge mosfet on",
-        "charge limit current function is on",
-    }
-)
 LOAD_STATUSES = ("running", "standby")
 _DISK_UNITS = {"KB": 1e-6, "MB": 1e-3, "GB": 1.0, "TB": 1e3}
 _UPTIME_PART = re.compile(r"(\d+)\s*(w|d|h|m|s)[a-z]*", re.IGNORECASE)
 _UPTIME_SECONDS = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
-
-
-def _scaled(value: Any, factor: float, sentinels: tuple[float, ...] = ()) -> float | None:
-    number = as_float(value, sentinels=sentinels)
-    return None if number is None else round(number * factor, 4)
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(text for item in as_list(value) if (text := as_str(item)) is not None)
 
 
 def parse_local_time(value: Any) -> datetime | None:
@@ -150,9 +120,9 @@ def parse_resources(data: Any) -> SystemResources:
         cpu_usage=as_float(data.get("cpu_usage")),
         memory_usage=as_float(data.get("memory_usage")),
         temperature=as_float(data.get("temperature")),
-        disk_free=None if factor is None else _scaled(disk.get("free"), factor),
-        disk_used=None if factor is None else _scaled(disk.get("used"), factor),
-        disk_total=None if factor is None else _scaled(disk.get("total"), factor),
+        disk_free=None if factor is None else scaled(disk.get("free"), factor),
+        disk_used=None if factor is None else scaled(disk.get("used"), factor),
+        disk_total=None if factor is None else scaled(disk.get("total"), factor),
         last_update=parse_local_time(data.get("last_update")),
     )
 
@@ -351,161 +321,13 @@ def parse_scc_data(data: Any) -> SccData:
     return SccData(
         sccs=dict(sorted(sccs.items(), key=lambda item: item[1].number)),
         relays=RelayConfiguration(
-            vsat_reconnect=_scaled(relays.get("vsat_reconnect"), 0.01, SCC_MISSING),
-            vsat_cutoff=_scaled(relays.get("vsat_cutoff"), 0.01, SCC_MISSING),
-            bts_reconnect=_scaled(relays.get("bts_reconnect"), 0.01, SCC_MISSING),
-            bts_cutoff=_scaled(relays.get("bts_cutoff"), 0.01, SCC_MISSING),
+            vsat_reconnect=scaled(relays.get("vsat_reconnect"), 0.01, SCC_MISSING),
+            vsat_cutoff=scaled(relays.get("vsat_cutoff"), 0.01, SCC_MISSING),
+            bts_reconnect=scaled(relays.get("bts_reconnect"), 0.01, SCC_MISSING),
+            bts_cutoff=scaled(relays.get("bts_cutoff"), 0.01, SCC_MISSING),
         ),
         last_update=parse_local_time(data.get("last_update")),
     )
-
-
-def pack_key(port: str, slave_id: int) -> str:
-    """A pack's place on the bus, which is what identifies it."""
-    return f"{port}_{slave_id}"
-
-
-@dataclass(frozen=True, slots=True)
-class BatteryPack:
-    """One pack's BMS data in V, A, Ah, %, degC and minutes (cell difference in mV)."""
-
-    port: str
-    slave_id: int
-    pcb_code: str | None
-    serial_code: str | None
-    soc: float | None
-    soh: float | None
-    pack_voltage: float | None
-    pack_current: float | None
-    remaining_capacity: float | None
-    full_capacity: float | None
-    cycle_count: int | None
-    max_cell_voltage: float | None
-    min_cell_voltage: float | None
-    cell_difference: float | None
-    max_cell_temperature: float | None
-    min_cell_temperature: float | None
-    average_cell_temperature: float | None
-    fet_temperature: float | None
-    ambient_temperature: float | None
-    environment_temperature: float | None
-    remaining_charge_time: float | None
-    remaining_discharge_time: float | None
-    cell_voltages: tuple[float | None, ...]
-    cell_temperatures: tuple[float | None, ...]
-    warning_flags: tuple[str, ...]
-    protection_flags: tuple[str, ...]
-    fault_flags: tuple[str, ...]
-    error_messages: tuple[str, ...] = field(default=())
-
-    @property
-    def key(self) -> str:
-        return pack_key(self.port, self.slave_id)
-
-    @property
-    def average_cell_voltage(self) -> float | None:
-        """The mean of the cells that answered."""
-        known = [v for v in self.cell_voltages if v is not None]
-        return round(sum(known) / len(known), 4) if known else None
-
-    @property
-    def warning(self) -> bool:
-        return _has_alarm(self.warning_flags, frozenset({NO_ALARM}))
-
-    @property
-    def protection(self) -> bool:
-        return _has_alarm(self.protection_flags, frozenset({NO_ALARM}))
-
-    @property
-    def fault(self) -> bool:
-        return _has_alarm(self.fault_flags, PACK_STATUS_FLAGS)
-
-
-def _has_alarm(flags: tuple[str, ...], benign: frozenset[str]) -> bool:
-    return any(flag.lower() not in benign for flag in flags)
-
-
-def _pack_number(raw: dict[str, Any], key: str, factor: float = 1.0) -> float | None:
-    return _scaled(raw.get(key), factor, PACK_UNKNOWN)
-
-
-def parse_pack(raw: dict[str, Any]) -> BatteryPack | None:
-    """One `bms_data` entry; None without a slave id."""
-    slave_id = as_int(raw.get("slave_id"))
-    if slave_id is None:
-        return None
-    deci = 0.1
-    return BatteryPack(
-        port=as_str(raw.get("port")) or "bus",
-        slave_id=slave_id,
-        pcb_code=as_str(raw.get("pcb_code")),
-        serial_code=as_str(raw.get("sn1_code")),
-        soc=_pack_number(raw, "soc", 0.01),
-        soh=_pack_number(raw, "soh", 0.01),
-        pack_voltage=_pack_number(raw, "pack_voltage", 0.01),
-        pack_current=_pack_number(raw, "pack_current"),
-        remaining_capacity=_pack_number(raw, "remaining_capacity"),
-        full_capacity=_pack_number(raw, "full_charged_capacity"),
-        cycle_count=_count(raw.get("cycle_count")),
-        max_cell_voltage=_pack_number(raw, "max_cell_voltage", 0.001),
-        min_cell_voltage=_pack_number(raw, "min_cell_voltage", 0.001),
-        cell_difference=_pack_number(raw, "cell_difference"),
-        max_cell_temperature=_pack_number(raw, "max_cell_temperature", deci),
-        min_cell_temperature=_pack_number(raw, "min_cell_temperature", deci),
-        average_cell_temperature=_pack_number(raw, "average_cell_temperature", deci),
-        fet_temperature=_pack_number(raw, "fet_temperature", deci),
-        ambient_temperature=_pack_number(raw, "ambient_temperature", deci),
-        environment_temperature=_pack_number(raw, "environment_temperature", deci),
-        remaining_charge_time=_pack_number(raw, "remaining_charge_time"),
-        remaining_discharge_time=_pack_number(raw, "remaining_discharge_time"),
-        cell_voltages=tuple(
-            _scaled(v, 0.001, PACK_UNKNOWN) for v in as_list(raw.get("cell_voltage"))
-        ),
-        cell_temperatures=tuple(
-            _scaled(v, deci, PACK_UNKNOWN) for v in as_list(raw.get("cell_temperature"))
-        ),
-        warning_flags=_strings(raw.get("warning_flag")),
-        protection_flags=_strings(raw.get("protection_flag")),
-        fault_flags=_strings(raw.get("fault_status_flag")),
-        error_messages=_strings(raw.get("error_messages")),
-    )
-
-
-def parse_battery(data: Any) -> dict[str, BatteryPack]:
-    """`/api/v1/monitoring/battery`: the packs by their place on the bus."""
-    packs = {}
-    for raw in as_list(as_object(data).get("bms_data")):
-        if isinstance(raw, dict) and (pack := parse_pack(raw)) is not None:
-            packs[pack.key] = pack
-    return packs
-
-
-@dataclass(frozen=True, slots=True)
-class ActivePack:
-    """A pack the controller polls, and whether it answers."""
-
-    port: str
-    slave_id: int
-    active: bool | None
-
-    @property
-    def key(self) -> str:
-        return pack_key(self.port, self.slave_id)
-
-
-def parse_active(data: Any) -> dict[str, ActivePack]:
-    """`/api/v1/monitoring/battery/active`."""
-    packs = {}
-    for raw in as_list(as_object(data).get("bms_data")):
-        if not isinstance(raw, dict) or (slave_id := as_int(raw.get("slave_id"))) is None:
-            continue
-        pack = ActivePack(
-            port=as_str(raw.get("port")) or "bus",
-            slave_id=slave_id,
-            active=as_bool(raw.get("status")),
-        )
-        packs[pack.key] = pack
-    return packs
 
 
 @dataclass(frozen=True, slots=True)

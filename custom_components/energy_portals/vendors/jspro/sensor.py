@@ -37,13 +37,8 @@ from .entity import (
     add_pack_entities,
     add_scc_entities,
 )
-from .models import (
-    LOAD_STATUSES,
-    BatteryPack,
-    MonitoringData,
-    Scc,
-    SystemResources,
-)
+from .models import LOAD_STATUSES, MonitoringData, Scc, SystemResources
+from .packs import BatteryPack
 
 type SensorValue = StateType
 

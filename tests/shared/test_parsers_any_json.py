@@ -16,6 +16,7 @@ from custom_components.energy_portals.vendors.allume import api as allume
 from custom_components.energy_portals.vendors.emporia import api as emporia
 from custom_components.energy_portals.vendors.emporia import usage as emporia_usage
 from custom_components.energy_portals.vendors.enphase import api as enphase
+from custom_components.energy_portals.vendors.flowerhub import billing as flowerhub_billing
 from custom_components.energy_portals.vendors.flowerhub import models as flowerhub
 from custom_components.energy_portals.vendors.jspro import models as jspro
 from custom_components.energy_portals.vendors.jspro import packs as jspro_packs
@@ -69,9 +70,9 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "flowerhub months": flowerhub.parse_months,
     "flowerhub history": flowerhub.parse_history,
     "flowerhub pie": flowerhub.parse_pie,
-    "flowerhub agreements": flowerhub.parse_agreements,
-    "flowerhub invoices": flowerhub.parse_invoices,
-    "flowerhub consumption": flowerhub.parse_consumption,
+    "flowerhub agreements": flowerhub_billing.parse_agreements,
+    "flowerhub invoices": flowerhub_billing.parse_invoices,
+    "flowerhub consumption": flowerhub_billing.parse_consumption,
     "jspro information": jspro.parse_information,
     "jspro resources": jspro.parse_resources,
     "jspro systemd": jspro.parse_systemd,

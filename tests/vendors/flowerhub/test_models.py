@@ -11,6 +11,12 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.errors import PortalResponseError
+from custom_components.energy_portals.vendors.flowerhub.billing import (
+    ConsumptionReading,
+    parse_agreements,
+    parse_consumption,
+    parse_invoices,
+)
 from custom_components.energy_portals.vendors.flowerhub.binary_sensor import (
     ACCOUNT_BINARY_SENSORS,
 )
@@ -20,14 +26,10 @@ from custom_components.energy_portals.vendors.flowerhub.coordinator import (
 )
 from custom_components.energy_portals.vendors.flowerhub.data import Account
 from custom_components.energy_portals.vendors.flowerhub.models import (
-    ConsumptionReading,
-    parse_agreements,
     parse_asset,
     parse_asset_id,
     parse_asset_owner,
-    parse_consumption,
     parse_history,
-    parse_invoices,
     parse_login,
     parse_months,
     parse_notification,

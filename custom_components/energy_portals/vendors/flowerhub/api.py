@@ -20,21 +20,23 @@ from ...errors import (
     PortalResponseError,
 )
 from ...http import HttpResponse, endpoint_name, raise_for_status, send
-from .models import (
+from .billing import (
     Agreements,
-    Asset,
-    AssetOwner,
     ConsumptionReading,
     Invoice,
+    parse_agreements,
+    parse_consumption,
+    parse_invoices,
+)
+from .models import (
+    Asset,
+    AssetOwner,
     Login,
     Profile,
-    parse_agreements,
     parse_asset,
     parse_asset_id,
     parse_asset_owner,
-    parse_consumption,
     parse_history,
-    parse_invoices,
     parse_login,
     parse_months,
     parse_notification,

@@ -16,10 +16,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .billing import Agreement
 from .coordinator import FlowerHubConfigEntry
 from .data import Account
 from .entity import FlowerHubEntity
-from .models import Agreement, Asset
+from .models import Asset
 
 
 @dataclass(frozen=True, kw_only=True)

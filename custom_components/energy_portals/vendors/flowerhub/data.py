@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .models import Agreements, AssetOwner, ConsumptionReading, Invoice, Profile
+from .billing import Agreements, ConsumptionReading, Invoice
+from .models import AssetOwner, Profile
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -37,17 +37,15 @@ from .entity import (
     add_pack_entities,
     add_scc_entities,
 )
-from .models import LOAD_STATUSES, MonitoringData, Scc, SystemResources
+from .models import LOAD_STATUSES, MonitoringData, Scc
 from .packs import BatteryPack
-
-type SensorValue = StateType
 
 
 @dataclass(frozen=True, kw_only=True)
 class JsproSensorEntityDescription[PartT](SensorEntityDescription):
     """A sensor read from one part of the site's data."""
 
-    value_fn: Callable[[PartT], SensorValue]
+    value_fn: Callable[[PartT], StateType]
     part_fn: Callable[[Any], PartT | None] = lambda data: data
     """The controller's sensors: which part of their coordinator's data they read."""
 
@@ -60,115 +58,74 @@ def _of_part[PartT](
     return tuple(replace(description, part_fn=part_fn) for description in descriptions)
 
 
-AMPERE = UnitOfElectricCurrent.AMPERE
-VOLT = UnitOfElectricPotential.VOLT
-CELSIUS = UnitOfTemperature.CELSIUS
 MEASUREMENT = SensorStateClass.MEASUREMENT
 AMPERE_HOUR = "Ah"
 
+# What a measurement of each kind shows: device class, unit, precision.
+VOLTAGE: dict[str, Any] = {
+    "device_class": SensorDeviceClass.VOLTAGE,
+    "native_unit_of_measurement": UnitOfElectricPotential.VOLT,
+    "suggested_display_precision": 2,
+}
+CURRENT: dict[str, Any] = {
+    "device_class": SensorDeviceClass.CURRENT,
+    "native_unit_of_measurement": UnitOfElectricCurrent.AMPERE,
+    "suggested_display_precision": 2,
+}
+POWER: dict[str, Any] = {
+    "device_class": SensorDeviceClass.POWER,
+    "native_unit_of_measurement": UnitOfPower.WATT,
+    "suggested_display_precision": 0,
+}
+TEMPERATURE: dict[str, Any] = {
+    "device_class": SensorDeviceClass.TEMPERATURE,
+    "native_unit_of_measurement": UnitOfTemperature.CELSIUS,
+    "suggested_display_precision": 1,
+}
+BATTERY: dict[str, Any] = {
+    "device_class": SensorDeviceClass.BATTERY,
+    "native_unit_of_measurement": PERCENTAGE,
+    "suggested_display_precision": 1,
+}
+PERCENT: dict[str, Any] = {
+    "native_unit_of_measurement": PERCENTAGE,
+    "suggested_display_precision": 1,
+}
+MINUTES: dict[str, Any] = {
+    "device_class": SensorDeviceClass.DURATION,
+    "native_unit_of_measurement": UnitOfTime.MINUTES,
+}
+COUNT: dict[str, Any] = {}
+DATA_SIZE: dict[str, Any] = {
+    "device_class": SensorDeviceClass.DATA_SIZE,
+    "native_unit_of_measurement": UnitOfInformation.GIGABYTES,
+    "suggested_display_precision": 1,
+}
+DIAGNOSTIC: dict[str, Any] = {"entity_category": EntityCategory.DIAGNOSTIC}
 
-def _voltage[T](
-    key: str, value_fn: Callable[[T], SensorValue], precision: int = 2, **kwargs: Any
+
+def _measured[T](
+    key: str, value_fn: Callable[[T], StateType], kind: dict[str, Any], **extra: Any
 ) -> JsproSensorEntityDescription[T]:
-    return JsproSensorEntityDescription(
-        key=key,
-        translation_key=f"jspro_{key}",
-        device_class=SensorDeviceClass.VOLTAGE,
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=VOLT,
-        suggested_display_precision=precision,
-        value_fn=value_fn,
-        **kwargs,
-    )
-
-
-def _current[T](key: str, value_fn: Callable[[T], SensorValue]) -> JsproSensorEntityDescription[T]:
-    return JsproSensorEntityDescription(
-        key=key,
-        translation_key=f"jspro_{key}",
-        device_class=SensorDeviceClass.CURRENT,
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=AMPERE,
-        suggested_display_precision=2,
-        value_fn=value_fn,
-    )
-
-
-def _power[T](key: str, value_fn: Callable[[T], SensorValue]) -> JsproSensorEntityDescription[T]:
-    return JsproSensorEntityDescription(
-        key=key,
-        translation_key=f"jspro_{key}",
-        device_class=SensorDeviceClass.POWER,
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        suggested_display_precision=0,
-        value_fn=value_fn,
-    )
-
-
-def _temperature[T](
-    key: str, value_fn: Callable[[T], SensorValue], **kwargs: Any
-) -> JsproSensorEntityDescription[T]:
-    return JsproSensorEntityDescription(
-        key=key,
-        translation_key=f"jspro_{key}",
-        device_class=SensorDeviceClass.TEMPERATURE,
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=CELSIUS,
-        suggested_display_precision=1,
-        value_fn=value_fn,
-        **kwargs,
-    )
-
-
-def _count[T](
-    key: str, value_fn: Callable[[T], SensorValue], **kwargs: Any
-) -> JsproSensorEntityDescription[T]:
+    """A measurement of one kind, named by the translation key `jspro_<key>`."""
     return JsproSensorEntityDescription(
         key=key,
         translation_key=f"jspro_{key}",
         state_class=MEASUREMENT,
         value_fn=value_fn,
-        **kwargs,
-    )
-
-
-def _percentage[T](
-    key: str, value_fn: Callable[[T], SensorValue], **kwargs: Any
-) -> JsproSensorEntityDescription[T]:
-    return JsproSensorEntityDescription(
-        key=key,
-        translation_key=f"jspro_{key}",
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=1,
-        value_fn=value_fn,
-        **kwargs,
-    )
-
-
-def _minutes(
-    key: str, value_fn: Callable[[BatteryPack], SensorValue]
-) -> JsproSensorEntityDescription[BatteryPack]:
-    return JsproSensorEntityDescription(
-        key=key,
-        translation_key=f"jspro_{key}",
-        device_class=SensorDeviceClass.DURATION,
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=UnitOfTime.MINUTES,
-        value_fn=value_fn,
+        **(kind | extra),
     )
 
 
 SCC_SENSORS: tuple[JsproSensorEntityDescription[Scc], ...] = (
-    _voltage("pv_voltage", lambda scc: scc.pv_voltage),
-    _current("pv_current", lambda scc: scc.pv_current),
-    _power("pv_power", lambda scc: scc.pv_power),
-    _voltage("load_voltage", lambda scc: scc.load_voltage),
-    _current("load_current", lambda scc: scc.load_current),
-    _power("load_power", lambda scc: scc.load_power),
-    _temperature("battery_temperature", lambda scc: scc.battery_temperature),
-    _temperature("device_temperature", lambda scc: scc.device_temperature),
+    _measured("pv_voltage", lambda scc: scc.pv_voltage, VOLTAGE),
+    _measured("pv_current", lambda scc: scc.pv_current, CURRENT),
+    _measured("pv_power", lambda scc: scc.pv_power, POWER),
+    _measured("load_voltage", lambda scc: scc.load_voltage, VOLTAGE),
+    _measured("load_current", lambda scc: scc.load_current, CURRENT),
+    _measured("load_power", lambda scc: scc.load_power, POWER),
+    _measured("battery_temperature", lambda scc: scc.battery_temperature, TEMPERATURE),
+    _measured("device_temperature", lambda scc: scc.device_temperature, TEMPERATURE),
     JsproSensorEntityDescription(
         key="load_status",
         translation_key="jspro_load_status",
@@ -185,23 +142,15 @@ SCC_SENSORS: tuple[JsproSensorEntityDescription[Scc], ...] = (
 )
 
 SITE_SENSORS: tuple[JsproSensorEntityDescription[MonitoringData], ...] = (
-    _power("site_pv_power", lambda data: data.pv_power),
-    _power("site_load_power", lambda data: data.load_power),
-    JsproSensorEntityDescription(
-        key="site_state_of_charge",
-        translation_key="jspro_site_state_of_charge",
-        device_class=SensorDeviceClass.BATTERY,
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=1,
-        value_fn=lambda data: data.state_of_charge,
-    ),
+    _measured("site_pv_power", lambda data: data.pv_power, POWER),
+    _measured("site_load_power", lambda data: data.load_power, POWER),
+    _measured("site_state_of_charge", lambda data: data.state_of_charge, BATTERY),
 )
 
 RELAY_SENSORS = _of_part(
     lambda data: data.scc.relays if data.scc else None,
     tuple(
-        _voltage(key, attrgetter(key), entity_category=EntityCategory.DIAGNOSTIC)
+        _measured(key, attrgetter(key), VOLTAGE | DIAGNOSTIC)
         for key in ("vsat_reconnect", "vsat_cutoff", "bts_reconnect", "bts_cutoff")
     ),
 )
@@ -209,44 +158,20 @@ RELAY_SENSORS = _of_part(
 RESOURCE_SENSORS = _of_part(
     attrgetter("resources"),
     (
-        _percentage(
-            "cpu_usage", lambda res: res.cpu_usage, entity_category=EntityCategory.DIAGNOSTIC
-        ),
-        _percentage(
-            "memory_usage", lambda res: res.memory_usage, entity_category=EntityCategory.DIAGNOSTIC
-        ),
-        _temperature(
-            "controller_temperature",
-            lambda res: res.temperature,
-            entity_category=EntityCategory.DIAGNOSTIC,
-        ),
-        *(
-            JsproSensorEntityDescription[SystemResources](
-                key=key,
-                translation_key=f"jspro_{key}",
-                device_class=SensorDeviceClass.DATA_SIZE,
-                state_class=MEASUREMENT,
-                native_unit_of_measurement=UnitOfInformation.GIGABYTES,
-                suggested_display_precision=1,
-                entity_category=EntityCategory.DIAGNOSTIC,
-                value_fn=value_fn,
-            )
-            for key, value_fn in (
-                ("disk_used", lambda res: res.disk_used),
-                ("disk_free", lambda res: res.disk_free),
-            )
-        ),
+        _measured("cpu_usage", lambda res: res.cpu_usage, PERCENT | DIAGNOSTIC),
+        _measured("memory_usage", lambda res: res.memory_usage, PERCENT | DIAGNOSTIC),
+        _measured("controller_temperature", lambda res: res.temperature, TEMPERATURE | DIAGNOSTIC),
+        _measured("disk_used", lambda res: res.disk_used, DATA_SIZE | DIAGNOSTIC),
+        _measured("disk_free", lambda res: res.disk_free, DATA_SIZE | DIAGNOSTIC),
     ),
 )
 
 SYSTEMD_SENSORS = _of_part(
     attrgetter("systemd"),
     (
-        _count("services_active", lambda sd: sd.active, entity_category=EntityCategory.DIAGNOSTIC),
-        _count(
-            "services_inactive", lambda sd: sd.inactive, entity_category=EntityCategory.DIAGNOSTIC
-        ),
-        _count("services_failed", lambda sd: sd.failed, entity_category=EntityCategory.DIAGNOSTIC),
+        _measured("services_active", lambda sd: sd.active, COUNT | DIAGNOSTIC),
+        _measured("services_inactive", lambda sd: sd.inactive, COUNT | DIAGNOSTIC),
+        _measured("services_failed", lambda sd: sd.failed, COUNT | DIAGNOSTIC),
         JsproSensorEntityDescription(
             key="uptime",
             translation_key="jspro_uptime",
@@ -263,45 +188,31 @@ SYSTEMD_SENSORS = _of_part(
 LOGGER_SENSORS = _of_part(
     attrgetter("logger"),
     (
-        _count(
-            "logger_records",
-            lambda lo: lo.logger_records,
-            entity_category=EntityCategory.DIAGNOSTIC,
-        ),
-        _count(
-            "sqlite_records",
-            lambda lo: lo.sqlite_records,
-            entity_category=EntityCategory.DIAGNOSTIC,
-        ),
+        _measured("logger_records", lambda lo: lo.logger_records, COUNT | DIAGNOSTIC),
+        _measured("sqlite_records", lambda lo: lo.sqlite_records, COUNT | DIAGNOSTIC),
     ),
 )
 
 ALARM_SENSORS = _of_part(
     attrgetter("alarms"),
-    (_count("alarm_logs", lambda al: al.total_alarm_logs),),
+    (_measured("alarm_logs", lambda al: al.total_alarm_logs, COUNT),),
 )
 
 PACK_SENSORS: tuple[JsproSensorEntityDescription[BatteryPack], ...] = (
-    JsproSensorEntityDescription(
-        key="state_of_charge",
-        translation_key="jspro_state_of_charge",
-        device_class=SensorDeviceClass.BATTERY,
-        state_class=MEASUREMENT,
-        native_unit_of_measurement=PERCENTAGE,
-        suggested_display_precision=1,
-        value_fn=lambda pack: pack.soc,
-    ),
-    _percentage("state_of_health", lambda pack: pack.soh),
-    _voltage("pack_voltage", lambda pack: pack.pack_voltage),
-    _current("pack_current", lambda pack: pack.pack_current),
-    _count(
+    _measured("state_of_charge", lambda pack: pack.soc, BATTERY),
+    _measured("state_of_health", lambda pack: pack.soh, PERCENT),
+    _measured("pack_voltage", lambda pack: pack.pack_voltage, VOLTAGE),
+    _measured("pack_current", lambda pack: pack.pack_current, CURRENT),
+    _measured(
         "remaining_capacity",
         lambda pack: pack.remaining_capacity,
+        COUNT,
         native_unit_of_measurement=AMPERE_HOUR,
     ),
-    _count(
+    _measured(
         "full_capacity",
         lambda pack: pack.full_capacity,
+        COUNT,
         native_unit_of_measurement=AMPERE_HOUR,
         entity_category=EntityCategory.DIAGNOSTIC,
     ),
@@ -312,9 +223,24 @@ PACK_SENSORS: tuple[JsproSensorEntityDescription[BatteryPack], ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda pack: pack.cycle_count,
     ),
-    _voltage("max_cell_voltage", lambda pack: pack.max_cell_voltage, precision=3),
-    _voltage("min_cell_voltage", lambda pack: pack.min_cell_voltage, precision=3),
-    _voltage("average_cell_voltage", lambda pack: pack.average_cell_voltage, precision=3),
+    _measured(
+        "max_cell_voltage",
+        lambda pack: pack.max_cell_voltage,
+        VOLTAGE,
+        suggested_display_precision=3,
+    ),
+    _measured(
+        "min_cell_voltage",
+        lambda pack: pack.min_cell_voltage,
+        VOLTAGE,
+        suggested_display_precision=3,
+    ),
+    _measured(
+        "average_cell_voltage",
+        lambda pack: pack.average_cell_voltage,
+        VOLTAGE,
+        suggested_display_precision=3,
+    ),
     JsproSensorEntityDescription(
         key="cell_difference",
         translation_key="jspro_cell_difference",
@@ -324,14 +250,14 @@ PACK_SENSORS: tuple[JsproSensorEntityDescription[BatteryPack], ...] = (
         suggested_display_precision=0,
         value_fn=lambda pack: pack.cell_difference,
     ),
-    _temperature("max_cell_temperature", lambda pack: pack.max_cell_temperature),
-    _temperature("min_cell_temperature", lambda pack: pack.min_cell_temperature),
-    _temperature("average_cell_temperature", lambda pack: pack.average_cell_temperature),
-    _temperature("fet_temperature", lambda pack: pack.fet_temperature),
-    _temperature("ambient_temperature", lambda pack: pack.ambient_temperature),
-    _temperature("environment_temperature", lambda pack: pack.environment_temperature),
-    _minutes("remaining_charge_time", lambda pack: pack.remaining_charge_time),
-    _minutes("remaining_discharge_time", lambda pack: pack.remaining_discharge_time),
+    _measured("max_cell_temperature", lambda pack: pack.max_cell_temperature, TEMPERATURE),
+    _measured("min_cell_temperature", lambda pack: pack.min_cell_temperature, TEMPERATURE),
+    _measured("average_cell_temperature", lambda pack: pack.average_cell_temperature, TEMPERATURE),
+    _measured("fet_temperature", lambda pack: pack.fet_temperature, TEMPERATURE),
+    _measured("ambient_temperature", lambda pack: pack.ambient_temperature, TEMPERATURE),
+    _measured("environment_temperature", lambda pack: pack.environment_temperature, TEMPERATURE),
+    _measured("remaining_charge_time", lambda pack: pack.remaining_charge_time, MINUTES),
+    _measured("remaining_discharge_time", lambda pack: pack.remaining_discharge_time, MINUTES),
 )
 
 
@@ -352,12 +278,10 @@ def cell_voltage(index: int) -> JsproSensorEntityDescription[BatteryPack]:
         key=f"cell_voltage_{index + 1}",
         translation_key="jspro_cell_voltage",
         translation_placeholders={"cell": str(index + 1)},
-        device_class=SensorDeviceClass.VOLTAGE,
         state_class=MEASUREMENT,
-        native_unit_of_measurement=VOLT,
-        suggested_display_precision=3,
         entity_registry_enabled_default=False,
         value_fn=_cell_value(lambda pack: pack.cell_voltages, index),
+        **(VOLTAGE | {"suggested_display_precision": 3}),
     )
 
 
@@ -368,12 +292,10 @@ def cell_temperature(index: int) -> JsproSensorEntityDescription[BatteryPack]:
         key=f"cell_temperature_{index + 1}",
         translation_key="jspro_cell_temperature",
         translation_placeholders={"sensor": str(index + 1)},
-        device_class=SensorDeviceClass.TEMPERATURE,
         state_class=MEASUREMENT,
-        native_unit_of_measurement=CELSIUS,
-        suggested_display_precision=1,
         entity_registry_enabled_default=False,
         value_fn=_cell_value(lambda pack: pack.cell_temperatures, index),
+        **TEMPERATURE,
     )
 
 
@@ -409,24 +331,28 @@ async def async_setup_entry(
         async_add_entities,
         keys=lambda: _cells(monitoring.data),
         entities_for=lambda cell: [
-            JsproPackSensor(
-                data,
-                cell_voltage(cell[2]) if cell[1] == "voltage" else cell_temperature(cell[2]),
-                cell[0],
-            )
+            JsproPackSensor(data, cell.description(cell.position), cell.pack)
         ],
-        device_key=lambda cell: monitoring.pack_key(cell[0]),
+        device_key=lambda cell: monitoring.pack_key(cell.pack),
     )
 
 
-def _cells(data: MonitoringData) -> list[tuple[str, str, int]]:
+class Cell(NamedTuple):
+    """One cell sensor of a pack: its description's maker and the cell's position (from 0)."""
+
+    pack: str
+    description: Callable[[int], JsproSensorEntityDescription[BatteryPack]]
+    position: int
+
+
+def _cells(data: MonitoringData) -> list[Cell]:
     """Each reported cell voltage and temperature sensor, by pack (a BMS may report them late)."""
     return [
-        (pack_key, kind, index)
+        Cell(pack_key, description, index)
         for pack_key, pack in (data.battery or {}).items()
-        for kind, count in (
-            ("voltage", len(pack.cell_voltages)),
-            ("temperature", len(pack.cell_temperatures)),
+        for description, count in (
+            (cell_voltage, len(pack.cell_voltages)),
+            (cell_temperature, len(pack.cell_temperatures)),
         )
         for index in range(count)
     ]
@@ -438,7 +364,7 @@ class JsproControllerSensor(JsproControllerEntity[Any], SensorEntity):
     entity_description: JsproSensorEntityDescription[Any]
 
     @property
-    def native_value(self) -> SensorValue:
+    def native_value(self) -> StateType:
         """The description's reading of its part."""
         part = self.part
         return None if part is None else self.entity_description.value_fn(part)
@@ -450,7 +376,7 @@ class JsproSccSensor(JsproSccEntity, SensorEntity):
     entity_description: JsproSensorEntityDescription[Scc]
 
     @property
-    def native_value(self) -> SensorValue:
+    def native_value(self) -> StateType:
         """The description's reading of the SCC's data."""
         scc = self.scc
         return None if scc is None else self.entity_description.value_fn(scc)
@@ -462,7 +388,7 @@ class JsproPackSensor(JsproPackEntity, SensorEntity):
     entity_description: JsproSensorEntityDescription[BatteryPack]
 
     @property
-    def native_value(self) -> SensorValue:
+    def native_value(self) -> StateType:
         """The description's reading of the pack's BMS data."""
         pack = self.pack
         return None if pack is None else self.entity_description.value_fn(pack)

@@ -13,7 +13,7 @@ from aioresponses.core import RequestCall
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from yarl import URL
 
 from custom_components.energy_portals.const import DOMAIN
@@ -80,3 +80,26 @@ async def settle(hass: HomeAssistant, until: Callable[[], bool], rounds: int = 2
             return
         await asyncio.sleep(0)
     raise AssertionError("condition not reached")
+
+
+def add_mock_entry(
+    hass: HomeAssistant,
+    *,
+    title: str,
+    unique_id: str,
+    data: dict[str, Any],
+    options: dict[str, Any] | None = None,
+) -> MockConfigEntry:
+    """An entry of ours as an earlier flow stored it, added to Home Assistant (not set up)."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=title, unique_id=unique_id, data=data, options=options or {}
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def init_integration(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Set the entry up and let what its setup started finish."""
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

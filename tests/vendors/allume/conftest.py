@@ -10,8 +10,8 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
+from tests.helpers import add_mock_entry, init_integration
 from tests.simulator.allume import EMAIL, PASSWORD, USER_ID, AllumeSimulator
 
 # A Wednesday afternoon in Sydney (UTC+11 in February): 14:37:20 local.
@@ -41,18 +41,14 @@ def allume(
 def allume_entry(
     hass: HomeAssistant, simulator: RunningSimulator, allume: AllumeSimulator
 ) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    return add_mock_entry(
+        hass,
         title=f"SolCentre {EMAIL}",
         unique_id=f"allume_{USER_ID}",
         data=entry_data(simulator.base_url("allume")),
     )
-    entry.add_to_hass(hass)
-    return entry
 
 
 @pytest.fixture
 async def loaded_allume(hass: HomeAssistant, allume_entry: MockConfigEntry) -> MockConfigEntry:
-    assert await hass.config_entries.async_setup(allume_entry.entry_id)
-    await hass.async_block_till_done()
-    return allume_entry
+    return await init_integration(hass, allume_entry)

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
-from tests.helpers import settle
+from tests.helpers import add_mock_entry, settle
 from tests.simulator.emporia import EMAIL, PASSWORD, USER_ID, EmporiaSimulator
 
 
@@ -32,15 +32,9 @@ def add_entry(
     options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
     """An entry for the proxy account at `url`, added to Home Assistant (not set up)."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=title,
-        unique_id=unique_id(url),
-        data=entry_data(url),
-        options=options or {},
+    return add_mock_entry(
+        hass, title=title, unique_id=unique_id(url), data=entry_data(url), options=options
     )
-    entry.add_to_hass(hass)
-    return entry
 
 
 def _listening(hass: HomeAssistant) -> list[Any]:

@@ -8,8 +8,8 @@ import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
+from tests.helpers import add_mock_entry, init_integration
 from tests.simulator.enphase import COOKIE, E_AUTH_TOKEN, SITE_ID, EnphaseSimulator
 
 
@@ -31,18 +31,14 @@ def enphase(simulator: RunningSimulator) -> EnphaseSimulator:
 
 @pytest.fixture
 def enphase_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    return add_mock_entry(
+        hass,
         title="Home",
         unique_id=f"enphase_{SITE_ID}",
         data=entry_data(simulator.base_url("enphase")),
     )
-    entry.add_to_hass(hass)
-    return entry
 
 
 @pytest.fixture
 async def loaded_enphase(hass: HomeAssistant, enphase_entry: MockConfigEntry) -> MockConfigEntry:
-    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
-    await hass.async_block_till_done()
-    return enphase_entry
+    return await init_integration(hass, enphase_entry)

@@ -8,8 +8,8 @@ import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
+from tests.helpers import add_mock_entry, init_integration
 from tests.simulator.flowerhub import OWNER_ID, PASSWORD, USERNAME, FlowerHubSimulator
 
 
@@ -31,20 +31,16 @@ def flowerhub(simulator: RunningSimulator) -> FlowerHubSimulator:
 
 @pytest.fixture
 def flowerhub_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    return add_mock_entry(
+        hass,
         title="FlowerHub Anna Andersson",
         unique_id=f"flowerhub_{OWNER_ID}",
         data=entry_data(simulator.base_url("flowerhub")),
     )
-    entry.add_to_hass(hass)
-    return entry
 
 
 @pytest.fixture
 async def loaded_flowerhub(
     hass: HomeAssistant, flowerhub_entry: MockConfigEntry
 ) -> MockConfigEntry:
-    assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
-    await hass.async_block_till_done()
-    return flowerhub_entry
+    return await init_integration(hass, flowerhub_entry)

@@ -8,8 +8,8 @@ import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
+from tests.helpers import add_mock_entry, init_integration
 from tests.simulator.jspro import SERIAL, SITE_NAME, TOKEN, JsproSimulator
 
 
@@ -27,20 +27,16 @@ def jspro(simulator: RunningSimulator) -> JsproSimulator:
 
 @pytest.fixture
 def jspro_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    return add_mock_entry(
+        hass,
         title=SITE_NAME,
         unique_id=f"jspro_{SERIAL}",
         data=entry_data(simulator.base_url("jspro")),
     )
-    entry.add_to_hass(hass)
-    return entry
 
 
 @pytest.fixture
 async def loaded_jspro(
     hass: HomeAssistant, jspro: JsproSimulator, jspro_entry: MockConfigEntry
 ) -> MockConfigEntry:
-    assert await hass.config_entries.async_setup(jspro_entry.entry_id)
-    await hass.async_block_till_done()
-    return jspro_entry
+    return await init_integration(hass, jspro_entry)

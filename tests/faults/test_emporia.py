@@ -216,6 +216,9 @@ async def test_emporia_fault(
     caplog: pytest.LogCaptureFixture,
     scenario: str,
 ) -> None:
+    """Each Emporia fault: entities go unavailable or keep their value as the case says, logged
+    once, totals intact, and all recovers.
+    """
     caplog.set_level(logging.DEBUG)
     case = CASES[scenario]
     running = await setup(hass, simulator, freezer)

@@ -263,6 +263,9 @@ async def test_fault(
     vendor: str,
     scenario: str,
 ) -> None:
+    """Each fault of the matrix, per polled vendor: the expected outcome, no crash, one log line
+    each way, no secret logged.
+    """
     caplog.set_level(logging.DEBUG)
     case, fault, outcome = VENDORS[vendor], SCENARIOS[scenario], expected(vendor, scenario)
     running = await setup(hass, simulator, freezer, vendor)

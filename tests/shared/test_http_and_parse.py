@@ -47,14 +47,17 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     ],
 )
 def test_retry_after(header: str | None, seconds: float | None) -> None:
+    """Retry-After in seconds or as an HTTP date becomes the seconds to wait."""
     assert parse_retry_after(header, NOW) == seconds
 
 
 def test_retry_after_defaults_to_now() -> None:
+    """A Retry-After date already past means no wait."""
     assert parse_retry_after("Sun, 22 Nov 2020 12:01:30 GMT") == 0.0
 
 
 def test_json_bodies() -> None:
+    """JSON bodies parse; a list where an object belongs, HTML and an empty body are clear errors."""
     assert HttpResponse(200, {}, '{"a": 1}').json_object() == {"a": 1}
     with pytest.raises(PortalResponseError):
         HttpResponse(200, {}, "[1]").json_object()
@@ -67,6 +70,7 @@ def test_json_bodies() -> None:
 
 
 def test_status_mapping() -> None:
+    """304 passes, 404 is not-found, any other error status keeps its status and body."""
     raise_for_status(HttpResponse(304, {}, ""))
     with pytest.raises(PortalNotFoundError):
         raise_for_status(HttpResponse(404, {}, "missing"))
@@ -93,10 +97,12 @@ def test_status_mapping() -> None:
     ],
 )
 def test_as_float(value: object, expected: float | None) -> None:
+    """Numbers, numeric strings and junk: a finite float or None."""
     assert as_float(value) == expected
 
 
 def test_sentinels_and_ints() -> None:
+    """Sentinel values read as None; integers round from numeric strings."""
     assert as_float(65535, sentinels=(65535,)) is None
     assert as_float("-1", sentinels=(-1,)) is None
     assert as_int("41.6") == 42
@@ -115,10 +121,14 @@ def test_sentinels_and_ints() -> None:
     ],
 )
 def test_as_bool(value: object, expected: bool | None) -> None:
+    """Booleans, 0/1 and their strings read as bool; anything else as None."""
     assert as_bool(value) is expected
 
 
 def test_as_str_and_dates() -> None:
+    """Strings are trimmed (blank is None); epochs in s or ms and ISO dates parse, absurd ones do
+    not.
+    """
     assert as_str("  x ") == "x"
     assert as_str("   ") is None
     assert as_str(None) is None

@@ -113,6 +113,7 @@ def auth_headers(mock: aioresponses, url: str) -> list[str]:
 
 
 async def test_login_answers_201_and_sends_the_credentials(client: AllumeClient) -> None:
+    """The login posts e-mail and password and reads the user from its 201 answer."""
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(jwt(NOW + 14 * 86400)))
         user = await client.async_login()
@@ -124,6 +125,7 @@ async def test_login_answers_201_and_sends_the_credentials(client: AllumeClient)
 
 @pytest.mark.parametrize("status", [400, 401, 403, 422])
 async def test_refused_login_is_an_auth_error(client: AllumeClient, status: int) -> None:
+    """A login refused with 400, 401, 403 or 422 is an authentication error."""
     with aioresponses() as mock:
         mock.post(LOGIN, status=status, payload={"message": "Invalid"})
         with pytest.raises(PortalAuthError):
@@ -131,6 +133,9 @@ async def test_refused_login_is_an_auth_error(client: AllumeClient, status: int)
 
 
 async def test_login_server_errors_and_garbage(client: AllumeClient) -> None:
+    """A 5xx, HTML, a missing token or a dropped connection at login are connection or response
+    errors.
+    """
     with aioresponses() as mock:
         mock.post(LOGIN, status=503)
         with pytest.raises(PortalConnectionError):
@@ -147,6 +152,7 @@ async def test_login_server_errors_and_garbage(client: AllumeClient) -> None:
 
 
 async def test_requests_carry_the_bearer_token(client: AllumeClient) -> None:
+    """Requests carry the bearer token from one login."""
     token = jwt(NOW + 86400)
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(token))
@@ -161,6 +167,7 @@ async def test_requests_carry_the_bearer_token(client: AllumeClient) -> None:
 async def test_logs_in_again_shortly_before_the_token_expires(
     client: AllumeClient, clock: Clock
 ) -> None:
+    """The client logs in again once the token has less than ten minutes left."""
     first, second = jwt(NOW + 3600, "first"), jwt(NOW + 30 * 86400, "second")
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(first))
@@ -181,6 +188,7 @@ async def test_logs_in_again_shortly_before_the_token_expires(
 
 
 async def test_a_401_logs_in_once_more_and_retries(client: AllumeClient) -> None:
+    """A 401 on data logs in once more and retries with the new token."""
     first, second = jwt(NOW + 86400, "first"), jwt(NOW + 86400, "second")
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(first))
@@ -196,6 +204,7 @@ async def test_a_401_logs_in_once_more_and_retries(client: AllumeClient) -> None
 async def test_refused_again_after_a_fresh_login_is_not_an_auth_failure(
     client: AllumeClient, status: int
 ) -> None:
+    """Data refused again after a fresh login is access denied, not an authentication failure."""
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(jwt(NOW + 86400)), repeat=True)
         mock.get(PROPERTIES, status=status, repeat=True)
@@ -207,6 +216,7 @@ async def test_refused_again_after_a_fresh_login_is_not_an_auth_failure(
 
 
 async def test_a_401_whose_login_fails_is_an_auth_failure(client: AllumeClient) -> None:
+    """A 401 whose fresh login is refused is an authentication failure."""
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(jwt(NOW + 86400)))
         mock.post(LOGIN, status=401)
@@ -216,6 +226,7 @@ async def test_a_401_whose_login_fails_is_an_auth_failure(client: AllumeClient) 
 
 
 async def test_other_statuses(client: AllumeClient) -> None:
+    """429 carries Retry-After, 404 is not-found, broken JSON and timeouts are errors of their own."""
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(jwt(NOW + 86400)))
         mock.get(PROPERTIES, status=429, headers={"Retry-After": "120"})
@@ -236,6 +247,7 @@ async def test_other_statuses(client: AllumeClient) -> None:
 async def test_snapshot_window_is_in_unix_seconds_with_to_exclusive(
     client: AllumeClient,
 ) -> None:
+    """A snapshot window is asked in Unix seconds, `to` exclusive."""
     start = datetime(2026, 2, 24, 13, tzinfo=UTC)
     end = start + timedelta(days=1)
     with aioresponses() as mock:
@@ -249,6 +261,7 @@ async def test_snapshot_window_is_in_unix_seconds_with_to_exclusive(
 
 
 async def test_long_windows_are_fetched_in_pieces(client: AllumeClient) -> None:
+    """A window longer than seven days is asked in pieces."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
     end = start + timedelta(days=10)
     with aioresponses() as mock:
@@ -267,6 +280,7 @@ async def test_long_windows_are_fetched_in_pieces(client: AllumeClient) -> None:
 
 
 def test_five_minute_buckets_sum_into_hours() -> None:
+    """Five-minute rows sum into hours; an hour with fewer than twelve is incomplete."""
     hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
     rows = [row(hour + timedelta(minutes=5 * i), 5) for i in range(12)]
     rows += [row(hour + timedelta(hours=1, minutes=5 * i), 5) for i in range(4)]
@@ -280,6 +294,7 @@ def test_five_minute_buckets_sum_into_hours() -> None:
 
 
 def test_hourly_rows_are_complete_only_once_settled() -> None:
+    """An hourly row is complete only once its hour has settled."""
     hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
     intervals = parse_snapshots([row(hour, 60)])
     assert to_hours(intervals, settled=hour + timedelta(minutes=61))[0].complete
@@ -287,6 +302,7 @@ def test_hourly_rows_are_complete_only_once_settled() -> None:
 
 
 def test_negative_solar_consumed_is_clamped() -> None:
+    """A negative solarConsumed (the API's quirk) counts as zero."""
     hour = datetime(2026, 2, 25, 14, tzinfo=UTC)
     (interval,) = parse_snapshots(
         [row(hour, 60, solarConsumed=-0.02, solarDelivered=0, solarExported=0)]
@@ -296,6 +312,7 @@ def test_negative_solar_consumed_is_clamped() -> None:
 
 
 def test_rows_with_nulls_strings_and_garbage() -> None:
+    """Rows with nulls, numeric strings and garbage: readable values kept, unreadable rows left out."""
     hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
     intervals = parse_snapshots(
         {
@@ -316,6 +333,7 @@ def test_rows_with_nulls_strings_and_garbage() -> None:
 
 
 def test_every_property_is_read() -> None:
+    """Every property with an id is read, with its address, NMI, project and meter."""
     properties = parse_properties(
         {
             "email": "me@example.com",
@@ -346,6 +364,7 @@ def test_every_property_is_read() -> None:
 
 
 def test_token_expiry_reads_the_jwt_payload() -> None:
+    """The token's expiry comes from the JWT payload; anything unreadable has none."""
     assert token_expiry(jwt(NOW)) == int(NOW)
     assert token_expiry("not-a-jwt") is None
     assert token_expiry("a.!!!.c") is None
@@ -355,6 +374,7 @@ def test_token_expiry_reads_the_jwt_payload() -> None:
 async def test_a_token_without_expiry_is_used_until_refused(
     client: AllumeClient, clock: Clock
 ) -> None:
+    """A token without an expiry is used until the portal refuses it."""
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body("opaque-token"))
         mock.get(PROPERTIES, payload={"properties": []}, repeat=True)
@@ -365,6 +385,7 @@ async def test_a_token_without_expiry_is_used_until_refused(
 
 
 def test_login_answer_shapes() -> None:
+    """A login answer without a token or user object is a response error."""
     token, user = parse_login(login_body("t"))
     assert (token, user.user_id) == ("t", "u-1")
     body: Any
@@ -374,6 +395,7 @@ def test_login_answer_shapes() -> None:
 
 
 def test_totals_and_percentages() -> None:
+    """Hour totals, percentages and derived values (grid import, shares) are computed safely."""
     hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
     hours = [
         HourlyEnergy(hour + timedelta(hours=i), Energy(demand=1, solar_consumed=0.5), True)
@@ -390,6 +412,7 @@ def test_totals_and_percentages() -> None:
 
 
 def test_rows_without_any_energy_value_are_not_zero() -> None:
+    """A row with no energy value is left out, never read as zero."""
     hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
     blank: dict[str, Any] = {
         "startAt": "2026-02-25T01:00:00.000Z",

@@ -36,6 +36,7 @@ def login(simulator: RunningSimulator, **changes: Any) -> dict[str, Any]:
 async def test_user_flow_creates_the_entry(
     hass: HomeAssistant, simulator: RunningSimulator, allume: AllumeSimulator
 ) -> None:
+    """The user step creates an entry titled by the street, with the options chosen."""
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], login(simulator, email=f" {EMAIL} ", history_days=30)
@@ -68,6 +69,7 @@ async def test_user_flow_errors_then_recovers(
     setup: Any,
     error: str,
 ) -> None:
+    """Each login failure shows its error, and the same form then succeeds."""
     result = await start(hass)
     setup(allume)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], login(simulator))
@@ -88,6 +90,8 @@ async def test_unexpected_error_is_unknown_and_logged(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """An unexpected error is shown as unknown and logged, without the password."""
+
     async def boom(self: Any) -> None:
         raise RuntimeError("boom")
 
@@ -104,6 +108,7 @@ async def test_unexpected_error_is_unknown_and_logged(
 async def test_same_account_aborts(
     hass: HomeAssistant, simulator: RunningSimulator, allume_entry: MockConfigEntry
 ) -> None:
+    """The same account cannot be added twice."""
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], login(simulator))
     assert result["type"] is FlowResultType.ABORT
@@ -113,6 +118,7 @@ async def test_same_account_aborts(
 async def test_reauth_takes_a_new_password(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """Reauth asks only for the new password and keeps asking while it is wrong."""
     allume.account.password = "new-password"
     result = await loaded_allume.start_reauth_flow(hass)
     assert result["step_id"] == "allume_reauth"
@@ -134,6 +140,7 @@ async def test_reauth_takes_a_new_password(
 async def test_reauth_of_another_account_aborts(
     hass: HomeAssistant, simulator: RunningSimulator, allume: AllumeSimulator
 ) -> None:
+    """Reauth with another account's login aborts and keeps the stored password."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id="allume_someone-else",
@@ -155,6 +162,7 @@ async def test_reconfigure_changes_the_login_and_url(
     loaded_allume: MockConfigEntry,
     allume: AllumeSimulator,
 ) -> None:
+    """Reconfigure checks and stores a new login and base URL."""
     result = await loaded_allume.start_reconfigure_flow(hass)
     assert result["step_id"] == "allume_reconfigure"
     allume.account.password = "rotated"
@@ -177,6 +185,7 @@ async def test_reconfigure_changes_the_login_and_url(
 async def test_reconfigure_to_another_account_aborts(
     hass: HomeAssistant, simulator: RunningSimulator, allume: AllumeSimulator
 ) -> None:
+    """Reconfigure to another account aborts."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id="allume_someone-else",
@@ -199,6 +208,7 @@ async def test_reconfigure_to_another_account_aborts(
 async def test_options_set_the_history_days(
     hass: HomeAssistant, loaded_allume: MockConfigEntry
 ) -> None:
+    """The options set the history days and the device removal delay."""
     result = await hass.config_entries.options.async_init(loaded_allume.entry_id)
     assert result["type"] is FlowResultType.FORM
     data_schema = result["data_schema"]

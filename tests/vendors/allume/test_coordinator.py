@@ -41,6 +41,7 @@ def property_calls(sim: AllumeSimulator) -> int:
 
 
 def test_next_refresh_is_a_few_minutes_after_the_hour() -> None:
+    """The next refresh is five minutes after the next hour."""
     now = datetime(2026, 2, 25, 3, 37, 20, tzinfo=UTC)
     assert now + next_refresh_delay(now) == datetime(2026, 2, 25, 4, 5, 1, tzinfo=UTC)
     early = datetime(2026, 2, 25, 4, 2, tzinfo=UTC)
@@ -78,6 +79,7 @@ async def test_refreshes_once_an_hour_a_few_minutes_after_the_hour(
 
 
 def test_local_day_on_sydney_dst_days(hass: HomeAssistant) -> None:
+    """The local day is 25 and 23 hours long on Sydney's daylight-saving days."""
     # Set the zone synchronously for this pure helper test.
     from homeassistant.util import dt as dt_util
 
@@ -152,6 +154,7 @@ async def test_failure_then_recovery_logs_once_each_way(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A failing portal is logged once, its recovery once, without secrets."""
     allume.state.faults.status = 500
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
     assert known_state(hass, DEMAND).state == STATE_UNAVAILABLE
@@ -174,6 +177,7 @@ async def test_garbage_answers_make_entities_unavailable(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """HTML where JSON belongs makes entities unavailable; the entry stays loaded."""
     allume.state.faults.html = True
     allume.state.faults.path = "/snapshots"
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
@@ -187,6 +191,7 @@ async def test_rate_limit_backs_off_as_asked(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A 429 waits as long as Retry-After asks before the next request."""
     allume.state.faults.status = 429
     allume.state.faults.retry_after = 600
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
@@ -206,6 +211,7 @@ async def test_refused_token_logs_in_again_without_reauth(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A revoked token logs in again without starting reauth."""
     allume.revoke_tokens()
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
     assert known_state(hass, DEMAND).state != STATE_UNAVAILABLE
@@ -219,6 +225,7 @@ async def test_token_is_renewed_before_it_expires(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """The token is renewed before it expires, with no refused request."""
     # 14 days later, just before the token's expiry: log in before asking for data.
     await tick_to(hass, freezer, "2026-03-11T03:30:00+00:00")
     refused = [r for r in allume.state.requests if r.path.endswith("/snapshots")]
@@ -233,6 +240,7 @@ async def test_changed_password_starts_reauth(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A changed password starts the reauth flow."""
     allume.account.password = "changed"
     allume.revoke_tokens()
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
@@ -244,6 +252,7 @@ async def test_changed_password_starts_reauth(
 async def test_setup_with_refused_login_asks_for_reauth(
     hass: HomeAssistant, allume_entry: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """A login refused at setup asks for reauth."""
     allume.account.password = "changed"
     assert not await hass.config_entries.async_setup(allume_entry.entry_id)
     assert allume_entry.state is ConfigEntryState.SETUP_ERROR
@@ -254,6 +263,7 @@ async def test_setup_with_refused_login_asks_for_reauth(
 async def test_setup_retries_when_unreachable(
     hass: HomeAssistant, allume_entry: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """An unreachable portal at setup retries later."""
     allume.state.faults.status = 502
     assert not await hass.config_entries.async_setup(allume_entry.entry_id)
     assert allume_entry.state is ConfigEntryState.SETUP_RETRY
@@ -262,6 +272,7 @@ async def test_setup_retries_when_unreachable(
 async def test_meter_endpoint_stands_in_for_a_refused_project(
     hass: HomeAssistant, allume_entry: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """A refused project is read through its building meter instead."""
     allume.project_status = 403
     assert await hass.config_entries.async_setup(allume_entry.entry_id)
     await hass.async_block_till_done()
@@ -286,6 +297,9 @@ async def test_no_building_entities_when_refused(
     caplog: pytest.LogCaptureFixture,
     status: int,
 ) -> None:
+    """No building entities when neither project nor meter may be read; logged once, not asked
+    again.
+    """
     allume.project_status = status
     allume.meter_status = status
     with caplog.at_level(logging.INFO):
@@ -308,6 +322,7 @@ async def test_no_building_entities_when_refused(
 
 
 async def test_unload(hass: HomeAssistant, loaded_allume: MockConfigEntry) -> None:
+    """The entry unloads."""
     assert await hass.config_entries.async_unload(loaded_allume.entry_id)
     assert loaded_allume.state is ConfigEntryState.NOT_LOADED
 
@@ -315,6 +330,7 @@ async def test_unload(hass: HomeAssistant, loaded_allume: MockConfigEntry) -> No
 async def test_diagnostics_are_redacted(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """Diagnostics keep the data but no e-mail, password, address, NMI or id."""
     diagnostics = await async_get_config_entry_diagnostics(hass, loaded_allume)
     text = json.dumps(diagnostics, default=str)
     for secret in (EMAIL, PASSWORD, USER_ID, "Example Street", "Unit 4", "proj-42", "meter-9"):

@@ -43,6 +43,7 @@ async def test_property_added_to_the_account_appears_the_next_day(
     allume_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A property added to the account appears at the next day's list read."""
     allume.account.properties = 1
     assert await hass.config_entries.async_setup(allume_entry.entry_id)
     await hass.async_block_till_done()
@@ -66,6 +67,7 @@ async def test_unchanged_properties_do_not_reload(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """Unchanged properties do not reload the entry."""
     logins = len(allume.state.calls("POST"))
     await tick_to(hass, freezer, NEXT_DAY)
     assert property_list_calls(allume) == 2

@@ -38,6 +38,7 @@ def day_energy(sim: AllumeSimulator, units: list[int], start: str, end: str) -> 
 async def test_setup_creates_property_and_building_devices(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """Setup creates a device per property and one for the building."""
     assert loaded_allume.state is ConfigEntryState.LOADED
     registry = dr.async_get(hass)
     for prop in PROPERTIES:
@@ -90,6 +91,7 @@ async def test_today_sensors_follow_the_local_day(
 async def test_last_hour_sensors(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """The last-hour sensors show the last closed hour's energy, without a state class."""
     hour = allume.hour_energy([0], int(datetime.fromisoformat("2026-02-25T02:00Z").timestamp()))
     demand = known_state(hass, f"{UNIT4}_energy_demand_last_hour")
     assert float(demand.state) == pytest.approx(hour["energyDemand"], abs=0.001)
@@ -104,6 +106,7 @@ async def test_last_hour_sensors(
 async def test_building_sensors(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """The building's day totals match the simulator, read once for both properties."""
     units = list(range(8))
     whole = day_energy(allume, units, "2026-02-24T13:00:00+00:00", "2026-02-25T03:00:00+00:00")
     delivered = float(known_state(hass, f"{BUILDING}_solar_delivered_today").state)
@@ -120,6 +123,7 @@ async def test_building_sensors(
 async def test_every_property_gets_its_entities(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """Every property gets its entities, and the building its four."""
     entities = er.async_entries_for_config_entry(er.async_get(hass), loaded_allume.entry_id)
     unique_ids = {entity.unique_id for entity in entities}
     for prop in PROPERTIES:

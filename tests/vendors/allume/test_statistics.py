@@ -136,6 +136,7 @@ async def test_first_setup_backfills_the_option_s_days(
 async def test_metadata(
     hass: HomeAssistant, loaded_allume: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """The statistics' metadata suits the Energy dashboard (sum, unit class, unit, name)."""
     await async_wait_recording_done(hass)
     metadata = await get_instance(hass).async_add_executor_job(
         lambda: get_metadata(hass, statistic_ids={GRID, EMISSIONS})
@@ -170,6 +171,7 @@ async def test_later_refreshes_import_only_new_hours(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """Later refreshes import only the new hour, continuing the sum."""
     await setup(hass, two_days)
     before = await rows(hass, GRID)
     await tick_to(hass, freezer, "2026-02-25T04:05:02+00:00")
@@ -188,6 +190,7 @@ async def test_restart_neither_double_counts_nor_leaves_a_gap(
     allume: AllumeSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A restart, at once or after a day and a half, neither counts twice nor leaves a gap."""
     await setup(hass, two_days)
     await async_wait_recording_done(hass)
     assert await hass.config_entries.async_unload(two_days.entry_id)
@@ -284,6 +287,7 @@ async def test_a_late_hour_is_imported_once_it_is_rolled_up(
 async def test_diagnostics_show_the_import_progress(
     hass: HomeAssistant, two_days: MockConfigEntry, allume: AllumeSimulator
 ) -> None:
+    """Diagnostics show until when statistics were imported."""
     await setup(hass, two_days)
     diagnostics = await async_get_config_entry_diagnostics(hass, two_days)
     assert diagnostics["data"]["statistics_enabled"] is True

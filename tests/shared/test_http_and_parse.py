@@ -57,7 +57,7 @@ def test_retry_after_defaults_to_now() -> None:
 
 
 def test_json_bodies() -> None:
-    """JSON bodies parse; a list where an object belongs, HTML and an empty body are clear errors."""
+    """JSON bodies parse; a list for an object, HTML and an empty body are clear errors."""
     assert HttpResponse(200, {}, '{"a": 1}').json_object() == {"a": 1}
     with pytest.raises(PortalResponseError):
         HttpResponse(200, {}, "[1]").json_object()

@@ -226,7 +226,7 @@ async def test_a_401_whose_login_fails_is_an_auth_failure(client: AllumeClient) 
 
 
 async def test_other_statuses(client: AllumeClient) -> None:
-    """429 carries Retry-After, 404 is not-found, broken JSON and timeouts are errors of their own."""
+    """429 carries Retry-After; 404, broken JSON and timeouts are errors of their own."""
     with aioresponses() as mock:
         mock.post(LOGIN, status=201, payload=login_body(jwt(NOW + 86400)))
         mock.get(PROPERTIES, status=429, headers={"Retry-After": "120"})
@@ -312,7 +312,7 @@ def test_negative_solar_consumed_is_clamped() -> None:
 
 
 def test_rows_with_nulls_strings_and_garbage() -> None:
-    """Rows with nulls, numeric strings and garbage: readable values kept, unreadable rows left out."""
+    """Nulls, numeric strings and garbage: readable values kept, unreadable rows left out."""
     hour = datetime(2026, 2, 25, 2, tzinfo=UTC)
     intervals = parse_snapshots(
         {

@@ -67,6 +67,7 @@ def requests_to(mock: aioresponses, method: str, path: str) -> list[Any]:
 
 
 async def test_login_sends_credentials_and_uses_bearer(client: EmporiaClient, clock: Clock) -> None:
+    """The login posts e-mail and password; later requests carry its token as a bearer."""
     token = jwt(clock.now + 3600)
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": token})
@@ -81,6 +82,7 @@ async def test_login_sends_credentials_and_uses_bearer(client: EmporiaClient, cl
 
 
 async def test_token_renewed_before_expiry(client: EmporiaClient, clock: Clock) -> None:
+    """The token is renewed once it is within the renewal margin of its expiry."""
     first, second = jwt(clock.now + 3600), jwt(clock.now + 7200)
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": first})
@@ -94,12 +96,14 @@ async def test_token_renewed_before_expiry(client: EmporiaClient, clock: Clock) 
 
 
 async def test_token_without_exp_lasts_an_hour(clock: Clock) -> None:
+    """A token without a readable expiry is taken to last an hour."""
     assert token_expiry("not-a-jwt", clock.now) == clock.now + 3600
     assert token_expiry("a.!!!.c", clock.now) == clock.now + 3600
     assert token_expiry(jwt(42), clock.now) == 42
 
 
 async def test_refused_request_logs_in_once_more(client: EmporiaClient, clock: Clock) -> None:
+    """A 401 on data logs in once more and retries."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": jwt(clock.now + 3600)}, repeat=True)
         mock.get(f"{URL}/devices", status=401)
@@ -111,6 +115,7 @@ async def test_refused_request_logs_in_once_more(client: EmporiaClient, clock: C
 async def test_refused_after_fresh_login_is_not_auth_failure(
     client: EmporiaClient, clock: Clock
 ) -> None:
+    """A 403 after a fresh login is a refused request, not an authentication failure."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": jwt(clock.now + 3600)}, repeat=True)
         mock.get(f"{URL}/devices", status=403, repeat=True)
@@ -121,6 +126,7 @@ async def test_refused_after_fresh_login_is_not_auth_failure(
 
 @pytest.mark.parametrize("status", [400, 401])
 async def test_refused_login_is_auth_error(client: EmporiaClient, status: int) -> None:
+    """A login refused twice in a row is an authentication error."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", status=status, payload={"message": "Invalid"}, repeat=True)
         with pytest.raises(PortalAuthError):
@@ -130,6 +136,7 @@ async def test_refused_login_is_auth_error(client: EmporiaClient, status: int) -
 
 
 async def test_single_refused_login_is_asked_again(client: EmporiaClient) -> None:
+    """A single refused login is asked once more before giving up."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", status=401, payload={"message": "Invalid"})
         mock.post(f"{URL}/login", payload={"token": "fresh"})
@@ -149,6 +156,7 @@ async def test_single_refused_login_is_asked_again(client: EmporiaClient) -> Non
     ],
 )
 async def test_login_failures(client: EmporiaClient, kwargs: dict[str, Any], error: type) -> None:
+    """Each failing login answer raises its own error (auth, connection, response)."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", **kwargs)
         with pytest.raises(error):
@@ -156,6 +164,7 @@ async def test_login_failures(client: EmporiaClient, kwargs: dict[str, Any], err
 
 
 async def test_link_posts_emporia_credentials(client: EmporiaClient, clock: Clock) -> None:
+    """Linking posts the Emporia cloud credentials to the proxy."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": jwt(clock.now + 3600)})
         mock.post(f"{URL}/emporia-auth", payload={"message": "ok"})
@@ -171,6 +180,7 @@ async def test_link_posts_emporia_credentials(client: EmporiaClient, clock: Cloc
     ("status", "error"), [(401, EmporiaLinkError), (502, PortalConnectionError)]
 )
 async def test_link_failures(client: EmporiaClient, clock: Clock, status: int, error: type) -> None:
+    """A refused or failing link raises the matching error."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": jwt(clock.now + 3600)})
         mock.post(f"{URL}/emporia-auth", status=status, payload={"message": "no"})
@@ -179,6 +189,7 @@ async def test_link_failures(client: EmporiaClient, clock: Clock, status: int, e
 
 
 async def test_instant_404_is_not_found(client: EmporiaClient, clock: Clock) -> None:
+    """A proxy without /devices/instant answers 404: not found."""
     with aioresponses() as mock:
         mock.post(f"{URL}/login", payload={"token": jwt(clock.now + 3600)})
         mock.get(re.compile(rf"{URL}/devices/instant\?.*"), status=404, payload={"message": "x"})
@@ -187,6 +198,7 @@ async def test_instant_404_is_not_found(client: EmporiaClient, clock: Clock) -> 
 
 
 def test_ws_url_follows_the_rest_url(session: aiohttp.ClientSession) -> None:
+    """The WebSocket URL follows the REST URL's scheme, host and path."""
     assert (
         EmporiaClient(session, url="http://h:3000", email="", password="").ws_url == "ws://h:3000/"
     )
@@ -195,6 +207,7 @@ def test_ws_url_follows_the_rest_url(session: aiohttp.ClientSession) -> None:
 
 
 def test_parse_user_variants() -> None:
+    """The user parses with its Emporia link; answers without a user object are response errors."""
     assert parse_user({"id": "9", "emporiaUsername": "v"}).emporia_username == "v"
     bad: Any
     for bad in (None, [], {"user": {"email": "x"}}, {"user": "x"}):
@@ -203,6 +216,7 @@ def test_parse_user_variants() -> None:
 
 
 def test_parse_devices_flattens_nested_devices() -> None:
+    """Devices and their nested plugs and chargers flatten into one map; junk is left out."""
     body = {
         "customer": {
             "devices": [
@@ -236,6 +250,7 @@ def test_parse_devices_flattens_nested_devices() -> None:
 
 
 def test_watts_per_scale_and_unit() -> None:
+    """Usage per scale and unit becomes watts; unknown scales or units give None."""
     assert watts(0.02, "1MIN", "KilowattHours") == pytest.approx(1200)
     assert watts("0.001", "1S", "KilowattHours") == pytest.approx(3600)
     assert watts(-0.03, "1MIN", None) == pytest.approx(-1800)
@@ -245,6 +260,7 @@ def test_watts_per_scale_and_unit() -> None:
 
 
 def test_parse_usage_flattens_nested_devices() -> None:
+    """A usage message flattens nested devices into one sample per channel."""
     body = {
         "deviceListUsages": {
             "instant": "2026-01-01T00:00:00Z",
@@ -283,6 +299,7 @@ def test_parse_usage_flattens_nested_devices() -> None:
 
 
 async def test_concurrent_callers_share_one_login(client: EmporiaClient, clock: Clock) -> None:
+    """Concurrent callers share one login."""
     import asyncio
 
     with aioresponses() as mock:
@@ -293,6 +310,7 @@ async def test_concurrent_callers_share_one_login(client: EmporiaClient, clock: 
 
 
 async def test_stream_cannot_connect(session: aiohttp.ClientSession, socket_enabled: None) -> None:
+    """A socket that cannot connect is a connection error; closing it then is harmless."""
     from custom_components.energy_portals.vendors.emporia.stream import EmporiaStream
 
     stream = EmporiaStream(session, "ws://127.0.0.1:9/")

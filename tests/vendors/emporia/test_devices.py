@@ -14,6 +14,7 @@ from tests.simulator.emporia import MONITOR_GID, PLUG_GID
 async def test_user_may_delete_only_a_device_the_proxy_no_longer_reports(
     hass: HomeAssistant, loaded_emporia: MockConfigEntry, remove_device: RemoveDevice
 ) -> None:
+    """A user may delete a device the proxy no longer reports, never one it still does."""
     registry = dr.async_get(hass)
     for gid in (MONITOR_GID, PLUG_GID):
         device = registry.async_get_device_by_identifier(

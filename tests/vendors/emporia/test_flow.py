@@ -42,6 +42,7 @@ def proxy_input(url: str, password: str = PASSWORD) -> dict[str, Any]:
 async def test_user_flow_linked_account(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
+    """An account already linked to Emporia creates the entry without the link step."""
     result = await start(hass)
     with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
         result = await hass.config_entries.flow.async_configure(
@@ -56,6 +57,7 @@ async def test_user_flow_linked_account(
 async def test_simulator_flow_inputs(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
+    """The simulator's flow inputs walk the whole flow, link step included."""
     emporia.scenario.linked = False
     menu, account, link = emporia.flow_inputs(emporia_url)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
@@ -70,6 +72,7 @@ async def test_simulator_flow_inputs(
 async def test_link_step_posts_and_does_not_store_emporia_credentials(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
+    """The link step posts the Emporia credentials, shows its errors and never stores them."""
     emporia.scenario.linked = False
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -120,6 +123,7 @@ async def test_user_flow_errors_then_recovery(
     fault: dict[str, Any],
     error: str,
 ) -> None:
+    """Each proxy failure shows its error, and the same form then succeeds."""
     password = fault.pop("password", PASSWORD)
     for knob, value in fault.items():
         setattr(emporia.state.faults, knob, value)
@@ -138,6 +142,7 @@ async def test_user_flow_errors_then_recovery(
 
 
 async def test_unreachable_proxy(hass: HomeAssistant, socket_enabled: None) -> None:
+    """An unreachable proxy shows cannot_connect."""
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], proxy_input("http://127.0.0.1:9")
@@ -148,6 +153,7 @@ async def test_unreachable_proxy(hass: HomeAssistant, socket_enabled: None) -> N
 async def test_unexpected_exception_is_unknown(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
+    """An unexpected error shows unknown."""
     result = await start(hass)
     with patch(
         "custom_components.energy_portals.vendors.emporia.api.EmporiaClient.async_login",
@@ -162,6 +168,7 @@ async def test_unexpected_exception_is_unknown(
 async def test_already_configured(
     hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia_url: str
 ) -> None:
+    """The same proxy account cannot be added twice."""
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], proxy_input(emporia_url)
@@ -175,6 +182,7 @@ async def test_reauth(
     emporia: EmporiaSimulator,
     emporia_entry: MockConfigEntry,
 ) -> None:
+    """Reauth keeps asking while the password is wrong, then stores the new one."""
     emporia.scenario.password = "new-password"
     result = await emporia_entry.start_reauth_flow(hass)
     assert result["step_id"] == "emporia_reauth"
@@ -194,6 +202,7 @@ async def test_reauth(
 async def test_reauth_other_account_refused(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
+    """Reauth with another account aborts."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=f"emporia_{emporia_url.lower()}_999",
@@ -211,6 +220,7 @@ async def test_reauth_other_account_refused(
 async def test_reconfigure_new_url(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
+    """Reconfigure checks the login at a new URL and stores it."""
     old_url = emporia_url.replace("/emporia", "/old")
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -237,6 +247,7 @@ async def test_reconfigure_new_url(
 async def test_reconfigure_other_user_refused(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_url: str
 ) -> None:
+    """Reconfigure to another account aborts."""
     entry = MockConfigEntry(
         domain=DOMAIN, unique_id=f"emporia_{emporia_url.lower()}_999", data=entry_data(emporia_url)
     )
@@ -252,6 +263,7 @@ async def test_reconfigure_other_user_refused(
 async def test_reconfigure_same_account(
     hass: HomeAssistant, emporia: EmporiaSimulator, emporia_entry: MockConfigEntry, emporia_url: str
 ) -> None:
+    """Reconfigure with the same account succeeds and keeps the URL."""
     result = await emporia_entry.start_reconfigure_flow(hass)
     with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
         result = await hass.config_entries.flow.async_configure(
@@ -263,6 +275,7 @@ async def test_reconfigure_same_account(
 
 
 async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> None:
+    """The options set the state interval, and the reloaded entry uses it."""
     result = await hass.config_entries.options.async_init(loaded_emporia.entry_id)
     assert result["step_id"] == "init"
     data_schema = result["data_schema"]

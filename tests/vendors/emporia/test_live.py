@@ -21,6 +21,7 @@ def sample(watts: float | None) -> UsageSample:
 
 
 def test_integrates_every_sample() -> None:
+    """Every sample is integrated into the channel's energy; a new channel is reported once."""
     state = LiveState(max_gap=30)
     assert state.ingest(sample(3600), 0.0, 0.0) == [KEY]
     for second in range(1, 11):
@@ -30,6 +31,7 @@ def test_integrates_every_sample() -> None:
 
 
 def test_negative_power_counts_as_returned() -> None:
+    """Negative power counts as returned energy, never as consumed."""
     state = LiveState(max_gap=30)
     for second in range(11):
         state.ingest(sample(-1800), float(second), float(second))
@@ -78,6 +80,7 @@ def test_restored_total_resumes_at_its_time() -> None:
 
 
 def test_null_keeps_last_power_briefly_then_unknown() -> None:
+    """A null usage keeps the last power briefly, then unknown; nulls add no energy."""
     state = LiveState(max_gap=60, null_hold=30)
     state.ingest(sample(500), 0.0, 0.0)
     state.ingest(sample(None), 1.0, 1.0)
@@ -90,6 +93,7 @@ def test_null_keeps_last_power_briefly_then_unknown() -> None:
 
 
 def test_backoff_grows_to_five_minutes_with_jitter() -> None:
+    """Reconnect waits double up to five minutes, spread by plus or minus 20 %."""
     assert [backoff_delay(n, 0.5) for n in range(4)] == [1, 2, 4, 8]
     assert backoff_delay(0, 0.0) == pytest.approx(0.8)
     assert backoff_delay(0, 1.0) == pytest.approx(1.2)

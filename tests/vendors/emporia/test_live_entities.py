@@ -80,6 +80,7 @@ def state(hass: HomeAssistant, entity_id: str) -> State:
 async def test_devices_and_sensors(
     hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """Monitor, plugs and charger become devices (nested under the monitor) with their sensors."""
     await connected(hass, loaded_emporia)
     registry = dr.async_get(hass)
     monitor = registry.async_get_device_by_identifier(
@@ -137,6 +138,7 @@ async def test_one_socket_per_entry(
     emporia: EmporiaSimulator,
     emporia_url: str,
 ) -> None:
+    """Each entry holds exactly one socket, whatever its number of entities."""
     await connected(hass, loaded_emporia)
     assert len(hass.states.async_entity_ids("sensor")) > 10
     await tick(hass, freezer, emporia, 20)
@@ -160,6 +162,7 @@ async def test_state_writes_throttled_to_interval(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """Every sample is integrated, but states are written once per state interval."""
     runtime = await connected(hass, loaded_emporia)
     emporia.scenario.fixed_watts["2"] = 3600.0
     writes: list[str] = []
@@ -188,6 +191,7 @@ async def test_reconnect_with_backoff_after_drop(
     emporia: EmporiaSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A dropped socket reconnects after growing waits."""
     runtime = await connected(hass, loaded_emporia)
     emporia.scenario.instant_served = False
     emporia.state.faults.drop_websocket = True
@@ -227,6 +231,9 @@ async def test_token_expired_on_a_working_socket_is_renewed_quietly(
     emporia: EmporiaSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """An expired token on a working socket is renewed at once, quietly; one refused after a fresh
+    login backs off.
+    """
     runtime = await connected(hass, loaded_emporia)
     logins = len(emporia.state.calls("POST", "/login"))
     connections = emporia.connections
@@ -253,6 +260,7 @@ async def test_garbage_and_other_errors_on_the_socket_are_ignored(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """Garbage, unknown messages and error frames on the socket are ignored; it stays open."""
     runtime = await connected(hass, loaded_emporia)
     samples = runtime.live.state.samples
     for junk in (
@@ -276,6 +284,7 @@ async def test_rate_limited_login_waits_retry_after(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A rate-limited login waits as long as Retry-After asks before reconnecting."""
     runtime = await connected(hass, loaded_emporia)
     emporia.state.faults.status = 429
     emporia.state.faults.retry_after = 120
@@ -299,6 +308,7 @@ async def test_refused_login_starts_reauth(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A login refused while running starts reauth."""
     await connected(hass, loaded_emporia)
     emporia.scenario.password = "changed"
     await emporia.revoke_tokens()
@@ -311,6 +321,7 @@ async def test_refused_login_starts_reauth(
 async def test_setup_with_refused_login_asks_reauth(
     hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """A login refused at setup asks for reauth and opens no socket."""
     emporia.scenario.password = "changed"
     assert not await hass.config_entries.async_setup(emporia_entry.entry_id)
     assert emporia_entry.state is ConfigEntryState.SETUP_ERROR
@@ -323,6 +334,7 @@ async def test_setup_with_refused_login_asks_reauth(
 async def test_setup_retries_when_proxy_down(
     hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """A proxy that is down at setup retries later."""
     emporia.state.faults.status = 502
     assert not await hass.config_entries.async_setup(emporia_entry.entry_id)
     assert emporia_entry.state is ConfigEntryState.SETUP_RETRY
@@ -331,6 +343,7 @@ async def test_setup_retries_when_proxy_down(
 async def test_instant_fills_first_state_and_404_means_push_only(
     hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """Without /devices/instant (404), the first state comes from the socket."""
     emporia.scenario.instant_served = False
     assert await hass.config_entries.async_setup(emporia_entry.entry_id)
     runtime = runtime_of(emporia_entry)
@@ -342,6 +355,7 @@ async def test_instant_fills_first_state_and_404_means_push_only(
 async def test_instant_state_before_socket(
     hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """/devices/instant fills the first state before the socket connects."""
     emporia.state.faults.drop_websocket = True
     assert await hass.config_entries.async_setup(emporia_entry.entry_id)
     await hass.async_block_till_done()
@@ -357,6 +371,7 @@ async def test_unavailable_when_stale_then_back(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """Entities go unavailable once the live data is stale, and come back with it."""
     runtime = await connected(hass, loaded_emporia)
     emporia.scenario.instant_served = False
     emporia.state.faults.drop_websocket = True
@@ -381,6 +396,7 @@ async def test_null_usage_keeps_value_briefly_then_unknown(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A channel reporting null keeps its power briefly, then shows unknown, then recovers."""
     await connected(hass, loaded_emporia)
     emporia.scenario.fixed_watts["1"] = 500.0
     await tick(hass, freezer, emporia, 11)
@@ -401,6 +417,7 @@ async def test_negative_power_stays_negative_and_counts_as_returned(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """Negative mains power stays negative and counts as returned energy only."""
     await connected(hass, loaded_emporia)
     emporia.scenario.fixed_watts["1,2,3"] = -3600.0
     await tick(hass, freezer, emporia, 1)
@@ -419,6 +436,7 @@ async def test_energy_restored_after_restart_and_steady_across_reconnect(
     emporia_entry: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A restored total grows on after a restart and stays steady across a reconnect."""
     mock_restore_cache_with_extra_data(
         hass,
         [
@@ -462,6 +480,7 @@ async def test_unload_closes_the_socket(
     emporia: EmporiaSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Unloading closes the socket, without reconnecting or logging a lost connection."""
     await connected(hass, loaded_emporia)
     assert await hass.config_entries.async_unload(loaded_emporia.entry_id)
     await settle(hass, lambda: not emporia.open_sockets)
@@ -474,6 +493,7 @@ async def test_unload_closes_the_socket(
 async def test_devices_refresh_uses_fresh_login_on_401(
     hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """The device list re-read every 6 hours logs in again after a 401."""
     runtime = await connected(hass, loaded_emporia)
     assert runtime.devices.update_interval == timedelta(hours=6)
     emporia.tokens.clear()  # the REST token expired on the proxy's side
@@ -489,6 +509,7 @@ async def test_new_channel_in_stream_gets_sensors(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A channel that first appears in the stream gets its sensors."""
     runtime = await connected(hass, loaded_emporia)
     await emporia.broadcast(
         json.dumps(
@@ -521,6 +542,7 @@ async def test_new_channel_in_stream_gets_sensors(
 async def test_diagnostics_are_redacted(
     hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """Diagnostics show the socket state and models but no e-mail, password, host, id or name."""
     await connected(hass, loaded_emporia)
     diagnostics = await async_get_config_entry_diagnostics(hass, loaded_emporia)
     text = json.dumps(diagnostics)
@@ -537,6 +559,7 @@ async def test_silent_socket_is_replaced(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A socket that stays silent is replaced by a new one."""
     runtime = await connected(hass, loaded_emporia)
     emporia.scenario.period = 10_000  # the proxy stops pushing but keeps the socket open
     await tick(hass, freezer, emporia, 1)
@@ -557,6 +580,7 @@ async def test_refused_login_while_waiting_starts_reauth(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A login refused while waiting to reconnect starts reauth."""
     runtime = await connected(hass, loaded_emporia)
     emporia.state.faults.drop_websocket = True
     await tick(hass, freezer, emporia, 1)
@@ -572,6 +596,7 @@ async def test_refused_login_while_waiting_starts_reauth(
 async def test_refused_login_during_first_instant_asks_reauth(
     hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
+    """A login refused during the first /devices/instant read asks for reauth."""
     from unittest.mock import patch
 
     from custom_components.energy_portals.errors import PortalAuthError
@@ -591,6 +616,7 @@ async def test_unknown_nested_device_from_stream(
     loaded_emporia: MockConfigEntry,
     emporia: EmporiaSimulator,
 ) -> None:
+    """A nested device the device list does not know gets a device of its own from the stream."""
     runtime = await connected(hass, loaded_emporia)
     await runtime.live.async_refresh()  # a manual refresh republishes the live state
     assert runtime.live.data.fresh

@@ -21,6 +21,7 @@ async def test_each_sample_is_written_on_arrival_at_the_socket_pace(
     emporia: EmporiaSimulator,
     emporia_url: str,
 ) -> None:
+    """With a 1 s interval, each sample is written as it arrives, at the socket's pace."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Emporia",

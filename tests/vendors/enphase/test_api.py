@@ -52,6 +52,7 @@ def _charger(**overrides: object) -> dict[str, object]:
 
 
 async def test_status_sends_tokens_and_parses_spec_example(client: EnphaseClient) -> None:
+    """The status request sends the token and cookie and parses the spec's example."""
     with aioresponses() as mocked:
         mocked.get(STATUS, payload={"evChargerData": [_charger()], "ts": 1725600123})
         status = await client.async_get_status("42")
@@ -71,6 +72,9 @@ async def test_status_sends_tokens_and_parses_spec_example(client: EnphaseClient
 
 
 def test_status_normalises_wh_milliseconds_and_strings() -> None:
+    """Wh, millisecond epochs and numbers as strings are normalised; entries without serial are
+    skipped.
+    """
     status = parse_status(
         {
             "evChargerData": [
@@ -95,6 +99,7 @@ def test_status_normalises_wh_milliseconds_and_strings() -> None:
 
 
 def test_status_survives_nulls_and_missing_keys() -> None:
+    """Nulls and missing keys read as unknown, never as a crash."""
     status = parse_status(
         {"evChargerData": [{"sn": 1, "session_d": None, "sch_d": "x", "pluggedIn": None}]}
     )
@@ -108,6 +113,7 @@ def test_status_survives_nulls_and_missing_keys() -> None:
 
 @pytest.mark.parametrize("body", [[], {"evChargerData": None}, {"other": 1}])
 def test_status_without_charger_list_is_a_response_error(body: object) -> None:
+    """A status answer without the charger list is a response error."""
     with pytest.raises(PortalResponseError):
         parse_status(body)
 
@@ -127,6 +133,7 @@ def test_status_without_charger_list_is_a_response_error(body: object) -> None:
 async def test_status_errors(
     client: EnphaseClient, status: int, body: str, content_type: str, error: type[Exception]
 ) -> None:
+    """Each error answer raises its own error; a refusal is asked once more first."""
     with aioresponses() as mocked:
         mocked.get(STATUS, status=status, body=body, content_type=content_type, repeat=True)
         with pytest.raises(error):
@@ -136,6 +143,7 @@ async def test_status_errors(
 
 
 async def test_a_single_refusal_is_asked_once_more(client: EnphaseClient) -> None:
+    """A single 401 is asked once more and then succeeds."""
     with aioresponses() as mocked:
         mocked.get(STATUS, status=401)
         mocked.get(STATUS, payload={"evChargerData": [_charger()]})
@@ -144,6 +152,7 @@ async def test_a_single_refusal_is_asked_once_more(client: EnphaseClient) -> Non
 
 
 async def test_rate_limit_carries_retry_after(client: EnphaseClient) -> None:
+    """A 429 carries its Retry-After."""
     with aioresponses() as mocked:
         mocked.get(STATUS, status=429, headers={"Retry-After": "120"})
         with pytest.raises(PortalRateLimitError) as caught:
@@ -152,6 +161,7 @@ async def test_rate_limit_carries_retry_after(client: EnphaseClient) -> None:
 
 
 async def test_timeout_is_a_connection_error(client: EnphaseClient) -> None:
+    """A timeout or a refused connection is a connection error."""
     with aioresponses() as mocked:
         mocked.get(STATUS, exception=TimeoutError())
         with pytest.raises(PortalConnectionError):
@@ -162,6 +172,7 @@ async def test_timeout_is_a_connection_error(client: EnphaseClient) -> None:
 
 
 async def test_site_discovery_falls_back_through_paths(client: EnphaseClient) -> None:
+    """Site discovery falls back through the known paths and skips entries without an id."""
     with aioresponses() as mocked:
         mocked.get(f"{BASE}/service/evse_controller/sites", status=404)
         mocked.get(f"{BASE}/api/v1/sites", status=404)
@@ -174,12 +185,14 @@ async def test_site_discovery_falls_back_through_paths(client: EnphaseClient) ->
 
 
 async def test_site_discovery_reads_wrapped_lists(client: EnphaseClient) -> None:
+    """A site list wrapped in an object is read too."""
     with aioresponses() as mocked:
         mocked.get(f"{BASE}/service/evse_controller/sites", payload={"data": [{"site_id": 1}]})
         assert [s.site_id for s in await client.async_get_sites()] == ["1"]
 
 
 async def test_site_discovery_all_missing(client: EnphaseClient) -> None:
+    """No site path at all is not-found; an unreadable list is a response error."""
     with aioresponses() as mocked:
         for path in ("/service/evse_controller/sites", "/api/v1/sites", "/sites.json"):
             mocked.get(f"{BASE}{path}", status=404)
@@ -191,6 +204,7 @@ async def test_site_discovery_all_missing(client: EnphaseClient) -> None:
 
 
 async def test_commands_send_spec_requests(client: EnphaseClient) -> None:
+    """Start, stop, trigger and live-stream commands send the spec's method, path and body."""
     base = f"{BASE}/service/evse_controller/42"
     start = f"{base}/ev_chargers/SN1/start_charging"
     stop = f"{base}/ev_chargers/SN1/stop_charging"
@@ -233,6 +247,7 @@ async def test_commands_send_spec_requests(client: EnphaseClient) -> None:
 async def test_command_refusals(
     client: EnphaseClient, status: int, body: dict[str, str], reason: str
 ) -> None:
+    """A refused command carries the reason the cloud gave."""
     url = f"{BASE}/service/evse_controller/42/ev_chargers/SN1/start_charging"
     with aioresponses() as mocked:
         mocked.post(url, status=status, body=json.dumps(body))
@@ -253,6 +268,7 @@ async def test_command_refusals(
 async def test_command_failures(
     client: EnphaseClient, status: int, body: str, error: type[Exception]
 ) -> None:
+    """A failing command raises the matching transport error."""
     url = f"{BASE}/service/evse_controller/42/ev_chargers/SN1/stop_charging"
     with aioresponses() as mocked:
         mocked.put(url, status=status, body=body)

@@ -44,6 +44,7 @@ async def _start(hass: HomeAssistant) -> ConfigFlowResult:
 
 
 async def test_user_flow_creates_entry(hass: HomeAssistant, simulator: RunningSimulator) -> None:
+    """Pasted token and cookie (trimmed) create the entry titled by the site."""
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _tokens(simulator, e_auth_token=f"  {E_AUTH_TOKEN} ")
@@ -63,6 +64,7 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, simulator: RunningSi
 async def test_user_flow_picks_one_of_several_sites(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
+    """With several sites the user picks one; a site without a name is never titled by its id."""
     sites = [{"site_id": "1", "name": "Cabin"}, {"site_id": SITE_ID}]
     with patch(
         "tests.simulator.enphase.EnphaseSimulator.sites_body", return_value={"sites": sites}
@@ -82,6 +84,9 @@ async def test_user_flow_picks_one_of_several_sites(
 async def test_user_flow_errors_then_recovers(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
+    """Wrong tokens, the login wall and an unreachable URL show their errors; the form then
+    succeeds.
+    """
     sim: EnphaseSimulator = simulator["enphase"]
     result = await _start(hass)
     flow_id = result["flow_id"]
@@ -124,6 +129,7 @@ async def test_user_flow_errors_then_recovers(
 async def test_user_flow_aborts_when_site_configured(
     hass: HomeAssistant, simulator: RunningSimulator, enphase_entry: MockConfigEntry
 ) -> None:
+    """A site already configured cannot be added again."""
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], _tokens(simulator))
     assert result["type"] is FlowResultType.ABORT
@@ -133,6 +139,7 @@ async def test_user_flow_aborts_when_site_configured(
 async def test_reauth_stores_fresh_tokens(
     hass: HomeAssistant, simulator: RunningSimulator, enphase_entry: MockConfigEntry
 ) -> None:
+    """Reauth keeps asking while the tokens are refused, then stores the fresh ones."""
     hass.config_entries.async_update_entry(
         enphase_entry, data={**enphase_entry.data, "e_auth_token": "expired"}
     )
@@ -154,6 +161,7 @@ async def test_reauth_stores_fresh_tokens(
 async def test_reauth_refuses_tokens_of_another_site(
     hass: HomeAssistant, simulator: RunningSimulator, enphase_entry: MockConfigEntry
 ) -> None:
+    """Reauth with tokens of another site aborts."""
     result = await enphase_entry.start_reauth_flow(hass)
     with patch(
         "tests.simulator.enphase.EnphaseSimulator.sites_body",
@@ -169,6 +177,7 @@ async def test_reauth_refuses_tokens_of_another_site(
 async def test_reconfigure_changes_tokens_and_site(
     hass: HomeAssistant, simulator: RunningSimulator, enphase_entry: MockConfigEntry
 ) -> None:
+    """Reconfigure checks the tokens and may move the entry to another site."""
     result = await enphase_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "enphase_reconfigure"
     result = await hass.config_entries.flow.async_configure(
@@ -192,6 +201,7 @@ async def test_reconfigure_changes_tokens_and_site(
 async def test_reconfigure_refuses_a_site_configured_elsewhere(
     hass: HomeAssistant, simulator: RunningSimulator, enphase_entry: MockConfigEntry
 ) -> None:
+    """Reconfigure to a site another entry has aborts."""
     MockConfigEntry(domain=DOMAIN, unique_id="enphase_555", data={"vendor": "enphase"}).add_to_hass(
         hass
     )
@@ -208,6 +218,7 @@ async def test_reconfigure_refuses_a_site_configured_elsewhere(
 
 
 async def test_options_flow(hass: HomeAssistant, loaded_enphase: MockConfigEntry) -> None:
+    """The options set the intervals, the default current and the removal delay."""
     assert loaded_enphase.supports_options
     result = await hass.config_entries.options.async_init(loaded_enphase.entry_id)
     assert result["type"] is FlowResultType.FORM

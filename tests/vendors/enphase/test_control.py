@@ -41,6 +41,7 @@ def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
 async def test_switch_starts_and_stops_the_session(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """The switch starts a session at the chosen current and stops it; states follow."""
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     assert charging(enphase) is True
     (start,) = enphase.state.calls("POST", "start_charging")
@@ -58,6 +59,7 @@ async def test_switch_starts_and_stops_the_session(
 async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """The current applies to the next start, and restarts a running session at it."""
     await hass.services.async_call(
         "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 16}, blocking=True
     )
@@ -79,6 +81,7 @@ async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
 async def test_buttons_send_their_commands(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """The start, stop and meter-values buttons send their commands."""
     await hass.services.async_call(
         "button", "press", {ATTR_ENTITY_ID: "button.garage_ev_start_charging"}, blocking=True
     )
@@ -97,6 +100,7 @@ async def test_buttons_send_their_commands(
 async def test_refusals_become_translated_errors(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """A refused command becomes a translated error naming the reason."""
     enphase.unplug()
     with pytest.raises(HomeAssistantError) as caught:
         await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
@@ -114,6 +118,7 @@ async def test_refusals_become_translated_errors(
 async def test_command_transport_failures_become_translated_errors(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """5xx, 429 and 401 on a command become translated errors."""
     enphase.state.faults.status = 500
     with pytest.raises(HomeAssistantError) as caught:
         await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
@@ -132,6 +137,7 @@ async def test_command_transport_failures_become_translated_errors(
 async def test_start_and_stop_actions(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """The start and stop actions work on a charger chosen by device, with a current."""
     device_id = _device_id(hass, loaded_enphase)
     await hass.services.async_call(
         DOMAIN, "start_charging", {"device_id": device_id, "charging_level": 10}, blocking=True
@@ -146,6 +152,7 @@ async def test_start_and_stop_actions(
 async def test_actions_refuse_bad_input(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """The actions refuse a device that is no charger and a current out of range."""
     device_id = _device_id(hass, loaded_enphase)
     with pytest.raises(ServiceValidationError) as caught:
         await hass.services.async_call(
@@ -175,6 +182,7 @@ async def test_actions_refuse_bad_input(
 async def test_live_stream_buttons_once_enabled(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """The live-stream buttons, disabled by default, work once enabled."""
     registry = er.async_get(hass)
     for key in ("start", "stop"):
         registry.async_update_entity(f"button.garage_ev_{key}_live_stream", disabled_by=None)
@@ -193,6 +201,7 @@ async def test_live_stream_buttons_once_enabled(
 async def test_a_charger_gone_from_the_status_is_unavailable_and_ignores_commands(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """A charger gone from the status is unavailable and sends no command."""
     coordinator = loaded_enphase.runtime_data
     coordinator.async_set_updated_data(parse_status({"evChargerData": []}))
     for entity_id in (
@@ -214,6 +223,7 @@ async def test_a_charger_gone_from_the_status_is_unavailable_and_ignores_command
 async def test_chosen_current_survives_a_restart_but_the_default_does_not_stick(
     hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """A chosen current survives a restart and is used at the next start."""
     mock_restore_cache_with_extra_data(hass, [(State(NUMBER, "20"), {"chosen": 20})])
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
@@ -227,6 +237,7 @@ async def test_chosen_current_survives_a_restart_but_the_default_does_not_stick(
 async def test_nothing_chosen_restores_nothing(
     hass: HomeAssistant, enphase_entry: MockConfigEntry
 ) -> None:
+    """Without a chosen current, a new default from the options takes effect."""
     mock_restore_cache_with_extra_data(hass, [(State(NUMBER, "32"), {"chosen": None})])
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()

@@ -43,6 +43,7 @@ async def test_charger_added_to_the_site_gets_its_entities(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A charger added to the site gets its device and entities; still one request a poll."""
     assert hass.states.get(SECOND_PLUG) is None
     enphase.state.faults.rewrite = with_second_charger
     await advance(hass, freezer, 15)
@@ -62,6 +63,7 @@ async def test_charger_gone_for_seven_days_is_removed(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A charger gone for seven days is removed with its entities, not earlier."""
     enphase.state.faults.rewrite = with_second_charger
     await advance(hass, freezer, 15)
     assert charger_device(hass, loaded_enphase, SECOND) is not None
@@ -91,6 +93,7 @@ async def test_failed_polls_never_remove_chargers(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """Failed polls never remove a charger."""
     enphase.state.faults.status = 500
     for _ in range(8):
         await advance(hass, freezer, 15 * 60)
@@ -107,6 +110,7 @@ async def test_user_may_delete_only_a_charger_the_site_no_longer_reports(
     freezer: FrozenDateTimeFactory,
     remove_device: RemoveDevice,
 ) -> None:
+    """A user may delete a charger the site no longer reports, never one it does."""
     device = charger_device(hass, loaded_enphase, SERIAL)
     assert device is not None
     assert not await remove_device(device.id)

@@ -25,6 +25,7 @@ async def test_add_charge_stop_and_survive_an_outage(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Add a site, charge, stop and live through an outage: states and energy stay right."""
     caplog.set_level(logging.DEBUG)
     enphase: EnphaseSimulator = simulator["enphase"]
     enphase.clock.now = lambda: freezer().timestamp()

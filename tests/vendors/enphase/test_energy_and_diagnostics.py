@@ -32,6 +32,7 @@ async def test_charged_energy_grows_while_charging_and_survives_restart(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """Charged energy grows while charging and continues from the restored total after a restart."""
     enphase.clock.now = lambda: freezer().timestamp()
     mock_restore_cache_with_extra_data(
         hass,
@@ -64,6 +65,7 @@ async def test_charged_energy_grows_while_charging_and_survives_restart(
 async def test_unknown_connector_status_is_unknown_not_a_crash(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """A connector status the cloud invents shows as unknown."""
     coordinator = loaded_enphase.runtime_data
     body = enphase.status_body()
     body["evChargerData"][0]["connectorStatusType"] = "OCCUPIED_BY_ALIENS"
@@ -74,6 +76,7 @@ async def test_unknown_connector_status_is_unknown_not_a_crash(
 async def test_diagnostics_redact_tokens_and_identifiers(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, hass_client: ClientSessionGenerator
 ) -> None:
+    """Diagnostics show the chargers but no token, cookie, site id, serial or name."""
     diagnostics: Any = await get_diagnostics_for_config_entry(hass, hass_client, loaded_enphase)
     text = json.dumps(diagnostics)
     for secret in (E_AUTH_TOKEN, COOKIE, SITE_ID, SERIAL, "Garage EV"):

@@ -16,6 +16,7 @@ from tests.simulator.enphase import SERIAL, EnphaseSimulator
 async def test_setup_creates_charger_device_and_entities(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """Setup creates the charger's device and its entities with the simulator's states."""
     assert loaded_enphase.state is ConfigEntryState.LOADED
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"enphase_{SERIAL}"), loaded_enphase.entry_id

@@ -23,6 +23,7 @@ async def test_polls_fast_while_plugged_in_and_slow_when_idle(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """The status is polled every 15 s while a car is plugged in and every minute when idle."""
     assert len(enphase.state.calls("GET", STATUS)) == 1
     await advance(hass, freezer, 15)
     assert len(enphase.state.calls("GET", STATUS)) == 2
@@ -51,6 +52,7 @@ async def test_failure_makes_entities_unavailable_and_logs_once_each_way(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A failing cloud makes entities unavailable, logged once, its recovery once."""
     caplog.set_level(logging.INFO)
     enphase.state.faults.status = 500
     for _ in range(3):
@@ -76,6 +78,7 @@ async def test_garbage_and_timeouts_are_update_failures(
     freezer: FrozenDateTimeFactory,
     fault: str,
 ) -> None:
+    """Malformed and empty answers are update failures, never reauth."""
     if fault == "malformed":
         enphase.state.faults.malformed = True
     else:
@@ -94,6 +97,7 @@ async def test_expired_session_starts_reauth_without_a_reload_loop(
     freezer: FrozenDateTimeFactory,
     fault: str,
 ) -> None:
+    """An expired session (401 or login wall) starts one reauth, without a reload loop."""
     if fault == "html":
         enphase.state.faults.html = True
     else:
@@ -115,6 +119,7 @@ async def test_rate_limit_waits_for_retry_after(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A 429 waits as long as Retry-After asks."""
     enphase.state.faults.status = 429
     enphase.state.faults.retry_after = 120
     await advance(hass, freezer, 15)
@@ -134,6 +139,7 @@ async def test_rate_limit_without_retry_after_backs_off_five_minutes(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
+    """A 429 without Retry-After waits five minutes."""
     enphase.state.faults.status = 429
     await advance(hass, freezer, 15)
     polls = len(enphase.state.calls("GET", STATUS))
@@ -147,6 +153,7 @@ async def test_rate_limit_without_retry_after_backs_off_five_minutes(
 async def test_setup_retries_when_the_cloud_is_down(
     hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """A cloud that is down at setup retries later."""
     enphase.state.faults.status = 503
     await hass.config_entries.async_setup(enphase_entry.entry_id)
     assert enphase_entry.state is ConfigEntryState.SETUP_RETRY
@@ -155,6 +162,7 @@ async def test_setup_retries_when_the_cloud_is_down(
 async def test_setup_with_refused_tokens_asks_for_new_ones(
     hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
+    """Tokens refused at setup ask for new ones through reauth."""
     enphase.state.faults.status = 401
     await hass.config_entries.async_setup(enphase_entry.entry_id)
     assert enphase_entry.state is ConfigEntryState.SETUP_ERROR
@@ -163,6 +171,7 @@ async def test_setup_with_refused_tokens_asks_for_new_ones(
 
 
 async def test_unload(hass: HomeAssistant, loaded_enphase: MockConfigEntry) -> None:
+    """The entry unloads and its entities become unavailable."""
     assert await hass.config_entries.async_unload(loaded_enphase.entry_id)
     assert loaded_enphase.state is ConfigEntryState.NOT_LOADED
     assert known_state(hass, PLUG).state == "unavailable"

@@ -58,6 +58,7 @@ async def test_one_request_per_endpoint_per_refresh_and_cadences(
     loaded_flowerhub: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
 ) -> None:
+    """Each endpoint is asked once per refresh, each at its own cadence."""
     start = counts(flowerhub)
     # setup: every endpoint once; uptime paths tried on the spec's path, then the other one
     assert start == {
@@ -97,6 +98,7 @@ async def test_failure_then_recovery_logged_once_each_way(
     flowerhub: FlowerHubSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A failing status endpoint makes only its entities unavailable, logged once each way."""
     caplog.set_level(logging.INFO)
     flowerhub.state.faults.status = 500
     flowerhub.state.faults.path = ASSET_PATH
@@ -125,6 +127,7 @@ async def test_garbage_answers_make_entities_unavailable_not_crash(
     fault: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """Garbage answers make the entities unavailable, never a crash or a traceback."""
     setattr(flowerhub.state.faults, fault, True)
     flowerhub.state.faults.path = ASSET_PATH
     await advance(hass, freezer, 60)
@@ -139,6 +142,7 @@ async def test_expired_cookies_recover_without_reauth(
     loaded_flowerhub: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
 ) -> None:
+    """Expired access and refresh cookies are renewed by refresh and login, without reauth."""
     flowerhub.expire_access()
     await advance(hass, freezer, 60)
     assert known_state(hass, "sensor.flowerhub_status").state == "connected"
@@ -156,6 +160,7 @@ async def test_refused_login_starts_reauth(
     loaded_flowerhub: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
 ) -> None:
+    """A password changed on the portal starts reauth."""
     flowerhub.expire_refresh()
     flowerhub.password = "changed on the portal"
     await advance(hass, freezer, 60)
@@ -170,6 +175,7 @@ async def test_rate_limit_backs_off_for_retry_after(
     loaded_flowerhub: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
 ) -> None:
+    """A 429 waits as long as Retry-After asks."""
     flowerhub.state.faults.status = 429
     flowerhub.state.faults.retry_after = 600
     flowerhub.state.faults.path = ASSET_PATH
@@ -191,6 +197,7 @@ async def test_unknown_status_is_kept_and_connectivity_unknown(
     loaded_flowerhub: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
 ) -> None:
+    """A status the portal adds later is kept as an option; connectivity is then unknown."""
     flowerhub.status = "Under Maintenance"
     await advance(hass, freezer, 60)
     status = known_state(hass, "sensor.flowerhub_status")
@@ -205,6 +212,7 @@ async def test_long_disconnection_raises_and_clears_a_repair_issue(
     loaded_flowerhub: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
 ) -> None:
+    """A disconnection over 24 hours raises a repair issue, cleared when connected again."""
     issues = ir.async_get(hass)
     issue_id = f"flowerhub_disconnected_{loaded_flowerhub.entry_id}"
     flowerhub.status = "Disconnected"
@@ -232,6 +240,7 @@ async def test_unload_clears_the_issue_and_detaches(
     loaded_flowerhub: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
 ) -> None:
+    """Unloading clears the repair issue and stops every request."""
     flowerhub.status = "Disconnected"
     await advance(hass, freezer, 60)
     await advance(hass, freezer, 25 * 3600)
@@ -248,6 +257,7 @@ async def test_unload_clears_the_issue_and_detaches(
 async def test_setup_retries_when_the_portal_fails(
     hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
 ) -> None:
+    """A failing portal at setup retries later."""
     flowerhub.state.faults.status = 503
     flowerhub.state.faults.path = "/asset-owner/"
     await hass.config_entries.async_setup(flowerhub_entry.entry_id)
@@ -257,6 +267,7 @@ async def test_setup_retries_when_the_portal_fails(
 async def test_setup_with_refused_login_asks_for_reauth(
     hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
 ) -> None:
+    """A login refused at setup asks for reauth."""
     flowerhub.password = "changed"
     await hass.config_entries.async_setup(flowerhub_entry.entry_id)
     assert flowerhub_entry.state is ConfigEntryState.SETUP_ERROR
@@ -267,6 +278,7 @@ async def test_setup_with_refused_login_asks_for_reauth(
 async def test_optional_endpoints_missing(
     hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
 ) -> None:
+    """Missing uptime and consumption endpoints leave their sensors unknown; the rest works."""
     flowerhub.uptime_prefix = "/nowhere"
     flowerhub.state.faults.status = 404
     flowerhub.state.faults.path = "/consumption"
@@ -283,6 +295,7 @@ async def test_optional_endpoints_missing(
 async def test_diagnostics_redact_identities(
     hass: HomeAssistant, loaded_flowerhub: MockConfigEntry
 ) -> None:
+    """Diagnostics keep the data but no login, name, phone, address, id or serial."""
     diagnostics = await async_get_config_entry_diagnostics(hass, loaded_flowerhub)
     text = json.dumps(diagnostics, default=str)
     for secret in (

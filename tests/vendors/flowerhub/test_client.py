@@ -62,6 +62,7 @@ def calls(mock: Any, method: str, url: str) -> list[Any]:
 
 
 async def test_login_posts_credentials_with_origin(mock: Any, client: FlowerHubClient) -> None:
+    """The login posts the credentials with the portal's Origin header."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     login = await client.async_login()
     assert login.asset_owner_id == "4711"
@@ -75,6 +76,7 @@ async def test_login_posts_credentials_with_origin(mock: Any, client: FlowerHubC
 async def test_refused_login_is_auth_error_never_refreshed(
     mock: Any, client: FlowerHubClient, status: int
 ) -> None:
+    """A refused login is an authentication error, never followed by a refresh."""
     mock.post(LOGIN, status=status)
     with pytest.raises(PortalAuthError):
         await client.async_login()
@@ -82,6 +84,7 @@ async def test_refused_login_is_auth_error_never_refreshed(
 
 
 async def test_login_without_owner_id_is_response_error(mock: Any, client: FlowerHubClient) -> None:
+    """A login answer without the asset owner id is a response error."""
     mock.post(LOGIN, payload={"user": {"id": 1}})
     with pytest.raises(PortalResponseError):
         await client.async_login()
@@ -90,6 +93,7 @@ async def test_login_without_owner_id_is_response_error(mock: Any, client: Flowe
 async def test_first_call_logs_in_and_every_call_sends_origin(
     mock: Any, client: FlowerHubClient
 ) -> None:
+    """The first call logs in; every call sends the Origin header."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, payload=ASSET_BODY)
     asset = await client.async_get_asset("812")
@@ -102,6 +106,7 @@ async def test_first_call_logs_in_and_every_call_sends_origin(
 
 
 async def test_string_numbers_parsed_once(mock: Any, client: FlowerHubClient) -> None:
+    """Numbers that arrive as strings are parsed once, in the client."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, payload=ASSET_BODY)
     asset = await client.async_get_asset("812")
@@ -112,6 +117,7 @@ async def test_string_numbers_parsed_once(mock: Any, client: FlowerHubClient) ->
 
 
 async def test_401_refreshes_once_then_retries(mock: Any, client: FlowerHubClient) -> None:
+    """A 401 refreshes the session once and retries."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, status=401)
     mock.get(REFRESH, payload=LOGIN_BODY["user"])
@@ -125,6 +131,7 @@ async def test_401_refreshes_once_then_retries(mock: Any, client: FlowerHubClien
 
 
 async def test_failed_refresh_logs_in_again(mock: Any, client: FlowerHubClient) -> None:
+    """A refused refresh logs in again."""
     mock.post(LOGIN, payload=LOGIN_BODY, repeat=True)
     mock.get(ASSET, status=401)
     mock.get(REFRESH, status=401)
@@ -138,6 +145,7 @@ async def test_failed_refresh_logs_in_again(mock: Any, client: FlowerHubClient) 
 async def test_retry_after_refresh_still_401_logs_in_again(
     mock: Any, client: FlowerHubClient
 ) -> None:
+    """A 401 even after a refresh logs in again before giving up."""
     mock.post(LOGIN, payload=LOGIN_BODY, repeat=True)
     mock.get(ASSET, status=401)
     mock.get(REFRESH, payload=LOGIN_BODY["user"])
@@ -151,6 +159,7 @@ async def test_retry_after_refresh_still_401_logs_in_again(
 
 
 async def test_failed_relogin_is_auth_error(mock: Any, client: FlowerHubClient) -> None:
+    """A refused fresh login is an authentication error."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.post(LOGIN, status=401)
     mock.get(ASSET, status=401)
@@ -161,6 +170,7 @@ async def test_failed_relogin_is_auth_error(mock: Any, client: FlowerHubClient) 
 
 
 async def test_401_right_after_login_is_auth_error(mock: Any, client: FlowerHubClient) -> None:
+    """A 401 right after a fresh login is an authentication error."""
     mock.post(LOGIN, payload=LOGIN_BODY, repeat=True)
     mock.get(REFRESH, payload=LOGIN_BODY["user"])
     mock.get(ASSET, status=401, repeat=True)
@@ -171,6 +181,7 @@ async def test_401_right_after_login_is_auth_error(mock: Any, client: FlowerHubC
 
 
 async def test_refresh_5xx_is_connection_error(mock: Any, client: FlowerHubClient) -> None:
+    """A refresh failing with 5xx is a connection error, not reauth."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, status=401)
     mock.get(REFRESH, status=503)
@@ -180,6 +191,7 @@ async def test_refresh_5xx_is_connection_error(mock: Any, client: FlowerHubClien
 
 
 async def test_concurrent_401s_share_one_refresh(mock: Any, client: FlowerHubClient) -> None:
+    """Concurrent 401s share one refresh."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     await client.async_login()
     fresh = {"value": False}
@@ -206,6 +218,7 @@ async def test_concurrent_401s_share_one_refresh(mock: Any, client: FlowerHubCli
 
 
 async def test_concurrent_first_calls_log_in_once(mock: Any, client: FlowerHubClient) -> None:
+    """Concurrent first calls log in once."""
     mock.post(LOGIN, payload=LOGIN_BODY, repeat=True)
     mock.get(re.compile(rf"{re.escape(BASE)}/asset/\d+$"), payload=ASSET_BODY, repeat=True)
     await asyncio.gather(*(client.async_get_asset(str(i)) for i in range(3)))
@@ -213,6 +226,7 @@ async def test_concurrent_first_calls_log_in_once(mock: Any, client: FlowerHubCl
 
 
 async def test_etag_sent_and_304_reuses_last_model(mock: Any, client: FlowerHubClient) -> None:
+    """The ETag is sent back, and a 304 reuses the last model."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, payload=ASSET_BODY, headers={"etag": '"v1"'})
     mock.get(ASSET, status=304, headers={"ETag": '"v1"'})
@@ -227,6 +241,7 @@ async def test_etag_sent_and_304_reuses_last_model(mock: Any, client: FlowerHubC
 async def test_304_without_earlier_answer_is_response_error(
     mock: Any, client: FlowerHubClient
 ) -> None:
+    """A 304 without an earlier answer is a response error."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, status=304)
     with pytest.raises(PortalResponseError):
@@ -234,6 +249,7 @@ async def test_304_without_earlier_answer_is_response_error(
 
 
 async def test_429_carries_retry_after(mock: Any, client: FlowerHubClient) -> None:
+    """A 429 carries its Retry-After."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, status=429, headers={"Retry-After": "120"})
     with pytest.raises(PortalRateLimitError) as err:
@@ -242,6 +258,7 @@ async def test_429_carries_retry_after(mock: Any, client: FlowerHubClient) -> No
 
 
 async def test_5xx_carries_retry_after(mock: Any, client: FlowerHubClient) -> None:
+    """A 5xx with Retry-After is a connection error that carries it."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, status=503, headers={"Retry-After": "30"})
     with pytest.raises(PortalConnectionError) as err:
@@ -256,6 +273,7 @@ async def test_5xx_carries_retry_after(mock: Any, client: FlowerHubClient) -> No
 async def test_garbage_answers_are_response_errors(
     mock: Any, client: FlowerHubClient, body: str, content_type: str | None
 ) -> None:
+    """Garbage answers (broken JSON, HTML, wrong shapes) are response errors."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(ASSET, body=body, content_type=content_type or "application/json")
     with pytest.raises(PortalResponseError):
@@ -263,12 +281,14 @@ async def test_garbage_answers_are_response_errors(
 
 
 async def test_timeout_is_connection_error(mock: Any, client: FlowerHubClient) -> None:
+    """A timeout is a connection error."""
     mock.post(LOGIN, exception=TimeoutError())
     with pytest.raises(PortalConnectionError):
         await client.async_login()
 
 
 async def test_empty_notification_body_is_valid(mock: Any, client: FlowerHubClient) -> None:
+    """An empty notification body means no notification; a message is read; junk is none."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     url = f"{BASE}/system-notification/active-flower"
     mock.get(url, body="", content_type="text/plain")
@@ -280,6 +300,7 @@ async def test_empty_notification_body_is_valid(mock: Any, client: FlowerHubClie
 
 
 async def test_nested_invoices_parse_fully(mock: Any, client: FlowerHubClient) -> None:
+    """Invoices with lines and sub-group invoices parse fully, with numbers as strings."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(
         f"{BASE}/asset-owner/4711/invoice",
@@ -322,6 +343,7 @@ async def test_nested_invoices_parse_fully(mock: Any, client: FlowerHubClient) -
 
 
 async def test_uptime_falls_back_and_remembers(mock: Any, client: FlowerHubClient) -> None:
+    """Uptime falls back to the effective-uptime path on 404 and remembers it."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     spec = f"{BASE}/asset-uptime/available-months/812"
     effective = f"{BASE}/asset-effective-uptime/available-months/812"
@@ -344,6 +366,7 @@ async def test_uptime_falls_back_and_remembers(mock: Any, client: FlowerHubClien
 
 
 async def test_uptime_spec_path_kept_when_it_answers(mock: Any, client: FlowerHubClient) -> None:
+    """The spec's uptime path is kept while it answers."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(f"{BASE}/asset-uptime/available-months/812", payload=[], repeat=True)
     assert await client.async_get_uptime_months("812") == []
@@ -351,6 +374,7 @@ async def test_uptime_spec_path_kept_when_it_answers(mock: Any, client: FlowerHu
 
 
 async def test_uptime_missing_on_both_paths(mock: Any, client: FlowerHubClient) -> None:
+    """Uptime missing on both paths is not-found, and no path is remembered."""
     mock.post(LOGIN, payload=LOGIN_BODY)
     mock.get(f"{BASE}/asset-uptime/available-months/812", status=404)
     mock.get(f"{BASE}/asset-effective-uptime/available-months/812", status=404)

@@ -37,6 +37,7 @@ def user_input(base_url: str, password: str = PASSWORD) -> dict[str, Any]:
 async def test_user_flow_creates_entry(
     hass: HomeAssistant, simulator: RunningSimulator, flowerhub: FlowerHubSimulator
 ) -> None:
+    """The user step logs in and creates the entry titled "FlowerHub battery"."""
     base_url = simulator.base_url("flowerhub")
     inputs = flowerhub.flow_inputs(base_url)
     result = await start(hass)
@@ -70,6 +71,7 @@ async def test_user_flow_service_errors_then_recovery(
     fault: dict[str, Any],
     error: str,
 ) -> None:
+    """Each portal failure shows its error, and the same form then succeeds."""
     base_url = simulator.base_url("flowerhub")
     result = await start(hass)
     for knob, value in fault.items():
@@ -88,6 +90,7 @@ async def test_user_flow_service_errors_then_recovery(
 async def test_user_flow_wrong_password(
     hass: HomeAssistant, simulator: RunningSimulator, flowerhub: FlowerHubSimulator
 ) -> None:
+    """A wrong password shows invalid_auth and tries no refresh."""
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], user_input(simulator.base_url("flowerhub"), "wrong")
@@ -98,6 +101,7 @@ async def test_user_flow_wrong_password(
 
 
 async def test_user_flow_unreachable(hass: HomeAssistant, socket_enabled: None) -> None:
+    """An unreachable portal shows cannot_connect."""
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], user_input("http://127.0.0.1:9")
@@ -106,6 +110,7 @@ async def test_user_flow_unreachable(hass: HomeAssistant, socket_enabled: None) 
 
 
 async def test_user_flow_unexpected_error(hass: HomeAssistant) -> None:
+    """An unexpected error shows unknown."""
     result = await start(hass)
     with patch(f"{CLIENT}.async_login", side_effect=RuntimeError("boom")):
         result = await hass.config_entries.flow.async_configure(
@@ -117,6 +122,7 @@ async def test_user_flow_unexpected_error(hass: HomeAssistant) -> None:
 async def test_user_flow_already_configured(
     hass: HomeAssistant, simulator: RunningSimulator, flowerhub_entry: MockConfigEntry
 ) -> None:
+    """The same account cannot be added twice."""
     result = await start(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], user_input(simulator.base_url("flowerhub"))
@@ -131,6 +137,7 @@ async def test_reauth_success(
     flowerhub: FlowerHubSimulator,
     flowerhub_entry: MockConfigEntry,
 ) -> None:
+    """Reauth keeps asking while the password is wrong, then stores the new one."""
     hass.config_entries.async_update_entry(
         flowerhub_entry, data={**flowerhub_entry.data, "password": "old"}
     )
@@ -152,6 +159,7 @@ async def test_reauth_success(
 async def test_reauth_other_account_aborts(
     hass: HomeAssistant, simulator: RunningSimulator, flowerhub: FlowerHubSimulator
 ) -> None:
+    """Reauth with another account aborts."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id="flowerhub_999",
@@ -179,6 +187,7 @@ async def test_reconfigure_changes_base_url(
     flowerhub: FlowerHubSimulator,
     flowerhub_entry: MockConfigEntry,
 ) -> None:
+    """Reconfigure checks and stores a new base URL."""
     base_url = simulator.base_url("flowerhub")
     hass.config_entries.async_update_entry(
         flowerhub_entry, data={**flowerhub_entry.data, "base_url": "http://127.0.0.1:9"}
@@ -201,6 +210,7 @@ async def test_reconfigure_changes_base_url(
 async def test_reconfigure_other_account_aborts(
     hass: HomeAssistant, simulator: RunningSimulator, flowerhub: FlowerHubSimulator
 ) -> None:
+    """Reconfigure to another account aborts."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id="flowerhub_999",
@@ -224,6 +234,7 @@ async def test_reconfigure_other_account_aborts(
 async def test_options_flow_sets_status_interval(
     hass: HomeAssistant, loaded_flowerhub: MockConfigEntry
 ) -> None:
+    """The options set the status interval, and the reloaded entry uses it."""
     result = await hass.config_entries.options.async_init(loaded_flowerhub.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"

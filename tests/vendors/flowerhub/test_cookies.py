@@ -35,6 +35,7 @@ def sim(simulator: RunningSimulator) -> FlowerHubSimulator:
 async def test_login_cookies_land_in_the_jar_and_are_sent(
     client: FlowerHubClient, session: aiohttp.ClientSession, sim: FlowerHubSimulator
 ) -> None:
+    """The login's cookies land in the entry's jar and are sent with the Origin header."""
     asset = await client.async_get_asset(str(ASSET_ID))
     assert asset.connected is True
     assert {cookie.key for cookie in session.cookie_jar} == {"Authentication", "Refresh"}
@@ -46,6 +47,7 @@ async def test_login_cookies_land_in_the_jar_and_are_sent(
 async def test_missing_origin_is_refused_by_the_portal(
     session: aiohttp.ClientSession, simulator: RunningSimulator
 ) -> None:
+    """The simulated portal refuses a request without Origin, as the real one does."""
     url = f"{simulator.base_url('flowerhub')}/asset/{ASSET_ID}"
     async with session.get(url) as response:
         assert response.status == 403
@@ -54,6 +56,7 @@ async def test_missing_origin_is_refused_by_the_portal(
 async def test_expired_access_cookie_is_refreshed_through_the_jar(
     client: FlowerHubClient, sim: FlowerHubSimulator
 ) -> None:
+    """An expired access cookie is refreshed through the jar, without a new login."""
     await client.async_get_asset(str(ASSET_ID))
     sim.expire_access()
     assert (await client.async_get_asset(str(ASSET_ID))).fuse_size == 20.0
@@ -64,6 +67,7 @@ async def test_expired_access_cookie_is_refreshed_through_the_jar(
 async def test_expired_refresh_cookie_logs_in_again(
     client: FlowerHubClient, sim: FlowerHubSimulator
 ) -> None:
+    """An expired refresh cookie logs in again."""
     await client.async_get_asset(str(ASSET_ID))
     sim.expire_refresh()
     assert (await client.async_get_asset(str(ASSET_ID))).installed is True
@@ -74,6 +78,7 @@ async def test_expired_refresh_cookie_logs_in_again(
 async def test_changed_password_is_an_auth_error(
     client: FlowerHubClient, sim: FlowerHubSimulator
 ) -> None:
+    """A changed password is an authentication error."""
     await client.async_get_asset(str(ASSET_ID))
     sim.expire_refresh()
     sim.password = "changed"
@@ -84,6 +89,7 @@ async def test_changed_password_is_an_auth_error(
 async def test_etag_304_from_the_simulator(
     client: FlowerHubClient, sim: FlowerHubSimulator
 ) -> None:
+    """The simulator answers 304 to a known ETag, and new data once it changed."""
     first = await client.async_get_invoices("4711")
     second = await client.async_get_invoices("4711")
     assert second is first

@@ -14,6 +14,7 @@ from tests.simulator.flowerhub import SERIAL
 async def test_user_may_delete_only_a_device_the_account_no_longer_reports(
     hass: HomeAssistant, loaded_flowerhub: MockConfigEntry, remove_device: RemoveDevice
 ) -> None:
+    """A user may delete a replaced battery system, never the current one."""
     registry = dr.async_get(hass)
     battery = registry.async_get_device_by_identifier(
         (DOMAIN, f"flowerhub_{SERIAL}"), loaded_flowerhub.entry_id

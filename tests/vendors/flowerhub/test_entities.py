@@ -23,6 +23,7 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
 async def test_setup_creates_the_battery_system_device(
     hass: HomeAssistant, loaded_flowerhub: MockConfigEntry
 ) -> None:
+    """Setup creates the battery system's device with maker, model, inverter and serial."""
     assert loaded_flowerhub.state is ConfigEntryState.LOADED
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"flowerhub_{SERIAL}"), loaded_flowerhub.entry_id
@@ -42,6 +43,7 @@ async def test_setup_creates_the_battery_system_device(
 
 
 async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
+    """The status entities show the asset's status, connection and capacities."""
     status = known_state(hass, "sensor.flowerhub_status")
     assert status is not None
     assert status.state == "connected"
@@ -74,6 +76,7 @@ async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfig
 
 
 async def test_owner_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
+    """The owner's entities show compensation status and installer with their attributes."""
     compensation = known_state(hass, "sensor.flowerhub_compensation_status")
     assert compensation is not None
     assert compensation.state == "Qualified"
@@ -88,6 +91,7 @@ async def test_owner_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigE
 async def test_uptime_entities(
     hass: HomeAssistant, loaded_flowerhub: MockConfigEntry, flowerhub: FlowerHubSimulator
 ) -> None:
+    """The uptime entities show this month's uptime, downtime and no-data, and last month's."""
     uptime = known_state(hass, "sensor.flowerhub_uptime_this_month")
     assert uptime is not None
     assert float(uptime.state) > 0
@@ -103,6 +107,7 @@ async def test_uptime_entities(
 
 
 async def test_account_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
+    """The account's entities show agreements, the latest invoice, unpaid amount and consumption."""
     consumption = known_state(hass, "binary_sensor.flowerhub_consumption_agreement")
     assert consumption is not None
     assert consumption.state == "on"
@@ -135,6 +140,7 @@ async def test_account_entities(hass: HomeAssistant, loaded_flowerhub: MockConfi
 async def test_notification_entity_when_enabled(
     hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
 ) -> None:
+    """The notification sensor, once enabled, reads the system notification."""
     registry = er.async_get(hass)
     registry.async_get_or_create(
         "sensor",

@@ -99,6 +99,7 @@ async def test_allume_requests_per_day(
     freezer: FrozenDateTimeFactory,
     properties: int,
 ) -> None:
+    """Measures Allume's requests per property and per building in a day."""
     simulator["allume"].account.properties = properties
     sim = await _day(hass, freezer, simulator, "allume", 300)
     total = len(sim.state.requests)
@@ -134,6 +135,7 @@ async def test_allume_requests_per_day(
 async def test_flowerhub_requests_per_day(
     hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
+    """Measures FlowerHub's requests in a day and the share answered 304."""
     sim = await _day(hass, freezer, simulator, "flowerhub", 60)
     total = len(sim.state.requests)
     record("FlowerHub", "requests per day", str(total), "<= 1 600", total <= 1600)
@@ -156,6 +158,7 @@ async def test_enphase_requests_per_day(
     freezer: FrozenDateTimeFactory,
     plugged_in: bool,
 ) -> None:
+    """Measures Enphase's requests on a plugged-in day and an idle day."""
     if not plugged_in:
         simulator["enphase"].unplug()
     sim = await _day(hass, freezer, simulator, "enphase", 15)
@@ -189,6 +192,7 @@ ENPHASE_PLUGGED: list[int] = []
 async def test_jspro_requests_per_day(
     hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
+    """Measures JSPro's requests per monitoring cycle and per day."""
     sim = await _day(hass, freezer, simulator, "jspro", 10)
     cycles = DAY // 10
     monitoring = len(sim.state.calls("GET", "/monitoring/"))
@@ -212,6 +216,7 @@ EMPORIA_HOURS = 7
 async def test_emporia_over_simulated_hours(
     hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
+    """Measures Emporia's sockets and logins over simulated hours."""
     freezer.move_to("2026-02-25T03:37:20+00:00")
     simulator.clock.now = time.time  # frozen by freezer while the test runs
     sim: EmporiaSimulator = simulator["emporia"]
@@ -347,6 +352,7 @@ def _quantiles(samples: list[float]) -> tuple[float, float]:
 async def test_cpu_and_time_to_available(
     hass: HomeAssistant, socket_enabled: None, vendor: str
 ) -> None:
+    """Measures CPU and time until every entry's entities are available."""
     await hass.config.async_set_time_zone("Australia/Sydney")
     label = VENDOR_LABELS[vendor]
     with threaded_simulator() as simulator:
@@ -366,6 +372,7 @@ async def test_cpu_and_time_to_available(
 
 
 async def test_cpu_of_a_32_pack_jspro_site(hass: HomeAssistant, socket_enabled: None) -> None:
+    """Measures the CPU of one update of a 32-pack JSPro site."""
     with threaded_simulator() as simulator:
         simulator["jspro"].configure(packs=32, cells=16)
         async with added(hass, simulator, "jspro") as (entry, seconds):
@@ -388,6 +395,7 @@ async def test_cpu_of_a_32_pack_jspro_site(hass: HomeAssistant, socket_enabled: 
 
 
 async def test_emporia_push_latency(hass: HomeAssistant, socket_enabled: None) -> None:
+    """Measures the delay from an Emporia sample to its state."""
     with threaded_simulator() as simulator:
         sim: EmporiaSimulator = simulator["emporia"]
         sent: list[float] = []
@@ -438,6 +446,7 @@ def _entry_id(hass: HomeAssistant) -> str:
 
 
 def test_write_report() -> None:
+    """Writes the measurements into docs/benchmarks.md."""
     lines = [
         "# Benchmarks",
         "",

@@ -61,6 +61,7 @@ def calls(mock: aioresponses, method: str, path: str) -> list[Any]:
 async def test_information_with_bearer_token(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """Device information is read with the bearer token and parsed with its identity."""
     mock.get(f"{BASE}/api/v1/device/information", payload=envelope(INFORMATION))
     client = JsproClient(session, f"{BASE}/", api_token="secret-token")
     info = await client.async_get_information()
@@ -80,6 +81,7 @@ async def test_information_with_bearer_token(
 async def test_no_token_no_authorization_header(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """Without a token, no Authorization header is sent."""
     mock.get(f"{BASE}/api/v1/device/information", payload=envelope(INFORMATION))
     await JsproClient(session, BASE).async_get_information()
     (call,) = calls(mock, "GET", "/api/v1/device/information")
@@ -89,6 +91,7 @@ async def test_no_token_no_authorization_header(
 async def test_information_falls_back_to_site_id(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """Without a serial number, the site id identifies the controller."""
     data = {**INFORMATION, "device_model": {"model": "JSPro MPPT"}}
     mock.get(f"{BASE}/api/v1/device/information", payload=envelope(data))
     info = await JsproClient(session, BASE).async_get_information()
@@ -116,6 +119,7 @@ async def test_information_not_jspro(
     kwargs: dict[str, Any],
     error: type[Exception],
 ) -> None:
+    """An answer that is not a JSPro's information raises the matching error."""
     mock.get(f"{BASE}/api/v1/device/information", **kwargs)
     with pytest.raises(error):
         await JsproClient(session, BASE).async_get_information()
@@ -145,6 +149,7 @@ async def test_error_answers(
     kwargs: dict[str, Any],
     error: type[Exception],
 ) -> None:
+    """Each error answer raises its own error; a refusal is asked once more first."""
     mock.get(f"{BASE}/api/v1/monitoring/scc", **kwargs, repeat=True)
     with pytest.raises(error):
         await JsproClient(session, BASE).async_get_scc()
@@ -155,6 +160,7 @@ async def test_error_answers(
 async def test_error_envelope_message_in_error(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """The device's error envelope message appears in the error."""
     mock.get(
         f"{BASE}/api/v1/monitoring/battery", status=500, payload=error_envelope(500, "BMS down")
     )
@@ -165,6 +171,7 @@ async def test_error_envelope_message_in_error(
 async def test_rate_limit_keeps_retry_after(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """A 429 keeps its Retry-After."""
     mock.get(f"{BASE}/api/v1/monitoring/scc", status=429, headers={"Retry-After": "30"})
     with pytest.raises(PortalRateLimitError) as err:
         await JsproClient(session, BASE).async_get_scc()
@@ -172,6 +179,9 @@ async def test_rate_limit_keeps_retry_after(
 
 
 async def test_scc_units_and_sentinels(session: aiohttp.ClientSession, mock: aioresponses) -> None:
+    """SCC values are scaled, sentinels read as unknown, unknown load states and bad entries
+    dropped.
+    """
     data = {
         **SCC,
         "scc3": {"scc_id": 3, "pv_voltage": -1, "pv_current": "2.5", "load_status": "exploded"},
@@ -204,6 +214,7 @@ async def test_scc_units_and_sentinels(session: aiohttp.ClientSession, mock: aio
 async def test_battery_units_and_sentinels(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """Pack values are scaled, 65535 reads as unknown, entries without a slave id are dropped."""
     broken = {"slave_id": 2, "port": "usb0", "soc": 65535, "cell_voltage": [3300, 65535, "x"]}
     data = {"bms_data": [*BATTERY["bms_data"], broken, {"port": "usb0"}, "junk"]}
     mock.get(f"{BASE}/api/v1/monitoring/battery", payload=envelope(data))
@@ -238,6 +249,7 @@ async def test_battery_units_and_sentinels(
 
 
 async def test_active_list(session: aiohttp.ClientSession, mock: aioresponses) -> None:
+    """The active list reads each pack's activity and skips junk."""
     data = {"bms_data": [*ACTIVE["bms_data"], {"port": "usb0"}, 7]}
     mock.get(f"{BASE}/api/v1/monitoring/battery/active", payload=envelope(data))
     active = await JsproClient(session, BASE).async_get_active()
@@ -245,6 +257,7 @@ async def test_active_list(session: aiohttp.ClientSession, mock: aioresponses) -
 
 
 async def test_system_endpoints(session: aiohttp.ClientSession, mock: aioresponses) -> None:
+    """Resources, services, logger and alarm overviews parse from the spec's examples."""
     mock.get(f"{BASE}/api/v1/device/system-resources", payload=envelope(RESOURCES))
     mock.get(f"{BASE}/api/v1/device/systemd-status", payload=envelope(SYSTEMD))
     mock.get(f"{BASE}/api/v1/loggers/data/overview", payload=envelope(LOGGER_OVERVIEW))
@@ -269,6 +282,7 @@ async def test_system_endpoints(session: aiohttp.ClientSession, mock: aiorespons
 async def test_systemd_drifted_path_is_remembered(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """The services overview is found under a drifted path, which is remembered."""
     mock.get(f"{BASE}/api/v1/device/systemd-status", status=404, payload=error_envelope(404))
     mock.get(f"{BASE}/api/v1/service/systemd-status", status=404, body="Not Found")
     mock.get(f"{BASE}/api/v1/service/systemd", payload=envelope(SYSTEMD), repeat=True)
@@ -281,6 +295,7 @@ async def test_systemd_drifted_path_is_remembered(
 
 
 async def test_resources_dashboard_path(session: aiohttp.ClientSession, mock: aioresponses) -> None:
+    """The resources are found under the dashboard path too."""
     mock.get(f"{BASE}/api/v1/device/system-resources", status=404)
     mock.get(f"{BASE}/api/v1/dashboard/system-resources", payload=envelope(RESOURCES))
     client = JsproClient(session, BASE)
@@ -291,12 +306,14 @@ async def test_resources_dashboard_path(session: aiohttp.ClientSession, mock: ai
 async def test_group_404_everywhere_raises_not_found(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """An endpoint missing on every path is not-found."""
     mock.get(f"{BASE}/api/v1/monitoring/battery/active", status=404, payload=error_envelope(404))
     with pytest.raises(PortalNotFoundError):
         await JsproClient(session, BASE).async_get_active()
 
 
 async def test_get_logs_query(session: aiohttp.ClientSession, mock: aioresponses) -> None:
+    """Reading logs sends the source's path with dates, paging and table."""
     records = {"records": [], "total_records": 0, "page_info": {"has_next": False}}
     path = (
         "/api/v1/loggers/data/sqlite?start_date=2025-07-21T10:00:00"
@@ -326,6 +343,7 @@ async def test_get_logs_query(session: aiohttp.ClientSession, mock: aioresponses
 async def test_get_logs_redis_ignores_table_and_checks_shape(
     session: aiohttp.ClientSession, mock: aioresponses
 ) -> None:
+    """Redis logs take no table; an alarm history that is not an object is refused."""
     mock.get(f"{BASE}/api/v1/loggers/data/redis", payload=envelope({"records": []}))
     mock.get(f"{BASE}/api/v1/loggers/scc-alarm/history", payload=envelope(["not", "an object"]))
     client = JsproClient(session, BASE)
@@ -337,6 +355,7 @@ async def test_get_logs_redis_ignores_table_and_checks_shape(
 
 
 async def test_deletes(session: aiohttp.ClientSession, mock: aioresponses) -> None:
+    """Deletes report what was deleted; a 404 on one record deletes nothing."""
     mock.delete(
         f"{BASE}/api/v1/loggers/data/redis",
         payload={
@@ -380,6 +399,7 @@ async def test_deletes(session: aiohttp.ClientSession, mock: aioresponses) -> No
 async def test_pack_lists_without_any_slave_id_are_refused(
     session: aiohttp.ClientSession, mock: aioresponses, path: str
 ) -> None:
+    """A pack list without any slave id is refused; an empty list is a site without packs."""
     client = JsproClient(session, BASE)
     get = client.async_get_active if path.endswith("active") else client.async_get_battery
     mock.get(f"{BASE}{path}", payload=envelope({"bms_data": [{"port": "usb0", "soc": None}]}))

@@ -44,6 +44,9 @@ async def test_cadence_one_request_per_endpoint(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """Monitoring asks each endpoint once per cycle, the system group once a minute, information
+    rarely.
+    """
     jspro.state.requests.clear()
     for _ in range(6):
         await tick(hass, freezer)
@@ -68,6 +71,7 @@ async def test_error_envelope_then_recovery_logs_once_each_way(
     jspro: JsproSimulator,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A device error makes monitoring entities unavailable, logged once each way."""
     caplog.set_level(logging.INFO)
     jspro.error = (500, 500)  # HTTP 500 with {"status_code": 500, "data": null}
     await tick(hass, freezer)
@@ -98,6 +102,7 @@ async def test_unusable_answers_are_update_errors(
     *,
     fault: str,
 ) -> None:
+    """Unusable answers are update errors, never crashes, and recovery follows."""
     if fault == "status_200_error":
         jspro.error = (200, 400)
     else:
@@ -119,6 +124,7 @@ async def test_missing_endpoint_disables_only_its_group(
     jspro_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """A missing endpoint makes only its group's entities unavailable."""
     jspro.missing |= {"/api/v1/loggers/data/overview", "/api/v1/monitoring/scc"}
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     await hass.async_block_till_done()
@@ -153,6 +159,7 @@ async def test_missing_endpoint_disables_only_its_group(
 async def test_systemd_served_under_drifted_path(
     hass: HomeAssistant, jspro: JsproSimulator, jspro_entry: MockConfigEntry
 ) -> None:
+    """The services overview served under a drifted path still feeds its sensors."""
     jspro.systemd_path = "/api/v1/service/systemd"
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     await hass.async_block_till_done()
@@ -166,6 +173,7 @@ async def test_rejected_token_starts_reauth(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """A rotated token starts reauth."""
     jspro.token = "rotated-token"
     await tick(hass, freezer)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -180,6 +188,7 @@ async def test_rate_limit_backs_off(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """A 429 waits as long as Retry-After asks."""
     jspro.state.faults.status = 429
     jspro.state.faults.retry_after = 120
     jspro.state.faults.path = "/monitoring"
@@ -201,6 +210,7 @@ async def test_information_refresh_updates_the_controller(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """New firmware reported by the information refresh updates the controller's device."""
     original = jspro.information_body
 
     def upgraded() -> dict[str, Any]:
@@ -220,6 +230,7 @@ async def test_information_refresh_updates_the_controller(
 async def test_setup_retries_when_unreachable(
     hass: HomeAssistant, jspro: JsproSimulator, jspro_entry: MockConfigEntry
 ) -> None:
+    """An unreachable controller at setup retries later."""
     jspro.state.faults.status = 503
     assert not await hass.config_entries.async_setup(jspro_entry.entry_id)
     assert jspro_entry.state is ConfigEntryState.SETUP_RETRY
@@ -228,6 +239,7 @@ async def test_setup_retries_when_unreachable(
 async def test_setup_refuses_another_device(
     hass: HomeAssistant, jspro: JsproSimulator, jspro_entry: MockConfigEntry
 ) -> None:
+    """Another controller at the entry's address is refused with a reason."""
     jspro.serial = "SN-REPLACED"
     assert not await hass.config_entries.async_setup(jspro_entry.entry_id)
     assert jspro_entry.state is ConfigEntryState.SETUP_ERROR
@@ -237,6 +249,7 @@ async def test_setup_refuses_another_device(
 async def test_setup_with_rejected_token_asks_for_reauth(
     hass: HomeAssistant, jspro: JsproSimulator, jspro_entry: MockConfigEntry
 ) -> None:
+    """A token rejected at setup asks for reauth."""
     jspro.token = "other"
     assert not await hass.config_entries.async_setup(jspro_entry.entry_id)
     assert jspro_entry.state is ConfigEntryState.SETUP_ERROR
@@ -250,6 +263,7 @@ async def test_unload(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """Unloading stops every request and makes the entities unavailable."""
     assert await hass.config_entries.async_unload(loaded_jspro.entry_id)
     assert loaded_jspro.state is ConfigEntryState.NOT_LOADED
     assert value(hass, PV) == "unavailable"

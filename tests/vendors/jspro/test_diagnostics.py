@@ -14,6 +14,7 @@ from tests.simulator.jspro import SERIAL, SITE_ID, SITE_NAME, TOKEN, JsproSimula
 async def test_diagnostics_are_redacted(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry, jspro: JsproSimulator
 ) -> None:
+    """Diagnostics keep the data but no token, serial, site, address or code."""
     jspro.missing.add("/api/v1/loggers/data/overview")
     diagnostics = await async_get_config_entry_diagnostics(hass, loaded_jspro)
     text = json.dumps(diagnostics, default=str)

@@ -42,6 +42,7 @@ async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: flo
 
 
 async def test_devices(hass: HomeAssistant, loaded_jspro: MockConfigEntry) -> None:
+    """The controller, its SCCs and packs become devices, SCCs and packs under the controller."""
     assert loaded_jspro.state is ConfigEntryState.LOADED
     registry = dr.async_get(hass)
     entry_id = loaded_jspro.entry_id
@@ -76,6 +77,7 @@ async def test_devices(hass: HomeAssistant, loaded_jspro: MockConfigEntry) -> No
 async def test_pack_values_match_the_spec(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry
 ) -> None:
+    """A pack's sensors show the spec's values in their units."""
     assert state(hass, f"{PACK}_pack_voltage") == "54.24"
     assert state(hass, f"{PACK}_state_of_charge") == "100.0"
     assert state(hass, f"{PACK}_state_of_health") == "100.0"
@@ -116,6 +118,7 @@ async def test_pack_values_match_the_spec(
 async def test_scc_site_and_system_values(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry
 ) -> None:
+    """SCC, site and system sensors show the spec's values in their units."""
     assert state(hass, f"{SCC1}_pv_voltage") == "69.9"
     assert state(hass, f"{SCC1}_pv_current") == "3.3"
     assert state(hass, f"{SCC1}_pv_power") == "230.67"
@@ -155,6 +158,7 @@ async def test_scc_site_and_system_values(
 
 
 async def test_entity_registry_options(hass: HomeAssistant, loaded_jspro: MockConfigEntry) -> None:
+    """Cell sensors are disabled by default, named by cell, one per reported cell."""
     registry = er.async_get(hass)
     cell = registry.async_get(f"{PACK}_cell_1_voltage")
     assert cell is not None
@@ -184,6 +188,7 @@ async def test_entity_registry_options(hass: HomeAssistant, loaded_jspro: MockCo
 async def test_enabled_cell_sensor_reads_its_cell(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry
 ) -> None:
+    """An enabled cell sensor reads its own cell."""
     registry = er.async_get(hass)
     registry.async_update_entity(f"{PACK}_cell_3_voltage", disabled_by=None)
     registry.async_update_entity(f"{PACK}_cell_temperature_1", disabled_by=None)
@@ -199,6 +204,7 @@ async def test_alarms_turn_problem_sensors_on(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """SCC alarms and failed services turn their problem sensors on; states are not alarms."""
     jspro.scc_alarm(1, "battery_status", "battery_condition", "over_voltage")
     jspro.scc_alarm(2, "discharging_status", "discharge_short", "short_circuit")
     jspro.scc_alarm(2, "charging_status", "charging_status", "float")  # a state, not an alarm
@@ -223,6 +229,7 @@ async def test_pack_alarm_flags(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """Pack warning, protection and fault flags turn their problem sensors on with the flags."""
     original = jspro.pack_body
 
     def alarmed(pack: PackSimulation) -> dict[str, Any]:
@@ -250,6 +257,7 @@ async def test_failed_pack_shows_disconnected(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """A failed pack shows inactive and unavailable; the others stay."""
     jspro.fail_pack("usb0", 2)
     await tick(hass, freezer)
     assert state(hass, "binary_sensor.bakti_tower_pack_usb0_2_active") == STATE_OFF

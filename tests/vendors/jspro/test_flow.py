@@ -35,6 +35,7 @@ async def _user_step(hass: HomeAssistant) -> str:
 async def test_user_flow_creates_entry(
     hass: HomeAssistant, simulator: RunningSimulator, jspro: JsproSimulator
 ) -> None:
+    """The user step creates the entry titled by the site name."""
     inputs = jspro.flow_inputs(simulator.base_url("jspro") + "/")
     flow_id = await _user_step(hass)
     with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
@@ -50,6 +51,7 @@ async def test_user_flow_creates_entry(
 async def test_user_flow_without_token(
     hass: HomeAssistant, simulator: RunningSimulator, jspro: JsproSimulator
 ) -> None:
+    """A controller without a token is added without one."""
     jspro.token = None
     flow_id = await _user_step(hass)
     with patch("custom_components.energy_portals.async_setup_entry", return_value=True):
@@ -86,6 +88,7 @@ async def test_user_flow_errors_then_recovers(
     url: str | None,
     error: str,
 ) -> None:
+    """Each failure (token, address, HTML, errors) shows its error; the form then succeeds."""
     base = simulator.base_url("jspro")
     user_input: dict[str, Any] = {"url": url or base, "api_token": TOKEN, "verify_ssl": True}
     if setup == "wrong_token":
@@ -127,6 +130,7 @@ async def test_user_flow_already_configured(
     jspro: JsproSimulator,
     jspro_entry: MockConfigEntry,
 ) -> None:
+    """The same controller cannot be added twice."""
     flow_id = await _user_step(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id, jspro.flow_inputs(simulator.base_url("jspro"))[1]
@@ -136,6 +140,7 @@ async def test_user_flow_already_configured(
 
 
 def test_normalise_url() -> None:
+    """Addresses are normalised to a base URL; an invalid one is refused."""
     assert normalise_url(" 192.168.1.50/ ") == "http://192.168.1.50"
     assert normalise_url("https://powerdesk.local:8443/") == "https://powerdesk.local:8443"
     with pytest.raises(InvalidUrlError):
@@ -145,6 +150,7 @@ def test_normalise_url() -> None:
 async def test_reauth_success(
     hass: HomeAssistant, simulator: RunningSimulator, jspro: JsproSimulator
 ) -> None:
+    """Reauth keeps asking while the token is refused, then stores the new one."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=f"jspro_{SERIAL}",
@@ -168,6 +174,7 @@ async def test_reauth_success(
 async def test_reauth_other_device(
     hass: HomeAssistant, simulator: RunningSimulator, jspro: JsproSimulator
 ) -> None:
+    """Reauth that reaches another controller aborts and keeps the stored token."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id="jspro_OTHER",
@@ -187,6 +194,7 @@ async def test_reconfigure_new_address(
     jspro: JsproSimulator,
     jspro_entry: MockConfigEntry,
 ) -> None:
+    """Reconfigure checks and stores a new address."""
     result = await jspro_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "jspro_reconfigure"
     result = await hass.config_entries.flow.async_configure(
@@ -210,6 +218,7 @@ async def test_reconfigure_refuses_another_device(
     jspro: JsproSimulator,
     jspro_entry: MockConfigEntry,
 ) -> None:
+    """Reconfigure to another controller aborts."""
     jspro.serial = "SN-OTHER"
     result = await jspro_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -221,6 +230,7 @@ async def test_reconfigure_refuses_another_device(
 
 
 async def test_options_flow(hass: HomeAssistant, loaded_jspro: MockConfigEntry) -> None:
+    """The options set the intervals and the removal delay, with their defaults."""
     result = await hass.config_entries.options.async_init(loaded_jspro.entry_id)
     assert result["type"] is FlowResultType.FORM
     data_schema = result["data_schema"]

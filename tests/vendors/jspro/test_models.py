@@ -33,6 +33,7 @@ from .fixtures import PACK_1, SCC
     ],
 )
 def test_uptime(value: object, seconds: int | None) -> None:
+    """Uptime texts in weeks, days, hours, minutes and seconds become seconds."""
     assert parse_uptime(value) == seconds
 
 
@@ -47,12 +48,14 @@ def test_uptime(value: object, seconds: int | None) -> None:
     ],
 )
 def test_last_update_is_naive_local_time(value: object, expected: datetime | None) -> None:
+    """The last update is a naive local time; unreadable values are None."""
     parsed = parse_local_time(value)
     assert parsed == expected
     assert parsed is None or parsed.tzinfo is None
 
 
 def test_disk_units() -> None:
+    """Disk sizes in any unit become GB; unknown units and junk read as unknown."""
     mb = parse_resources({"disk_usage": {"free": 8600, "used": "6100", "unit": "MB"}})
     assert (mb.disk_free, mb.disk_used) == (8.6, 6.1)
     odd = parse_resources({"disk_usage": {"free": 1, "unit": "parsecs"}, "cpu_usage": "x"})
@@ -62,6 +65,7 @@ def test_disk_units() -> None:
 
 
 def test_failed_services() -> None:
+    """Failed services are listed; a count without names still means a failure."""
     status = parse_systemd(
         {"failed_service": 1, "services_status": {"b.service": "FAILED", "a.service": "active"}}
     )
@@ -72,6 +76,7 @@ def test_failed_services() -> None:
 
 
 def test_alarm_flags() -> None:
+    """SCC alarm groups are active only for conditions, not for reported states."""
     data = dict(SCC)
     scc1 = {
         **data["scc1"],
@@ -93,6 +98,7 @@ def test_alarm_flags() -> None:
 
 
 def test_pack_flags() -> None:
+    """Pack flags raise warning, protection and fault; status bits and "no alarm" do not."""
     pack = parse_battery(
         {
             "bms_data": [
@@ -111,6 +117,7 @@ def test_pack_flags() -> None:
 
 
 def test_site_totals() -> None:
+    """Site PV and load power sum the SCCs; site SOC is weighted by capacity, ignoring unknowns."""
     packs = parse_battery(
         {
             "bms_data": [

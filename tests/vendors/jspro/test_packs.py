@@ -34,6 +34,7 @@ async def test_new_pack_is_added(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """A new pack gets its device (under the controller) and entities, cells disabled."""
     assert hass.states.get("sensor.bakti_tower_pack_usb1_11_state_of_charge") is None
     jspro.add_pack("usb1", 11)
     await tick(hass, freezer)
@@ -53,6 +54,7 @@ async def test_pack_only_in_active_list_gets_bms_entities_later(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """A pack only in the active list gets its BMS values and cells once the BMS answers."""
     jspro.add_pack("usb0", 12)
     jspro.fail_pack("usb0", 12)
     await tick(hass, freezer)
@@ -71,6 +73,7 @@ async def test_pack_gone_for_good_is_removed(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """A pack gone for seven days is removed with its device, not earlier."""
     soc = "sensor.bakti_tower_pack_usb0_3_state_of_charge"
     jspro.remove_pack("usb0", 3)
     await tick(hass, freezer)
@@ -96,6 +99,7 @@ async def test_pack_gone_while_home_assistant_was_off(
     jspro: JsproSimulator,
     jspro_entry: MockConfigEntry,
 ) -> None:
+    """A pack gone while Home Assistant was off is removed seven days after the start."""
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     await hass.async_block_till_done()
     assert await hass.config_entries.async_unload(jspro_entry.entry_id)
@@ -115,6 +119,7 @@ async def test_unknown_presence_never_removes_packs(
     loaded_jspro: MockConfigEntry,
     jspro: JsproSimulator,
 ) -> None:
+    """Without either pack list, presence is unknown and no pack is removed."""
     jspro.missing |= {"/api/v1/monitoring/battery", "/api/v1/monitoring/battery/active"}
     await tick(hass, freezer, 2 * 3600)
     await tick(hass, freezer)
@@ -130,6 +135,7 @@ async def test_site_of_32_packs_with_16_cells(
     jspro: JsproSimulator,
     jspro_entry: MockConfigEntry,
 ) -> None:
+    """A site of 32 packs with 16 cells gets all its devices and disabled cell sensors."""
     jspro.configure(packs=32, cells=16)
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     await hass.async_block_till_done()
@@ -154,6 +160,7 @@ async def test_user_may_delete_a_gone_pack_but_not_the_controller(
     jspro: JsproSimulator,
     remove_device: RemoveDevice,
 ) -> None:
+    """A user may delete a gone pack, never the controller or a reported pack."""
     controller = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"jspro_{SERIAL}"), loaded_jspro.entry_id
     )

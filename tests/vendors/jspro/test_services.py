@@ -29,6 +29,7 @@ BUTTON = "button.bakti_tower_delete_scc_alarm_log"
 async def test_clear_alarm_log_button(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry, jspro: JsproSimulator
 ) -> None:
+    """The enabled button deletes the SCC alarm log and the overview follows."""
     er.async_get(hass).async_update_entity(BUTTON, disabled_by=None)
     await hass.config_entries.async_reload(loaded_jspro.entry_id)
     await hass.async_block_till_done()
@@ -47,6 +48,7 @@ async def test_clear_alarm_log_button(
 async def test_get_logs(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry, jspro: JsproSimulator
 ) -> None:
+    """The get-logs action returns the device's records as response data."""
     response: Any = await hass.services.async_call(
         DOMAIN,
         "jspro_get_logs",
@@ -102,6 +104,7 @@ async def test_get_logs(
 async def test_get_logs_refusals(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry, jspro: JsproSimulator
 ) -> None:
+    """The get-logs action refuses an end before the start with a translated error."""
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN,
@@ -139,6 +142,7 @@ async def test_get_logs_refusals(
 async def test_actions_need_a_loaded_entry(
     hass: HomeAssistant, jspro: JsproSimulator, jspro_entry: MockConfigEntry
 ) -> None:
+    """The actions refuse an entry that is not loaded."""
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     assert await hass.config_entries.async_unload(jspro_entry.entry_id)
     with pytest.raises(ServiceValidationError) as err:
@@ -181,6 +185,7 @@ async def test_delete_refusals(
     key: str,
     placeholders: dict[str, str] | None,
 ) -> None:
+    """Deleting refuses without confirmation or with bad input, and deletes nothing."""
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
             DOMAIN,
@@ -198,6 +203,7 @@ async def test_delete_refusals(
 async def test_delete_when_confirmed(
     hass: HomeAssistant, loaded_jspro: MockConfigEntry, jspro: JsproSimulator
 ) -> None:
+    """A confirmed delete removes the record and reports it."""
     entry_id = loaded_jspro.entry_id
     response: Any = await hass.services.async_call(
         DOMAIN,
@@ -264,6 +270,7 @@ async def test_delete_when_confirmed(
 
 
 async def test_device_time(hass: HomeAssistant) -> None:
+    """Times are converted to the device's local time; naive times are kept."""
     await hass.config.async_set_time_zone("Asia/Jakarta")
     aware = datetime(2025, 7, 21, 3, 0, tzinfo=ZoneInfo("UTC"))
     assert device_time(aware) == datetime(2025, 7, 21, 10, 0)

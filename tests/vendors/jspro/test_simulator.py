@@ -9,6 +9,7 @@ from tests.simulator.jspro import JsproSimulator
 
 
 def test_packs_drift_with_time() -> None:
+    """The simulated packs drift with time, within their physical ranges."""
     now = [1_750_000_000.0]
     sim = JsproSimulator(Clock(lambda: now[0]))
     bodies = []
@@ -31,6 +32,7 @@ def test_packs_drift_with_time() -> None:
 
 
 def test_load_status_variants() -> None:
+    """Load status texts read as their states; unknown ones and bad keys do not."""
     standby = parse_scc("scc1", {"load_status": "is standby"})
     unknown = parse_scc("scc1", {"load_status": None})
     assert standby is not None and standby.load_status == "standby"

@@ -54,10 +54,12 @@ def jspro_keys(tree: dict[str, Any]) -> set[str]:
 
 
 def test_english_files_identical() -> None:
+    """translations/en.json is an exact copy of strings.json."""
     assert load("strings.json") == load("translations/en.json")
 
 
 def test_indonesian_has_every_jspro_key() -> None:
+    """Indonesian has every JSPro key and no key English lacks."""
     english = jspro_keys(load("strings.json"))
     indonesian = keys(load("translations/id.json"))
     assert english - indonesian == set()
@@ -65,6 +67,7 @@ def test_indonesian_has_every_jspro_key() -> None:
 
 
 def test_every_translation_key_is_named() -> None:
+    """Every JSPro description's translation key has an English name."""
     strings = load("strings.json")["entity"]
     sensors = [
         *SCC_SENSORS,
@@ -96,6 +99,7 @@ def test_every_translation_key_is_named() -> None:
 
 
 def test_services_described() -> None:
+    """Every JSPro action field is described in strings.json."""
     services = yaml.safe_load((ROOT / "services.yaml").read_text(encoding="utf-8"))
     strings = load("strings.json")["services"]
     for name in ("jspro_get_logs", "jspro_delete_logger_data"):

@@ -27,6 +27,13 @@ async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: 
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+async def tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
+    """Move frozen time to `when` (ISO 8601) and let every refresh it starts finish."""
+    freezer.move_to(when)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
 def unhandled_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     """Records at ERROR that carry a traceback or Home Assistant's "Unexpected error"."""
     return [

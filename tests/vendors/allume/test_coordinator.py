@@ -14,7 +14,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
@@ -22,18 +21,12 @@ from custom_components.energy_portals.vendors.allume.coordinator import (
     local_day,
     next_refresh_delay,
 )
-from tests.helpers import known_state
+from tests.helpers import known_state, tick_to
 from tests.simulator.allume import EMAIL, PASSWORD, PROPERTIES, USER_ID, AllumeSimulator
 
 UNIT4 = "sensor.unit_4_12_example_street_marrickville_nsw_2204"
 DEMAND = f"{UNIT4}_energy_demand_today"
 BUILDING = "sensor.solshare_12_example_street_marrickville_nsw_2204"
-
-
-async def tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
-    freezer.move_to(when)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def property_calls(sim: AllumeSimulator) -> int:

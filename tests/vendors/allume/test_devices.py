@@ -6,10 +6,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
-from tests.helpers import known_state
+from tests.helpers import known_state, tick_to
 from tests.simulator.allume import AllumeSimulator
 
 UNIT7_DEMAND = "sensor.unit_7_12_example_street_marrickville_nsw_2204_energy_demand_today"
@@ -17,12 +17,6 @@ UNIT4_DEMAND = "sensor.unit_4_12_example_street_marrickville_nsw_2204_energy_dem
 # Sydney's midnight is 13:00 UTC in February; refreshes run five minutes after the hour.
 SAME_DAY = "2026-02-25T05:05:02+00:00"
 NEXT_DAY = "2026-02-25T13:05:02+00:00"
-
-
-async def tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
-    freezer.move_to(when)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def property_device(

@@ -14,7 +14,6 @@ from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -24,6 +23,7 @@ from custom_components.energy_portals.diagnostics import async_get_config_entry_
 from custom_components.energy_portals.vendors.allume.hours import HourBook
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from custom_components.energy_portals.vendors.allume.statistics import ready_hours
+from tests.helpers import tick_to
 from tests.simulator.allume import AllumeSimulator
 
 GRID = "energy_portals:allume_prop_unit_4_grid_import"
@@ -72,12 +72,6 @@ def hours_of(found: list[dict[str, Any]]) -> list[datetime]:
 def contiguous(first: datetime, last: datetime) -> list[datetime]:
     count = int((last - first) / HOUR) + 1
     return [first + HOUR * i for i in range(count)]
-
-
-async def tick_to(hass: HomeAssistant, freezer: FrozenDateTimeFactory, when: str) -> None:
-    freezer.move_to(when)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def refresh_hourly_until(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -15,21 +14,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    async_fire_time_changed,
 )
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.diagnostics import async_get_config_entry_diagnostics
-from tests.helpers import known_state
+from tests.helpers import advance, known_state
 from tests.simulator.flowerhub import ASSET_ID, OWNER_ID, SERIAL, USERNAME, FlowerHubSimulator
 
 ASSET_PATH = f"/asset/{ASSET_ID}"
-
-
-async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def counts(sim: FlowerHubSimulator) -> dict[str, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,21 +10,17 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
-from tests.helpers import known_state
+from tests.helpers import advance, known_state
 from tests.simulator.jspro import SERIAL, JsproSimulator
+
+POLL = 10  # the monitoring interval (s)
 
 PV = "sensor.bakti_tower_scc_1_pv_voltage"
 CPU = "sensor.bakti_tower_cpu_usage"
 SERVICES = "sensor.bakti_tower_active_services"
-
-
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 10) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def value(hass: HomeAssistant, entity_id: str) -> str:
@@ -49,7 +44,7 @@ async def test_cadence_one_request_per_endpoint(
     """
     jspro.state.requests.clear()
     for _ in range(6):
-        await tick(hass, freezer)
+        await advance(hass, freezer, POLL)
     for suffix in ("/monitoring/scc", "/monitoring/battery", "/monitoring/battery/active"):
         assert count(jspro, suffix) == 6
     for suffix in (
@@ -60,7 +55,7 @@ async def test_cadence_one_request_per_endpoint(
     ):
         assert count(jspro, suffix) == 1
     assert count(jspro, "/device/information") == 0
-    await tick(hass, freezer, 6 * 3600)
+    await advance(hass, freezer, 6 * 3600)
     assert count(jspro, "/device/information") == 1
 
 
@@ -74,16 +69,16 @@ async def test_error_envelope_then_recovery_logs_once_each_way(
     """A device error makes monitoring entities unavailable, logged once each way."""
     caplog.set_level(logging.INFO)
     jspro.error = (500, 500)  # HTTP 500 with {"status_code": 500, "data": null}
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert value(hass, PV) == "unavailable"
     assert value(hass, CPU) == "40.0"  # the system coordinator has not run yet
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     failures = [r for r in caplog.records if "simulated device error" in r.getMessage()]
     assert len(failures) == 1
     assert failures[0].levelno == logging.ERROR
     assert "Device error 500" in failures[0].getMessage()
     jspro.error = None
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert value(hass, PV) == "69.9"
     recovered = [
         r for r in caplog.records if "Fetching JSPro monitoring data recovered" in r.getMessage()
@@ -107,13 +102,13 @@ async def test_unusable_answers_are_update_errors(
         jspro.error = (200, 400)
     else:
         setattr(jspro.state.faults, fault, True)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert value(hass, PV) == "unavailable"
     assert loaded_jspro.state is ConfigEntryState.LOADED
     assert not [r for r in caplog.records if "Unexpected error" in r.getMessage()]
     jspro.state.faults.clear()
     jspro.error = None
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert value(hass, PV) == "69.9"
 
 
@@ -136,7 +131,7 @@ async def test_missing_endpoint_disables_only_its_group(
     assert value(hass, "sensor.bakti_tower_scc_alarm_logs") == "1"
     assert value(hass, "sensor.bakti_tower_pack_usb0_1_pack_voltage") == "54.24"
     for _ in range(7):
-        await tick(hass, freezer)
+        await advance(hass, freezer, POLL)
     warnings = [r for r in caplog.records if "HTTP 404" in r.getMessage()]
     assert len(warnings) == 2
     assert all(r.levelno == logging.WARNING for r in warnings)
@@ -148,8 +143,8 @@ async def test_missing_endpoint_disables_only_its_group(
 
     # A firmware update brings the endpoint back: found at the next information read.
     jspro.missing.clear()
-    await tick(hass, freezer, 6 * 3600)
-    await tick(hass, freezer, 60)
+    await advance(hass, freezer, 6 * 3600)
+    await advance(hass, freezer, 60)
     assert value(hass, "sensor.bakti_tower_logger_records") == "5"
     assert value(hass, "sensor.bakti_tower_vsat_cut_off_voltage") == "46.0"
     assert value(hass, "sensor.bakti_tower_scc_1_pv_voltage") == "69.9"
@@ -175,7 +170,7 @@ async def test_rejected_token_starts_reauth(
 ) -> None:
     """A rotated token starts reauth."""
     jspro.token = "rotated-token"
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
     assert flows[0]["step_id"] == "jspro_reauth"
@@ -192,14 +187,14 @@ async def test_rate_limit_backs_off(
     jspro.state.faults.status = 429
     jspro.state.faults.retry_after = 120
     jspro.state.faults.path = "/monitoring"
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert value(hass, PV) == "unavailable"
     jspro.state.faults.clear()
     before = count(jspro, "/monitoring/scc")
-    await tick(hass, freezer)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
+    await advance(hass, freezer, POLL)
     assert count(jspro, "/monitoring/scc") == before  # still waiting
-    await tick(hass, freezer, 120)
+    await advance(hass, freezer, 120)
     assert count(jspro, "/monitoring/scc") == before + 1
     assert value(hass, PV) == "69.9"
 
@@ -219,7 +214,7 @@ async def test_information_refresh_updates_the_controller(
         return body
 
     jspro.information_body = upgraded  # type: ignore[method-assign]  # a newer firmware
-    await tick(hass, freezer, 6 * 3600)
+    await advance(hass, freezer, 6 * 3600)
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"jspro_{SERIAL}"), loaded_jspro.entry_id
     )
@@ -268,5 +263,5 @@ async def test_unload(
     assert loaded_jspro.state is ConfigEntryState.NOT_LOADED
     assert value(hass, PV) == "unavailable"
     before = len(jspro.state.requests)
-    await tick(hass, freezer, 120)
+    await advance(hass, freezer, 120)
     assert len(jspro.state.requests) == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +17,13 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
-from tests.helpers import known_state
+from tests.helpers import advance, known_state
 from tests.simulator.jspro import SERIAL, JsproSimulator, PackSimulation
+
+POLL = 10  # the monitoring interval (s)
 
 PACK = "sensor.bakti_tower_pack_usb0_1"
 SCC1 = "sensor.bakti_tower_scc_1"
@@ -33,12 +34,6 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
     current = known_state(hass, entity_id)
     assert current is not None, entity_id
     return current.state
-
-
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 10) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_devices(hass: HomeAssistant, loaded_jspro: MockConfigEntry) -> None:
@@ -209,7 +204,7 @@ async def test_alarms_turn_problem_sensors_on(
     jspro.scc_alarm(2, "discharging_status", "discharge_short", "short_circuit")
     jspro.scc_alarm(2, "charging_status", "charging_status", "float")  # a state, not an alarm
     jspro.site.failed_services = ["scc.service"]
-    await tick(hass, freezer, 60)
+    await advance(hass, freezer, 60)
     battery = known_state(hass, "binary_sensor.bakti_tower_scc_1_battery_alarm")
     assert battery is not None
     assert battery.state == STATE_ON
@@ -241,7 +236,7 @@ async def test_pack_alarm_flags(
         return body
 
     jspro.pack_body = alarmed  # type: ignore[method-assign]  # one pack raises alarms
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     warning = known_state(hass, "binary_sensor.bakti_tower_pack_usb0_1_warning")
     assert warning is not None
     assert warning.state == STATE_ON
@@ -259,7 +254,7 @@ async def test_failed_pack_shows_disconnected(
 ) -> None:
     """A failed pack shows inactive and unavailable; the others stay."""
     jspro.fail_pack("usb0", 2)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert state(hass, "binary_sensor.bakti_tower_pack_usb0_2_active") == STATE_OFF
     assert state(hass, "sensor.bakti_tower_pack_usb0_2_state_of_charge") == STATE_UNAVAILABLE
     assert state(hass, f"{PACK}_state_of_charge") == "100.0"

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RemoveDevice
-from tests.helpers import known_state
+from tests.helpers import advance, known_state
 from tests.simulator.jspro import SERIAL, JsproSimulator
 
-
-async def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float = 10) -> None:
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+POLL = 10  # the monitoring interval (s)
 
 
 def pack_device(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> dr.DeviceEntry | None:
@@ -37,7 +31,7 @@ async def test_new_pack_is_added(
     """A new pack gets its device (under the controller) and entities, cells disabled."""
     assert hass.states.get("sensor.bakti_tower_pack_usb1_11_state_of_charge") is None
     jspro.add_pack("usb1", 11)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert known_state(hass, "sensor.bakti_tower_pack_usb1_11_state_of_charge").state == "100.0"
     assert known_state(hass, "binary_sensor.bakti_tower_pack_usb1_11_active").state == "on"
     device = pack_device(hass, loaded_jspro, "usb1_11")
@@ -57,12 +51,12 @@ async def test_pack_only_in_active_list_gets_bms_entities_later(
     """A pack only in the active list gets its BMS values and cells once the BMS answers."""
     jspro.add_pack("usb0", 12)
     jspro.fail_pack("usb0", 12)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert known_state(hass, "binary_sensor.bakti_tower_pack_usb0_12_active").state == "off"
     soc = "sensor.bakti_tower_pack_usb0_12_state_of_charge"
     assert known_state(hass, soc).state == "unavailable"
     jspro.fail_pack("usb0", 12, active=True)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert known_state(hass, soc).state == "100.0"
     assert er.async_get(hass).async_get("sensor.bakti_tower_pack_usb0_12_cell_1_voltage")
 
@@ -76,19 +70,19 @@ async def test_pack_gone_for_good_is_removed(
     """A pack gone for seven days is removed with its device, not earlier."""
     soc = "sensor.bakti_tower_pack_usb0_3_state_of_charge"
     jspro.remove_pack("usb0", 3)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert known_state(hass, soc).state == "unavailable"
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None
-    await tick(hass, freezer, 6 * 24 * 3600)
+    await advance(hass, freezer, 6 * 24 * 3600)
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None  # not gone for good yet
-    await tick(hass, freezer, 24 * 3600 + 60)  # seven days by default
+    await advance(hass, freezer, 24 * 3600 + 60)  # seven days by default
     assert pack_device(hass, loaded_jspro, "usb0_3") is None
     assert hass.states.get(soc) is None
     assert er.async_get(hass).async_get(soc) is None
     assert pack_device(hass, loaded_jspro, "usb0_4") is not None
 
     jspro.add_pack("usb0", 3)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert pack_device(hass, loaded_jspro, "usb0_3") is not None
     assert known_state(hass, soc).state == "100.0"
 
@@ -107,8 +101,8 @@ async def test_pack_gone_while_home_assistant_was_off(
     assert await hass.config_entries.async_setup(jspro_entry.entry_id)
     await hass.async_block_till_done()
     assert pack_device(hass, jspro_entry, "usb1_10") is not None
-    await tick(hass, freezer, 7 * 24 * 3600 + 60)
-    await tick(hass, freezer)
+    await advance(hass, freezer, 7 * 24 * 3600 + 60)
+    await advance(hass, freezer, POLL)
     assert pack_device(hass, jspro_entry, "usb1_10") is None
     assert pack_device(hass, jspro_entry, "usb1_9") is not None
 
@@ -121,8 +115,8 @@ async def test_unknown_presence_never_removes_packs(
 ) -> None:
     """Without either pack list, presence is unknown and no pack is removed."""
     jspro.missing |= {"/api/v1/monitoring/battery", "/api/v1/monitoring/battery/active"}
-    await tick(hass, freezer, 2 * 3600)
-    await tick(hass, freezer)
+    await advance(hass, freezer, 2 * 3600)
+    await advance(hass, freezer, POLL)
     assert pack_device(hass, loaded_jspro, "usb0_1") is not None
     assert (
         known_state(hass, "sensor.bakti_tower_pack_usb0_1_state_of_charge").state == "unavailable"
@@ -171,7 +165,7 @@ async def test_user_may_delete_a_gone_pack_but_not_the_controller(
     assert not await remove_device(pack.id)
 
     jspro.remove_pack("usb0", 3)
-    await tick(hass, freezer)
+    await advance(hass, freezer, POLL)
     assert await remove_device(pack.id)
     assert pack_device(hass, loaded_jspro, "usb0_3") is None
     assert hass.states.get("sensor.bakti_tower_pack_usb0_3_state_of_charge") is None

@@ -55,6 +55,7 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Fetch fresh data from the vendor."""
 
     async def _async_update_data(self) -> DataT:
+        """Fetch, with the vendor's errors as Home Assistant's (reauth, retry after, failure)."""
         try:
             return await self._async_fetch()
         except PortalAuthError as err:

@@ -111,6 +111,7 @@ class EmporiaEnergyStoredData(SensorExtraStoredData):
     open_gaps: list[tuple[float, float]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The stored form: the sensor's own data plus counted-until and open gaps."""
         return {
             **SensorExtraStoredData.as_dict(self),
             "counted_until": self.counted_until,

@@ -36,6 +36,7 @@ class ChargedEnergyState(ExtraStoredData):
     counted_at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The stored form (the restore cache keeps it across restarts)."""
         return {
             "total": self.total,
             "session_start": self.session_start,
@@ -46,6 +47,7 @@ class ChargedEnergyState(ExtraStoredData):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The state from its stored form; unreadable or negative values start from zero."""
         total = as_float(data.get("total")) or 0.0
         meter = as_float(data.get("meter"))
         return cls(

@@ -24,7 +24,11 @@ from .packs import ActivePack, BatteryPack
 
 
 def site_title(info: DeviceInformation) -> str:
-    """The entry title and controller name of a site."""
+    """The controller's device name, which its SCCs' and packs' names begin with.
+
+    Unlike the entry title, a site without a name keeps the name older releases gave it
+    (`JSPro <site id>`): entity ids were made from it.
+    """
     return info.site_name or f"JSPro {info.site_id or info.serial_number}"
 
 

@@ -14,6 +14,7 @@ Each measure is compared with its target; a missed target is reported, never tun
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import statistics
 import threading
 import time
@@ -325,9 +326,14 @@ async def added(
 
 
 def coordinators(runtime: Any) -> dict[str, DataUpdateCoordinator[Any]]:
+    """The polled coordinators of an entry's runtime data: the data itself, or its fields."""
+    if isinstance(runtime, DataUpdateCoordinator):
+        candidates: list[Any] = [runtime]
+    else:
+        candidates = [getattr(runtime, field.name) for field in dataclasses.fields(runtime)]
     return {
         c.name: c
-        for c in vars(runtime).values()
+        for c in candidates
         if isinstance(c, DataUpdateCoordinator) and c.update_interval is not None
     }
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
@@ -28,7 +31,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     vendor = vendor_of(entry)
     await vendor.async_setup_entry(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, list(vendor.platforms))
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    entry.async_on_unload(entry.add_update_listener(_reload_on_new_options(dict(entry.options))))
     return True
 
 
@@ -37,9 +40,19 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     return await hass.config_entries.async_unload_platforms(entry, list(vendor_of(entry).platforms))
 
 
-async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Options change intervals and defaults: reload to apply them."""
-    hass.config_entries.async_schedule_reload(entry.entry_id)
+def _reload_on_new_options(
+    options: dict[str, Any],
+) -> Callable[[HomeAssistant, ConfigEntry], Coroutine[Any, Any, None]]:
+    """An update listener that reloads when the options change (intervals and defaults).
+
+    A change of the data alone does not reload: Enphase stores its renewed session there.
+    """
+
+    async def reload_when_options_changed(hass: HomeAssistant, entry: ConfigEntry) -> None:
+        if entry.options != options:
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    return reload_when_options_changed
 
 
 async def async_remove_config_entry_device(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -42,6 +42,8 @@ class HttpResponse:
     status: int
     headers: Mapping[str, str]
     text: str
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    """Every cookie the answer sets, by name (`headers` keeps only one Set-Cookie)."""
 
     def json(self) -> Any:
         """Parse the body as JSON; HTML or garbage raise a response error."""
@@ -98,6 +100,7 @@ async def send(
     headers: Mapping[str, str] | None = None,
     params: Mapping[str, str | int] | None = None,
     json_body: Any = None,
+    form: Mapping[str, str] | None = None,
     total_timeout: float = DEFAULT_TIMEOUT,
 ) -> HttpResponse:
     """Send one request and read the whole answer; transport failures raise.
@@ -115,6 +118,7 @@ async def send(
             headers=headers,
             params=params,
             json_body=json_body,
+            form=form,
             total_timeout=total_timeout,
         )
         location = response.headers.get("Location")
@@ -124,7 +128,7 @@ async def send(
         if target.origin() != origin:
             return response
         if response.status == 303 or (response.status in (301, 302) and method != "GET"):
-            method, json_body = "GET", None
+            method, json_body, form = "GET", None, None
         url, params = str(target), None
     raise PortalResponseError(f"Too many redirects from {_where(url)}")
 
@@ -137,6 +141,7 @@ async def _send_once(
     headers: Mapping[str, str] | None,
     params: Mapping[str, str | int] | None,
     json_body: Any,
+    form: Mapping[str, str] | None,
     total_timeout: float,
 ) -> HttpResponse:
     try:
@@ -146,6 +151,7 @@ async def _send_once(
             headers=dict(headers or {}),
             params=dict(params) if params else None,
             json=json_body,
+            data=dict(form) if form is not None else None,
             timeout=aiohttp.ClientTimeout(total=total_timeout),
             allow_redirects=False,
         ) as response:
@@ -156,7 +162,8 @@ async def _send_once(
                     status=response.status,
                 )
             text = body.decode(_charset(response.headers.get("Content-Type")), errors="replace")
-            return HttpResponse(response.status, dict(response.headers), text)
+            cookies = {name: morsel.value for name, morsel in response.cookies.items()}
+            return HttpResponse(response.status, dict(response.headers), text, cookies)
     except TimeoutError as err:
         raise PortalConnectionError(f"Timeout talking to {_where(url)}") from err
     except aiohttp.ClientError as err:

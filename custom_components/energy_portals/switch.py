@@ -1,4 +1,4 @@
-"""Switchs: the entry's vendor adds them (vendors/<vendor>/switch.py)."""
+"""Switches: the entry's vendor adds them (vendors/<vendor>/switch.py)."""
 
 from __future__ import annotations
 
@@ -17,5 +17,5 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entry's switchs."""
+    """Add the entry's switches."""
     await vendor_of(entry).platforms[Platform.SWITCH](hass, entry, async_add_entities)

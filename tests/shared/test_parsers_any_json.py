@@ -15,7 +15,7 @@ from custom_components.energy_portals.errors import PortalError
 from custom_components.energy_portals.vendors.allume import api as allume
 from custom_components.energy_portals.vendors.emporia import api as emporia
 from custom_components.energy_portals.vendors.emporia import usage as emporia_usage
-from custom_components.energy_portals.vendors.enphase import api as enphase
+from custom_components.energy_portals.vendors.enphase import models as enphase
 from custom_components.energy_portals.vendors.flowerhub import billing as flowerhub_billing
 from custom_components.energy_portals.vendors.flowerhub import models as flowerhub
 from custom_components.energy_portals.vendors.jspro import models as jspro
@@ -62,6 +62,9 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "enphase status": enphase.parse_status,
     "enphase summaries": enphase.parse_summaries,
     "enphase sites": enphase.parse_sites,
+    "enphase charge modes": enphase.parse_charge_modes,
+    "enphase use battery": enphase.parse_use_battery,
+    "enphase live stream": enphase.live_stream_seconds,
     "flowerhub login": flowerhub.parse_login,
     "flowerhub owner": flowerhub.parse_asset_owner,
     "flowerhub asset id": flowerhub.parse_asset_id,

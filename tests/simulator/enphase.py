@@ -1,8 +1,11 @@
-"""A simulated Enlighten cloud with one site and one IQ EV charger whose session progresses."""
+"""A simulated Enlighten cloud: sign-in (password, MFA, token renewal), one site and one IQ EV
+charger whose session progresses, with the field's quirks (enphase-cloud-more.md) as knobs."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
@@ -10,14 +13,48 @@ from aiohttp import web
 from .clock import Clock
 from .faults import Handler, VendorState, control_routes, fault_middleware
 
+EMAIL = "owner@example.com"
+PASSWORD = "sim-enphase-password"
+MFA_EMAIL = "mfa-owner@example.com"
+"""An account that must enter a code sent to its phone at every sign-in."""
 E_AUTH_TOKEN = "sim-enphase-eauth-token"
-COOKIE = "SESSION=sim-enphase-session-cookie; XSRF=sim"
+"""The pasted token of a logged-in browser session (never expires in the simulator)."""
+PASTED_SESSION = "sim-enphase-session-cookie"
+COOKIE = f"_enlighten_4_session={PASTED_SESSION}; XSRF-TOKEN=sim-xsrf"
+"""The pasted cookie string of the same browser session."""
 SITE_ID = "3381244"
 SERIAL = "482522020944"
 MAX_LEVEL = 40
 VOLTS = 230
 LIFETIME_BEFORE_WH = 3_412_345.6
 """The charger's meter when the simulation begins (Wh)."""
+TOKEN_LIFETIME = 6 * 3600
+"""Seconds an access token lives (the real lifetime is undocumented)."""
+SESSION_LIFETIME = 3 * 24 * 3600
+"""Seconds a signed-in session lives before a new sign-in is needed."""
+LOGIN_WALL = "<html><body><form action='/login/login'>Enphase Enlighten sign in</form></html>"
+
+MODES = ("MANUAL_CHARGING", "SCHEDULED_CHARGING", "GREEN_CHARGING", "SMART_CHARGING")
+MODE_KEYS = {
+    "MANUAL_CHARGING": "manualCharging",
+    "SCHEDULED_CHARGING": "scheduledCharging",
+    "GREEN_CHARGING": "greenCharging",
+    "SMART_CHARGING": "smartCharging",
+}
+PLURAL = "/service/evse_controller/{site}/ev_chargers/{sn}"
+SINGULAR = "/service/evse_controller/{site}/ev_charger/{sn}"
+START_VARIANTS = {
+    1: ("POST", PLURAL, "chargingLevel"),
+    2: ("PUT", PLURAL, "chargingLevel"),
+    3: ("POST", SINGULAR, "chargingLevel"),
+    4: ("POST", PLURAL, "charging_level"),
+    5: ("POST", PLURAL, "connectorId"),
+    6: ("POST", PLURAL, None),
+    7: ("POST", SINGULAR, None),
+    8: ("POST", PLURAL, "levelOnly"),
+}
+"""The start variants the field notes list, by number: method, path and body shape."""
+STOP_VARIANTS = {1: ("PUT", PLURAL), 2: ("POST", PLURAL), 3: ("POST", SINGULAR)}
 
 
 @dataclass
@@ -33,6 +70,9 @@ class ChargerSimulation:
     charging_since: float | None = None
     delivered_before: float = 0.0
     """kWh delivered by every session before the current one (the truth)."""
+    mode: str = "MANUAL_CHARGING"
+    use_battery: bool = True
+    schedules_enabled: bool = False
 
     def session_energy(self, now: float) -> float:
         if self.charging_since is None:
@@ -44,6 +84,43 @@ class ChargerSimulation:
         return self.delivered_before + self.session_energy(now)
 
 
+@dataclass
+class CloudKnobs:
+    """What the cloud does beyond the contract; the defaults follow the field notes' good day."""
+
+    mfa_accounts: set[str] = field(default_factory=lambda: {MFA_EMAIL})
+    login_json_refused: bool = False
+    """`/login/login.json` answers 406: the form post must be used."""
+    login_wall: bool = False
+    """JSON endpoints answer 200 with the HTML sign-in page (#528)."""
+    session_cap: bool = False
+    """Sign-in answers "too many active sessions" (#621)."""
+    blocked: bool = False
+    """The account is blocked (too many wrong codes or passwords)."""
+    token_lifetime: float = TOKEN_LIFETIME
+    session_lifetime: float = SESSION_LIFETIME
+    summary_offered: bool = True
+    """False: the summary answers 404, as on clouds without it."""
+    site_search_offered: bool = True
+    start_variants: set[int] = field(default_factory=lambda: {1})
+    stop_variants: set[int] = field(default_factory=lambda: {1})
+    rejects_level: bool = False
+    """An IQ 40 backend: any charge level answers 500 "Invalid charge level" (#544)."""
+    preference_empty: bool = False
+    """The charge-mode preference comes back without a mode (#424)."""
+    scheduler_down: bool = False
+    smart_offered: bool = False
+    supports_use_battery: bool = True
+
+
+@dataclass
+class Session:
+    """A signed-in Enlighten session (the `_enlighten_4_session` cookie)."""
+
+    email: str
+    expires: float
+
+
 class EnphaseSimulator:
     """Serves the Enphase spec under any prefix."""
 
@@ -53,17 +130,38 @@ class EnphaseSimulator:
         self.clock = clock or Clock()
         self.state = VendorState()
         self.charger = ChargerSimulation()
-        self.summary_offered = True
-        """False: the summary answers 404, as on clouds without it."""
+        self.knobs = CloudKnobs()
+        self.sessions: dict[str, Session] = {PASTED_SESSION: Session(EMAIL, float("inf"))}
+        self.tokens: dict[str, float] = {E_AUTH_TOKEN: float("inf")}
+        """Access tokens and when they expire."""
+        self.pending_mfa: dict[str, str] = {}
+        """Sign-ins waiting for a code: nonce -> e-mail."""
+        self.mfa_code = "000000"
+        self.codes_sent = 0
+        self.wrong_codes = 0
+        self.logins = 0
+        """Sign-ins that succeeded (the cloud's session count for the account)."""
+        self.token_mints = 0
         self._status_reads = 0
 
-    def start(self, level: int) -> None:
+    @property
+    def summary_offered(self) -> bool:
+        return self.knobs.summary_offered
+
+    @summary_offered.setter
+    def summary_offered(self, offered: bool) -> None:
+        self.knobs.summary_offered = offered
+
+    def start(self, level: int | None) -> None:
         now = self.clock.now()
         charger = self.charger
         if charger.session_start is None:
             charger.session_start = now
             charger.energy_before = 0.0
-        charger.level = level
+        if charger.charging:
+            charger.energy_before = charger.session_energy(now)
+        if level is not None:
+            charger.level = level
         charger.charging = True
         charger.charging_since = now
 
@@ -85,6 +183,13 @@ class EnphaseSimulator:
         """kWh delivered so far (the ground truth the benchmark compares with)."""
         return self.charger.delivered(self.clock.now())
 
+    def expire_tokens(self) -> None:
+        """Every access token and session ends now (the pasted ones too)."""
+        self.tokens.clear()
+        self.sessions.clear()
+
+    # -- bodies -----------------------------------------------------------------------------
+
     def status_body(self) -> dict[str, Any]:
         """The status as the field sends it: `e_c` in Wh, the start time in seconds or in
         milliseconds (alternating), and null between sessions."""
@@ -96,6 +201,7 @@ class EnphaseSimulator:
             in_ms = self._status_reads % 2 == 0
             start = int(charger.session_start * 1000) if in_ms else int(charger.session_start)
         energy_kwh = charger.session_energy(now)
+        green = charger.mode == "GREEN_CHARGING"
         return {
             "evChargerData": [
                 {
@@ -109,13 +215,17 @@ class EnphaseSimulator:
                     if charger.charging
                     else ("SUSPENDED" if charger.plugged_in else "AVAILABLE"),
                     "chargingLevel": charger.level,
+                    "mode": 1 if green else 0,
                     "session_d": {
                         "e_c": round(energy_kwh * 1000, 1),
                         "cost": round(energy_kwh * 0.25, 2),
                         "sch_kwh": 0.0,
                         "start_time": start,
                     },
-                    "sch_d": {"enabled": False},
+                    "sch_d": {
+                        "enabled": charger.schedules_enabled,
+                        "info": [{"type": "greencharging"}] if green else [],
+                    },
                 }
             ],
             "ts": int(now),
@@ -146,6 +256,7 @@ class EnphaseSimulator:
                     "phaseCount": 1,
                     "firmwareVersion": "25.37.1.13",
                     "lastReportedAt": "2026-11-29T10:00:00Z[UTC]",
+                    "supportsUseBattery": self.knobs.supports_use_battery,
                     "isConnected": True,
                     "status": "NORMAL",
                     "networkConfig": "ipaddr=192.168.1.50,mac_addr=00:1D:C0:11:22:33",
@@ -154,15 +265,26 @@ class EnphaseSimulator:
             "error": {},
         }
 
+    def preference_body(self) -> dict[str, Any]:
+        modes = {
+            MODE_KEYS[mode]: {"chargingMode": mode, "enabled": self.charger.mode == mode}
+            for mode in MODES
+            if mode != "SMART_CHARGING" or self.knobs.smart_offered
+        }
+        if self.knobs.preference_empty:
+            modes = {}
+        return {
+            "data": {
+                "config": {"modeSyncStatus": "synced", "isModeCancellable": True},
+                "modes": modes,
+            }
+        }
+
     def flow_inputs(self, base_url: str) -> list[dict[str, Any]]:
         """What a user types in the config flow to add this simulated account."""
         return [
             {"next_step_id": "enphase"},
-            {
-                "e_auth_token": E_AUTH_TOKEN,
-                "cookie": COOKIE,
-                "advanced": {"base_url": base_url},
-            },
+            {"email": EMAIL, "password": PASSWORD, "advanced": {"base_url": base_url}},
         ]
 
     def known_states(self) -> dict[str, str]:
@@ -172,37 +294,187 @@ class EnphaseSimulator:
             "switch.garage_ev_charging": "off",
             "sensor.garage_ev_connector_status": "suspended",
             "sensor.garage_ev_charged_energy": "*",
+            "select.garage_ev_charge_mode": "manual",
         }
 
+    # -- the application ----------------------------------------------------------------------
+
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._auth_middleware, fault_middleware(self.state)])
+        app = web.Application(middlewares=[fault_middleware(self.state), self._auth_middleware])
         base = "/service/evse_controller"
-        app.add_routes(
-            [
-                *control_routes(self.state),
-                web.post("/_sim/plug", self._sim_plug),
-                web.get(f"{base}/sites", self._sites),
-                web.get(f"{base}/{{site}}/ev_chargers/status", self._status),
-                web.get(f"{base}/api/v2/{{site}}/ev_chargers/summary", self._summary),
-                web.get(f"{base}/{{site}}/ev_chargers/start_live_stream", self._live_start),
-                web.get(f"{base}/{{site}}/ev_chargers/stop_live_stream", self._accepted),
-                web.post(f"{base}/{{site}}/ev_chargers/{{sn}}/start_charging", self._start),
-                web.put(f"{base}/{{site}}/ev_chargers/{{sn}}/stop_charging", self._stop),
-                web.post(f"{base}/{{site}}/ev_charger/{{sn}}/trigger_message", self._accepted),
-            ]
-        )
+        scheduler = "/service/evse_scheduler/api/v1/iqevc/charging-mode"
+        routes = [
+            *control_routes(self.state),
+            web.post("/_sim/plug", self._sim_plug),
+            web.get("/_sim/mfa_code", self._sim_mfa_code),
+            web.post("/login/login.json", self._login_json),
+            web.post("/login/login", self._login_form),
+            web.post("/app-api/validate_login_otp", self._validate_otp),
+            web.post("/app-api/generate_mfa_login_otp", self._resend_otp),
+            web.get("/users/self/token", self._mint_token),
+            web.get("/app-api/search_sites.json", self._search_sites),
+            web.get(f"{base}/sites", self._sites),
+            web.get(f"{base}/{{site}}/ev_chargers/status", self._status),
+            web.get(f"{base}/api/v2/{{site}}/ev_chargers/summary", self._summary),
+            web.get(f"{base}/{{site}}/ev_chargers/start_live_stream", self._live_start),
+            web.get(f"{base}/{{site}}/ev_chargers/stop_live_stream", self._live_stop),
+            web.post(f"{base}/{{site}}/ev_charger/{{sn}}/trigger_message", self._accepted),
+            web.get(f"{scheduler}/{{site}}/{{sn}}/preference", self._preference),
+            web.put(f"{scheduler}/{{site}}/{{sn}}/preference", self._set_preference),
+            web.get(f"{scheduler}/GREEN_CHARGING/{{site}}/{{sn}}/settings", self._green),
+            web.put(f"{scheduler}/GREEN_CHARGING/{{site}}/{{sn}}/settings", self._set_green),
+        ]
+        for method, path, _ in START_VARIANTS.values():
+            route = path.format(site="{site}", sn="{sn}") + "/start_charging"
+            routes.append(web.route(method, route, self._start))
+        for number, (method, path) in STOP_VARIANTS.items():
+            route = path.format(site="{site}", sn="{sn}") + "/stop_charging"
+            routes.append(web.route(method, route, self._stop_handler(number)))
+        app.router.add_routes(_unique_routes(routes))
         return app
+
+    # -- authentication -----------------------------------------------------------------------
 
     @web.middleware
     async def _auth_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        if "/_sim/" in request.path:
+        """Data calls need a live session cookie, a live access token and a browser; control
+        and scheduler calls a Bearer token too; writes the XSRF header."""
+        path = request.path
+        if "/_sim/" in path or "/login/" in path or "_login_otp" in path:
             return await handler(request)
-        if (
-            request.headers.get("e-auth-token") != E_AUTH_TOKEN
-            or request.headers.get("Cookie") != COOKIE
-        ):
-            return web.json_response({"message": "Unauthorized"}, status=401)
+        if "Mozilla/" not in request.headers.get("User-Agent", ""):
+            return web.json_response({"message": "Not Acceptable"}, status=406)
+        now = self.clock.now()
+        session = self.sessions.get(request.cookies.get("_enlighten_4_session", ""))
+        if session is None or session.expires <= now:
+            return self._refused()
+        if path.endswith("/users/self/token"):
+            return await handler(request)
+        token = request.headers.get("e-auth-token", "")
+        if self.tokens.get(token, 0) <= now:
+            return self._refused()
+        needs_bearer = (
+            "/evse_scheduler/" in path or path.endswith("_charging") or "search_sites" in path
+        )
+        if needs_bearer and not self._valid_bearer(request, now):
+            return web.json_response({"message": "Bearer token required"}, status=401)
+        if request.method != "GET":
+            xsrf = request.cookies.get("XSRF-TOKEN")
+            if xsrf is not None and request.headers.get("X-CSRF-Token") != xsrf:
+                return web.json_response({"message": "Invalid CSRF token"}, status=403)
         return await handler(request)
+
+    def _valid_bearer(self, request: web.Request, now: float) -> bool:
+        bearer = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        manager = request.cookies.get("enlighten_manager_token_production")
+        return bearer == manager or self.tokens.get(bearer, 0) > now
+
+    def _refused(self) -> web.Response:
+        if self.knobs.login_wall:
+            return web.Response(text=LOGIN_WALL, content_type="text/html")
+        return web.json_response({"message": "Unauthorized"}, status=401)
+
+    def _signed_in(self, email: str, body: dict[str, Any]) -> web.Response:
+        """A finished sign-in: a new session and its cookies."""
+        self.logins += 1
+        session_id = secrets.token_hex(8)
+        self.sessions[session_id] = Session(email, self.clock.now() + self.knobs.session_lifetime)
+        manager = f"sim-manager-{session_id}"
+        response = web.json_response(
+            {
+                **body,
+                "message": "success",
+                "session_id": session_id,
+                "manager_token": manager,
+                "is_consumer": True,
+            }
+        )
+        response.set_cookie("_enlighten_4_session", session_id)
+        response.set_cookie("enlighten_manager_token_production", manager)
+        response.set_cookie("XSRF-TOKEN", f"xsrf-{session_id}")
+        response.set_cookie("appVersion", "3.4.0")
+        return response
+
+    async def _sign_in(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        email = str(form.get("user[email]", ""))
+        if self.knobs.session_cap:
+            return web.json_response(
+                {"message": "You have too many active sessions. Sign out of other sessions."},
+                status=200,
+            )
+        if self.knobs.blocked:
+            return web.json_response({"success": False, "isBlocked": True})
+        if email not in (EMAIL, MFA_EMAIL) or form.get("user[password]") != PASSWORD:
+            return web.json_response({"success": False, "message": "Invalid"}, status=401)
+        if email in self.knobs.mfa_accounts:
+            nonce = secrets.token_hex(8)
+            self.pending_mfa[nonce] = email
+            response = web.json_response({"success": True, "isBlocked": False})
+            response.set_cookie("login_otp_nonce", nonce)
+            response.set_cookie("XSRF-TOKEN", f"xsrf-{nonce}")
+            return response
+        return self._signed_in(email, {})
+
+    async def _login_json(self, request: web.Request) -> web.Response:
+        if self.knobs.login_json_refused:
+            return web.json_response({"message": "Not Acceptable"}, status=406)
+        return await self._sign_in(request)
+
+    async def _login_form(self, request: web.Request) -> web.Response:
+        response = await self._sign_in(request)
+        html = web.Response(text="<html><body>Enlighten</body></html>", content_type="text/html")
+        for name, morsel in response.cookies.items():  # the form answers a page; cookies count
+            html.set_cookie(name, morsel.value)
+        return html
+
+    def _pending(self, request: web.Request) -> str | None:
+        nonce = request.cookies.get("login_otp_nonce", "")
+        if request.headers.get("X-CSRF-Token") != request.cookies.get("XSRF-TOKEN"):
+            return None
+        return self.pending_mfa.get(nonce)
+
+    async def _validate_otp(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        email = self._pending(request)
+        if self.knobs.blocked or self.wrong_codes >= 5:
+            return web.json_response({"isValid": False, "isBlocked": True}, status=429)
+        sent_email = base64.b64decode(str(form.get("email", ""))).decode()
+        code = base64.b64decode(str(form.get("otp", ""))).decode()
+        if email is None or sent_email != email or code != self.mfa_code:
+            self.wrong_codes += 1
+            return web.json_response({"isValid": False, "isBlocked": False})
+        self.wrong_codes = 0
+        self.pending_mfa.pop(request.cookies["login_otp_nonce"])
+        return self._signed_in(email, {"isValidMobileNumber": True})
+
+    async def _resend_otp(self, request: web.Request) -> web.Response:
+        email = self._pending(request)
+        if email is None:
+            return web.json_response({"success": False}, status=401)
+        self.codes_sent += 1
+        self.mfa_code = f"{secrets.randbelow(1_000_000):06d}"
+        nonce = secrets.token_hex(8)
+        self.pending_mfa[nonce] = self.pending_mfa.pop(request.cookies["login_otp_nonce"])
+        response = web.json_response({"success": True, "isBlocked": False})
+        response.set_cookie("login_otp_nonce", nonce)
+        return response
+
+    async def _mint_token(self, request: web.Request) -> web.Response:
+        """A new access token; the session cookie rotates (the old one ends)."""
+        self.token_mints += 1
+        now = self.clock.now()
+        token = f"sim-access-{secrets.token_hex(8)}"
+        self.tokens[token] = now + self.knobs.token_lifetime
+        response = web.json_response({"token": token, "expires_at": int(self.tokens[token])})
+        old = request.cookies["_enlighten_4_session"]
+        if old != PASTED_SESSION:
+            rotated = secrets.token_hex(8)
+            self.sessions[rotated] = self.sessions.pop(old)
+            response.set_cookie("_enlighten_4_session", rotated)
+        return response
+
+    # -- reads ----------------------------------------------------------------------------------
 
     async def _sim_plug(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -212,44 +484,162 @@ class EnphaseSimulator:
             self.unplug()
         return web.json_response({"plugged_in": self.charger.plugged_in})
 
+    async def _sim_mfa_code(self, request: web.Request) -> web.Response:
+        """The last code "sent to the phone" (for the end-to-end run)."""
+        return web.json_response({"code": self.mfa_code, "sent": self.codes_sent})
+
     def sites_body(self) -> Any:
         return {"sites": [{"site_id": int(SITE_ID), "name": "Home"}]}
+
+    async def _search_sites(self, request: web.Request) -> web.Response:
+        if not self.knobs.site_search_offered:
+            return web.json_response({"message": "Not found"}, status=404)
+        path = f"/web/{SITE_ID}?v=3.4.0"
+        return web.json_response(
+            {"sites": [{"id": int(SITE_ID), "title": "Home", "path": path, "favourite": False}]}
+        )
 
     async def _sites(self, request: web.Request) -> web.Response:
         return web.json_response(self.sites_body())
 
+    def _known(self, request: web.Request) -> bool:
+        sn = request.match_info.get("sn", SERIAL)
+        return request.match_info["site"] == SITE_ID and sn == SERIAL
+
     async def _status(self, request: web.Request) -> web.Response:
-        if request.match_info["site"] != SITE_ID:
+        if not self._known(request):
             return web.json_response({"message": "Not found"}, status=404)
         return web.json_response(self.status_body())
 
     async def _summary(self, request: web.Request) -> web.Response:
-        if request.match_info["site"] != SITE_ID or not self.summary_offered:
+        if not self._known(request) or not self.knobs.summary_offered:
             return web.json_response({"message": "Not found"}, status=404)
         return web.json_response(self.summary_body())
 
     async def _live_start(self, request: web.Request) -> web.Response:
+        topic = f"v1/evse/prod/live-stream/{SERIAL}"
         return web.json_response(
-            {"status": "accepted", "topics": [f"evse/{SERIAL}/status"], "duration_s": 60}
+            {"data": {"liveStreamTopicList": [topic], "liveStreamDuration": 900}}
         )
+
+    async def _live_stop(self, request: web.Request) -> web.Response:
+        return web.json_response({"data": None})
 
     async def _accepted(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "accepted"})
 
-    async def _start(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        level = int(body.get("chargingLevel", 0))
-        if not self.charger.plugged_in:
-            return web.json_response({"message": "EV not plugged in"}, status=400)
-        if level < 6 or level > MAX_LEVEL:
-            return web.json_response({"message": "Invalid charge level"}, status=500)
-        if self.charger.charging and level == self.charger.level:
-            return web.json_response({"message": "Already charging"}, status=409)
-        self.start(level)
-        return web.json_response({"status": "accepted", "chargingLevel": level})
+    # -- charge mode and green battery ------------------------------------------------------------
 
-    async def _stop(self, request: web.Request) -> web.Response:
+    def _scheduler_refusal(self, request: web.Request) -> web.Response | None:
+        if self.knobs.scheduler_down:
+            return web.json_response({"message": "Service Unavailable"}, status=503)
+        if not self._known(request):
+            return web.json_response({"message": "Not found"}, status=404)
+        return None
+
+    async def _preference(self, request: web.Request) -> web.Response:
+        return self._scheduler_refusal(request) or web.json_response(self.preference_body())
+
+    async def _set_preference(self, request: web.Request) -> web.Response:
+        refusal = self._scheduler_refusal(request)
+        if refusal is not None:
+            return refusal
+        mode = (await request.json()).get("mode")
+        offered = MODES if self.knobs.smart_offered else MODES[:3]
+        if mode not in offered:
+            return web.json_response({"error": {"displayMessage": "Invalid mode"}}, status=400)
+        if mode == "SCHEDULED_CHARGING" and not self.charger.schedules_enabled:
+            error = {
+                "errorMessageCode": "iqevc_sch_10031",
+                "displayMessage": "Scheduled charging: No Schedules enabled",
+            }
+            return web.json_response({"error": error}, status=400)
+        self.charger.mode = mode
+        return web.json_response({"data": {"mode": mode}})
+
+    async def _green(self, request: web.Request) -> web.Response:
+        refusal = self._scheduler_refusal(request)
+        if refusal is not None:
+            return refusal
+        setting = {
+            "chargerSettingName": "USE_BATTERY_FOR_SELF_CONSUMPTION",
+            "enabled": self.charger.use_battery,
+            "value": None,
+        }
+        return web.json_response({"data": [setting]})
+
+    async def _set_green(self, request: web.Request) -> web.Response:
+        refusal = self._scheduler_refusal(request)
+        if refusal is not None:
+            return refusal
+        body = await request.json()
+        for setting in body.get("chargerSettingList", []):
+            if setting.get("chargerSettingName") == "USE_BATTERY_FOR_SELF_CONSUMPTION":
+                self.charger.use_battery = bool(setting.get("enabled"))
+        return web.json_response({"data": None})
+
+    # -- start and stop variants ------------------------------------------------------------------
+
+    def _stop_handler(self, number: int) -> Handler:
+        async def handler(request: web.Request) -> web.StreamResponse:
+            return await self._stop(request, number)
+
+        return handler
+
+    async def _start(self, request: web.Request) -> web.Response:
+        """Only the accepted variants work; the others answer as a routing miss would."""
+        body = await request.json() if request.can_read_body else {}
+        level_value = body.get("chargingLevel", body.get("charging_level"))
+        variant = _start_variant_of(request, body)
+        if variant not in self.knobs.start_variants or not self._known(request):
+            return web.json_response({"message": "No static resource"}, status=404)
+        if not self.charger.plugged_in:
+            return web.json_response({"message": "iqevc_ms-10008 EV not plugged"}, status=400)
+        level = None if level_value is None else int(level_value)
+        if level is not None and (self.knobs.rejects_level or not 6 <= level <= MAX_LEVEL):
+            return web.json_response({"message": "Invalid charge level"}, status=500)
+        if self.charger.charging and level in (None, self.charger.level):
+            error = {"message": "iqevc_ms-10012 already in charging state"}
+            return web.json_response(error, status=400)
+        if level is not None and self.charger.mode == "GREEN_CHARGING":
+            self.charger.mode = "MANUAL_CHARGING"  # amps override Green at once (#165)
+        self.start(level)
+        return web.json_response({"status": "accepted", "chargingLevel": self.charger.level})
+
+    async def _stop(self, request: web.Request, number: int) -> web.Response:
+        if number not in self.knobs.stop_variants or not self._known(request):
+            return web.json_response({"message": "No static resource"}, status=404)
         if not self.charger.charging:
-            return web.json_response({"message": "Already stopped"}, status=409)
+            return web.json_response({"message": "No active session"}, status=400)
         self.stop()
         return web.json_response({"status": "accepted"})
+
+
+def _start_variant_of(request: web.Request, body: dict[str, Any]) -> int:
+    """Which numbered variant a start request is."""
+    singular = "/ev_charger/" in request.path
+    for number, (method, path, shape) in START_VARIANTS.items():
+        if method != request.method or (path == SINGULAR) != singular:
+            continue
+        if shape == "chargingLevel" and "connectorId" in body and "chargingLevel" in body:
+            return number
+        if shape == "charging_level" and "charging_level" in body:
+            return number
+        if shape == "connectorId" and list(body) == ["connectorId"]:
+            return number
+        if shape is None and not body:
+            return number
+        if shape == "levelOnly" and list(body) == ["chargingLevel"]:
+            return number
+    return 0
+
+
+def _unique_routes(routes: list[web.RouteDef]) -> list[web.RouteDef]:
+    """Each method and path once (several variants share one route)."""
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for route in routes:
+        if (route.method, route.path) not in seen:
+            seen.add((route.method, route.path))
+            unique.append(route)
+    return unique

@@ -21,18 +21,23 @@ from custom_components.energy_portals.errors import (
 from custom_components.energy_portals.vendors.enphase.api import (
     CommandRefusedError,
     EnphaseClient,
-    parse_status,
 )
+from custom_components.energy_portals.vendors.enphase.auth import EnphaseAuth, EnphaseSignInError
+from custom_components.energy_portals.vendors.enphase.models import parse_status
 from tests.helpers import sent
 
 BASE = "https://enlighten.example"
 STATUS = f"{BASE}/service/evse_controller/42/ev_chargers/status"
+TOKEN = f"{BASE}/users/self/token"
+SEARCH = f"{BASE}/app-api/search_sites.json?searchText=&favourite=false"
+LOGIN_PAGE = "<html><body>Sign in to Enphase Enlighten</body></html>"
 
 
 @pytest.fixture
 async def client() -> AsyncIterator[EnphaseClient]:
     async with aiohttp.ClientSession() as session:
-        yield EnphaseClient(session, e_auth_token="tok-123", cookie="SESSION=abc", base_url=BASE)
+        auth = EnphaseAuth.pasted(session, BASE, token="tok-123", cookie="SESSION=abc")
+        yield EnphaseClient(auth)
 
 
 def _charger(**overrides: object) -> dict[str, object]:
@@ -123,7 +128,9 @@ def test_status_without_charger_list_is_a_response_error(body: object) -> None:
     [
         (401, "{}", "application/json", PortalAuthError),
         (403, "{}", "application/json", PortalAuthError),
-        (200, "<html>login</html>", "text/html", PortalAuthError),
+        (200, LOGIN_PAGE, "text/html", PortalAuthError),
+        (200, "<html>other</html>", "text/html", PortalResponseError),
+        (400, "{}", "application/json", PortalRateLimitError),
         (429, "{}", "application/json", PortalRateLimitError),
         (500, "{}", "application/json", PortalConnectionError),
         (200, "{not json", "application/json", PortalResponseError),
@@ -133,22 +140,44 @@ def test_status_without_charger_list_is_a_response_error(body: object) -> None:
 async def test_status_errors(
     client: EnphaseClient, status: int, body: str, content_type: str, error: type[Exception]
 ) -> None:
-    """Each error answer raises its own error; a refusal is asked once more first."""
+    """Each error answer raises its own error; a refusal first tries to renew the token (a
+    pasted session whose renewal is refused goes to reauth without asking again)."""
     with aioresponses() as mocked:
         mocked.get(STATUS, status=status, body=body, content_type=content_type, repeat=True)
+        mocked.get(TOKEN, status=401, repeat=True)
         with pytest.raises(error):
             await client.async_get_status("42")
         calls = len(sent(mocked)[("GET", URL(STATUS))])
-    assert calls == (2 if error is PortalAuthError else 1)  # a refusal is asked once more
+        renewals = len(sent(mocked).get(("GET", URL(TOKEN)), []))
+    assert calls == 1
+    assert renewals == (1 if error is PortalAuthError else 0)
 
 
-async def test_a_single_refusal_is_asked_once_more(client: EnphaseClient) -> None:
-    """A single 401 is asked once more and then succeeds."""
+async def test_a_refusal_renews_the_token_and_asks_again(client: EnphaseClient) -> None:
+    """A 401 renews the access token from the session cookie, and the request is sent again
+    with the new token."""
     with aioresponses() as mocked:
         mocked.get(STATUS, status=401)
+        mocked.get(TOKEN, payload={"token": "tok-new", "expires_at": 1767225600})
         mocked.get(STATUS, payload={"evChargerData": [_charger()]})
         status = await client.async_get_status("42")
+        first, second = sent(mocked)[("GET", URL(STATUS))]
     assert list(status.chargers) == ["482522020944"]
+    assert first.kwargs["headers"]["e-auth-token"] == "tok-123"
+    assert second.kwargs["headers"]["e-auth-token"] == "tok-new"
+    assert client.auth.expires_at == 1767225600
+
+
+async def test_a_login_wall_after_renewal_pauses(client: EnphaseClient) -> None:
+    """Data that still answers the sign-in page after a renewal is a login wall: a pause, not
+    reauth."""
+    with aioresponses() as mocked:
+        mocked.get(STATUS, body=LOGIN_PAGE, content_type="text/html", repeat=True)
+        mocked.get(TOKEN, payload={"token": "tok-new"})
+        with pytest.raises(EnphaseSignInError) as caught:
+            await client.async_get_status("42")
+    assert caught.value.reason == "login_wall"
+    assert caught.value.retry_after == 300
 
 
 async def test_rate_limit_carries_retry_after(client: EnphaseClient) -> None:
@@ -174,6 +203,7 @@ async def test_timeout_is_a_connection_error(client: EnphaseClient) -> None:
 async def test_site_discovery_falls_back_through_paths(client: EnphaseClient) -> None:
     """Site discovery falls back through the known paths and skips entries without an id."""
     with aioresponses() as mocked:
+        mocked.get(SEARCH, status=404)
         mocked.get(f"{BASE}/service/evse_controller/sites", status=404)
         mocked.get(f"{BASE}/api/v1/sites", status=404)
         mocked.get(
@@ -187,6 +217,7 @@ async def test_site_discovery_falls_back_through_paths(client: EnphaseClient) ->
 async def test_site_discovery_reads_wrapped_lists(client: EnphaseClient) -> None:
     """A site list wrapped in an object is read too."""
     with aioresponses() as mocked:
+        mocked.get(SEARCH, payload={"items": []})
         mocked.get(f"{BASE}/service/evse_controller/sites", payload={"data": [{"site_id": 1}]})
         assert [s.site_id for s in await client.async_get_sites()] == ["1"]
 
@@ -194,6 +225,7 @@ async def test_site_discovery_reads_wrapped_lists(client: EnphaseClient) -> None
 async def test_site_discovery_all_missing(client: EnphaseClient) -> None:
     """No site path at all is not-found; an unreadable list is a response error."""
     with aioresponses() as mocked:
+        mocked.get(SEARCH, status=404, repeat=True)
         for path in ("/service/evse_controller/sites", "/api/v1/sites", "/sites.json"):
             mocked.get(f"{BASE}{path}", status=404)
         with pytest.raises(PortalNotFoundError):
@@ -204,7 +236,8 @@ async def test_site_discovery_all_missing(client: EnphaseClient) -> None:
 
 
 async def test_commands_send_spec_requests(client: EnphaseClient) -> None:
-    """Start, stop, trigger and live-stream commands send the spec's method, path and body."""
+    """Start, stop, trigger and live-stream commands send the spec's method, path and body;
+    control calls carry the Bearer token and the browser's headers."""
     base = f"{BASE}/service/evse_controller/42"
     start = f"{base}/ev_chargers/SN1/start_charging"
     stop = f"{base}/ev_chargers/SN1/stop_charging"
@@ -215,45 +248,132 @@ async def test_commands_send_spec_requests(client: EnphaseClient) -> None:
         mocked.post(start, payload={"status": "accepted", "chargingLevel": 16})
         mocked.put(stop, payload={"status": "accepted"})
         mocked.post(trigger, body="")
-        mocked.get(live_start, payload={"status": "accepted"})
-        mocked.get(live_stop, payload={"status": "accepted"})
+        mocked.get(live_start, payload={"data": {"liveStreamDuration": 900}})
+        mocked.get(live_start, payload={"status": "accepted", "duration_s": 60})
+        mocked.get(live_stop, payload={"data": None})
         await client.async_start_charging("42", "SN1", 16)
         await client.async_stop_charging("42", "SN1")
         await client.async_trigger_message("42", "SN1", "MeterValues")
-        await client.async_start_live_stream("42")
+        assert await client.async_start_live_stream("42") == 900
+        assert await client.async_start_live_stream("42") == 60
         await client.async_stop_live_stream("42")
         requests = sent(mocked)
-    assert requests[("POST", URL(start))][0].kwargs["json"] == {
-        "chargingLevel": 16,
-        "connectorId": 1,
-    }
+    start_call = requests[("POST", URL(start))][0]
+    assert start_call.kwargs["json"] == {"chargingLevel": 16, "connectorId": 1}
+    assert start_call.kwargs["headers"]["Authorization"] == "Bearer tok-123"
+    assert start_call.kwargs["headers"]["User-Agent"].startswith("Mozilla/")
+    assert "/web/42/today/graph/hours" in start_call.kwargs["headers"]["Referer"]
     assert requests[("PUT", URL(stop))][0].kwargs["json"] is None
     assert requests[("POST", URL(trigger))][0].kwargs["json"] == {"requestedMessage": "MeterValues"}
     assert requests[("GET", URL(live_start))][0].kwargs["headers"]["e-auth-token"] == "tok-123"
     assert ("GET", URL(live_stop)) in requests
 
 
+START = f"{BASE}/service/evse_controller/42/ev_chargers/SN1/start_charging"
+START_SINGULAR = f"{BASE}/service/evse_controller/42/ev_charger/SN1/start_charging"
+STOP = f"{BASE}/service/evse_controller/42/ev_chargers/SN1/stop_charging"
+STOP_SINGULAR = f"{BASE}/service/evse_controller/42/ev_charger/SN1/stop_charging"
+
+
 @pytest.mark.parametrize(
     ("status", "body", "reason"),
     [
-        (400, {"message": "EV not plugged in"}, "not_plugged_in"),
-        (409, {"message": "Conflict"}, "already_in_state"),
-        (422, {"message": "Already charging"}, "already_in_state"),
-        (404, {"message": "Unknown"}, "refused"),
+        (400, {"message": "iqevc_ms-10008: EV not plugged"}, "not_plugged_in"),
+        (409, {"message": "Conflict"}, "not_plugged_in"),
+        (422, {"message": "Unprocessable"}, "not_plugged_in"),
+        (400, {"message": "Charger is already in charging state"}, "already_in_state"),
         (500, {"message": "Invalid charge level"}, "level_rejected"),
-        (400, {"message": "chargingLevel out of range"}, "level_rejected"),
     ],
 )
-async def test_command_refusals(
+async def test_start_refusals(
     client: EnphaseClient, status: int, body: dict[str, str], reason: str
 ) -> None:
-    """A refused command carries the reason the cloud gave."""
-    url = f"{BASE}/service/evse_controller/42/ev_chargers/SN1/start_charging"
+    """A refused start carries the reason the cloud gave (explicit amps are not dropped)."""
     with aioresponses() as mocked:
-        mocked.post(url, status=status, body=json.dumps(body))
+        mocked.post(START, status=status, body=json.dumps(body))
         with pytest.raises(CommandRefusedError) as caught:
-            await client.async_start_charging("42", "SN1", 80)
+            await client.async_start_charging("42", "SN1", 80, explicit=True)
     assert caught.value.reason == reason
+
+
+async def test_start_tries_the_variants_and_remembers_the_one_that_worked(
+    client: EnphaseClient,
+) -> None:
+    """Routing misses (400/404/405) move on to the next variant; the next start begins with
+    the variant that worked."""
+    miss = json.dumps({"message": "No static resource"})
+    with aioresponses() as mocked:
+        mocked.post(START, status=404, body=miss)  # 1: POST plural, camel
+        mocked.put(START, status=405, body=miss)  # 2: PUT plural
+        mocked.post(START_SINGULAR, status=400, body=miss)  # 3: POST singular
+        mocked.post(START, payload={"status": "accepted"})  # 4: POST plural, snake_case
+        await client.async_start_charging("42", "SN1", 16)
+        mocked.post(START, payload={"status": "accepted"})
+        await client.async_start_charging("42", "SN1", 20)
+        posts = sent(mocked)[("POST", URL(START))]
+    assert [call.kwargs["json"] for call in posts] == [
+        {"chargingLevel": 16, "connectorId": 1},
+        {"charging_level": 16, "connector_id": 1},
+        {"charging_level": 20, "connector_id": 1},
+    ]
+
+
+async def test_start_without_level_uses_the_plain_variants(client: EnphaseClient) -> None:
+    """Green and Smart start without amps: only the variants without a level are sent."""
+    with aioresponses() as mocked:
+        mocked.post(START, status=404, body="No static resource")  # 5: connector only
+        mocked.post(START, payload={"status": "accepted"})  # 6: no body
+        await client.async_start_charging("42", "SN1", None)
+        posts = sent(mocked)[("POST", URL(START))]
+    assert [call.kwargs["json"] for call in posts] == [{"connectorId": 1}, None]
+
+
+async def test_a_rejected_level_retries_once_without_one(client: EnphaseClient) -> None:
+    """An IQ 40 that answers 500 "Invalid charge level" is started without a level (#544),
+    unless the user asked for those amps."""
+    with aioresponses() as mocked:
+        mocked.post(START, status=500, body="Invalid charge level")
+        mocked.post(START, payload={"status": "accepted"})
+        await client.async_start_charging("42", "SN1", 32)
+        posts = sent(mocked)[("POST", URL(START))]
+    assert [call.kwargs["json"] for call in posts] == [
+        {"chargingLevel": 32, "connectorId": 1},
+        {"connectorId": 1},
+    ]
+
+
+async def test_every_variant_missing_is_refused(client: EnphaseClient) -> None:
+    """When no variant exists on this cloud the start is refused, not crashed."""
+    with aioresponses() as mocked:
+        mocked.post(START, status=404, body="No static resource", repeat=True)
+        mocked.put(START, status=404, body="No static resource", repeat=True)
+        mocked.post(START_SINGULAR, status=404, body="No static resource", repeat=True)
+        with pytest.raises(CommandRefusedError) as caught:
+            await client.async_start_charging("42", "SN1", 16)
+    assert caught.value.reason == "refused"
+
+
+async def test_a_server_error_on_start_fails_at_once(client: EnphaseClient) -> None:
+    """A 5xx is no routing miss: no further variant is tried (#717)."""
+    with aioresponses() as mocked:
+        mocked.post(START, status=503, body="{}")
+        with pytest.raises(PortalConnectionError):
+            await client.async_start_charging("42", "SN1", 16)
+        assert len(sent(mocked)[("POST", URL(START))]) == 1
+
+
+async def test_stop_variants_and_harmless_refusals(client: EnphaseClient) -> None:
+    """A routing miss moves on to the next stop variant; "no session" is no error."""
+    with aioresponses() as mocked:
+        mocked.put(STOP, status=404, body="No static resource")
+        mocked.post(STOP, status=404, body="No static resource")
+        mocked.post(STOP_SINGULAR, payload={"status": "accepted"})
+        await client.async_stop_charging("42", "SN1")
+        mocked.post(STOP_SINGULAR, status=400, body="No active session")
+        await client.async_stop_charging("42", "SN1")
+        requests = sent(mocked)
+    assert len(requests[("POST", URL(STOP_SINGULAR))]) == 2
+    assert len(requests[("PUT", URL(STOP))]) == 1
 
 
 @pytest.mark.parametrize(
@@ -261,16 +381,15 @@ async def test_command_refusals(
     [
         (500, "{}", PortalConnectionError),
         (401, "{}", PortalAuthError),
-        (200, "<html>login</html>", PortalAuthError),
-        (200, "{broken", PortalResponseError),
+        (200, LOGIN_PAGE, PortalAuthError),
     ],
 )
 async def test_command_failures(
     client: EnphaseClient, status: int, body: str, error: type[Exception]
 ) -> None:
     """A failing command raises the matching transport error."""
-    url = f"{BASE}/service/evse_controller/42/ev_chargers/SN1/stop_charging"
     with aioresponses() as mocked:
-        mocked.put(url, status=status, body=body)
+        mocked.put(STOP, status=status, body=body, repeat=True)
+        mocked.get(TOKEN, status=401)
         with pytest.raises(error):
             await client.async_stop_charging("42", "SN1")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.energy_portals.vendors.enphase.api import Charger, ChargerSummary
+from custom_components.energy_portals.vendors.enphase.models import Charger, ChargerSummary
 from custom_components.energy_portals.vendors.enphase.charged_energy import (
     BOUND_SLACK,
     ChargedEnergyState,

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.energy_portals.const import DOMAIN
-from custom_components.energy_portals.vendors.enphase.api import parse_status
+from custom_components.energy_portals.vendors.enphase.models import parse_status
 from tests.helpers import known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.energy_portals.vendors.enphase.api import parse_status
+from custom_components.energy_portals.vendors.enphase.models import parse_status
 from tests.helpers import advance, known_state
 from tests.simulator.enphase import COOKIE, E_AUTH_TOKEN, SERIAL, SITE_ID, EnphaseSimulator
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 
-from ...const import CONF_BASE_URL
 from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
-from . import binary_sensor, button, number, sensor, switch
+from . import binary_sensor, button, number, select, sensor, switch
 from .api import EnphaseClient
+from .auth import auth_of
 from .const import (
     CONF_CHARGING_CURRENT,
-    CONF_COOKIE,
-    CONF_E_AUTH_TOKEN,
     CONF_IDLE_INTERVAL,
+    CONF_SESSION,
     CONF_SITE_ID,
     CONF_STATUS_INTERVAL,
     DEFAULT_CHARGING_CURRENT,
@@ -33,12 +32,17 @@ from .services import register_services
 
 async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> None:
     """Fetch the site's status once, then poll it."""
-    client = EnphaseClient(
-        create_session(hass),  # a cookie jar of its own: accounts never share cookies
-        e_auth_token=entry.data[CONF_E_AUTH_TOKEN],
-        cookie=entry.data[CONF_COOKIE],
-        base_url=entry.data[CONF_BASE_URL],
-    )
+    # The client keeps the entry's cookies itself: two accounts never share one.
+    auth = auth_of(create_session(hass, client_keeps_cookies=True), entry.data)
+
+    @callback
+    def store_session() -> None:
+        """Keep the renewed cookies and token, so a restart needs no new sign-in."""
+        data = {**entry.data, CONF_SESSION: auth.stored().as_dict()}
+        hass.config_entries.async_update_entry(entry, data=data)
+
+    auth.on_change = store_session
+    client = EnphaseClient(auth)
     options = entry.options
     coordinator = EnphaseCoordinator(
         hass,
@@ -63,6 +67,7 @@ VENDOR = Vendor(
         Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
         Platform.BUTTON: button.async_setup_entry,
         Platform.NUMBER: number.async_setup_entry,
+        Platform.SELECT: select.async_setup_entry,
         Platform.SENSOR: sensor.async_setup_entry,
         Platform.SWITCH: switch.async_setup_entry,
     },

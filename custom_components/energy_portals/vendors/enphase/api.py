@@ -1,89 +1,64 @@
-"""Enphase Enlighten EV charger client and models (no Home Assistant imports here)."""
+"""The Enlighten EV charger client (no Home Assistant imports here).
+
+Every call goes through `EnphaseAuth` for its headers; a refused call renews the sign-in once
+and is sent again. Start and stop try the variants the field notes list (section 7) and
+remember the one that worked.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
-
-import aiohttp
+import asyncio
+from typing import Any
 
 from ...errors import (
     PortalAuthError,
-    PortalHtmlResponseError,
     PortalNotFoundError,
+    PortalRateLimitError,
     PortalResponseError,
 )
-from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
-from ...parse import as_bool, as_epoch, as_float, as_int, as_object, as_str
+from ...http import HttpResponse, parse_retry_after, raise_for_status
+from .auth import EnphaseAuth, Family, is_login_wall
+from .models import (
+    USE_BATTERY_SETTING,
+    ChargeMode,
+    ChargeModes,
+    ChargerSummary,
+    EvseStatus,
+    Site,
+    live_stream_seconds,
+    parse_charge_modes,
+    parse_sites,
+    parse_status,
+    parse_summaries,
+    parse_use_battery,
+)
 
 DEFAULT_BASE_URL = "https://enlighten.enphaseenergy.com"
+SITE_SEARCH_PATH = "/app-api/search_sites.json?searchText=&favourite=false"
 SITE_DISCOVERY_PATHS = ("/service/evse_controller/sites", "/api/v1/sites", "/sites.json")
+CONTROLLER = "/service/evse_controller"
+SCHEDULER = "/service/evse_scheduler/api/v1/iqevc/charging-mode"
+MODE_RECHECKS = 6
+MODE_RECHECK_DELAY = 2.0
+"""Seconds between re-reads after a refused mode change: the change may have landed anyway."""
 
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """An Enlighten site the tokens can see."""
-
-    site_id: str
-    name: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Charger:
-    """One charger's status, normalised."""
-
-    serial: str
-    name: str | None
-    connected: bool | None
-    plugged_in: bool | None
-    charging: bool | None
-    faulted: bool | None
-    connector_status: str | None
-    session_energy: float | None
-    """kWh: the cloud reports `session_d.e_c` in Wh (older payloads sent kWh; see README)."""
-    session_cost: float | None
-    session_start: datetime | None
-    charging_level: int | None
-    schedule_enabled: bool | None
-    summary: ChargerSummary | None = None
-    """The charger's summary (v2), when the cloud offers it."""
-
-    @property
-    def active(self) -> bool:
-        """A car is plugged in or a session is running: poll fast."""
-        return bool(self.plugged_in or self.charging)
-
-
-@dataclass(frozen=True, slots=True)
-class ChargerSummary:
-    """What the charger summary (v2) tells beyond the status."""
-
-    serial: str
-    lifetime_energy: float | None
-    """kWh, from the charger's own meter (`lifeTimeConsumption`, Wh)."""
-    min_current: int | None
-    max_current: int | None
-    current_step: int | None
-    operating_voltage: float | None
-    phase_mode: int | None
-    firmware_version: str | None
-
-    @property
-    def max_power(self) -> float | None:
-        """kW the charger can deliver at most, when the summary tells enough."""
-        if self.max_current is None or self.operating_voltage is None:
-            return None
-        return self.max_current * self.operating_voltage * (self.phase_mode or 1) / 1000
-
-
-@dataclass(frozen=True, slots=True)
-class EvseStatus:
-    """The status of every charger on the site."""
-
-    chargers: dict[str, Charger]
-    timestamp: datetime | None
+PLURAL = "ev_chargers"
+SINGULAR = "ev_charger"
+LEVEL_START_VARIANTS: tuple[tuple[str, str, str], ...] = (
+    ("POST", PLURAL, "camel"),
+    ("PUT", PLURAL, "camel"),
+    ("POST", SINGULAR, "camel"),
+    ("POST", PLURAL, "snake"),
+    ("POST", PLURAL, "level_only"),
+)
+"""Start variants that carry a charge level (1-4 and 8 of the field notes)."""
+PLAIN_START_VARIANTS: tuple[tuple[str, str, str], ...] = (
+    ("POST", PLURAL, "connector"),
+    ("POST", PLURAL, "none"),
+    ("POST", SINGULAR, "none"),
+)
+"""Start variants without a level (5-7), for Green and Smart and for chargers that refuse one."""
+STOP_VARIANTS = (("PUT", PLURAL), ("POST", PLURAL), ("POST", SINGULAR))
 
 
 class CommandRefusedError(PortalResponseError):
@@ -94,146 +69,98 @@ class CommandRefusedError(PortalResponseError):
         self.reason = reason
 
 
-def _kwh_from_wh(value: Any) -> float | None:
-    energy = as_float(value)
-    return None if energy is None else energy / 1000
+def _start_body(shape: str, level: int | None) -> dict[str, Any] | None:
+    bodies: dict[str, dict[str, Any]] = {
+        "camel": {"chargingLevel": level, "connectorId": 1},
+        "snake": {"charging_level": level, "connector_id": 1},
+        "level_only": {"chargingLevel": level},
+        "connector": {"connectorId": 1},
+    }
+    return bodies.get(shape)
 
 
-class _Serial(Protocol):
-    @property
-    def serial(self) -> str: ...
-
-
-def _by_serial[T: _Serial](
-    items: list[Any], parse: Callable[[dict[str, Any]], T | None]
-) -> dict[str, T]:
-    """The parsed entries of a list by serial; entries that are not objects or have no
-    serial are skipped."""
-    parsed = (parse(raw) for raw in items if isinstance(raw, dict))
-    return {item.serial: item for item in parsed if item is not None}
-
-
-def parse_charger(raw: dict[str, Any]) -> Charger | None:
-    """One entry of evChargerData; None when it has no serial."""
-    serial = as_str(raw.get("sn"))
-    if serial is None:
+def start_refusal(response: HttpResponse) -> str | None:
+    """Why a start failed: a reason for the user, `next` (try the next variant), or None."""
+    text = response.text.lower()
+    if response.status < 400:
         return None
-    session = as_object(raw.get("session_d"))
-    schedule = as_object(raw.get("sch_d"))
-    status = as_str(raw.get("connectorStatusType"))
-    return Charger(
-        serial=serial,
-        name=as_str(raw.get("name")),
-        connected=as_bool(raw.get("connected")),
-        plugged_in=as_bool(raw.get("pluggedIn")),
-        charging=as_bool(raw.get("charging")),
-        faulted=as_bool(raw.get("faulted")),
-        connector_status=status.lower() if status else None,
-        session_energy=_kwh_from_wh(session.get("e_c")),
-        session_cost=as_float(session.get("cost")),
-        session_start=as_epoch(session.get("start_time")),
-        charging_level=as_int(raw.get("chargingLevel", session.get("chargingLevel"))),
-        schedule_enabled=as_bool(schedule.get("enabled")),
-    )
+    if "invalid charge level" in text:
+        return "level_rejected"
+    if response.status in (409, 422) or "not plugged" in text or "iqevc_ms-10008" in text:
+        return "not_plugged_in"
+    if "already in charging state" in text or "iqevc_ms-10012" in text:
+        return "already_in_state"
+    if response.status in (400, 404, 405):
+        return "next"
+    return None
 
 
-def parse_status(body: Any) -> EvseStatus:
-    """The /status answer."""
-    if not isinstance(body, dict) or not isinstance(body.get("evChargerData"), list):
-        raise PortalResponseError("Status answer has no evChargerData list")
-    chargers = _by_serial(body["evChargerData"], parse_charger)
-    return EvseStatus(chargers=chargers, timestamp=as_epoch(body.get("ts")))
-
-
-def parse_summary(raw: dict[str, Any]) -> ChargerSummary | None:
-    """One charger of the summary (v2); None when it has no serial."""
-    serial = as_str(raw.get("serialNumber"))
-    if serial is None:
-        return None
-    levels = as_object(raw.get("chargeLevelDetails"))
-    phase_mode = as_int(raw.get("phaseMode"))
-    return ChargerSummary(
-        serial=serial,
-        lifetime_energy=_kwh_from_wh(raw.get("lifeTimeConsumption")),
-        min_current=as_int(levels.get("min")),
-        max_current=as_int(levels.get("max", raw.get("maxCurrent"))),
-        current_step=as_int(levels.get("granularity")),
-        operating_voltage=as_float(raw.get("operatingVoltage")),
-        phase_mode=phase_mode if phase_mode in (1, 3) else None,
-        firmware_version=as_str(raw.get("firmwareVersion")),
-    )
-
-
-def parse_summaries(body: Any) -> dict[str, ChargerSummary]:
-    """The summary (v2) answer: `data` is a list of chargers."""
-    data = body.get("data") if isinstance(body, dict) else None
-    if not isinstance(data, list):
-        raise PortalResponseError("Summary answer has no data list")
-    return _by_serial(data, parse_summary)
-
-
-def parse_sites(body: Any) -> list[Site]:
-    """A site list: a bare list, or one under `sites` or `data`."""
-    if isinstance(body, dict):
-        body = body.get("sites", body.get("data"))
-    if not isinstance(body, list):
-        raise PortalResponseError("Site list answer is not a list")
-    sites = []
-    for raw in body:
-        if not isinstance(raw, dict):
-            continue
-        site_id = as_str(raw.get("site_id", raw.get("id")))
-        if site_id is not None:
-            sites.append(Site(site_id=site_id, name=as_str(raw.get("name"))))
-    return sites
+def stop_refusal(response: HttpResponse) -> str | None:
+    """`next` for a routing miss, `not_active` (harmless) for the charger's refusal."""
+    if response.status == 404 and "no static resource" in response.text.lower():
+        return "next"
+    if response.status == 405:
+        return "next"
+    if response.status in (400, 404, 409, 422):
+        return "not_active"
+    return None
 
 
 class EnphaseClient:
-    """Talks to the Enlighten cloud with a pasted e-auth-token and session cookie."""
+    """Talks to the Enlighten cloud for one account."""
 
-    def __init__(
+    def __init__(self, auth: EnphaseAuth) -> None:
+        self.auth = auth
+        self._start_variant: dict[bool, int] = {}
+        """The start variant that worked last, with a level (True) and without (False)."""
+        self._stop_variant = 0
+
+    async def _send(
         self,
-        session: aiohttp.ClientSession,
+        method: str,
+        path: str,
+        family: Family,
         *,
-        e_auth_token: str,
-        cookie: str,
-        base_url: str = DEFAULT_BASE_URL,
-    ) -> None:
-        self._session = session
-        self._base_url = base_url.rstrip("/")
-        self._headers = {
-            "e-auth-token": e_auth_token,
-            "Cookie": cookie,
-            "Accept": "application/json",
-        }
-
-    async def _request(self, method: str, path: str, body: Any = None) -> HttpResponse:
-        response = await send(
-            self._session,
-            method,
-            f"{self._base_url}{path}",
-            headers=self._headers,
-            json_body=body,
-        )
-        raise_for_status(response)
+        site_id: str | None = None,
+        body: Any = None,
+    ) -> HttpResponse:
+        """Send; when refused, renew the sign-in once and send again."""
+        token = self.auth.token
+        response = await self.auth.send(method, path, family, site_id=site_id, json_body=body)
+        if not _refused(response):
+            self.auth.served()
+            return response
+        await self.auth.async_renew(token)
+        response = await self.auth.send(method, path, family, site_id=site_id, json_body=body)
+        if is_login_wall(response):
+            raise self.auth.login_wall()
+        if _refused(response):
+            raise PortalAuthError(f"Access refused (HTTP {response.status})")
+        self.auth.served()
         return response
 
-    async def _json(self, method: str, path: str, body: Any = None) -> Any:
-        try:
-            return (await self._request(method, path, body)).json()
-        except PortalHtmlResponseError as err:
-            # The cloud answers its login page with 200 when the session has expired.
-            raise PortalAuthError("Login page instead of data: the session expired") from err
-
-    async def _read(self, path: str) -> Any:
-        return await retry_once_when_refused(lambda: self._json("GET", path))
+    async def _read(self, path: str, family: Family, site_id: str | None = None) -> Any:
+        response = await self._send("GET", path, family, site_id=site_id)
+        if response.status == 400:  # the field's sign of polling too hard (#64)
+            raise PortalRateLimitError(
+                "Refused (HTTP 400)",
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            )
+        raise_for_status(response)
+        return response.json()
 
     async def async_get_sites(self) -> list[Site]:
-        """The account's sites, trying each known discovery path in turn."""
+        """The account's sites: the site search, else each of the contract's paths."""
+        try:
+            sites = parse_sites(await self._read(SITE_SEARCH_PATH, Family.SEARCH))
+        except PortalNotFoundError:
+            sites = []
+        if sites:
+            return sites
         last_error: PortalNotFoundError | None = None
         for path in SITE_DISCOVERY_PATHS:
             try:
-                return parse_sites(await self._read(path))
+                return parse_sites(await self._read(path, Family.READ))
             except PortalNotFoundError as err:
                 last_error = err
         assert last_error is not None
@@ -241,87 +168,138 @@ class EnphaseClient:
 
     async def async_get_status(self, site_id: str) -> EvseStatus:
         """Status of every charger on the site."""
-        return parse_status(
-            await self._read(f"/service/evse_controller/{site_id}/ev_chargers/status")
-        )
+        path = f"{CONTROLLER}/{site_id}/ev_chargers/status"
+        return parse_status(await self._read(path, Family.STATUS, site_id))
 
     async def async_get_summaries(self, site_id: str) -> dict[str, ChargerSummary]:
         """The summary (v2) of every charger on the site, by serial."""
-        return parse_summaries(
-            await self._read(
-                f"/service/evse_controller/api/v2/{site_id}/ev_chargers/summary?filter_retired=true"
-            )
-        )
+        path = f"{CONTROLLER}/api/v2/{site_id}/ev_chargers/summary?filter_retired=true"
+        return parse_summaries(await self._read(path, Family.READ, site_id))
 
-    async def async_start_charging(self, site_id: str, serial: str, level: int) -> None:
-        """Start a session at `level` amps."""
-        await self._command(
-            "POST",
-            f"/service/evse_controller/{site_id}/ev_chargers/{serial}/start_charging",
-            {"chargingLevel": level, "connectorId": 1},
+    async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
+        """The charger's charge mode and the modes it offers."""
+        path = f"{SCHEDULER}/{site_id}/{serial}/preference"
+        return parse_charge_modes(await self._read(path, Family.CONTROL, site_id))
+
+    async def async_set_charge_mode(self, site_id: str, serial: str, mode: ChargeMode) -> None:
+        """Change the charge mode; after a 400, re-read: the change may have landed anyway."""
+        path = f"{SCHEDULER}/{site_id}/{serial}/preference"
+        response = await self._send(
+            "PUT", path, Family.CONTROL, site_id=site_id, body={"mode": mode.value}
         )
+        if response.status != 400:
+            raise_for_status(response)
+            return
+        if "iqevc_sch_10031" in response.text or "no schedules" in response.text.lower():
+            raise _refused_command(response, "no_schedules")
+        for _ in range(MODE_RECHECKS):
+            await asyncio.sleep(MODE_RECHECK_DELAY)
+            if (await self.async_get_charge_modes(site_id, serial)).mode is mode:
+                return
+        raise _refused_command(response, "refused")
+
+    async def async_get_use_battery(self, site_id: str, serial: str) -> bool | None:
+        """Whether Green charging may use the battery (None: no such setting)."""
+        path = f"{SCHEDULER}/GREEN_CHARGING/{site_id}/{serial}/settings"
+        return parse_use_battery(await self._read(path, Family.CONTROL, site_id))
+
+    async def async_set_use_battery(self, site_id: str, serial: str, enabled: bool) -> None:
+        """Let Green charging use the battery, or not."""
+        path = f"{SCHEDULER}/GREEN_CHARGING/{site_id}/{serial}/settings"
+        setting = {"chargerSettingName": USE_BATTERY_SETTING, "enabled": enabled, "value": None}
+        response = await self._send(
+            "PUT", path, Family.CONTROL, site_id=site_id, body={"chargerSettingList": [setting]}
+        )
+        raise_for_status(response)
+
+    async def async_start_charging(
+        self, site_id: str, serial: str, level: int | None, *, explicit: bool = False
+    ) -> None:
+        """Start a session, at `level` amps unless it is None (Green and Smart).
+
+        A charger that refuses every level with 500 "Invalid charge level" (IQ 40, #544) is
+        started without one, unless the user asked for these amps.
+        """
+        try:
+            await self._start(site_id, serial, level)
+        except CommandRefusedError as err:
+            if err.reason != "level_rejected" or level is None or explicit:
+                raise
+            await self._start(site_id, serial, None)
+
+    async def _start(self, site_id: str, serial: str, level: int | None) -> None:
+        with_level = level is not None
+        variants = LEVEL_START_VARIANTS if with_level else PLAIN_START_VARIANTS
+        first = self._start_variant.get(with_level, 0)
+        last: HttpResponse | None = None
+        for index in (first, *(i for i in range(len(variants)) if i != first)):
+            method, noun, shape = variants[index]
+            path = f"{CONTROLLER}/{site_id}/{noun}/{serial}/start_charging"
+            last = await self._send(
+                method, path, Family.CONTROL, site_id=site_id, body=_start_body(shape, level)
+            )
+            reason = start_refusal(last)
+            if reason == "next":
+                continue
+            if reason is not None:
+                raise _refused_command(last, reason)
+            raise_for_status(last)
+            self._start_variant[with_level] = index
+            return
+        assert last is not None
+        raise _refused_command(last, "refused")
 
     async def async_stop_charging(self, site_id: str, serial: str) -> None:
-        """Stop the running session."""
-        await self._command(
-            "PUT", f"/service/evse_controller/{site_id}/ev_chargers/{serial}/stop_charging"
-        )
+        """Stop the running session (no session running is no error)."""
+        first = self._stop_variant
+        for index in (first, *(i for i in range(len(STOP_VARIANTS)) if i != first)):
+            method, noun = STOP_VARIANTS[index]
+            path = f"{CONTROLLER}/{site_id}/{noun}/{serial}/stop_charging"
+            response = await self._send(method, path, Family.CONTROL, site_id=site_id)
+            reason = stop_refusal(response)
+            if reason == "next":
+                continue
+            self._stop_variant = index
+            if reason is None:
+                raise_for_status(response)
+            return
+        raise _refused_command(response, "refused")
 
     async def async_trigger_message(self, site_id: str, serial: str, message: str) -> None:
         """Ask the charger to send an OCPP message (MeterValues)."""
-        await self._command(
-            "POST",
-            f"/service/evse_controller/{site_id}/ev_charger/{serial}/trigger_message",
-            {"requestedMessage": message},
+        path = f"{CONTROLLER}/{site_id}/ev_charger/{serial}/trigger_message"
+        response = await self._send(
+            "POST", path, Family.CONTROL, site_id=site_id, body={"requestedMessage": message}
         )
+        _raise_for_command(response)
 
-    async def async_start_live_stream(self, site_id: str) -> None:
-        """Ask the cloud for faster status updates for a while."""
-        await self._command(
-            "GET", f"/service/evse_controller/{site_id}/ev_chargers/start_live_stream"
-        )
+    async def async_start_live_stream(self, site_id: str) -> float | None:
+        """Ask the cloud for live status; returns the stream's seconds when it tells them."""
+        path = f"{CONTROLLER}/{site_id}/ev_chargers/start_live_stream"
+        response = await self._send("GET", path, Family.STATUS, site_id=site_id)
+        _raise_for_command(response)
+        return live_stream_seconds(response.json()) if response.text.strip() else None
 
     async def async_stop_live_stream(self, site_id: str) -> None:
         """End the live stream."""
-        await self._command(
-            "GET", f"/service/evse_controller/{site_id}/ev_chargers/stop_live_stream"
-        )
-
-    async def _command(self, method: str, path: str, body: Any = None) -> None:
-        response = await send(
-            self._session, method, f"{self._base_url}{path}", headers=self._headers, json_body=body
-        )
-        refusal = command_refusal(response)
-        if refusal is not None:
-            raise CommandRefusedError(
-                f"Charger refused the command (HTTP {response.status})",
-                status=response.status,
-                body=response.text,
-                reason=refusal,
-            )
-        raise_for_status(response)
-        if response.text.strip():
-            try:
-                response.json()
-            except PortalHtmlResponseError as err:
-                raise PortalAuthError("Login page instead of an answer") from err
+        path = f"{CONTROLLER}/{site_id}/ev_chargers/stop_live_stream"
+        _raise_for_command(await self._send("GET", path, Family.STATUS, site_id=site_id))
 
 
-def command_refusal(response: HttpResponse) -> str | None:
-    """Why the charger refused a command, or None when it did not.
+def _refused(response: HttpResponse) -> bool:
+    return response.status in (401, 403) or is_login_wall(response)
 
-    400/404/409/422 mean "not plugged in" or "already in that state"; some chargers answer
-    500 "Invalid charge level" for a level outside their range.
-    """
-    text = response.text.lower()
-    if response.status >= 500:
-        return "level_rejected" if "level" in text else None
-    if response.status not in (400, 404, 409, 422):
-        return None
-    if "level" in text:
-        return "level_rejected"
-    if "plug" in text:
-        return "not_plugged_in"
-    if response.status == 409 or "already" in text:
-        return "already_in_state"
-    return "refused"
+
+def _refused_command(response: HttpResponse, reason: str) -> CommandRefusedError:
+    return CommandRefusedError(
+        f"Charger refused the command (HTTP {response.status})",
+        status=response.status,
+        body=response.text,
+        reason=reason,
+    )
+
+
+def _raise_for_command(response: HttpResponse) -> None:
+    if response.status in (400, 409, 422):
+        raise _refused_command(response, "refused")
+    raise_for_status(response)

@@ -14,9 +14,9 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import Charger
 from .coordinator import EnphaseConfigEntry
 from .entity import EnphaseEntity, add_charger_entities
+from .models import Charger
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,8 +10,8 @@ from typing import Any, Self
 from homeassistant.helpers.restore_state import ExtraStoredData
 
 from ...parse import as_datetime, as_float, as_str
-from .api import Charger
 from .const import MAX_CHARGER_POWER_KW
+from .models import Charger
 
 # kWh of rounding allowed above the physical bound of one step.
 BOUND_SLACK = 0.01

@@ -5,6 +5,12 @@ from typing import Final
 
 VENDOR_KEY: Final = "enphase"
 
+CONF_EMAIL: Final = "email"
+CONF_PASSWORD: Final = "password"
+CONF_MFA: Final = "mfa"
+CONF_SESSION: Final = "session"
+CONF_CODE: Final = "code"
+CONF_RESEND: Final = "resend"
 CONF_E_AUTH_TOKEN: Final = "e_auth_token"
 CONF_COOKIE: Final = "cookie"
 CONF_SITE_ID: Final = "site_id"
@@ -21,6 +27,19 @@ MIN_CHARGING_CURRENT: Final = 6
 MAX_CHARGING_CURRENT: Final = 40
 
 METER_VALUES: Final = "MeterValues"
+
+# Reads and writes of the scheduler (charge mode, green battery) are cached this long.
+SETTINGS_INTERVAL: Final = timedelta(minutes=5)
+# The live stream: status every 10 s for as long as the cloud says it runs (else 900 s).
+LIVE_STREAM_INTERVAL: Final = timedelta(seconds=10)
+LIVE_STREAM_SECONDS: Final = 900
+# A new current reaches a running session only through a stop, this pause and a start (#158).
+CURRENT_RESTART_DELAY: Final = 30
+# Waits after a 400 or 429 without Retry-After: growing from 60 s to 15 minutes.
+MIN_BACKOFF: Final = 60.0
+MAX_BACKOFF: Final = 900.0
+# A user resend of the MFA code waits this long after the last one.
+MFA_RESEND_WAIT: Final = 30
 
 # How often the charger summary (lifetime meter, amp limits) is read.
 SUMMARY_FAST_INTERVAL: Final = timedelta(minutes=1)

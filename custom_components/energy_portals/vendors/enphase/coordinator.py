@@ -1,4 +1,5 @@
-"""The Enphase status coordinator: fast while a car is plugged in, slow when idle; commands.
+"""The Enphase status coordinator: fast while a car is plugged in or the live stream runs,
+slow when idle; the summary, charge mode and green-battery reads; the charger's commands.
 
 The entry's runtime data is this coordinator (`EnphaseConfigEntry`).
 """
@@ -8,19 +9,38 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ...commands import run_command
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
-from ...errors import PortalError, PortalNotFoundError
-from .api import Charger, ChargerSummary, CommandRefusedError, EnphaseClient, EvseStatus
-from .const import METER_VALUES, SUMMARY_FAST_INTERVAL, SUMMARY_IDLE_INTERVAL, VENDOR_KEY
+from ...errors import PortalError, PortalNotFoundError, PortalRateLimitError
+from .api import CommandRefusedError, EnphaseClient
+from .auth import EnphaseSignInError
+from .const import (
+    CURRENT_RESTART_DELAY,
+    LIVE_STREAM_INTERVAL,
+    LIVE_STREAM_SECONDS,
+    MAX_BACKOFF,
+    MAX_CHARGER_POWER_KW,
+    METER_VALUES,
+    MIN_BACKOFF,
+    SETTINGS_INTERVAL,
+    SUMMARY_FAST_INTERVAL,
+    SUMMARY_IDLE_INTERVAL,
+    VENDOR_KEY,
+)
+from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
+from .power import AveragePower
 
 type EnphaseConfigEntry = ConfigEntry[EnphaseCoordinator]
 
@@ -55,74 +75,196 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.default_charging_current = default_charging_current
         self.charging_currents: dict[str, int] = {}
         self.summaries: dict[str, ChargerSummary] = {}
+        self.modes: dict[str, ChargeModes] = {}
+        self.use_battery: dict[str, bool | None] = {}
+        self.power: dict[str, AveragePower] = {}
+        self.live_stream_until: datetime | None = None
         self._summary_read_at: datetime | None = None
         self._summary_offered = True
+        self._settings_read_at: datetime | None = None
+        self._backoffs = 0
+        self._restarts: dict[str, CALLBACK_TYPE] = {}
         self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
         """The chargers the site reports: entities for new ones, removal of gone ones."""
+        entry.async_on_unload(self._cancel_restarts)
 
     async def _async_fetch(self) -> EvseStatus:
-        status = await self.client.async_get_status(self.site_id)
+        try:
+            status = await self.client.async_get_status(self.site_id)
+        except PortalRateLimitError as err:
+            self._backoffs += 1
+            wait = min(MIN_BACKOFF * 2 ** (self._backoffs - 1), MAX_BACKOFF)
+            raise PortalRateLimitError(str(err), retry_after=err.retry_after or wait) from err
+        except EnphaseSignInError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key=f"enphase_{err.reason}",
+                translation_placeholders={"seconds": str(round(err.retry_after or 0))},
+                retry_after=err.retry_after,
+            ) from err
+        self._backoffs = 0
+        now = dt_util.utcnow()
         active = any(charger.active for charger in status.chargers.values())
-        self.update_interval = self.fast_interval if active else self.idle_interval
-        await self._async_refresh_summaries(active)
+        self.update_interval = self._interval(active, now)
+        await self._async_refresh_summaries(active, now)
+        await self._async_refresh_settings(list(status.chargers), now)
         chargers = {
-            serial: replace(charger, summary=self.summaries.get(serial))
-            for serial, charger in status.chargers.items()
+            serial: self._completed(charger, now) for serial, charger in status.chargers.items()
         }
         self.chargers.update(device_key(serial) for serial in chargers)
         return replace(status, chargers=chargers)
+
+    def _completed(self, charger: Charger, now: datetime) -> Charger:
+        """The status with what the other reads tell, and the average power."""
+        serial = charger.serial
+        summary = self.summaries.get(serial)
+        charger = replace(
+            charger,
+            summary=summary,
+            modes=self.modes.get(serial),
+            use_battery=self.use_battery.get(serial),
+        )
+        max_kw = (summary and summary.max_power) or MAX_CHARGER_POWER_KW
+        power = self.power.setdefault(serial, AveragePower())
+        power.update(charger, now, max_kw)
+        return replace(charger, average_power=power.watts)
+
+    def _interval(self, active: bool, now: datetime) -> timedelta:
+        """The live stream's interval while it runs, else fast or idle."""
+        if self.live_stream_until is not None and now < self.live_stream_until:
+            return min(LIVE_STREAM_INTERVAL, self.fast_interval)
+        self.live_stream_until = None
+        return self.fast_interval if active else self.idle_interval
 
     def reported_device_keys(self) -> set[str]:
         """The chargers the site reports now."""
         return {device_key(serial) for serial in self.data.chargers}
 
     def charger(self, serial: str) -> Charger | None:
-        """The charger's latest status, None when the site no longer reports it."""
+        """The charger's latest status, or None when the site no longer reports it."""
         return self.data.chargers.get(serial) if self.data else None
 
-    async def _async_refresh_summaries(self, active: bool) -> None:
-        """Read the summary (lifetime meter, amp limits) when the last read is old enough.
-
-        Once a minute while a car is plugged in, every ten minutes otherwise. A failed read keeps
-        the last summary (the status still updates); a cloud without the summary (404) is not
-        asked again until the entry reloads.
-        """
+    async def _async_refresh_summaries(self, active: bool, now: datetime) -> None:
+        """Read the summaries (limits, meter, firmware): every minute while active, every
+        ten minutes when idle; not at all on a cloud without them."""
         if not self._summary_offered:
             return
-        now = dt_util.utcnow()
         interval = SUMMARY_FAST_INTERVAL if active else SUMMARY_IDLE_INTERVAL
         if self._summary_read_at is not None and now - self._summary_read_at < interval:
             return
         self._summary_read_at = now
         try:
             self.summaries = await self.client.async_get_summaries(self.site_id)
+            self._update_firmware()
         except PortalNotFoundError:
             LOGGER.info("This Enlighten cloud offers no charger summary: energy counts sessions")
             self._summary_offered = False
         except PortalError as err:  # the status just worked: a refused summary is no reauth
             LOGGER.debug("Charger summary not read this time: %s", err)
 
+    def _update_firmware(self) -> None:
+        """Show a new firmware version on the charger's device."""
+        registry = dr.async_get(self.hass)
+        for serial, summary in self.summaries.items():
+            device = registry.async_get_device(identifiers={(DOMAIN, device_key(serial))})
+            version = summary.firmware_version
+            if device is not None and version is not None and device.sw_version != version:
+                registry.async_update_device(device.id, sw_version=version)
+
+    async def _async_refresh_settings(self, serials: list[str], now: datetime) -> None:
+        """Read each charger's charge mode and green-battery setting every 5 minutes.
+
+        The scheduler is a service of its own: when it is down, the last answers stay and
+        the rest keeps running.
+        """
+        if self._settings_read_at is not None and now - self._settings_read_at < SETTINGS_INTERVAL:
+            return
+        self._settings_read_at = now
+        for serial in serials:
+            try:
+                await self._async_read_settings(serial)
+            except PortalError as err:
+                LOGGER.debug("Charge mode not read this time: %s", err)
+
+    async def _async_read_settings(self, serial: str) -> None:
+        self.modes[serial] = await self.client.async_get_charge_modes(self.site_id, serial)
+        summary = self.summaries.get(serial)
+        if summary is not None and summary.supports_use_battery:
+            self.use_battery[serial] = await self.client.async_get_use_battery(self.site_id, serial)
+
+    def current_range(self, serial: str) -> tuple[int, int, int] | None:
+        """The charger's own (min, max, step) in amps, when its summary tells them."""
+        summary = self.summaries.get(serial)
+        if summary is None or summary.min_current is None or summary.max_current is None:
+            return None
+        if summary.min_current > summary.max_current:
+            return None
+        return summary.min_current, summary.max_current, max(summary.current_step or 1, 1)
+
     def charging_current(self, serial: str) -> int:
-        """The current the next start uses: the user's choice, else the option's default."""
-        return self.charging_currents.get(serial, self.default_charging_current)
+        """The current the next start uses (the user's choice, else the option's default),
+        within the charger's own range."""
+        current = self.charging_currents.get(serial, self.default_charging_current)
+        limits = self.current_range(serial)
+        return current if limits is None else min(max(current, limits[0]), limits[1])
 
     async def async_set_charging_current(self, serial: str, current: int) -> None:
-        """Remember the current; a running session is restarted at it."""
+        """Remember the current. A running manual session only takes it on a new start, so
+        it is stopped and started again after a pause (the field's way, #158)."""
         self.charging_currents[serial] = current
-        charger = self.data.chargers.get(serial) if self.data else None
-        if charger is not None and charger.charging:
-            await self.async_start_charging(serial, current)
+        charger = self.charger(serial)
+        if charger is None or not charger.charging:
+            return
+        if charger.charge_mode not in (None, ChargeMode.MANUAL):
+            return  # Green and Smart choose the amps; the current waits for Manual
+        await self.async_stop_charging(serial)
+        self._cancel_restart(serial)
+        self._restarts[serial] = async_call_later(
+            self.hass,
+            CURRENT_RESTART_DELAY,
+            HassJob(partial(self._restart, serial), cancel_on_shutdown=True),
+        )
 
     async def async_start_charging(self, serial: str, current: int | None = None) -> None:
-        """Start charging at `current` amps (default: the chosen current)."""
+        """Start charging: at the chosen current (or `current`) in Manual and Scheduled,
+        without a current in Green and Smart (amps would override the mode, #165)."""
         if current is not None:
             self.charging_currents[serial] = current
-        level = self.charging_current(serial)
-        await self._async_command(self.client.async_start_charging(self.site_id, serial, level))
+        charger = self.charger(serial)
+        mode = charger.charge_mode if charger else None
+        level = self.charging_current(serial) if mode is None or mode.takes_amps else None
+        await self._async_command(
+            self._start_keeping_mode(serial, level, explicit=current is not None, mode=mode)
+        )
+
+    async def _start_keeping_mode(
+        self, serial: str, level: int | None, *, explicit: bool, mode: ChargeMode | None
+    ) -> None:
+        await self.client.async_start_charging(self.site_id, serial, level, explicit=explicit)
+        await self._keep_scheduled(serial, mode)
 
     async def async_stop_charging(self, serial: str) -> None:
         """Stop charging."""
-        await self._async_command(self.client.async_stop_charging(self.site_id, serial))
+        charger = self.charger(serial)
+        mode = charger.charge_mode if charger else None
+        await self._async_command(self._stop_keeping_mode(serial, mode))
+
+    async def _stop_keeping_mode(self, serial: str, mode: ChargeMode | None) -> None:
+        await self.client.async_stop_charging(self.site_id, serial)
+        await self._keep_scheduled(serial, mode)
+
+    async def _keep_scheduled(self, serial: str, mode: ChargeMode | None) -> None:
+        """A start or stop in Scheduled leaves the mode; write it back as the field does."""
+        if mode is ChargeMode.SCHEDULED:
+            await self.client.async_set_charge_mode(self.site_id, serial, mode)
+
+    async def async_set_charge_mode(self, serial: str, mode: ChargeMode) -> None:
+        """Change the charge mode, then read it back."""
+        await self._async_command(self.client.async_set_charge_mode(self.site_id, serial, mode))
+
+    async def async_set_use_battery(self, serial: str, enabled: bool) -> None:
+        """Let Green charging use the home battery, or not."""
+        await self._async_command(self.client.async_set_use_battery(self.site_id, serial, enabled))
 
     async def async_request_meter_values(self, serial: str) -> None:
         """Ask the charger to report its meter values now."""
@@ -131,22 +273,49 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         )
 
     async def async_start_live_stream(self) -> None:
-        """Ask the cloud for faster updates for a minute."""
-        await self._async_command(self.client.async_start_live_stream(self.site_id))
+        """Ask the cloud for live status, and poll fast for as long as the stream runs."""
+        seconds = await run_command(
+            _refusals_explained(self.client.async_start_live_stream(self.site_id))
+        )
+        self.live_stream_until = dt_util.utcnow() + timedelta(
+            seconds=seconds or LIVE_STREAM_SECONDS
+        )
+        await self.async_refresh()
 
     async def async_stop_live_stream(self) -> None:
-        """End the live stream."""
+        """End the live stream and return to the normal cadence."""
+        self.live_stream_until = None
         await self._async_command(self.client.async_stop_live_stream(self.site_id))
 
     async def _async_command(self, command: Awaitable[None]) -> None:
-        """Run a command, explain a refusal, then refresh at once (not after a failure)."""
+        """Run a command, explain a refusal, then read everything again at once (not after a
+        failure)."""
         await run_command(_refusals_explained(command))
+        self._settings_read_at = None
         await self.async_refresh()
 
+    async def _restart(self, serial: str, _now: datetime) -> None:
+        """Start the session stopped for a new current (its pause is over)."""
+        self._restarts.pop(serial, None)
+        try:
+            await self.async_start_charging(serial)
+        except HomeAssistantError as err:
+            LOGGER.warning("The charger did not restart at the new current: %s", err)
 
-async def _refusals_explained(command: Awaitable[None]) -> None:
+    def _cancel_restart(self, serial: str) -> None:
+        cancel = self._restarts.pop(serial, None)
+        if cancel is not None:
+            cancel()
+
+    @callback
+    def _cancel_restarts(self) -> None:
+        for serial in list(self._restarts):
+            self._cancel_restart(serial)
+
+
+async def _refusals_explained[T](command: Awaitable[T]) -> T:
     try:
-        await command
+        return await command
     except CommandRefusedError as err:
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key=f"enphase_{err.reason}"

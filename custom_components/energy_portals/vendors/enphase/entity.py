@@ -11,8 +11,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ...const import DOMAIN
-from .api import Charger
 from .coordinator import EnphaseConfigEntry, EnphaseCoordinator, device_key
+from .models import Charger
 
 
 class EnphaseEntity(CoordinatorEntity[EnphaseCoordinator]):
@@ -35,6 +35,7 @@ class EnphaseEntity(CoordinatorEntity[EnphaseCoordinator]):
             model="IQ EV Charger",
             name=(charger.name if charger else None) or f"IQ EV Charger {serial}",
             serial_number=serial,
+            sw_version=charger.summary.firmware_version if charger and charger.summary else None,
         )
 
     @property

@@ -74,6 +74,24 @@ class ChargingCurrentNumber(EnphaseEntity, NumberEntity, RestoreEntity):
             self.async_write_ha_state()
 
     @property
+    def native_min_value(self) -> float:
+        """The charger's own minimum, else the usual 6 A."""
+        limits = self.coordinator.current_range(self.serial)
+        return MIN_CHARGING_CURRENT if limits is None else limits[0]
+
+    @property
+    def native_max_value(self) -> float:
+        """The charger's own maximum, else 40 A."""
+        limits = self.coordinator.current_range(self.serial)
+        return MAX_CHARGING_CURRENT if limits is None else limits[1]
+
+    @property
+    def native_step(self) -> float:
+        """The charger's own step, else 1 A."""
+        limits = self.coordinator.current_range(self.serial)
+        return 1 if limits is None else limits[2]
+
+    @property
     def native_value(self) -> float | None:
         """The chosen current, else the option's default (unknown while the charger is gone)."""
         if self.charger is None:

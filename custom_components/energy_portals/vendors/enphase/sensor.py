@@ -12,17 +12,23 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfElectricCurrent, UnitOfEnergy
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfPower,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .api import Charger
 from .charged_energy import ChargedEnergyState
 from .coordinator import EnphaseConfigEntry
 from .entity import EnphaseEntity, add_charger_entities
+from .models import Charger
 
 # OCPP connector states, lower case; anything else the cloud invents shows as unknown.
 CONNECTOR_STATUSES = [
@@ -37,6 +43,8 @@ CONNECTOR_STATUSES = [
     "unavailable",
     "faulted",
 ]
+
+PHASE_MODES = {1: "single_phase", 3: "three_phase"}
 
 
 def _connector_status(charger: Charger) -> str | None:
@@ -78,6 +86,40 @@ SENSORS: tuple[EnphaseSensorEntityDescription, ...] = (
         translation_key="enphase_session_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda charger: charger.session_start,
+    ),
+    EnphaseSensorEntityDescription(
+        key="average_power",
+        translation_key="enphase_average_power",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        value_fn=lambda charger: charger.average_power,
+    ),
+    EnphaseSensorEntityDescription(
+        key="phase_mode",
+        translation_key="enphase_phase_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(PHASE_MODES.values()),
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: (
+            PHASE_MODES.get(charger.summary.phase_mode or 0) if charger.summary else None
+        ),
+    ),
+    EnphaseSensorEntityDescription(
+        key="operating_voltage",
+        translation_key="enphase_operating_voltage",
+        device_class=SensorDeviceClass.VOLTAGE,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.summary.operating_voltage if charger.summary else None,
+    ),
+    EnphaseSensorEntityDescription(
+        key="last_reported",
+        translation_key="enphase_last_reported",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.summary.last_reported if charger.summary else None,
     ),
     EnphaseSensorEntityDescription(
         key="charging_level",

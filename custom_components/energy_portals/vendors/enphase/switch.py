@@ -1,10 +1,11 @@
-"""The charging switch of an Enphase charger."""
+"""The switches of an Enphase charger: charging, and whether Green charging uses the battery."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -12,6 +13,11 @@ from .coordinator import EnphaseConfigEntry
 from .entity import EnphaseEntity, add_charger_entities
 
 CHARGING = SwitchEntityDescription(key="charging_switch", translation_key="enphase_charging")
+USE_BATTERY = SwitchEntityDescription(
+    key="green_use_battery",
+    translation_key="enphase_green_use_battery",
+    entity_category=EntityCategory.CONFIG,
+)
 
 
 async def async_setup_entry(
@@ -19,16 +25,22 @@ async def async_setup_entry(
     entry: EnphaseConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each charger's charging switch."""
-    add_charger_entities(
-        entry,
-        async_add_entities,
-        lambda serial: [EnphaseChargingSwitch(entry.runtime_data, CHARGING, serial)],
-    )
+    """Add each charger's charging switch, and the battery switch where the charger has the
+    setting (checked again at each new charger and each restart)."""
+    coordinator = entry.runtime_data
+
+    def entities_for(serial: str) -> list[SwitchEntity]:
+        entities: list[SwitchEntity] = [EnphaseChargingSwitch(coordinator, CHARGING, serial)]
+        if coordinator.use_battery.get(serial) is not None:
+            entities.append(GreenUseBatterySwitch(coordinator, USE_BATTERY, serial))
+        return entities
+
+    add_charger_entities(entry, async_add_entities, entities_for)
 
 
 class EnphaseChargingSwitch(EnphaseEntity, SwitchEntity):
-    """On while the charger charges; turning it on starts a session at the chosen current."""
+    """On while the charger charges; turning it on starts a session (at the chosen current in
+    Manual and Scheduled, without one in Green and Smart)."""
 
     @property
     def is_on(self) -> bool | None:
@@ -45,3 +57,21 @@ class EnphaseChargingSwitch(EnphaseEntity, SwitchEntity):
         """Stop charging."""
         if self.charger is not None:
             await self.coordinator.async_stop_charging(self.serial)
+
+
+class GreenUseBatterySwitch(EnphaseEntity, SwitchEntity):
+    """Whether Green charging may draw on the home battery."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """The charger's setting, as last read."""
+        charger = self.charger
+        return None if charger is None else charger.use_battery
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Let Green charging use the battery."""
+        await self.coordinator.async_set_use_battery(self.serial, True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Keep the battery for the house."""
+        await self.coordinator.async_set_use_battery(self.serial, False)

@@ -1,0 +1,21 @@
+"""Selects: the entry's vendor adds them (vendors/<vendor>/select.py)."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .vendors import vendor_of
+
+PARALLEL_UPDATES = 1
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the entry's selects."""
+    await vendor_of(entry).platforms[Platform.SELECT](hass, entry, async_add_entities)

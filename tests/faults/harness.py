@@ -66,6 +66,8 @@ class VendorCase:
     """Make the session or token stop working mid-session (the vendor's own way)."""
     renew_session: Callable[[Any], None] = lambda sim: None
     """Undo expire_session where only the user could (a new token on the device)."""
+    login_path: str = "/auth/"
+    """Part of the path of the requests that renew the session (when `relogin`)."""
 
     def all_secrets(self, running: Running) -> list[str]:
         return [*self.secrets, *running.issued]
@@ -126,14 +128,34 @@ async def _flowerhub(hass: HomeAssistant, simulator: RunningSimulator) -> Runnin
 
 
 async def _enphase(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
+    sim: enphase.EnphaseSimulator = simulator["enphase"]
     data = {
         "vendor": "enphase",
-        "e_auth_token": enphase.E_AUTH_TOKEN,
-        "cookie": enphase.COOKIE,
+        "email": enphase.EMAIL,
+        "password": enphase.PASSWORD,
+        "mfa": False,
         "base_url": simulator.base_url("enphase"),
         "site_id": enphase.SITE_ID,
     }
-    return Running(_entry(hass, "Home", f"enphase_{enphase.SITE_ID}", data), simulator["enphase"])
+    running = Running(_entry(hass, "Home", f"enphase_{enphase.SITE_ID}", data), sim)
+    signed_in, mint = sim._signed_in, sim._mint_token
+
+    def record() -> None:
+        running.issued += [*sim.tokens, *sim.sessions, *(f"sim-manager-{s}" for s in sim.sessions)]
+
+    def recording_signed_in(email: str, body: dict[str, Any]) -> Any:
+        response = signed_in(email, body)
+        record()
+        return response
+
+    async def recording_mint(request: Any) -> Any:
+        response = await mint(request)
+        record()
+        return response
+
+    sim._signed_in = recording_signed_in  # type: ignore[method-assign]  # records secrets
+    sim._mint_token = recording_mint  # type: ignore[method-assign]  # records secrets
+    return running
 
 
 async def _jspro(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
@@ -149,8 +171,9 @@ async def _jspro(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
 
 
 def _enphase_session_expires(sim: enphase.EnphaseSimulator) -> None:
-    # Enlighten answers its login page with HTTP 200 once the pasted session has expired.
-    sim.state.faults.html = True
+    # Enlighten answers its login page with HTTP 200 once the session has expired.
+    sim.expire_tokens()
+    sim.knobs.login_wall = True
 
 
 def _jspro_token_rotated(sim: jspro.JsproSimulator) -> None:
@@ -196,9 +219,12 @@ VENDORS: dict[str, VendorCase] = {
             poll=15,
             probe_path=None,
             steady=True,
-            max_per_poll=2,  # the status read, asked once more when refused
-            relogin=False,
-            secrets=(enphase.E_AUTH_TOKEN, enphase.COOKIE, "sim-enphase-session-cookie"),
+            # The refused status, a refused token renewal, the sign-in and its token, the
+            # status again, and the summary, charge mode and green-battery reads when due.
+            max_per_poll=8,
+            relogin=True,
+            login_path="/users/self/token",
+            secrets=(enphase.EMAIL, enphase.PASSWORD),
             make=_enphase,
             expire_session=_enphase_session_expires,
         ),

@@ -140,10 +140,10 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 OK, DOWN, REAUTH = Outcome.OK, Outcome.DOWN, Outcome.REAUTH
-# Where vendors differ: Allume and FlowerHub log in again by themselves; Enphase (pasted
-# session) and JSPro (a token set on the device) cannot: they ask once more, so a single 401
-# passes unnoticed, and a second refusal is a refusal. Enlighten's expired session answers its
-# login page with HTTP 200.
+# Where vendors differ: Allume, FlowerHub and Enphase log in again by themselves; JSPro (a
+# token set on the device) cannot: it asks once more, so a single 401 passes unnoticed, and a
+# second refusal is a refusal. Enlighten's expired session answers its login page with HTTP
+# 200.
 # A number that is null or missing reads as unknown; Allume's energy rows without any number
 # are no measurement, so such an answer is unusable (not a day of zeros); JSPro packs without a
 # slave id cannot be told apart, so such a pack list is unusable (not "every pack is gone").
@@ -161,14 +161,16 @@ EXPECTED: dict[str, dict[str, Outcome]] = {
         "non_finite_numbers": DOWN,
     },
     "flowerhub": {"single_401": OK, "session_expires": OK, "403": DOWN},
-    # Enphase (pasted tokens) and JSPro (a static device token) have no login of their own:
-    # a read refused twice is the credential check, so it asks for new tokens.
+    # Enphase renews its token from the session cookie and signs in again with the stored
+    # password; a read still refused after that is refused data, not a refused account (only
+    # a refused sign-in asks the user). Its login wall is the sign-in page; any other HTML is
+    # an unusable answer.
     "enphase": {
         "single_401": OK,
-        "session_expires": REAUTH,
-        "html_200": REAUTH,
-        "403_on_data_only": REAUTH,
+        "session_expires": OK,
     },
+    # JSPro (a static device token) has no login of its own: a read refused twice is the
+    # credential check, so it asks for a new token.
     "jspro": {
         "single_401": OK,
         "session_expires": REAUTH,
@@ -292,7 +294,7 @@ async def test_fault(
         assert sim.state.faults.times == 0  # the one 401 was answered
     if case.relogin and scenario in ("single_401", "session_expires"):
         # The client renewed its session by itself (and that is why nothing broke).
-        assert any("/auth/" in r.path for r in sim.state.requests[before:])
+        assert any(case.login_path in r.path for r in sim.state.requests[before:])
     await fault.clear(case, running, simulator)
 
     if outcome is REAUTH:

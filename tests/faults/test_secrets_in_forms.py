@@ -21,7 +21,7 @@ from .harness import START, make_entry
 SECRETS = {
     "allume": ("password",),
     "flowerhub": ("password",),
-    "enphase": ("e_auth_token", "cookie"),
+    "enphase": ("password",),
     "emporia": ("password",),
 }
 

@@ -4,6 +4,7 @@ charger whose session progresses, with the field's quirks (enphase-cloud-more.md
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -494,10 +495,19 @@ class EnphaseSimulator:
     async def _search_sites(self, request: web.Request) -> web.Response:
         if not self.knobs.site_search_offered:
             return web.json_response({"message": "Not found"}, status=404)
-        path = f"/web/{SITE_ID}?v=3.4.0"
-        return web.json_response(
-            {"sites": [{"id": int(SITE_ID), "title": "Home", "path": path, "favourite": False}]}
-        )
+        body = self.sites_body()
+        listed = body.get("sites", []) if isinstance(body, dict) else body
+        found = [
+            {
+                "id": site.get("site_id"),
+                "title": site.get("name"),
+                "path": f"/web/{site.get('site_id')}?v=3.4.0",
+                "favourite": False,
+            }
+            for site in listed
+            if isinstance(site, dict)
+        ]
+        return web.json_response({"sites": found})
 
     async def _sites(self, request: web.Request) -> web.Response:
         return web.json_response(self.sites_body())
@@ -588,7 +598,8 @@ class EnphaseSimulator:
 
     async def _start(self, request: web.Request) -> web.Response:
         """Only the accepted variants work; the others answer as a routing miss would."""
-        body = await request.json() if request.can_read_body else {}
+        text = await request.text()
+        body = json.loads(text) if text else {}
         level_value = body.get("chargingLevel", body.get("charging_level"))
         variant = _start_variant_of(request, body)
         if variant not in self.knobs.start_variants or not self._known(request):

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from custom_components.energy_portals.vendors.enphase.models import Charger, ChargerSummary
 from custom_components.energy_portals.vendors.enphase.charged_energy import (
     BOUND_SLACK,
     ChargedEnergyState,
 )
 from custom_components.energy_portals.vendors.enphase.const import MAX_CHARGER_POWER_KW
+from custom_components.energy_portals.vendors.enphase.models import Charger, ChargerSummary
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 STARTS = [T0 - timedelta(hours=1), T0 + timedelta(hours=2), T0 + timedelta(hours=9)]

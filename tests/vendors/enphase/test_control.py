@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import voluptuous as vol
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -18,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.models import parse_status
-from tests.helpers import known_state
+from tests.helpers import advance, known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 SWITCH = "switch.garage_ev_charging"
@@ -57,9 +59,14 @@ async def test_switch_starts_and_stops_the_session(
 
 
 async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
-    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The current applies to the next start, and restarts a running session at it."""
+    """The current applies to the next start; a running manual session is stopped and, 30 s
+    later, started again at it (a new current does not reach a running session, #158)."""
+    enphase.clock.now = time.time
     await hass.services.async_call(
         "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 16}, blocking=True
     )
@@ -74,6 +81,11 @@ async def test_number_sets_the_current_of_the_next_start_and_a_running_session(
     await hass.services.async_call(
         "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 24}, blocking=True
     )
+    assert charging(enphase) is False
+    await advance(hass, freezer, 29)
+    assert charging(enphase) is False
+    await advance(hass, freezer, 2)
+    assert charging(enphase) is True
     assert enphase.charger.level == 24
     assert known_state(hass, "sensor.garage_ev_charging_level").state == "24"
 
@@ -100,7 +112,8 @@ async def test_buttons_send_their_commands(
 async def test_refusals_become_translated_errors(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    """A refused command becomes a translated error naming the reason."""
+    """A refused command becomes a translated error naming the reason; stopping a stopped
+    charger is no error."""
     enphase.unplug()
     with pytest.raises(HomeAssistantError) as caught:
         await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
@@ -108,11 +121,15 @@ async def test_refusals_become_translated_errors(
     assert str(caught.value).startswith("The charger refused: no car is plugged in")
 
     enphase.charger.plugged_in = True
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     with pytest.raises(HomeAssistantError) as caught:
-        await hass.services.async_call(
-            "switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True
-        )
+        await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     assert caught.value.translation_key == "enphase_already_in_state"
+
+    await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    # Stopping a charger that does not charge is harmless, as the field notes say.
+    await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert charging(enphase) is False
 
 
 async def test_command_transport_failures_become_translated_errors(

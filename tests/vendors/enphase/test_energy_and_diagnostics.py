@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -19,9 +20,19 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.models import parse_status
+from tests.conftest import RunningSimulator
 from tests.helpers import advance, known_state
-from tests.simulator.enphase import COOKIE, E_AUTH_TOKEN, SERIAL, SITE_ID, EnphaseSimulator
+from tests.simulator.enphase import (
+    COOKIE,
+    E_AUTH_TOKEN,
+    EMAIL,
+    PASSWORD,
+    SERIAL,
+    SITE_ID,
+    EnphaseSimulator,
+)
 
 ENERGY = "sensor.garage_ev_charged_energy"
 
@@ -136,9 +147,31 @@ async def test_charged_energy_counts_sessions_once_without_the_summary(
 
 
 async def test_each_entry_has_its_own_cookie_jar(
-    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The entry's session is not Home Assistant's shared one: cookies never mix accounts."""
-    session = loaded_enphase.runtime_data.client._session
+    """Each entry keeps its cookies itself, and its session keeps none: another account's
+    sign-in (here a config flow's) never reaches this entry's requests."""
+    session = loaded_enphase.runtime_data.client.auth.session
     assert session is not async_get_clientsession(hass)
-    assert session.cookie_jar is not async_get_clientsession(hass).cookie_jar
+    assert isinstance(session.cookie_jar, aiohttp.DummyCookieJar)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "enphase"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "email": EMAIL,
+            "password": PASSWORD,
+            "advanced": {"base_url": simulator.base_url("enphase")},
+        },
+    )
+    assert result["reason"] == "already_configured"  # it signed in, then found the same site
+    assert enphase.logins == 1
+    await advance(hass, freezer, 15)
+    last = enphase.state.calls("GET", "ev_chargers/status")[-1]
+    assert last.headers["Cookie"] == COOKIE

@@ -97,11 +97,10 @@ async def test_expired_session_starts_reauth_without_a_reload_loop(
     freezer: FrozenDateTimeFactory,
     fault: str,
 ) -> None:
-    """An expired session (401 or login wall) starts one reauth, without a reload loop."""
-    if fault == "html":
-        enphase.state.faults.html = True
-    else:
-        enphase.state.faults.status = 401
+    """An expired pasted session (401, or the login wall) starts one reauth when its token
+    cannot be renewed, without a reload loop."""
+    enphase.expire_tokens()
+    enphase.knobs.login_wall = fault == "html"
     await advance(hass, freezer, 15)
     flows = hass.config_entries.flow.async_progress_by_handler("energy_portals")
     assert len(flows) == 1
@@ -133,21 +132,31 @@ async def test_rate_limit_waits_for_retry_after(
     assert known_state(hass, PLUG).state == "on"
 
 
-async def test_rate_limit_without_retry_after_backs_off_five_minutes(
+@pytest.mark.parametrize("status", [400, 429])
+async def test_refusals_without_retry_after_back_off_growing(
     hass: HomeAssistant,
     loaded_enphase: MockConfigEntry,
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
+    status: int,
 ) -> None:
-    """A 429 without Retry-After waits five minutes."""
-    enphase.state.faults.status = 429
+    """A 429, or the 400 the cloud answers when polled too hard (#64), without Retry-After
+    waits 60 s, then 120 s, and the normal cadence returns after a success."""
+    enphase.state.faults.status = status
     await advance(hass, freezer, 15)
     polls = len(enphase.state.calls("GET", STATUS))
-    enphase.state.faults.clear()
-    await advance(hass, freezer, 290)
+    await advance(hass, freezer, 55)
     assert len(enphase.state.calls("GET", STATUS)) == polls
-    await advance(hass, freezer, 15)
+    await advance(hass, freezer, 10)
     assert len(enphase.state.calls("GET", STATUS)) == polls + 1
+    await advance(hass, freezer, 110)
+    assert len(enphase.state.calls("GET", STATUS)) == polls + 1
+    enphase.state.faults.clear()
+    await advance(hass, freezer, 15)
+    assert len(enphase.state.calls("GET", STATUS)) == polls + 2
+    assert known_state(hass, PLUG).state == "on"
+    await advance(hass, freezer, 15)
+    assert len(enphase.state.calls("GET", STATUS)) == polls + 3
 
 
 async def test_setup_retries_when_the_cloud_is_down(

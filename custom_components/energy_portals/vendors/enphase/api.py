@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 from ...errors import (
-    PortalAuthError,
+    PortalAccessDeniedError,
     PortalNotFoundError,
     PortalRateLimitError,
     PortalResponseError,
@@ -135,7 +135,11 @@ class EnphaseClient:
         if is_login_wall(response):
             raise self.auth.login_wall()
         if _refused(response):
-            raise PortalAuthError(f"Access refused (HTTP {response.status})")
+            # The sign-in was just renewed and works: this call is refused, not the account.
+            raise PortalAccessDeniedError(
+                f"Access refused after a renewed sign-in (HTTP {response.status})",
+                status=response.status,
+            )
         self.auth.served()
         return response
 

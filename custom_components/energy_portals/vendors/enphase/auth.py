@@ -33,8 +33,6 @@ SESSION_COOKIE = "_enlighten_4_session"
 MANAGER_COOKIE = "enlighten_manager_token_production"
 XSRF_COOKIES = ("XSRF-TOKEN", "BP-XSRF-Token")
 
-RENEWAL_REUSED_FOR = 30.0
-"""Seconds a renewal serves every request that was refused meanwhile."""
 REJECTED_PAUSE = 300.0
 LONG_PAUSE = 86_400.0
 """After 3 refused sign-ins in a row, "too many active sessions", or a login wall while
@@ -153,7 +151,6 @@ class EnphaseAuth:
         """Called when the cookies or the token changed (to store them)."""
         self._now = now
         self._lock = asyncio.Lock()
-        self._renewed_at: float | None = None
         self._paused_until = 0.0
         self._pause_reason = ""
         self._rejections = 0
@@ -318,7 +315,8 @@ class EnphaseAuth:
     # -- renewal ------------------------------------------------------------------------------
 
     async def async_renew(self, refused_token: str | None) -> None:
-        """Renew after `refused_token` was refused: once for every request refused meanwhile.
+        """Renew after `refused_token` was refused: once for all the calls refused with it
+        (single flight: the others find the token renewed and simply send again).
 
         First a new token from the session cookie; when the session has ended, a new sign-in
         with the stored password. Raises PortalAuthError when only the owner can help
@@ -327,17 +325,14 @@ class EnphaseAuth:
         """
         async with self._lock:
             now = self._now()
-            if self.token != refused_token or (
-                self._renewed_at is not None and now - self._renewed_at < RENEWAL_REUSED_FOR
-            ):
-                return
+            if self.token != refused_token:
+                return  # renewed meanwhile, for another refused call
             if now < self._paused_until:
                 raise EnphaseSignInError(self._pause_reason, retry_after=self._paused_until - now)
             try:
                 await self.async_mint_token()
             except PortalAuthError:
                 await self._async_sign_in_again()
-            self._renewed_at = self._now()
 
     async def _async_sign_in_again(self) -> None:
         if self.mfa:

@@ -10,7 +10,7 @@ import aiohttp
 import voluptuous as vol
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlowResult, OptionsFlow
 from homeassistant.core import callback
-from homeassistant.data_entry_flow import section
+from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers.selector import (
     BooleanSelector,
     SelectOptionDict,
@@ -147,6 +147,8 @@ class EnphaseFlow(PortalFlowBase):
             data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
             try:
                 return await self._async_enphase_password(data)
+            except AbortFlow:
+                raise
             except Exception as err:  # noqa: BLE001 - shown as "unknown", logged by error_key
                 errors["base"] = enphase_error_key(err)
         return self.async_show_form(
@@ -174,6 +176,8 @@ class EnphaseFlow(PortalFlowBase):
                 await auth.async_validate_code(str(user_input.get(CONF_CODE) or ""))
                 self._enphase_data[CONF_MFA] = True
                 return await self._async_enphase_pick_site(auth, self._enphase_data)
+        except AbortFlow:
+            raise
         except Exception as err:  # noqa: BLE001 - shown as "unknown", logged by error_key
             errors["base"] = enphase_error_key(err)
         return self.async_show_form(
@@ -223,7 +227,10 @@ class EnphaseFlow(PortalFlowBase):
         if user_input is not None:
             advanced = user_input.get(CONF_ADVANCED) or {}
             base = base_url_of(user_input, base_url)
-            pasted = {key: advanced.get(key) for key in (CONF_E_AUTH_TOKEN, CONF_COOKIE)}
+            pasted = {
+                key: str(advanced.get(key) or "").strip()
+                for key in (CONF_E_AUTH_TOKEN, CONF_COOKIE)
+            }
             email = str(user_input.get(CONF_EMAIL) or "").strip() or (stored or {}).get(CONF_EMAIL)
             password = secret_value(user_input, CONF_PASSWORD, stored if email else None)
             try:
@@ -238,6 +245,8 @@ class EnphaseFlow(PortalFlowBase):
                     data = {**{k: stored[k] for k in pasted}, CONF_BASE_URL: base}
                     return await self._async_enphase_pasted(data)
                 errors["base"] = "enphase_credentials_missing"
+            except AbortFlow:
+                raise
             except Exception as err:  # noqa: BLE001 - shown as "unknown", logged by error_key
                 errors["base"] = enphase_error_key(err)
         return self.async_show_form(

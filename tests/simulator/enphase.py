@@ -93,7 +93,9 @@ class CloudKnobs:
     login_json_refused: bool = False
     """`/login/login.json` answers 406: the form post must be used."""
     login_wall: bool = False
-    """JSON endpoints answer 200 with the HTML sign-in page (#528)."""
+    """JSON endpoints answer 200 with the HTML sign-in page (#528) when they refuse a call."""
+    login_wall_always: bool = False
+    """Data endpoints answer the sign-in page even to a fresh token (the field's #528)."""
     session_cap: bool = False
     """Sign-in answers "too many active sessions" (#621)."""
     blocked: bool = False
@@ -103,13 +105,17 @@ class CloudKnobs:
     summary_offered: bool = True
     """False: the summary answers 404, as on clouds without it."""
     site_search_offered: bool = True
-    start_variants: set[int] = field(default_factory=lambda: {1})
+    start_variants: set[int] = field(default_factory=lambda: {1, 5})
+    """The start variants this backend accepts: by default the contract's, and the
+    connector-only one for starts without a level."""
     stop_variants: set[int] = field(default_factory=lambda: {1})
     rejects_level: bool = False
     """An IQ 40 backend: any charge level answers 500 "Invalid charge level" (#544)."""
     preference_empty: bool = False
     """The charge-mode preference comes back without a mode (#424)."""
     scheduler_down: bool = False
+    mode_write_400: str | None = None
+    """A mode write answers 400 anyway: "lands" (the mode changes all the same) or "lost"."""
     smart_offered: bool = False
     supports_use_battery: bool = True
 
@@ -351,6 +357,8 @@ class EnphaseSimulator:
             return self._refused()
         if path.endswith("/users/self/token"):
             return await handler(request)
+        if self.knobs.login_wall_always:
+            return web.Response(text=LOGIN_WALL, content_type="text/html")
         token = request.headers.get("e-auth-token", "")
         if self.tokens.get(token, 0) <= now:
             return self._refused()
@@ -555,6 +563,10 @@ class EnphaseSimulator:
         if refusal is not None:
             return refusal
         mode = (await request.json()).get("mode")
+        if self.knobs.mode_write_400 is not None:
+            if self.knobs.mode_write_400 == "lands":
+                self.charger.mode = mode
+            return web.json_response({"error": {"displayMessage": "Try again"}}, status=400)
         offered = MODES if self.knobs.smart_offered else MODES[:3]
         if mode not in offered:
             return web.json_response({"error": {"displayMessage": "Invalid mode"}}, status=400)

@@ -136,7 +136,7 @@ class EnphaseAuth:
         password: str | None = None,
         mfa: bool = False,
         stored: StoredSession | None = None,
-        now: Callable[[], float] = time.time,
+        now: Callable[[], float] | None = None,
     ) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
@@ -149,7 +149,7 @@ class EnphaseAuth:
         self.expires_at = stored.expires_at
         self.on_change: Callable[[], None] | None = None
         """Called when the cookies or the token changed (to store them)."""
-        self._now = now
+        self._now = now or _wall_clock
         self._lock = asyncio.Lock()
         self._paused_until = 0.0
         self._pause_reason = ""
@@ -369,6 +369,11 @@ class EnphaseAuth:
     def _pause(self, reason: str, seconds: float) -> None:
         self._paused_until = self._now() + seconds
         self._pause_reason = reason
+
+
+def _wall_clock() -> float:
+    """Seconds since the epoch (looked up at each call, so tests can move time)."""
+    return time.time()
 
 
 def _sign_in_answer(response: HttpResponse) -> dict[str, Any]:

@@ -166,7 +166,9 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Show a new firmware version on the charger's device."""
         registry = dr.async_get(self.hass)
         for serial, summary in self.summaries.items():
-            device = registry.async_get_device(identifiers={(DOMAIN, device_key(serial))})
+            device = registry.async_get_device_by_identifier(
+                (DOMAIN, device_key(serial)), self.config_entry.entry_id
+            )
             version = summary.firmware_version
             if device is not None and version is not None and device.sw_version != version:
                 registry.async_update_device(device.id, sw_version=version)

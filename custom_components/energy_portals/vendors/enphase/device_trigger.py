@@ -13,9 +13,7 @@ from homeassistant.const import (
     CONF_DEVICE_ID,
     CONF_DOMAIN,
     CONF_ENTITY_ID,
-    CONF_FROM,
     CONF_PLATFORM,
-    CONF_TO,
     CONF_TYPE,
     STATE_OFF,
     STATE_ON,
@@ -84,8 +82,8 @@ async def async_attach_trigger(
         {
             CONF_PLATFORM: "state",
             CONF_ENTITY_ID: entity_id,
-            CONF_FROM: from_state,
-            CONF_TO: to_state,
+            state_trigger.CONF_FROM: from_state,
+            state_trigger.CONF_TO: to_state,
         },
     )
     return await state_trigger.async_attach_trigger(

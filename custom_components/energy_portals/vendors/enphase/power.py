@@ -20,19 +20,22 @@ class AveragePower:
     watts: float | None = None
     _energy: float | None = None
     _since: datetime | None = None
+    _charging: bool = False
 
     def update(self, charger: Charger, now: datetime, max_kw: float) -> None:
-        """Take a reading: 0 W while not charging, the average once the energy moves."""
+        """Take a reading: 0 W while not charging; once charging, unknown until the energy
+        moves, then its average since it last moved."""
         energy = charger.session_energy
-        if not charger.charging:
-            self.watts = 0.0
-        elif energy is not None and self._energy is not None and self._since is not None:
-            hours = (now - self._since).total_seconds() / 3600
-            if energy < self._energy:  # a new session: its first average comes next time
-                self.watts = None
-            elif energy > self._energy and hours > 0:
-                self.watts = round(min((energy - self._energy) / hours, max_kw) * 1000, 1)
-            else:
-                return  # the same energy: no news, keep the anchor and the last average
-        if energy != self._energy or not charger.charging:
+        if not charger.charging or not self._charging:
+            self.watts = 0.0 if not charger.charging else None
+            self._charging = bool(charger.charging)
             self._energy, self._since = energy, now
+            return
+        if energy is None or self._energy is None or self._since is None or energy < self._energy:
+            self.watts = None  # no reading, or a new session: its first average comes next
+        elif energy == self._energy:
+            return  # no news: keep the anchor and the last average
+        else:
+            hours = (now - self._since).total_seconds() / 3600
+            self.watts = round(min((energy - self._energy) / hours, max_kw) * 1000, 1)
+        self._energy, self._since = energy, now

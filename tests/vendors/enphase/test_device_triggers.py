@@ -3,15 +3,17 @@ change of the plug or of charging (never on a sensor coming back after a restart
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.components.device_automation.exceptions import (
     InvalidDeviceAutomationConfig,
 )
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.trigger import TriggerInfo
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -22,6 +24,18 @@ from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase import device_trigger
 from tests.helpers import advance
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
+
+TRIGGER_INFO: TriggerInfo = {
+    "domain": DOMAIN,
+    "name": "test",
+    "variables": {},
+    "trigger_data": {"id": "0", "idx": "0", "alias": None},
+}
+
+
+async def _never(run_variables: dict[str, Any], context: Context | None = None) -> None:
+    raise AssertionError("a trigger that cannot attach never runs")
+
 
 TRIGGERS = ["car_plugged_in", "car_unplugged", "charging_started", "charging_stopped"]
 
@@ -64,9 +78,9 @@ async def test_triggers_fire_an_automation(
     hass.services.async_register("test", "record", record)
     assert await async_setup_component(
         hass,
-        automation.DOMAIN,
+        "automation",
         {
-            automation.DOMAIN: [
+            "automation": [
                 {
                     "triggers": {
                         "platform": "device",
@@ -112,4 +126,4 @@ async def test_a_trigger_without_its_sensor_is_invalid(
         "type": "car_plugged_in",
     }
     with pytest.raises(InvalidDeviceAutomationConfig):
-        await device_trigger.async_attach_trigger(hass, config, lambda *_: None, {})  # type: ignore[arg-type]  # never called
+        await device_trigger.async_attach_trigger(hass, config, _never, TRIGGER_INFO)

@@ -94,6 +94,7 @@ async def test_triggers_fire_an_automation(
             ]
         },
     )
+    await hass.async_block_till_done(wait_background_tasks=True)
     enphase.unplug()
     await advance(hass, freezer, 60)
     enphase.charger.plugged_in = True

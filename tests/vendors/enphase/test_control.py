@@ -263,3 +263,32 @@ async def test_nothing_chosen_restores_nothing(
     assert known_state(hass, NUMBER).state == "12"
     number = hass.data["entity_components"]["number"].get_entity(NUMBER)
     assert number.extra_restore_state_data.as_dict() == {"chosen": None}
+
+
+async def test_a_restart_at_a_new_current_that_fails_is_logged_once(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the car is unplugged during the pause, the restart is refused: a warning, no
+    crash; a pending restart is cancelled when the entry unloads."""
+    enphase.clock.now = time.time
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 20}, blocking=True
+    )
+    enphase.unplug()
+    await advance(hass, freezer, 31)
+    assert "did not restart at the new current" in caplog.text
+    assert charging(enphase) is False
+
+    enphase.charger.plugged_in = True
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 24}, blocking=True
+    )
+    assert await hass.config_entries.async_unload(loaded_enphase.entry_id)
+    await advance(hass, freezer, 31)
+    assert charging(enphase) is False

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
+from custom_components.energy_portals.vendors.enphase.models import Charger
+from custom_components.energy_portals.vendors.enphase.power import AveragePower
 from tests.helpers import advance, known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
@@ -146,3 +150,19 @@ async def test_the_live_stream_polls_fast_for_its_duration(
     for _ in range(24):
         await advance(hass, freezer, 5)
     assert len(enphase.state.calls("GET", STATUS)) - after == 2
+
+
+def test_average_power_restarts_with_a_new_session_and_stays_within_physics() -> None:
+    """A session that starts over (less energy than before) is unknown until it moves; a
+    jump beyond what the charger can deliver is capped at its maximum power."""
+    start = datetime(2026, 11, 29, 12, tzinfo=UTC)
+    charger = Charger(SERIAL, None, True, True, True, False, "charging", 5.0, None, None, 32, None)
+    power = AveragePower()
+    power.update(charger, start, 7.4)
+    assert power.watts is None
+    power.update(replace(charger, session_energy=5.5), start + timedelta(minutes=5), 7.4)
+    assert power.watts == 6000.0
+    power.update(replace(charger, session_energy=0.1), start + timedelta(minutes=6), 7.4)
+    assert power.watts is None
+    power.update(replace(charger, session_energy=9.0), start + timedelta(minutes=7), 7.4)
+    assert power.watts == 7400.0

@@ -25,6 +25,7 @@ from hass_api import Hass, HassError, access_token, auth_code, onboarding_storag
 from screenshot import Browser, PageNavigatedError, login_url
 
 from tests.simulator import all_simulators
+from tests.simulator import enphase as enphase_sim
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = REPO / ".venv" / "bin" / "python"
@@ -138,10 +139,28 @@ async def eventually(
     return False
 
 
+async def enter_code(run: Run, hass: Hass, result: Any) -> Any:
+    """Read the code the simulator "sent to the phone" and enter it in the MFA step."""
+    run.check(result.get("step_id") == "enphase_mfa", "enphase: the flow asks for the MFA code")
+    sent = await run.sim("enphase", "GET", "/_sim/mfa_code")
+    return await hass.run_flow([{"code": sent["code"]}], result["flow_id"])
+
+
+async def sign_in_with_mfa(run: Run, hass: Hass) -> Any:
+    """Add the Enphase account of an owner with MFA: e-mail and password, then the code."""
+    inputs = all_simulators()["enphase"].flow_inputs(f"{run.sim_url}/enphase")
+    sign_in = {**inputs[1], "email": enphase_sim.MFA_EMAIL}
+    result = await hass.run_flow([inputs[0], sign_in])
+    return await enter_code(run, hass, result)
+
+
 async def add_entries(run: Run, hass: Hass) -> None:
     for key, simulator in all_simulators().items():
         started = time.monotonic()
-        result = await hass.run_flow(simulator.flow_inputs(f"{run.sim_url}/{key}"))
+        if key == "enphase":
+            result = await sign_in_with_mfa(run, hass)
+        else:
+            result = await hass.run_flow(simulator.flow_inputs(f"{run.sim_url}/{key}"))
         run.check(result.get("type") == "create_entry", f"{key}: config flow creates the entry")
         run.entry_ids[key] = result["result"]["entry_id"]
         known = simulator.known_states()
@@ -194,10 +213,9 @@ async def reauth(run: Run, hass: Hass) -> None:
     await run.sim("enphase", "DELETE", "/_sim/faults")
     flows = await flows_in_progress(hass)
     flow = next(f for f in flows if f["context"].get("source") == "reauth")
-    tokens = all_simulators()["enphase"].flow_inputs(f"{run.sim_url}/enphase")[1]
-    result = await hass.run_flow(
-        [{"e_auth_token": tokens["e_auth_token"], "cookie": tokens["cookie"]}], flow["flow_id"]
-    )
+    # The stored password was refused too: the form asks for it, then for a new code.
+    result = await hass.run_flow([{"password": enphase_sim.PASSWORD}], flow["flow_id"])
+    result = await enter_code(run, hass, result)
     run.check(result.get("reason") == "reauth_successful", "enphase: reauth completes")
     run.check(
         await eventually(lambda: _states_match(hass, {"switch.garage_ev_charging": "*"})),

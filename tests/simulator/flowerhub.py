@@ -108,6 +108,7 @@ class FlowerHubSimulator:
             web.get(f"{owner}/invoice", self._invoices),
             web.get(f"{owner}/consumption", self._consumption),
             web.get("/asset/{asset}", self._asset),
+            web.get("/asset/{asset}/revenue", self._revenue),
             web.get("/system-notification/{name}", self._notification),
         ]
         for prefix in UPTIME_PREFIXES:
@@ -301,6 +302,15 @@ class FlowerHubSimulator:
                     "type_id": "2",
                 },
             ],
+        )
+
+    async def _revenue(self, request: web.Request) -> web.Response:
+        """The last invoice's compensation: numbers, `compensation` = power x rate."""
+        if not self._asset_ok(request):
+            return web.json_response({"message": "Not found"}, status=404)
+        return self._json(
+            request,
+            {"id": 118, "minAvailablePower": 4.5, "compensation": 247.5, "compensationPerKW": 55},
         )
 
     async def _asset(self, request: web.Request) -> web.Response:

@@ -41,7 +41,14 @@ def counts(sim: FlowerHubSimulator) -> dict[str, int]:
     result["owner"] = len(
         [r for r in sim.state.calls("GET") if r.path.endswith(f"/asset-owner/{OWNER_ID}")]
     )
+    result["asset"] = asset_reads(sim)
+    result["revenue"] = len(sim.state.calls("GET", f"{ASSET_PATH}/revenue"))
     return result
+
+
+def asset_reads(sim: FlowerHubSimulator) -> int:
+    """Reads of the asset's status (not of its revenue)."""
+    return len([r for r in sim.state.calls("GET") if r.path.endswith(ASSET_PATH)])
 
 
 async def test_one_request_per_endpoint_per_refresh_and_cadences(
@@ -52,16 +59,17 @@ async def test_one_request_per_endpoint_per_refresh_and_cadences(
 ) -> None:
     """Each endpoint is asked once per refresh, each at its own cadence."""
     start = counts(flowerhub)
-    # setup: every endpoint once; uptime paths tried on the spec's path, then the other one
+    # setup: every endpoint once; uptime on the portal's current (effective) path
     assert start == {
         "asset": 1,
         "owner": 1,
         "profile": 1,
+        "revenue": 1,
         "agreement": 1,
         "invoice": 1,
         "consumption": 1,
         "notification": 1,
-        "months": 2,
+        "months": 1,
         "history": 1,
         "pie": 1,
     }
@@ -73,12 +81,20 @@ async def test_one_request_per_endpoint_per_refresh_and_cadences(
         await advance(hass, freezer, 60)
     after_hour = counts(flowerhub)
     assert after_hour["asset"] == 61
-    assert (after_hour["months"], after_hour["history"], after_hour["pie"]) == (3, 2, 2)
+    assert (after_hour["months"], after_hour["history"], after_hour["pie"]) == (2, 2, 2)
     assert after_hour["invoice"] == 1
     assert not flowerhub.state.calls("GET", "/asset-uptime/bar-chart")  # remembered path
     await advance(hass, freezer, 2 * 3600)
     late = counts(flowerhub)
-    for name in ("owner", "profile", "agreement", "invoice", "consumption", "notification"):
+    for name in (
+        "owner",
+        "profile",
+        "revenue",
+        "agreement",
+        "invoice",
+        "consumption",
+        "notification",
+    ):
         assert late[name] == 2, name
     assert len(flowerhub.state.calls("POST", "/auth/login")) == 1
 
@@ -172,14 +188,14 @@ async def test_rate_limit_backs_off_for_retry_after(
     flowerhub.state.faults.retry_after = 600
     flowerhub.state.faults.path = ASSET_PATH
     await advance(hass, freezer, 60)
-    assert len(flowerhub.state.calls("GET", ASSET_PATH)) == 2
+    assert asset_reads(flowerhub) == 2
     assert known_state(hass, "sensor.flowerhub_status").state == STATE_UNAVAILABLE
     flowerhub.state.faults.clear()
     for _ in range(5):
         await advance(hass, freezer, 60)
-    assert len(flowerhub.state.calls("GET", ASSET_PATH)) == 2  # still waiting
+    assert asset_reads(flowerhub) == 2  # still waiting
     await advance(hass, freezer, 600)
-    assert len(flowerhub.state.calls("GET", ASSET_PATH)) == 3
+    assert asset_reads(flowerhub) == 3
     assert known_state(hass, "sensor.flowerhub_status").state == "connected"
 
 

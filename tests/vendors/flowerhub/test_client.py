@@ -343,34 +343,37 @@ async def test_nested_invoices_parse_fully(mock: Any, client: FlowerHubClient) -
 
 
 async def test_uptime_falls_back_and_remembers(mock: Any, client: FlowerHubClient) -> None:
-    """Uptime falls back to the effective-uptime path on 404 and remembers it."""
+    """Uptime asks the portal's current (effective) path first, falls back to the spec's old
+    path on 404 and remembers it."""
     mock.post(LOGIN, payload=LOGIN_BODY)
-    spec = f"{BASE}/asset-uptime/available-months/812"
+    old = f"{BASE}/asset-uptime/available-months/812"
     effective = f"{BASE}/asset-effective-uptime/available-months/812"
-    mock.get(spec, status=404)
-    mock.get(effective, payload=[{"value": "2025-03", "label": "March 2025"}], repeat=True)
+    mock.get(effective, status=404)
+    mock.get(old, payload=[{"value": "2025-03", "label": "March 2025"}], repeat=True)
     mock.get(
-        f"{BASE}/asset-effective-uptime/bar-chart/history/812",
+        f"{BASE}/asset-uptime/bar-chart/history/812",
         payload=[{"date": "2025-03", "uptime": "99"}],
     )
     mock.get(
-        f"{BASE}/asset-effective-uptime/pie-chart/812?period=2025-03",
+        f"{BASE}/asset-uptime/pie-chart/812?period=2025-03",
         payload=[{"name": "uptime", "value": 100}, {"name": "downtime", "value": "5"}],
     )
     assert await client.async_get_uptime_months("812") == ["2025-03"]
-    assert client.uptime_prefix == "/asset-effective-uptime"
+    assert client.uptime_prefix == "/asset-uptime"
     assert await client.async_get_uptime_months("812") == ["2025-03"]
     assert await client.async_get_uptime_history("812") == {"2025-03": 99.0}
     assert await client.async_get_uptime_pie("812", "2025-03") == {"uptime": 100, "downtime": 5}
-    assert len(calls(mock, "GET", spec)) == 1  # not asked again once the other answered
+    assert len(calls(mock, "GET", effective)) == 1  # not asked again once the other answered
 
 
-async def test_uptime_spec_path_kept_when_it_answers(mock: Any, client: FlowerHubClient) -> None:
-    """The spec's uptime path is kept while it answers."""
+async def test_uptime_effective_path_kept_when_it_answers(
+    mock: Any, client: FlowerHubClient
+) -> None:
+    """The portal's current uptime path is kept while it answers."""
     mock.post(LOGIN, payload=LOGIN_BODY)
-    mock.get(f"{BASE}/asset-uptime/available-months/812", payload=[], repeat=True)
+    mock.get(f"{BASE}/asset-effective-uptime/available-months/812", payload=[], repeat=True)
     assert await client.async_get_uptime_months("812") == []
-    assert client.uptime_prefix == "/asset-uptime"
+    assert client.uptime_prefix == "/asset-effective-uptime"
 
 
 async def test_uptime_missing_on_both_paths(mock: Any, client: FlowerHubClient) -> None:

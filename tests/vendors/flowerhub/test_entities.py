@@ -37,7 +37,7 @@ async def test_setup_creates_the_battery_system_device(
     assert device.hw_version == "Sungrow SH10RT"
     assert device.configuration_url == "https://portal.flowerhub.se"
     entities = er.async_entries_for_config_entry(er.async_get(hass), loaded_flowerhub.entry_id)
-    assert len(entities) == 23
+    assert len(entities) == 28
     assert all(e.unique_id.startswith(f"flowerhub_{SERIAL}_") for e in entities)
     assert all(e.device_id == device.id for e in entities)
 

@@ -204,8 +204,10 @@ class EnphaseAuth:
             bearer = self.cookies.get(MANAGER_COOKIE) or self.token
             if bearer:
                 headers["Authorization"] = f"Bearer {bearer}"
-        else:
+        elif site_id is not None:
             headers["Referer"] = f"{self.base_url}/pv/systems/{site_id}/summary"
+        else:
+            headers["Referer"] = f"{self.base_url}/"
         return headers
 
     async def send(
@@ -227,9 +229,9 @@ class EnphaseAuth:
             json_body=json_body,
             form=form,
         )
-        if response.cookies:
+        if any(self.cookies.get(name) != value for name, value in response.cookies.items()):
             self.cookies.update(response.cookies)
-            self._changed()
+            self._changed()  # stored only when a cookie really changed, not at every call
         return response
 
     def _changed(self) -> None:
@@ -247,11 +249,9 @@ class EnphaseAuth:
             response = await self.send("POST", "/login/login", Family.LOGIN, form=form)
         body = _sign_in_answer(response)
         if body.get("requires_mfa") is True or (
-            "login_otp_nonce" in self.cookies
-            and not body.get("session_id")
-            and SESSION_COOKIE not in self.cookies
+            "login_otp_nonce" in self.cookies and not body.get("session_id")
         ):
-            return False
+            return False  # the nonce cookie without a session id: a code is needed
         if body.get("success") is False:
             raise PortalAuthError("Enlighten refused the e-mail or password")
         await self.async_mint_token(fallback=as_str(body.get("manager_token")))

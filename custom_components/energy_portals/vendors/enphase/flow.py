@@ -21,7 +21,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ...const import CONF_ADVANCED, CONF_BASE_URL
+from ...const import CONF_ADVANCED, CONF_BASE_URL, LOGGER
 from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
 from ...errors import PortalError
 from ...flow_base import PortalFlowBase, base_url_of, error_key, secret_field, secret_value
@@ -141,8 +141,10 @@ class EnphaseFlow(PortalFlowBase):
             data = {**entry.data}
             try:
                 return await self._async_enphase_password(data)
-            except PortalError:
-                pass
+            except AbortFlow:
+                raise
+            except Exception:  # noqa: BLE001 - the form below asks for the password instead
+                LOGGER.debug("The stored password did not sign in; asking for it")
         if user_input is not None:
             data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
             try:

@@ -47,7 +47,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlowerHubConfigEntry) ->
     account = FlowerHubAccountCoordinator(hass, entry, client, owner_id)
     for coordinator in (status, uptime, account):
         await coordinator.async_config_entry_first_refresh()
-    entry.async_on_unload(status.clear_issue)
+    entry.async_on_unload(status.clear_issues)
     replace_old_automatic_title(hass, entry, old_entry_titles(client.login), ENTRY_TITLE)
     entry.runtime_data = FlowerHubData(client, owner, status, uptime, account)
 

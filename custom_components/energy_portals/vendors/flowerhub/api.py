@@ -24,9 +24,11 @@ from .billing import (
     Agreements,
     ConsumptionReading,
     Invoice,
+    Revenue,
     parse_agreements,
     parse_consumption,
     parse_invoices,
+    parse_revenue,
 )
 from .models import (
     Asset,
@@ -46,8 +48,8 @@ from .models import (
 
 DEFAULT_BASE_URL = "https://api.portal.flowerhub.se"
 ORIGIN = "https://portal.flowerhub.se"
-# The spec's uptime paths first; the portal's own client now uses the second.
-UPTIME_PREFIXES = ("/asset-uptime", "/asset-effective-uptime")
+# The portal moved uptime in July 2026: its current paths first, the spec's old ones on 404.
+UPTIME_PREFIXES = ("/asset-effective-uptime", "/asset-uptime")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,10 @@ class FlowerHubClient:
     async def async_get_asset(self, asset_id: str) -> Asset:
         """The battery system's hardware and status."""
         return await self._get(f"/asset/{asset_id}", parse_asset)
+
+    async def async_get_revenue(self, asset_id: str) -> Revenue | None:
+        """The last invoice's compensation summary (None when the answer has no id)."""
+        return await self._get(f"/asset/{asset_id}/revenue", parse_revenue)
 
     async def async_get_system_notification(self, name: str) -> str | None:
         """A system notification's message; its usual empty 200 body means none."""

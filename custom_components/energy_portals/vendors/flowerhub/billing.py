@@ -137,6 +137,31 @@ def parse_invoices(body: Any) -> tuple[Invoice, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class Revenue:
+    """The last invoice's compensation for the battery's availability (kW and SEK)."""
+
+    revenue_id: str
+    min_available_power: float | None
+    """kW the battery kept available at least."""
+    compensation: float | None
+    compensation_per_kw: float | None
+
+
+def parse_revenue(body: Any) -> Revenue | None:
+    """GET /asset/{assetId}/revenue: numbers or numeric strings; None without an `id`."""
+    raw = as_object(body)
+    revenue_id = as_str(raw.get("id"))
+    if revenue_id is None:
+        return None
+    return Revenue(
+        revenue_id=revenue_id,
+        min_available_power=as_float(raw.get("minAvailablePower")),
+        compensation=as_float(raw.get("compensation")),
+        compensation_per_kw=as_float(raw.get("compensationPerKW")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ConsumptionReading:
     """A month's consumption at one site."""
 

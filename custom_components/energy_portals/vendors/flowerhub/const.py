@@ -20,6 +20,10 @@ ACCOUNT_INTERVAL: Final = timedelta(hours=3)
 DISCONNECTED_REPAIR_AFTER: Final = timedelta(hours=24)
 ISSUE_DISCONNECTED: Final = "flowerhub_disconnected"
 
+# A repair issue is raised once the portal has failed this long in a row.
+PORTAL_DOWN_REPAIR_AFTER: Final = timedelta(hours=6)
+ISSUE_PORTAL_DOWN: Final = "flowerhub_portal_down"
+
 NOTIFICATION: Final = "active-flower"
 CURRENCY: Final = "SEK"
 PORTAL_URL: Final = "https://portal.flowerhub.se"

@@ -22,8 +22,10 @@ from .const import (
     ACCOUNT_INTERVAL,
     DISCONNECTED_REPAIR_AFTER,
     ISSUE_DISCONNECTED,
+    ISSUE_PORTAL_DOWN,
     NOTIFICATION,
     OWNER_INTERVAL,
+    PORTAL_DOWN_REPAIR_AFTER,
     UPTIME_INTERVAL,
     VENDOR_KEY,
 )
@@ -76,11 +78,15 @@ class FlowerHubOwnerCoordinator(PortalCoordinator[OwnerData]):
         if owner.asset_id is None:
             owner = replace(owner, asset_id=await self.client.async_get_asset_id(self.owner_id))
         profile = await _optional(self.client.async_get_profile(self.owner_id), None)
-        return OwnerData(owner=owner, profile=profile)
+        revenue = None
+        if owner.asset_id is not None:
+            revenue = await _optional(self.client.async_get_revenue(owner.asset_id), None)
+        return OwnerData(owner=owner, profile=profile, revenue=revenue)
 
 
 class FlowerHubStatusCoordinator(PortalCoordinator[Asset]):
-    """The battery system's status; raises a repair issue after a long disconnection."""
+    """The battery system's status; raises a repair issue after a long disconnection, and
+    another when the portal has failed for hours in a row."""
 
     def __init__(
         self,
@@ -95,11 +101,47 @@ class FlowerHubStatusCoordinator(PortalCoordinator[Asset]):
         self.asset_id = asset_id
         self.disconnected_since: datetime | None = None
         self.issue_id = f"{ISSUE_DISCONNECTED}_{entry.entry_id}"
+        self.portal_issue_id = f"{ISSUE_PORTAL_DOWN}_{entry.entry_id}"
+        self.data_updated: datetime | None = None
+        """When the portal last answered the status (the data's age)."""
+        self.failing_since: datetime | None = None
 
     async def _async_fetch(self) -> Asset:
         asset = await self.client.async_get_asset(self.asset_id)
         self._track_disconnection(asset)
         return asset
+
+    async def _async_update_data(self) -> Asset:
+        """Fetch; keep when data last came, and how long the portal has failed."""
+        now = dt_util.utcnow()
+        try:
+            asset = await super()._async_update_data()
+        except Exception:
+            self._track_failure(now)
+            raise
+        self.data_updated = now
+        if self.failing_since is not None:
+            self.failing_since = None
+            ir.async_delete_issue(self.hass, DOMAIN, self.portal_issue_id)
+        return asset
+
+    def _track_failure(self, now: datetime) -> None:
+        if self.failing_since is None:
+            self.failing_since = self.data_updated or now
+        hours = (now - self.failing_since) / timedelta(hours=1)
+        if now - self.failing_since >= PORTAL_DOWN_REPAIR_AFTER:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.portal_issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_PORTAL_DOWN,
+                translation_placeholders={
+                    "hours": str(int(hours)),
+                    "title": self.config_entry.title,
+                },
+            )
 
     def _track_disconnection(self, asset: Asset) -> None:
         if asset.connected is None:
@@ -131,6 +173,11 @@ class FlowerHubStatusCoordinator(PortalCoordinator[Asset]):
     def clear_issue(self) -> None:
         """Remove the disconnection repair issue (when back, or when the entry unloads)."""
         ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+
+    def clear_issues(self) -> None:
+        """Remove both repair issues (when the entry unloads)."""
+        self.clear_issue()
+        ir.async_delete_issue(self.hass, DOMAIN, self.portal_issue_id)
 
 
 class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
 
-from .billing import Agreements, ConsumptionReading, Invoice
+from .billing import Agreements, ConsumptionReading, Invoice, InvoiceLine, Revenue
 from .models import AssetOwner, Profile
 
 
@@ -15,6 +17,7 @@ class OwnerData:
 
     owner: AssetOwner
     profile: Profile | None
+    revenue: Revenue | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,15 @@ class Uptime:
     downtime: float | None
     no_data: float | None
 
+    @property
+    def excluding_no_data(self) -> float | None:
+        """Uptime share of the time the portal has data for, in percent (the portal's
+        "actual" ratio: uptime / (uptime + downtime))."""
+        measured = (self.uptime or 0.0) + (self.downtime or 0.0)
+        if self.uptime is None or measured <= 0:
+            return None
+        return round(self.uptime / measured * 100, 2)
+
 
 @dataclass(frozen=True, slots=True)
 class Account:
@@ -38,6 +50,24 @@ class Account:
     invoices: tuple[Invoice, ...]
     consumption: tuple[ConsumptionReading, ...]
     notification: str | None
+
+    @property
+    def latest_invoice_details(self) -> dict[str, Any]:
+        """The latest invoice's PDF link and lines, for the invoice sensor's attributes.
+
+        The link loses its query and fragment: the portal signs it with a token there.
+        """
+        invoice = self.latest_invoice
+        if invoice is None:
+            return {}
+        return {
+            "pdf": _without_query(invoice.pdf),
+            "lines": [
+                _line_attributes(line)
+                for part in (invoice, *invoice.sub_invoices)
+                for line in part.lines
+            ],
+        }
 
     @property
     def latest_invoice(self) -> Invoice | None:
@@ -75,6 +105,21 @@ class Account:
                 by_site[reading.site_id] = reading
         volumes = [r.volume for r in by_site.values() if r.volume is not None]
         return round(sum(volumes), 3) if volumes else None
+
+
+def _without_query(url: str | None) -> str | None:
+    """The URL without its query and fragment (where signing tokens travel)."""
+    return None if url is None else urlsplit(url)._replace(query="", fragment="").geturl()
+
+
+def _line_attributes(line: InvoiceLine) -> dict[str, Any]:
+    return {
+        "name": line.name,
+        "description": line.description,
+        "price": line.price,
+        "volume": line.volume,
+        "amount": line.amount,
+    }
 
 
 def _is_reading(reading: ConsumptionReading) -> bool:

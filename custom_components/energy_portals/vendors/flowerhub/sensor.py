@@ -28,7 +28,7 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .const import CURRENCY
-from .coordinator import FlowerHubConfigEntry
+from .coordinator import FlowerHubConfigEntry, FlowerHubData
 from .data import Account, OwnerData, Uptime
 from .entity import FlowerHubEntity
 from .models import Asset
@@ -112,6 +112,29 @@ OWNER_SENSORS: tuple[FlowerHubSensorEntityDescription[OwnerData], ...] = (
         value_fn=lambda data: data.owner.installer,
         attrs_fn=lambda data: {"distributor": data.owner.distributor},
     ),
+    FlowerHubSensorEntityDescription(
+        key="min_available_power",
+        translation_key="flowerhub_min_available_power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        suggested_display_precision=1,
+        value_fn=lambda data: data.revenue.min_available_power if data.revenue else None,
+    ),
+    FlowerHubSensorEntityDescription(
+        key="compensation",
+        translation_key="flowerhub_compensation",
+        device_class=SensorDeviceClass.MONETARY,
+        native_unit_of_measurement=CURRENCY,
+        suggested_display_precision=2,
+        value_fn=lambda data: data.revenue.compensation if data.revenue else None,
+    ),
+    FlowerHubSensorEntityDescription(
+        key="compensation_per_kw",
+        translation_key="flowerhub_compensation_per_kw",
+        native_unit_of_measurement=f"{CURRENCY}/{UnitOfPower.KILO_WATT}",
+        suggested_display_precision=2,
+        value_fn=lambda data: data.revenue.compensation_per_kw if data.revenue else None,
+    ),
 )
 
 UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
@@ -122,6 +145,15 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
         value_fn=lambda uptime: uptime.this_month,
+        attrs_fn=lambda uptime: {"period": uptime.period},
+    ),
+    FlowerHubSensorEntityDescription(
+        key="uptime_excluding_no_data",
+        translation_key="flowerhub_uptime_excluding_no_data",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda uptime: uptime.excluding_no_data,
         attrs_fn=lambda uptime: {"period": uptime.period},
     ),
     FlowerHubSensorEntityDescription(
@@ -161,6 +193,7 @@ ACCOUNT_SENSORS: tuple[FlowerHubSensorEntityDescription[Account], ...] = (
         value_fn=lambda account: (
             account.latest_invoice.total_amount if account.latest_invoice else None
         ),
+        attrs_fn=lambda account: account.latest_invoice_details,
     ),
     FlowerHubSensorEntityDescription(
         key="latest_invoice_due_date",
@@ -212,6 +245,13 @@ CONSUMPTION_SENSOR = FlowerHubSensorEntityDescription[Account](
     },
 )
 
+DATA_UPDATED = SensorEntityDescription(
+    key="data_updated",
+    translation_key="flowerhub_data_updated",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
@@ -226,6 +266,7 @@ async def async_setup_entry(
     entities += [FlowerHubSensor(data, data.uptime, d) for d in UPTIME_SENSORS]
     entities += [FlowerHubSensor(data, data.account, d) for d in ACCOUNT_SENSORS]
     entities.append(MonthlyConsumptionSensor(data, data.account, CONSUMPTION_SENSOR))
+    entities.append(DataUpdatedSensor(data, DATA_UPDATED))
     async_add_entities(entities)
 
 
@@ -272,3 +313,21 @@ class MonthlyConsumptionSensor(FlowerHubSensor[Account]):
         if month is None:
             return None
         return dt_util.start_of_local_day(month.replace(day=1))
+
+
+class DataUpdatedSensor(FlowerHubEntity[Asset], SensorEntity):
+    """When the portal last answered the battery's status: how old the data is."""
+
+    def __init__(self, data: FlowerHubData, description: SensorEntityDescription) -> None:
+        super().__init__(data, data.status, description)
+        self._status = data.status
+
+    @property
+    def available(self) -> bool:
+        """Known even while the portal fails (that is when it matters)."""
+        return self._status.data_updated is not None
+
+    @property
+    def native_value(self) -> datetime | None:
+        """The time of the last status the portal sent."""
+        return self._status.data_updated

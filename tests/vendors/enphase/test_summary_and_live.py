@@ -158,11 +158,9 @@ def test_average_power_restarts_with_a_new_session_and_stays_within_physics() ->
     start = datetime(2026, 11, 29, 12, tzinfo=UTC)
     charger = Charger(SERIAL, None, True, True, True, False, "charging", 5.0, None, None, 32, None)
     power = AveragePower()
-    power.update(charger, start, 7.4)
-    assert power.watts is None
-    power.update(replace(charger, session_energy=5.5), start + timedelta(minutes=5), 7.4)
-    assert power.watts == 6000.0
-    power.update(replace(charger, session_energy=0.1), start + timedelta(minutes=6), 7.4)
-    assert power.watts is None
-    power.update(replace(charger, session_energy=9.0), start + timedelta(minutes=7), 7.4)
-    assert power.watts == 7400.0
+    readings = [(5.0, 0, None), (5.5, 5, 6000.0), (0.1, 6, None), (9.0, 7, 7400.0)]
+    for energy, minutes, watts in readings:
+        power.update(
+            replace(charger, session_energy=energy), start + timedelta(minutes=minutes), 7.4
+        )
+        assert power.watts == watts, minutes

@@ -74,10 +74,16 @@ class VendorCase:
 
 
 def _entry(
-    hass: HomeAssistant, title: str, unique_id: str, data: dict[str, Any]
+    hass: HomeAssistant,
+    title: str,
+    unique_id: str,
+    data: dict[str, Any],
+    options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
     """An entry as the vendor's config flow makes it (the same title)."""
-    entry = MockConfigEntry(domain=DOMAIN, title=title, unique_id=unique_id, data=data)
+    entry = MockConfigEntry(
+        domain=DOMAIN, title=title, unique_id=unique_id, data=data, options=options or {}
+    )
     entry.add_to_hass(hass)
     return entry
 
@@ -91,8 +97,12 @@ async def _allume(hass: HomeAssistant, simulator: RunningSimulator) -> Running:
         "password": allume.PASSWORD,
         "base_url": simulator.base_url("allume"),
     }
+    # The hourly path alone: its requests per poll are counted exactly. The live readings'
+    # failures are their own coordinator's (tests/vendors/allume/test_live.py).
+    options = {"live_interval": 0}
     running = Running(
-        _entry(hass, f"SolCentre {allume.STREET}", f"allume_{allume.USER_ID}", data), sim
+        _entry(hass, f"SolCentre {allume.STREET}", f"allume_{allume.USER_ID}", data, options),
+        sim,
     )
     issue = sim.issue_token
 

@@ -208,7 +208,8 @@ async def test_reconfigure_to_another_account_aborts(
 async def test_options_set_the_history_days(
     hass: HomeAssistant, loaded_allume: MockConfigEntry
 ) -> None:
-    """The options set the history days and the device removal delay."""
+    """The options set the history days, the live readings' interval and the device removal
+    delay."""
     result = await hass.config_entries.options.async_init(loaded_allume.entry_id)
     assert result["type"] is FlowResultType.FORM
     data_schema = result["data_schema"]
@@ -218,9 +219,15 @@ async def test_options_set_the_history_days(
     assert key.default() == 7
     (removal,) = [k for k in schema if k == "device_removal_days"]
     assert removal.default() == 7
+    (live,) = [k for k in schema if k == "live_interval"]
+    assert live.default() == "0"  # this entry has it off
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"history_days": 60, "device_removal_days": 14}
+        result["flow_id"], {"history_days": 60, "live_interval": "5", "device_removal_days": 14}
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert loaded_allume.options == {"history_days": 60, "device_removal_days": 14}
+    assert loaded_allume.options == {
+        "history_days": 60,
+        "live_interval": 5,
+        "device_removal_days": 14,
+    }

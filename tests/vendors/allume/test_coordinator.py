@@ -303,7 +303,7 @@ async def test_no_building_entities_when_refused(
         e.unique_id
         for e in er.async_entries_for_config_entry(er.async_get(hass), allume_entry.entry_id)
     }
-    assert len(unique_ids) == 2 * 11
+    assert len(unique_ids) == 2 * 13
     assert not any("project" in uid or "building" in uid for uid in unique_ids)
     assert caplog.text.count("building data is not available") == 1
     # Not asked again on later refreshes (a 403 is asked twice: again after a fresh login).

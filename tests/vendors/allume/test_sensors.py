@@ -130,7 +130,7 @@ async def test_every_property_gets_its_entities(
         assert f"allume_{prop.property_id}_energy_demand_today" in unique_ids
         assert f"allume_{prop.property_id}_building_solar_share" in unique_ids
     assert f"allume_project_{PROJECT_ID}_solar_delivered_today" in unique_ids
-    assert len(entities) == 2 * 12 + 4
+    assert len(entities) == 2 * 14 + 4
 
 
 async def test_only_sensors_are_offered(

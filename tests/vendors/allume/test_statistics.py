@@ -94,7 +94,9 @@ def two_days(
     hass: HomeAssistant, allume_entry: MockConfigEntry, allume: AllumeSimulator
 ) -> MockConfigEntry:
     """Two days of history, and every hour's 5-minute rows served (late hours: their test)."""
-    hass.config_entries.async_update_entry(allume_entry, options={"history_days": 2})
+    hass.config_entries.async_update_entry(
+        allume_entry, options={"history_days": 2, "live_interval": 0}
+    )
     allume.late_hour_period = None
     return allume_entry
 

@@ -19,8 +19,9 @@ from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
 from ...errors import PortalNotFoundError, PortalResponseError
 from .api import AccessDeniedError, AllumeClient, SnapshotSource
-from .const import REFRESH_OFFSET, VENDOR_KEY
+from .const import LANDING_DELAY, REFRESH_OFFSET, VENDOR_KEY
 from .hours import HourBook, plan_windows
+from .live import AllumeLiveCoordinator
 from .models import HOUR, Energy, HourlyEnergy, Property, floor_hour, percent, to_hours
 from .statistics import StatisticsImporter
 
@@ -29,8 +30,6 @@ SOURCE_NAMES = {
     SnapshotSource.PROJECT: "building",
     SnapshotSource.METER: "building meter",
 }
-# A closed interval appears about a minute after it ends.
-LANDING_DELAY = timedelta(minutes=1)
 
 
 type AllumeConfigEntry = ConfigEntry[AllumeCoordinator]
@@ -121,6 +120,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self._refused: set[str] = set()
         """The sources refused now (logged once until they answer again)."""
         self.devices = DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Allume device")
+        self.live: AllumeLiveCoordinator | None = None
+        """The live readings, when the option asks for them."""
 
     async def _async_fetch(self) -> AllumeData:
         now = dt_util.utcnow()

@@ -8,9 +8,21 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ...const import DOMAIN
 from .coordinator import AllumeCoordinator, Building, PropertyData, building_key, property_key
+from .live import AllumeLiveCoordinator, LiveReading
 from .models import Energy, Property
 
 MANUFACTURER = "Allume Energy"
+
+
+def property_device(prop: Property) -> DeviceInfo:
+    """The device of a property (its address, its NMI)."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, property_key(prop.property_id))},
+        manufacturer=MANUFACTURER,
+        model="SolShare property",
+        name=prop.address,
+        serial_number=prop.nmi,
+    )
 
 
 class AllumePropertyEntity(CoordinatorEntity[AllumeCoordinator]):
@@ -24,15 +36,8 @@ class AllumePropertyEntity(CoordinatorEntity[AllumeCoordinator]):
         super().__init__(coordinator)
         self.entity_description = description
         self.property_id = prop.property_id
-        key = property_key(prop.property_id)
-        self._attr_unique_id = f"{key}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, key)},
-            manufacturer=MANUFACTURER,
-            model="SolShare property",
-            name=prop.address,
-            serial_number=prop.nmi,
-        )
+        self._attr_unique_id = f"{property_key(prop.property_id)}_{description.key}"
+        self._attr_device_info = property_device(prop)
 
     @property
     def property_data(self) -> PropertyData | None:
@@ -76,3 +81,34 @@ class AllumeBuildingEntity(CoordinatorEntity[AllumeCoordinator]):
     def available(self) -> bool:
         """Available while the building's data was read."""
         return super().available and self.building_today is not None
+
+
+class AllumeLiveEntity(CoordinatorEntity[AllumeLiveCoordinator]):
+    """A live entity of one property: its newest 5-minute interval."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: AllumeLiveCoordinator, description: EntityDescription, prop: Property
+    ) -> None:
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.property_id = prop.property_id
+        self._attr_unique_id = f"{property_key(prop.property_id)}_{description.key}"
+        self._attr_device_info = property_device(prop)
+
+    @property
+    def reading(self) -> LiveReading | None:
+        """The property's newest reading, while it still says what happens now."""
+        return self.coordinator.reading(self.property_id)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str] | None:
+        """The interval the reading describes."""
+        reading = self.reading
+        if reading is None:
+            return None
+        return {
+            "interval_start": reading.start.isoformat(),
+            "interval_end": reading.end.isoformat(),
+        }

@@ -11,6 +11,9 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -31,8 +34,11 @@ from .api import DEFAULT_BASE_URL, AllumeClient
 from .const import (
     CONF_EMAIL,
     CONF_HISTORY_DAYS,
+    CONF_LIVE_INTERVAL,
     CONF_PASSWORD,
     DEFAULT_HISTORY_DAYS,
+    DEFAULT_LIVE_INTERVAL,
+    LIVE_INTERVALS,
     MAX_HISTORY_DAYS,
     VENDOR_KEY,
 )
@@ -162,8 +168,18 @@ def entry_title(properties: list[Property]) -> str:
     return f"SolCentre {place}" if place else "SolCentre"
 
 
+_LIVE_INTERVALS = SelectSelector(
+    SelectSelectorConfig(
+        options=[str(minutes) for minutes in LIVE_INTERVALS],
+        translation_key="allume_live_interval",
+        mode=SelectSelectorMode.DROPDOWN,
+    )
+)
+"""Off or every 5 to 30 minutes; each choice's label says its requests a day per property."""
+
+
 class AllumeOptionsFlow(OptionsFlow):
-    """How many days of history the first setup imports."""
+    """How many days of history the first setup imports; how often live readings come."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options."""
@@ -171,6 +187,7 @@ class AllumeOptionsFlow(OptionsFlow):
             return self.async_create_entry(
                 data={
                     CONF_HISTORY_DAYS: int(user_input[CONF_HISTORY_DAYS]),
+                    CONF_LIVE_INTERVAL: int(user_input[CONF_LIVE_INTERVAL]),
                     CONF_DEVICE_REMOVAL_DAYS: int(user_input[CONF_DEVICE_REMOVAL_DAYS]),
                 }
             )
@@ -179,6 +196,10 @@ class AllumeOptionsFlow(OptionsFlow):
         schema = vol.Schema(
             {
                 vol.Required(CONF_HISTORY_DAYS, default=days): _DAYS,
+                vol.Required(
+                    CONF_LIVE_INTERVAL,
+                    default=str(options.get(CONF_LIVE_INTERVAL, DEFAULT_LIVE_INTERVAL)),
+                ): _LIVE_INTERVALS,
                 vol.Required(
                     CONF_DEVICE_REMOVAL_DAYS,
                     default=options.get(CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS),

@@ -1,4 +1,4 @@
-"""The Allume sensors: a property's day and last hour, and its building's day."""
+"""The Allume sensors: a property's day, last hour and live interval, and its building's day."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import PERCENTAGE, UnitOfEnergy, UnitOfMass
+from homeassistant.const import PERCENTAGE, UnitOfEnergy, UnitOfMass, UnitOfPower
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import AllumeConfigEntry, PropertyData
-from .entity import AllumeBuildingEntity, AllumePropertyEntity
+from .entity import AllumeBuildingEntity, AllumeLiveEntity, AllumePropertyEntity
+from .live import LiveReading
 from .models import Energy
 
 
@@ -146,6 +147,76 @@ PROPERTY_SENSORS: tuple[AllumePropertySensorEntityDescription, ...] = (
         ),
         attrs_fn=_hour_attrs,
     ),
+    AllumePropertySensorEntityDescription(
+        key="last_hour_solar_exported",
+        translation_key="allume_last_hour_solar_exported",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        value_fn=lambda data: (
+            round(data.last_hour.energy.solar_exported, 3) if data.last_hour else None
+        ),
+        attrs_fn=_hour_attrs,
+    ),
+    AllumePropertySensorEntityDescription(
+        key="last_hour_solar_share",
+        translation_key="allume_last_hour_solar_share",
+        native_unit_of_measurement=PERCENTAGE,
+        suggested_display_precision=0,
+        value_fn=lambda data: data.last_hour.energy.solar_share if data.last_hour else None,
+        attrs_fn=_hour_attrs,
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllumeLiveSensorEntityDescription(SensorEntityDescription):
+    """A sensor read from a property's newest 5-minute interval."""
+
+    value_fn: Callable[[LiveReading], float | None]
+
+
+def _watts(kwh: Callable[[Energy], float]) -> Callable[[LiveReading], float]:
+    return lambda reading: reading.average_watts(kwh(reading.energy))
+
+
+# Average power over the newest closed 5-minute interval (the API has no instantaneous power).
+LIVE_SENSORS: tuple[AllumeLiveSensorEntityDescription, ...] = (
+    AllumeLiveSensorEntityDescription(
+        key="live_solar_consumed",
+        translation_key="allume_live_solar_consumed",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        value_fn=_watts(lambda energy: energy.solar_consumed),
+    ),
+    AllumeLiveSensorEntityDescription(
+        key="live_grid_import",
+        translation_key="allume_live_grid_import",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        value_fn=_watts(lambda energy: energy.grid_import),
+    ),
+    AllumeLiveSensorEntityDescription(
+        key="live_solar_exported",
+        translation_key="allume_live_solar_exported",
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+        value_fn=_watts(lambda energy: energy.solar_exported),
+    ),
+    AllumeLiveSensorEntityDescription(
+        key="live_solar_share",
+        translation_key="allume_live_solar_share",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda reading: reading.energy.solar_share,
+    ),
 )
 
 # Only for properties whose building data the account may read.
@@ -212,6 +283,11 @@ async def async_setup_entry(
         ]
         if prop.project_id in coordinator.buildings:
             entities.append(AllumePropertySensor(coordinator, BUILDING_SHARE, prop))
+        if coordinator.live is not None:
+            entities += [
+                AllumeLiveSensor(coordinator.live, description, prop)
+                for description in LIVE_SENSORS
+            ]
     for building in coordinator.buildings.values():
         entities += [
             AllumeBuildingSensor(coordinator, description, building)
@@ -248,3 +324,15 @@ class AllumeBuildingSensor(AllumeBuildingEntity, SensorEntity):
         """The description's reading of the building's day."""
         today = self.building_today
         return None if today is None else self.entity_description.value_fn(today)
+
+
+class AllumeLiveSensor(AllumeLiveEntity, SensorEntity):
+    """A live sensor of a property: its newest 5-minute interval."""
+
+    entity_description: AllumeLiveSensorEntityDescription
+
+    @property
+    def native_value(self) -> float | None:
+        """The description's reading of the interval (unknown once it is too old)."""
+        reading = self.reading
+        return None if reading is None else self.entity_description.value_fn(reading)

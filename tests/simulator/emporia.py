@@ -85,6 +85,19 @@ class EmporiaSimulator:
         self.authentications = 0
         self.samples_sent = 0
         self._serial = 0
+        self.outlet_on = True
+        """The smart plug's outlet (read-only through the proxy)."""
+        self.charger: dict[str, Any] = {
+            "chargerOn": True,
+            "chargingRate": 24,
+            "maxChargingRate": 40,
+            "status": "Charging",
+            "message": "Charging your EV",
+            "faultText": None,
+        }
+        """The EV charger's state as Emporia reports it."""
+        self.offline: dict[int, str] = {}
+        """Devices Emporia no longer hears from, and since when (ISO)."""
 
     # --- data -------------------------------------------------------------------------------
 
@@ -186,7 +199,12 @@ class EmporiaSimulator:
         def location(name: str) -> dict[str, Any]:
             return {"deviceName": name, "timeZone": "Europe/Amsterdam", "zipCode": "1234"}
 
+        def connected(gid: int) -> dict[str, Any]:
+            since = self.offline.get(gid)
+            return {"connected": since is None, "offlineSince": since}
+
         def outlet(gid: int, model: str, name: str) -> dict[str, Any]:
+            charger = gid == CHARGER_GID
             return {
                 "deviceGid": gid,
                 "manufacturerDeviceId": f"SIM{gid}",
@@ -197,6 +215,24 @@ class EmporiaSimulator:
                     {"deviceGid": gid, "name": None, "channelNum": "1,2,3", "channelMultiplier": 1}
                 ],
                 "devices": [],
+                "outlet": None
+                if charger
+                else {
+                    "deviceGid": gid,
+                    "outletOn": self.outlet_on,
+                    "parentDeviceGid": MONITOR_GID,
+                    "parentChannelNum": "1,2,3",
+                    "loadGid": 0,
+                },
+                "evCharger": {
+                    "deviceGid": gid,
+                    "loadGid": 0,
+                    "icon": "CarConnected",
+                    **self.charger,
+                }
+                if charger
+                else None,
+                "deviceConnected": connected(gid),
             }
 
         return {
@@ -210,6 +246,9 @@ class EmporiaSimulator:
                     "model": "VUE002",
                     "firmware": "Vue2-5.2.1",
                     "locationProperties": location("Home"),
+                    "outlet": None,
+                    "evCharger": None,
+                    "deviceConnected": connected(MONITOR_GID),
                     "channels": [
                         {
                             "deviceGid": MONITOR_GID,

@@ -286,7 +286,11 @@ async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> 
         result["flow_id"], {"state_update_interval": 5.0}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert loaded_emporia.options == {"state_update_interval": 5}
+    assert loaded_emporia.options == {
+        "state_update_interval": 5,
+        "solar_channels": [],
+        "reversed_channels": [],
+    }
     await hass.async_block_till_done()
     assert loaded_emporia.runtime_data.push.interval == 5
 

@@ -493,9 +493,10 @@ async def test_unload_closes_the_socket(
 async def test_devices_refresh_uses_fresh_login_on_401(
     hass: HomeAssistant, loaded_emporia: MockConfigEntry, emporia: EmporiaSimulator
 ) -> None:
-    """The device list re-read every 6 hours logs in again after a 401."""
+    """The device list (re-read every 5 minutes with a plug or charger) logs in again after a
+    401."""
     runtime = await connected(hass, loaded_emporia)
-    assert runtime.devices.update_interval == timedelta(hours=6)
+    assert runtime.devices.update_interval == timedelta(minutes=5)
     emporia.tokens.clear()  # the REST token expired on the proxy's side
     logins = len(emporia.state.calls("POST", "/login"))
     await runtime.devices.async_refresh()

@@ -14,9 +14,15 @@ from ...devices import DeviceTracker
 from ...errors import PortalAuthError
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
-from . import sensor
+from . import binary_sensor, sensor
 from .api import EmporiaClient
-from .const import CONF_STATE_INTERVAL, DEFAULT_STATE_INTERVAL, VENDOR_KEY, stale_after
+from .const import (
+    CONF_REVERSED_CHANNELS,
+    CONF_STATE_INTERVAL,
+    DEFAULT_STATE_INTERVAL,
+    VENDOR_KEY,
+    stale_after,
+)
 from .coordinator import (
     EmporiaConfigEntry,
     EmporiaData,
@@ -29,6 +35,7 @@ from .flow import EmporiaOptionsFlow, entry_title, old_entry_titles
 from .live import LiveState
 from .push import EmporiaPush
 from .stream import EmporiaStream
+from .usage import channel_keys
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> None:
@@ -47,7 +54,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
     interval = float(entry.options.get(CONF_STATE_INTERVAL, DEFAULT_STATE_INTERVAL))
     devices = EmporiaDevicesCoordinator(hass, entry, client)
     await devices.async_config_entry_first_refresh()
-    live = EmporiaLiveCoordinator(hass, entry, LiveState(max_gap=stale_after(interval)))
+    reversed_channels = channel_keys(entry.options.get(CONF_REVERSED_CHANNELS, []))
+    live = EmporiaLiveCoordinator(
+        hass,
+        entry,
+        LiveState(max_gap=stale_after(interval), reversed_channels=frozenset(reversed_channels)),
+    )
     push = EmporiaPush(
         hass,
         entry,
@@ -72,7 +84,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
-    platforms={Platform.SENSOR: sensor.async_setup_entry},
+    platforms={
+        Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
+        Platform.SENSOR: sensor.async_setup_entry,
+    },
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
     options_flow=EmporiaOptionsFlow,

@@ -22,7 +22,7 @@ from ...http import (
     retry_once_when_refused,
     send,
 )
-from ...parse import as_datetime, as_float, as_str
+from ...parse import as_bool, as_datetime, as_float, as_object, as_str
 from .usage import KWH, UsageSample, parse_usage
 
 TOKEN_LIFETIME = 3600.0
@@ -59,6 +59,27 @@ class Channel:
 
 
 @dataclass(frozen=True, slots=True)
+class EvCharger:
+    """An EV charger's state as /devices passes it through (read-only behind the proxy)."""
+
+    on: bool | None
+    charging_rate: float | None
+    """A."""
+    max_charging_rate: float | None
+    status: str | None
+    message: str | None
+    fault_text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """Whether Emporia hears from the device, and since when it does not."""
+
+    connected: bool | None
+    offline_since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class EmporiaDevice:
     """A Vue monitor, or a smart plug / charger nested under one (`parent_gid`)."""
 
@@ -69,6 +90,38 @@ class EmporiaDevice:
     time_zone: str | None
     channels: tuple[Channel, ...]
     parent_gid: int | None = None
+    outlet_on: bool | None = None
+    """A smart plug's outlet (None: the device is no plug)."""
+    is_outlet: bool = False
+    ev_charger: EvCharger | None = None
+    connection: Connection | None = None
+
+    @property
+    def changes_often(self) -> bool:
+        """A plug or a charger: its state is worth reading every few minutes."""
+        return self.is_outlet or self.ev_charger is not None
+
+
+def _ev_charger(raw: Any) -> EvCharger | None:
+    if not isinstance(raw, dict):
+        return None
+    return EvCharger(
+        on=as_bool(raw.get("chargerOn")),
+        charging_rate=as_float(raw.get("chargingRate")),
+        max_charging_rate=as_float(raw.get("maxChargingRate")),
+        status=as_str(raw.get("status")),
+        message=as_str(raw.get("message")),
+        fault_text=as_str(raw.get("faultText")),
+    )
+
+
+def _connection(raw: Any) -> Connection | None:
+    if not isinstance(raw, dict):
+        return None
+    return Connection(
+        connected=as_bool(raw.get("connected")),
+        offline_since=as_datetime(raw.get("offlineSince")),
+    )
 
 
 def wall_clock() -> float:
@@ -133,6 +186,10 @@ def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -
             time_zone=as_str(location.get("timeZone")),
             channels=_parse_channels(raw.get("channels")),
             parent_gid=parent_gid,
+            outlet_on=as_bool(as_object(raw.get("outlet")).get("outletOn")),
+            is_outlet=isinstance(raw.get("outlet"), dict),
+            ev_charger=_ev_charger(raw.get("evCharger")),
+            connection=_connection(raw.get("deviceConnected")),
         )
     )
     for nested in (raw.get("devices") or []) if isinstance(raw.get("devices"), list) else []:

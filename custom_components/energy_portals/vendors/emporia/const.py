@@ -18,6 +18,11 @@ PUBLISH_JITTER: Final = 0.1
 
 DEVICES_INTERVAL: Final = timedelta(hours=6)
 """How often names, firmware and channels are read again from /devices."""
+DEVICES_INTERVAL_WITH_PLUGS: Final = timedelta(minutes=5)
+"""How often /devices is read while a smart plug or an EV charger exists (their state)."""
+
+CONF_SOLAR_CHANNELS: Final = "solar_channels"
+CONF_REVERSED_CHANNELS: Final = "reversed_channels"
 STALE_INTERVALS: Final = 3
 MIN_STALE_SECONDS: Final = 30.0
 BACKOFF_BASE: Final = 1.0

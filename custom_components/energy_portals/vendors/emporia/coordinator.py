@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
 from .api import EmporiaClient, EmporiaDevice
-from .const import DEVICES_INTERVAL, VENDOR_KEY
+from .const import DEVICES_INTERVAL, DEVICES_INTERVAL_WITH_PLUGS, VENDOR_KEY
 from .live import ChannelSnapshot, LiveSnapshot, LiveState, clock
 from .usage import ChannelKey
 
@@ -31,7 +31,8 @@ def device_key(gid: int) -> str:
 
 
 class EmporiaDevicesCoordinator(PortalCoordinator[dict[int, EmporiaDevice]]):
-    """Names, models, firmware and channels from /devices, read again every few hours."""
+    """Names, models, firmware and channels from /devices, read again every few hours; every
+    five minutes while a smart plug or an EV charger exists (their state comes from here)."""
 
     def __init__(
         self, hass: HomeAssistant, entry: EmporiaConfigEntry, client: EmporiaClient
@@ -40,7 +41,10 @@ class EmporiaDevicesCoordinator(PortalCoordinator[dict[int, EmporiaDevice]]):
         self.client = client
 
     async def _async_fetch(self) -> dict[int, EmporiaDevice]:
-        return await self.client.async_get_devices()
+        devices = await self.client.async_get_devices()
+        often = any(device.changes_often for device in devices.values())
+        self.update_interval = DEVICES_INTERVAL_WITH_PLUGS if often else DEVICES_INTERVAL
+        return devices
 
 
 class EmporiaLiveCoordinator(PortalCoordinator[LiveSnapshot]):

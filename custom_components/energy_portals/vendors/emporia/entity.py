@@ -1,16 +1,27 @@
-"""The base entity of an Emporia channel, and the devices (monitors, plugs, chargers) it sits on."""
+"""The base entities of an Emporia channel and of a whole device, and the devices (monitors,
+plugs, chargers) they sit on."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ...const import DOMAIN
+from .api import EmporiaDevice
 from .const import MANUFACTURER
-from .coordinator import EmporiaConfigEntry, EmporiaData, EmporiaLiveCoordinator, device_key
+from .coordinator import (
+    EmporiaConfigEntry,
+    EmporiaData,
+    EmporiaDevicesCoordinator,
+    EmporiaLiveCoordinator,
+    device_key,
+)
 from .live import ChannelSnapshot
 from .usage import ChannelKey
 
@@ -80,3 +91,49 @@ class EmporiaChannelEntity(CoordinatorEntity[EmporiaLiveCoordinator]):
     def available(self) -> bool:
         """Available while the channel's live data is fresh."""
         return super().available and self.channel is not None
+
+
+class EmporiaDeviceEntity(CoordinatorEntity[EmporiaDevicesCoordinator]):
+    """An entity of a whole device (plug, charger, monitor), read from /devices."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, data: EmporiaData, description: EntityDescription, gid: int, info: DeviceInfo
+    ) -> None:
+        super().__init__(data.devices)
+        self.entity_description = description
+        self._data = data
+        self.gid = gid
+        self._attr_unique_id = f"{device_key(gid)}_{description.key}"
+        self._attr_device_info = info
+
+    @property
+    def device(self) -> EmporiaDevice | None:
+        """The device as /devices last described it."""
+        return self._data.device(self.gid)
+
+    @property
+    def available(self) -> bool:
+        """Available while /devices lists the device."""
+        return super().available and self.device is not None
+
+
+@callback
+def add_device_entities(
+    hass: HomeAssistant,
+    entry: EmporiaConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities_for: Callable[[EmporiaDevice, DeviceInfo], Iterable[Entity]],
+) -> None:
+    """Add one platform's device entities, now and for each device /devices adds later."""
+    data = entry.runtime_data
+    data.channels.add_entities(
+        (data.devices,),
+        async_add_entities,
+        keys=lambda: list(data.devices.data or {}),
+        entities_for=lambda gid: entities_for(
+            data.devices.data[gid], device_info(hass, entry, gid)
+        ),
+        device_key=device_key,
+    )

@@ -6,13 +6,22 @@ from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntryState,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_URL
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
@@ -23,14 +32,20 @@ from ...flow_base import PortalFlowBase, error_key, secret_field, secret_value
 from ...url_rules import require_local_url
 from .api import EmporiaClient, EmporiaLinkError, User
 from .const import (
+    BALANCE_CHANNEL,
     CONF_EMPORIA_PASSWORD,
     CONF_EMPORIA_USERNAME,
+    CONF_REVERSED_CHANNELS,
+    CONF_SOLAR_CHANNELS,
     CONF_STATE_INTERVAL,
     DEFAULT_STATE_INTERVAL,
+    MAINS_CHANNEL,
     MAX_STATE_INTERVAL,
     MIN_STATE_INTERVAL,
     VENDOR_KEY,
 )
+from .coordinator import EmporiaData
+from .usage import option_value
 
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 _EMAIL = TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username"))
@@ -196,15 +211,21 @@ class EmporiaFlow(PortalFlowBase):
 
 
 class EmporiaOptionsFlow(OptionsFlow):
-    """How often the live states are written."""
+    """How often the live states are written; which channels are solar or reversed."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options."""
         if user_input is not None:
             return self.async_create_entry(
-                data={CONF_STATE_INTERVAL: int(user_input[CONF_STATE_INTERVAL])}
+                data={
+                    CONF_STATE_INTERVAL: int(user_input[CONF_STATE_INTERVAL]),
+                    CONF_SOLAR_CHANNELS: list(user_input.get(CONF_SOLAR_CHANNELS, [])),
+                    CONF_REVERSED_CHANNELS: list(user_input.get(CONF_REVERSED_CHANNELS, [])),
+                }
             )
-        current = self.config_entry.options.get(CONF_STATE_INTERVAL, DEFAULT_STATE_INTERVAL)
+        options = self.config_entry.options
+        current = options.get(CONF_STATE_INTERVAL, DEFAULT_STATE_INTERVAL)
+        channels = self._channel_options()
         schema = vol.Schema(
             {
                 vol.Required(CONF_STATE_INTERVAL, default=current): NumberSelector(
@@ -216,6 +237,37 @@ class EmporiaOptionsFlow(OptionsFlow):
                         unit_of_measurement="s",
                     )
                 ),
+                vol.Optional(
+                    CONF_SOLAR_CHANNELS, default=list(options.get(CONF_SOLAR_CHANNELS, []))
+                ): _channels_selector(channels),
+                vol.Optional(
+                    CONF_REVERSED_CHANNELS, default=list(options.get(CONF_REVERSED_CHANNELS, []))
+                ): _channels_selector(channels),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
+
+    def _channel_options(self) -> list[SelectOptionDict]:
+        """The entry's circuits by name (from the running entry), and any already chosen."""
+        entry = self.config_entry
+        choices: dict[str, str] = {}
+        if entry.state is ConfigEntryState.LOADED:
+            data: EmporiaData = entry.runtime_data
+            for key in data.all_channels():
+                if key[1] in (MAINS_CHANNEL, BALANCE_CHANNEL) or data.parent(key[0]):
+                    continue  # circuits only: not the mains, the balance or a plug
+                device = data.device(key[0])
+                label = data.channel_name(key) or f"Channel {key[1]}"
+                if device is not None and device.name:
+                    label = f"{device.name}: {label}"
+                choices[option_value(key)] = label
+        for option in (CONF_SOLAR_CHANNELS, CONF_REVERSED_CHANNELS):
+            for value in entry.options.get(option, []):
+                choices.setdefault(value, value)
+        return [SelectOptionDict(value=value, label=label) for value, label in choices.items()]
+
+
+def _channels_selector(options: list[SelectOptionDict]) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(options=options, multiple=True, mode=SelectSelectorMode.LIST)
+    )

@@ -79,9 +79,17 @@ class LiveSnapshot:
 class LiveState:
     """Every channel's state across reconnects."""
 
-    def __init__(self, *, max_gap: float, null_hold: float = NULL_HOLD) -> None:
+    def __init__(
+        self,
+        *,
+        max_gap: float,
+        null_hold: float = NULL_HOLD,
+        reversed_channels: frozenset[ChannelKey] = frozenset(),
+    ) -> None:
         self.max_gap = max_gap
         self.null_hold = null_hold
+        self.reversed = reversed_channels
+        """Channels whose clamp sits the wrong way round: their flow is inverted."""
         self.channels: dict[ChannelKey, ChannelState] = {}
         self.parents: dict[int, int] = {}
         self.last_sample_at: float | None = None
@@ -106,6 +114,8 @@ class LiveState:
                 new.append(key)
             channel.name = reading.name or channel.name
             watts = reading.watts
+            if watts is not None and key in self.reversed:
+                watts = -watts
             if watts is not None and abs(watts) > MAX_CHANNEL_WATTS:
                 continue  # junk: as if this sample had not come
             if channel.seen_at is None:
@@ -149,6 +159,8 @@ class LiveState:
 
     def fill(self, gap: Gap, consumed: float, returned: float) -> None:
         """Add the energy the history gave for a gap (kWh, both non-negative)."""
+        if gap.key in self.reversed:
+            consumed, returned = returned, consumed
         channel = self.channels.setdefault(gap.key, ChannelState())
         channel.consumed += max(consumed, 0.0)
         channel.returned += max(returned, 0.0)

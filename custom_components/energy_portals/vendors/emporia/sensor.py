@@ -17,18 +17,22 @@ from homeassistant.components.sensor import (
     SensorExtraStoredData,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfEnergy, UnitOfPower
+from homeassistant.const import EntityCategory, UnitOfElectricCurrent, UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
 
+from ...const import DOMAIN
 from ...parse import as_float
-from .const import BALANCE_CHANNEL, MAINS_CHANNEL
+from .api import EmporiaDevice, EvCharger
+from .const import BALANCE_CHANNEL, CONF_SOLAR_CHANNELS, MAINS_CHANNEL
 from .coordinator import EmporiaConfigEntry, EmporiaData, device_key
-from .entity import EmporiaChannelEntity, device_info
+from .entity import EmporiaChannelEntity, EmporiaDeviceEntity, add_device_entities, device_info
 from .live import ChannelState, Gap
-from .usage import ChannelKey
+from .usage import ChannelKey, channel_keys
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,9 +77,13 @@ def power_description(num: str, name: str | None, *, nested: bool) -> SensorEnti
 
 
 def energy_descriptions(
-    num: str, name: str | None, *, nested: bool
+    num: str, name: str | None, *, nested: bool, solar: bool = False
 ) -> tuple[EmporiaEnergyDescription, EmporiaEnergyDescription]:
-    """Consumed energy (for the Energy dashboard) and returned energy (solar, export)."""
+    """Consumed energy (for the Energy dashboard) and returned energy (solar, export).
+
+    On a channel the owner marks as solar, the returned energy is the circuit's production:
+    named so and enabled, the Energy dashboard's solar source.
+    """
     prefix, placeholders = _naming(num, name, nested)
     slug = channel_slug(num)
     consumed = EmporiaEnergyDescription(
@@ -88,19 +96,69 @@ def energy_descriptions(
         suggested_display_precision=3,
         total_fn=lambda state: state.consumed,
     )
+    produced = solar and prefix == "emporia_channel"
+    if produced:
+        returned_key: str | None = "emporia_channel_energy_produced"
+    elif prefix:
+        returned_key = f"{prefix}_energy_returned"
+    else:
+        returned_key = "emporia_energy_returned"
     returned = EmporiaEnergyDescription(
         key=f"{slug}_energy_returned",
-        translation_key=f"{prefix}_energy_returned" if prefix else "emporia_energy_returned",
+        translation_key=returned_key,
         translation_placeholders=placeholders or None,
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=3,
-        # Only the mains see export on most homes; other circuits' return is opt-in.
-        entity_registry_enabled_default=num == MAINS_CHANNEL and not nested,
+        # Only the mains see export on most homes; other circuits' return is opt-in (or on,
+        # for a circuit the owner marked as solar).
+        entity_registry_enabled_default=produced or (num == MAINS_CHANNEL and not nested),
         total_fn=lambda state: state.returned,
     )
     return consumed, returned
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmporiaChargerSensorEntityDescription(SensorEntityDescription):
+    """A sensor of an EV charger behind the Vue, read from /devices."""
+
+    value_fn: Callable[[EvCharger], StateType]
+
+
+CHARGER_SENSORS: tuple[EmporiaChargerSensorEntityDescription, ...] = (
+    EmporiaChargerSensorEntityDescription(
+        key="charging_rate",
+        translation_key="emporia_charging_rate",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        value_fn=lambda charger: charger.charging_rate,
+    ),
+    EmporiaChargerSensorEntityDescription(
+        key="max_charging_rate",
+        translation_key="emporia_max_charging_rate",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.max_charging_rate,
+    ),
+    EmporiaChargerSensorEntityDescription(
+        key="charger_status",
+        translation_key="emporia_charger_status",
+        value_fn=lambda charger: charger.status,
+    ),
+    EmporiaChargerSensorEntityDescription(
+        key="charger_message",
+        translation_key="emporia_charger_message",
+        value_fn=lambda charger: charger.message,
+    ),
+    EmporiaChargerSensorEntityDescription(
+        key="charger_fault",
+        translation_key="emporia_charger_fault",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.fault_text,
+    ),
+)
 
 
 @dataclass(slots=True)
@@ -136,18 +194,19 @@ async def async_setup_entry(
 ) -> None:
     """Add each channel's sensors, now and when a channel first reports."""
     data = entry.runtime_data
+    solar = set(channel_keys(entry.options.get(CONF_SOLAR_CHANNELS, [])))
 
     def entities_for(key: ChannelKey) -> list[Entity]:
         gid, num = key
         nested = data.parent(gid) is not None
         name = data.channel_name(key)
         info = device_info(hass, entry, gid)
+        descriptions = energy_descriptions(num, name, nested=nested, solar=key in solar)
+        if key in solar:
+            _enable_production(hass, device_key(gid), descriptions[1])
         return [
             EmporiaPowerSensor(data, power_description(num, name, nested=nested), key, info),
-            *(
-                EmporiaEnergySensor(data, description, key, info)
-                for description in energy_descriptions(num, name, nested=nested)
-            ),
+            *(EmporiaEnergySensor(data, description, key, info) for description in descriptions),
         ]
 
     data.channels.add_entities(
@@ -157,6 +216,28 @@ async def async_setup_entry(
         entities_for=entities_for,
         device_key=lambda key: device_key(key[0]),
     )
+
+    def charger_entities(device: EmporiaDevice, info: DeviceInfo) -> list[Entity]:
+        if device.ev_charger is None:
+            return []
+        return [
+            EmporiaChargerSensor(data, description, device.gid, info)
+            for description in CHARGER_SENSORS
+        ]
+
+    add_device_entities(hass, entry, async_add_entities, charger_entities)
+
+
+def _enable_production(
+    hass: HomeAssistant, device: str, description: EmporiaEnergyDescription
+) -> None:
+    """A returned-energy sensor created disabled (before the channel was marked as solar) is
+    enabled: it is the circuit's production now."""
+    registry = er.async_get(hass)
+    entity_id = registry.async_get_entity_id("sensor", DOMAIN, f"{device}_{description.key}")
+    entity = registry.async_get(entity_id) if entity_id else None
+    if entity is not None and entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION:
+        registry.async_update_entity(entity.entity_id, disabled_by=None)
 
 
 class EmporiaPowerSensor(EmporiaChannelEntity, SensorEntity):
@@ -225,3 +306,15 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
             counted_until,
             [(gap.start, gap.end) for gap in gaps],
         )
+
+
+class EmporiaChargerSensor(EmporiaDeviceEntity, SensorEntity):
+    """A sensor of an EV charger (read-only: the proxy cannot control it)."""
+
+    entity_description: EmporiaChargerSensorEntityDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """The description's reading of the charger."""
+        charger = self.device.ev_charger if self.device else None
+        return None if charger is None else self.entity_description.value_fn(charger)

@@ -6,6 +6,7 @@ is usage x 3 600 000 / window seconds (1MIN: x 60 000, 1S: x 3 600 000).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -84,3 +85,18 @@ def parse_usage(body: Any) -> UsageSample:
     sample = UsageSample(instant=as_datetime(usages.get("instant")), scale=scale, energy_unit=unit)
     _collect(usages.get("devices"), None, scale, unit, sample)
     return sample
+
+
+def option_value(key: ChannelKey) -> str:
+    """A channel as the options store it: `<device gid>:<channel number>`."""
+    return f"{key[0]}:{key[1]}"
+
+
+def channel_keys(values: Iterable[str]) -> list[ChannelKey]:
+    """The channels an option lists (unreadable values are skipped)."""
+    keys: list[ChannelKey] = []
+    for value in values:
+        gid, sep, num = str(value).partition(":")
+        if sep and gid.isdigit() and num:
+            keys.append((int(gid), num))
+    return keys

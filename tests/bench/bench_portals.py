@@ -133,6 +133,29 @@ async def test_allume_requests_per_day(
     )
 
 
+async def test_allume_live_requests_per_day(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Measures what the live readings (every 15 minutes, the default) add per property."""
+    running = await setup(hass, simulator, freezer, "allume")
+    hass.config_entries.async_update_entry(running.entry, options={"live_interval": 15})
+    await hass.async_block_till_done()
+    sim = running.sim
+    sim.state.requests.clear()
+    for _ in range(int(DAY / 300)):
+        await poll(hass, freezer, 300)
+    properties = sim.account.properties
+    own = len(sim.state.calls("GET", "/properties/")) / properties
+    record(
+        "Allume",
+        "the property's own snapshot requests with live readings every 15 minutes (the "
+        "default): the hourly ones plus one live window each time",
+        f"{own:.0f}",
+        "<= 26 + 96",
+        own <= 26 + 96,
+    )
+
+
 async def test_flowerhub_requests_per_day(
     hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
 ) -> None:

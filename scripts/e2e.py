@@ -299,6 +299,7 @@ def dashboard_entities(node: Any) -> set[str]:
             "switch",
             "number",
             "button",
+            "select",
         )
     ):
         return {node}

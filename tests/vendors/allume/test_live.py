@@ -20,10 +20,10 @@ from tests.simulator.allume import USER_ID, AllumeSimulator
 from .conftest import entry_data
 
 UNIT = "unit_4_12_example_street_marrickville_nsw_2204"
-USED = f"sensor.{UNIT}_solar_used_last_5_minutes"
+USED = f"sensor.{UNIT}_solar_consumed_last_5_minutes"
 IMPORT = f"sensor.{UNIT}_grid_import_last_5_minutes"
 EXPORTED = f"sensor.{UNIT}_solar_exported_last_5_minutes"
-SHARE = f"sensor.{UNIT}_solar_share_last_5_minutes"
+SHARE = f"sensor.{UNIT}_solar_share_of_demand_last_5_minutes"
 SURPLUS = f"binary_sensor.{UNIT}_solar_surplus_now"
 # A summer afternoon in Sydney: the sun shines, the apartments export some of it.
 AFTERNOON = "2026-02-25T03:37:20+00:00"

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.helpers import advance, known_state, unhandled_errors
@@ -30,20 +29,18 @@ def _apply(sim: EnphaseSimulator, path: str, fault: str) -> None:
         setattr(faults, fault, True)
 
 
-@pytest.mark.parametrize("fault", FAULTS)
-@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.usefixtures("loaded_enphase")
+@pytest.mark.parametrize("case", [(path, fault) for path in PATHS for fault in FAULTS])
 async def test_a_fault_on_a_side_endpoint_stays_there(
     hass: HomeAssistant,
-    loaded_enphase: MockConfigEntry,
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
-    path: str,
-    fault: str,
+    case: tuple[str, str],
 ) -> None:
     """The status entities stay available, the entry stays loaded, no reauth, no traceback;
     after the fault, the side data comes back."""
-    _apply(enphase, path, fault)
+    _apply(enphase, *case)
     for _ in range(2):
         await advance(hass, freezer, 601)
     assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
@@ -55,10 +52,10 @@ async def test_a_fault_on_a_side_endpoint_stays_there(
     assert known_state(hass, "sensor.garage_ev_phase_mode").state == "single_phase"
 
 
+@pytest.mark.usefixtures("loaded_enphase")
 @pytest.mark.parametrize("fault", ["500", "malformed", "html", "empty"])
 async def test_a_fault_on_the_token_renewal(
     hass: HomeAssistant,
-    loaded_enphase: MockConfigEntry,
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,

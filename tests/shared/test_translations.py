@@ -1,0 +1,58 @@
+"""Every locale says everything English says, with the same placeholders, and nothing more."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+COMPONENT = Path(__file__).parents[2] / "custom_components" / "energy_portals"
+LOCALES = ["sv", "id", "de", "nl", "fr", "es"]
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def _leaves(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    else:
+        yield "/".join(path), node
+
+
+def _strings(name: str) -> dict[str, str]:
+    return dict(_leaves(json.loads((COMPONENT / name).read_text(encoding="utf-8"))))
+
+
+ENGLISH = _strings("strings.json")
+
+
+def test_every_shipped_locale_is_checked() -> None:
+    """No translation file is left out of this test (a new locale joins LOCALES)."""
+    shipped = {path.stem for path in (COMPONENT / "translations").glob("*.json")}
+    assert shipped == {"en", *LOCALES}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_locale_has_every_key_and_no_other(locale: str) -> None:
+    """The locale translates every string of strings.json and has no key English lacks."""
+    translated = _strings(f"translations/{locale}.json")
+    assert sorted(set(ENGLISH) - set(translated)) == []
+    assert sorted(set(translated) - set(ENGLISH)) == []
+    assert [key for key, text in translated.items() if not str(text).strip()] == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_locale_keeps_the_placeholders(locale: str) -> None:
+    """Each string names exactly the placeholders its English one names."""
+    translated = _strings(f"translations/{locale}.json")
+    differing = {
+        key: (PLACEHOLDER.findall(ENGLISH[key]), PLACEHOLDER.findall(str(text)))
+        for key, text in translated.items()
+        if key in ENGLISH
+        and sorted(PLACEHOLDER.findall(ENGLISH[key])) != sorted(PLACEHOLDER.findall(str(text)))
+    }
+    assert differing == {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -368,6 +369,109 @@ async def screenshots(run: Run, hass: Hass) -> None:
             run.check((SCREENSHOTS / f"{name}.png").stat().st_size > 20_000, f"screenshot {name}")
 
 
+def _entity_names(locale: str) -> dict[tuple[str, str], str]:
+    """(platform domain, translation key) -> the entity name in `locale`."""
+    path = REPO / "custom_components" / "energy_portals"
+    file = path / ("strings.json" if locale == "en" else f"translations/{locale}.json")
+    entity = json.loads(file.read_text(encoding="utf-8"))["entity"]
+    return {
+        (domain, key): str(value["name"])
+        for domain, keys in entity.items()
+        for key, value in keys.items()
+        if "name" in value
+    }
+
+
+async def swedish(run: Run, hass: Hass) -> None:
+    """A Swedish owner's Home Assistant (system language Swedish, a Swedish browser): the
+    FlowerHub battery and the EV charger, every entity by its own name, and the config
+    flow's first step. No English name is left on either."""
+    await hass.ws([{"type": "config/core/update", "language": "sv"}])
+    for key in ("flowerhub", "enphase"):  # entity names are made in the system language
+        await hass.post(f"/api/config/config_entries/entry/{run.entry_ids[key]}/reload")
+    known = {"sensor.flowerhub_status": "*", "binary_sensor.garage_ev_plug": "*"}
+    run.check(
+        await eventually(partial(_states_match, hass, known), seconds=30, step=0.5),
+        "sv: the battery and the charger are back after switching Home Assistant to Swedish",
+    )
+    (registry,) = await hass.ws([{"type": "config/entity_registry/list"}])
+    ours = [
+        e
+        for e in registry
+        if e["platform"] == "energy_portals"
+        and e.get("translation_key")
+        and not e.get("disabled_by")
+        and e["entity_id"].split(".")[1].startswith(("flowerhub_", "garage_ev_"))
+    ]
+    view = {
+        "title": "Svenska",
+        "path": "svenska",
+        "cards": [{"type": "entities", "entities": [e["entity_id"] for e in ours]}],
+    }
+    await hass.ws(
+        [
+            {
+                "type": "lovelace/dashboards/create",
+                "url_path": "energy-portals-sv",
+                "title": "Energy Portals (sv)",
+                "mode": "storage",
+                "show_in_sidebar": False,
+                "require_admin": False,
+            },
+            {
+                "type": "lovelace/config/save",
+                "url_path": "energy-portals-sv",
+                "config": {"views": [view]},
+            },
+        ]
+    )
+    english, swedish_names = _entity_names("en"), _entity_names("sv")
+    async with Browser(1280, 1800, language="sv-SE") as browser:
+        code = await auth_code(hass.session, run.hass_url)
+        text = await browser.screenshot(
+            login_url(run.hass_url, "/energy-portals-sv/svenska", code),
+            SCREENSHOTS / "swedish-battery-and-charger.png",
+        )
+        code = await auth_code(hass.session, run.hass_url)
+        flow_text = await browser.screenshot(
+            login_url(
+                run.hass_url, "/config/integrations/dashboard/add?domain=energy_portals", code
+            ),
+            SCREENSHOTS / "swedish-config-flow.png",
+            click="OK",  # the frontend asks "set up Energy Portals?" first
+        )
+    lines = set(text.splitlines())
+    shown, left = 0, []
+    for entity in ours:
+        name_key = (entity["entity_id"].split(".")[0], entity["translation_key"])
+        friendly = (await hass.get(f"/api/states/{entity['entity_id']}"))["attributes"].get(
+            "friendly_name", ""
+        )
+        shown += friendly in lines and friendly.endswith(swedish_names[name_key])
+        if english[name_key] != swedish_names[name_key] and friendly.endswith(english[name_key]):
+            left.append(friendly)
+    run.check(
+        shown == len(ours) and not left,
+        f"sv: the battery and charger view shows {shown} of {len(ours)} entity names, all in "
+        f"Swedish {left or ''}",
+    )
+    strings = REPO / "custom_components" / "energy_portals"
+    menu_en = json.loads((strings / "strings.json").read_text())["config"]["step"]["user"]
+    menu_sv = json.loads((strings / "translations/sv.json").read_text())["config"]["step"]["user"]
+    flow_lines = set(flow_text.splitlines())
+    english_left = [
+        label
+        for key, label in menu_en["menu_options"].items()
+        if label in flow_lines and label != menu_sv["menu_options"][key]
+    ]
+    swedish_shown = [label for label in menu_sv["menu_options"].values() if label in flow_lines]
+    run.check(
+        not english_left and len(swedish_shown) == len(menu_sv["menu_options"]),
+        f"sv: the config flow's first step shows its {len(swedish_shown)} choices in Swedish "
+        f"{english_left or ''}",
+    )
+
+
 async def main() -> int:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="energy-portals-e2e-"))
@@ -389,6 +493,7 @@ async def main() -> int:
         async with run.client() as hass:
             await after_restart(run, hass)
             await screenshots(run, hass)
+            await swedish(run, hass)
     except (HassError, aiohttp.ClientError, TimeoutError, RuntimeError) as err:
         print(f"e2e: {err}\n(logs kept in {workdir})", file=sys.stderr)
         return 1

@@ -29,6 +29,45 @@ CHROMIUM_FLAGS = [
 ]
 
 
+PAGE_TEXT = """(() => {
+  const lines = [];
+  const walk = (node) => {
+    if (node.shadowRoot) walk(node.shadowRoot);
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        const text = child.textContent.trim();
+        if (text) lines.push(text);
+      } else if (child.nodeName !== "STYLE" && child.nodeName !== "SCRIPT") {
+        walk(child);
+      }
+    }
+  };
+  walk(document.body);
+  return lines.join("\\n");
+})()"""
+"""Every text node the page shows, one per line, shadow roots included (the frontend's cards
+live in them)."""
+
+CLICK = """(() => {
+  const find = (node) => {
+    if (node.shadowRoot) { const hit = find(node.shadowRoot); if (hit) return hit; }
+    for (const child of node.children || []) {
+      const own = [...child.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent.trim()).join("");
+      if (own === LABEL) return child.closest("ha-button, mwc-button, button") || child;
+      const hit = find(child);
+      if (hit) return hit;
+    }
+    return null;
+  };
+  const target = find(document.body);
+  if (target) target.click();
+  return Boolean(target);
+})()"""
+"""Press the element whose own text is LABEL (replaced by a JSON string), shadow roots
+included."""
+
+
 class PageNavigatedError(RuntimeError):
     """The page went on to another document while a call was answered."""
 
@@ -38,15 +77,18 @@ def login_url(hass_url: str, path: str, code: str) -> str:
     state = base64.b64encode(
         json.dumps({"hassUrl": hass_url, "clientId": f"{hass_url}/"}).encode()
     ).decode()
-    return f"{hass_url}{path}?auth_callback=1&code={code}&state={state}"
+    separator = "&" if "?" in path else "?"
+    return f"{hass_url}{path}{separator}auth_callback=1&code={code}&state={state}"
 
 
 class Browser:
     """One headless Chromium with a fresh profile; stopped by its pid."""
 
-    def __init__(self, width: int = 1280, height: int = 1000) -> None:
+    def __init__(self, width: int = 1280, height: int = 1000, language: str = "en-US") -> None:
         self._profile = tempfile.TemporaryDirectory()
         self._size = f"--window-size={width},{height}"
+        self._language = language
+        """The browser's language: the frontend speaks it when the user has chosen none."""
         self._process: asyncio.subprocess.Process | None = None
         self._ids = itertools.count(1)
 
@@ -55,6 +97,8 @@ class Browser:
             "chromium",
             *CHROMIUM_FLAGS,
             self._size,
+            f"--lang={self._language}",
+            f"--accept-lang={self._language}",
             f"--user-data-dir={self._profile.name}",
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
@@ -79,9 +123,16 @@ class Browser:
         raise RuntimeError("Chromium did not start its DevTools endpoint")
 
     async def screenshot(
-        self, url: str, target: Path, settle: float = 4.0, max_wait: float = 90.0
-    ) -> None:
-        """Open `url`, wait until the frontend has replaced its launch screen, save a PNG."""
+        self,
+        url: str,
+        target: Path,
+        settle: float = 4.0,
+        max_wait: float = 90.0,
+        click: str | None = None,
+    ) -> str:
+        """Open `url`, wait until the frontend has replaced its launch screen (and, with
+        `click`, press the button that says it), save a PNG; returns the text the page shows
+        (shadow DOM included)."""
         port = await self._devtools_port()
         async with aiohttp.ClientSession() as session:
             async with session.put(f"http://127.0.0.1:{port}/json/new?about:blank") as response:
@@ -91,10 +142,18 @@ class Browser:
                 await self._call(ws, "Page.navigate", {"url": url})
                 await self._wait_for_frontend(ws, max_wait)
                 await asyncio.sleep(settle)  # cards and charts draw after the launch screen
+                if click is not None:
+                    expression = CLICK.replace("LABEL", json.dumps(click))
+                    await self._call(ws, "Runtime.evaluate", {"expression": expression})
+                    await asyncio.sleep(settle)
                 shot = await self._call(ws, "Page.captureScreenshot", {"format": "png"})
+                text = await self._call(
+                    ws, "Runtime.evaluate", {"expression": PAGE_TEXT, "returnByValue": True}
+                )
             async with session.get(f"http://127.0.0.1:{port}/json/close/{page['id']}"):
                 pass
         await asyncio.to_thread(_write, target, base64.b64decode(shot["data"]))
+        return str(text.get("result", {}).get("value") or "")
 
     async def _wait_for_frontend(
         self, ws: aiohttp.ClientWebSocketResponse, max_wait: float

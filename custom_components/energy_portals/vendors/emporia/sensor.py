@@ -131,6 +131,7 @@ CHARGER_SENSORS: tuple[EmporiaChargerSensorEntityDescription, ...] = (
         key="charging_rate",
         translation_key="emporia_charging_rate",
         device_class=SensorDeviceClass.CURRENT,
+        state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
         value_fn=lambda charger: charger.charging_rate,
     ),

@@ -56,3 +56,18 @@ def test_locale_keeps_the_placeholders(locale: str) -> None:
         and sorted(PLACEHOLDER.findall(ENGLISH[key])) != sorted(PLACEHOLDER.findall(str(text)))
     }
     assert differing == {}
+
+
+def test_every_icon_names_a_translation_key() -> None:
+    """icons.json picks entities by translation key: a renamed key must not leave its icon
+    behind (the Enphase icons once pointed at keys that no longer existed)."""
+    icons = json.loads((COMPONENT / "icons.json").read_text(encoding="utf-8"))
+    english = json.loads((COMPONENT / "strings.json").read_text(encoding="utf-8"))
+    stale = [
+        f"{platform}.{key}"
+        for platform, keys in icons["entity"].items()
+        for key in keys
+        if key not in english["entity"].get(platform, {})
+    ]
+    assert stale == []
+    assert set(icons["services"]) == set(english["services"])

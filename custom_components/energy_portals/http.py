@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -110,6 +110,8 @@ async def send(
     as the 3xx answer it is.
     """
     origin = URL(url).origin()
+    cookies: dict[str, str] = {}
+    """Cookies set along the way: a sign-in often sets them on the redirect itself."""
     for _ in range(MAX_REDIRECTS + 1):
         response = await _send_once(
             session,
@@ -121,6 +123,8 @@ async def send(
             form=form,
             total_timeout=total_timeout,
         )
+        cookies.update(response.cookies)
+        response = replace(response, cookies=dict(cookies))
         location = response.headers.get("Location")
         if response.status not in REDIRECTS or not location:
             return response

@@ -300,9 +300,12 @@ async def test_fault(
     if outcome is REAUTH:
         assert len(reauth_flows(hass, running)) == 1
         assert messages(caplog, "Authentication failed while fetching")
-        # Nothing recovers by itself; the user's new credentials reload the entry.
+        # Nothing recovers by itself; the user's new credentials reload the entry (and replace
+        # a stored session, with the pause a refused sign-in left in it).
         await poll(hass, freezer, case.poll)
         assert not available(hass, case.probe)
+        data = {k: v for k, v in running.entry.data.items() if k != "session"}
+        hass.config_entries.async_update_entry(running.entry, data=data)
         assert await hass.config_entries.async_reload(running.entry.entry_id)
         await hass.async_block_till_done()
         assert running.entry.state is ConfigEntryState.LOADED

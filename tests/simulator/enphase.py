@@ -316,6 +316,7 @@ class EnphaseSimulator:
             web.get("/_sim/mfa_code", self._sim_mfa_code),
             web.post("/login/login.json", self._login_json),
             web.post("/login/login", self._login_form),
+            web.get("/web/dashboard", self._dashboard),
             web.post("/app-api/validate_login_otp", self._validate_otp),
             web.post("/app-api/generate_mfa_login_otp", self._resend_otp),
             web.get("/users/self/token", self._mint_token),
@@ -347,7 +348,7 @@ class EnphaseSimulator:
         """Data calls need a live session cookie, a live access token and a browser; control
         and scheduler calls a Bearer token too; writes the XSRF header."""
         path = request.path
-        if "/_sim/" in path or "/login/" in path or "_login_otp" in path:
+        if "/_sim/" in path or "/login/" in path or "_login_otp" in path or "/web/" in path:
             return await handler(request)
         if "Mozilla/" not in request.headers.get("User-Agent", ""):
             return web.json_response({"message": "Not Acceptable"}, status=406)
@@ -402,6 +403,7 @@ class EnphaseSimulator:
         response.set_cookie("enlighten_manager_token_production", manager)
         response.set_cookie("XSRF-TOKEN", f"xsrf-{session_id}")
         response.set_cookie("appVersion", "3.4.0")
+        response.set_cookie("login_otp_nonce", secrets.token_hex(8))  # every sign-in sets it
         return response
 
     async def _sign_in(self, request: web.Request) -> web.Response:
@@ -431,11 +433,18 @@ class EnphaseSimulator:
         return await self._sign_in(request)
 
     async def _login_form(self, request: web.Request) -> web.Response:
+        """The HTML form: a redirect to the dashboard that sets the cookies on the way."""
         response = await self._sign_in(request)
-        html = web.Response(text="<html><body>Enlighten</body></html>", content_type="text/html")
-        for name, morsel in response.cookies.items():  # the form answers a page; cookies count
-            html.set_cookie(name, morsel.value)
-        return html
+        if response.status != 200:
+            return response
+        target = request.path.replace("/login/login", "/web/dashboard")
+        redirect = web.Response(status=302, headers={"Location": target})
+        for name, morsel in response.cookies.items():
+            redirect.set_cookie(name, morsel.value)
+        return redirect
+
+    async def _dashboard(self, request: web.Request) -> web.Response:
+        return web.Response(text="<html><body>Enlighten</body></html>", content_type="text/html")
 
     def _pending(self, request: web.Request) -> str | None:
         nonce = request.cookies.get("login_otp_nonce", "")

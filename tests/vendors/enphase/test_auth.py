@@ -11,11 +11,13 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from yarl import URL
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.errors import PortalAuthError, PortalResponseError
+from custom_components.energy_portals.vendors.enphase.api import EnphaseClient
 from custom_components.energy_portals.vendors.enphase.auth import (
     EnphaseAuth,
     EnphaseInvalidCodeError,
@@ -28,7 +30,7 @@ from custom_components.energy_portals.vendors.enphase.auth import (
     jwt_claims,
 )
 from tests.conftest import RunningSimulator
-from tests.helpers import add_vendor_entry, advance, known_state
+from tests.helpers import add_vendor_entry, advance, known_state, sent
 from tests.simulator.enphase import EMAIL, PASSWORD, EnphaseSimulator
 
 PLUG = "binary_sensor.garage_ev_plug"
@@ -71,6 +73,12 @@ async def test_too_many_sessions_pauses_a_day_without_reauth(
     for _ in range(12):
         await advance(hass, freezer, 3600)
     assert len(sim.state.calls("POST", "/login/login.json")) == attempts  # paused
+    assert entry.data["session"]["pause_reason"] == "too_many_sessions"
+    # A restart keeps the pause: setup waits (retrying) rather than signing in again.
+    assert not await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert len(sim.state.calls("POST", "/login/login.json")) == attempts
     sim.knobs.session_cap = False
     for _ in range(13):
         await advance(hass, freezer, 3600)
@@ -238,3 +246,23 @@ async def test_three_refused_sign_ins_pause_a_day(session: aiohttp.ClientSession
                 await auth.async_renew(None)
             assert caught.value.retry_after == pause
             now[0] += pause
+
+
+async def test_a_refused_control_call_is_retried_with_the_access_token(
+    session: aiohttp.ClientSession,
+) -> None:
+    """Control calls carry the manager cookie's JWT; when it is refused, the retry after the
+    renewal carries the new access token instead (the manager JWT may have expired)."""
+    auth = EnphaseAuth.pasted(
+        session, BASE, token="old", cookie="enlighten_manager_token_production=manager-jwt"
+    )
+    client = EnphaseClient(auth)
+    start = f"{BASE}/service/evse_controller/1/ev_chargers/SN/start_charging"
+    with aioresponses() as mocked:
+        mocked.post(start, status=401)
+        mocked.get(f"{BASE}/users/self/token", payload={"token": "fresh"})
+        mocked.post(start, payload={"status": "accepted"})
+        await client.async_start_charging("1", "SN", 16)
+        first, second = sent(mocked)[("POST", URL(start))]
+    assert first.kwargs["headers"]["Authorization"] == "Bearer manager-jwt"
+    assert second.kwargs["headers"]["Authorization"] == "Bearer fresh"

@@ -177,14 +177,16 @@ async def test_sign_in_errors_then_recovers(
 async def test_the_form_post_is_used_when_the_json_sign_in_is_refused(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
-    """A cloud that answers 406 to the JSON sign-in takes the HTML form; the cookies count."""
+    """A cloud that answers 406 to the JSON sign-in takes the HTML form, whose redirect sets
+    the cookies (kept across the redirect); its page is no MFA request."""
     sim: EnphaseSimulator = simulator["enphase"]
     sim.knobs.login_json_refused = True
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], _password(simulator))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert sim.state.calls("POST", "/login/login.json")[0].status == 406
-    assert sim.state.calls("POST", "/login/login")[-1].status == 200
+    assert sim.state.calls("POST", "/login/login")[-1].status == 302
+    assert result["data"]["mfa"] is False
 
 
 async def test_pasted_tokens_create_entry(hass: HomeAssistant, simulator: RunningSimulator) -> None:
@@ -194,13 +196,16 @@ async def test_pasted_tokens_create_entry(hass: HomeAssistant, simulator: Runnin
         result["flow_id"], _pasted(simulator, e_auth_token=f"  {E_AUTH_TOKEN} ")
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {
+    data = dict(result["data"])
+    session = data.pop("session")
+    assert data == {
         "vendor": "enphase",
         "e_auth_token": E_AUTH_TOKEN,
         "cookie": COOKIE,
         "base_url": simulator.base_url("enphase"),
         "site_id": SITE_ID,
     }
+    assert session["cookies"]["_enlighten_4_session"] == "sim-enphase-session-cookie"
 
 
 async def test_user_flow_picks_one_of_several_sites(
@@ -309,7 +314,8 @@ async def test_reauth_of_a_password_entry_asks_only_the_password(
 async def test_reauth_of_an_mfa_entry_asks_only_the_code(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
-    """An MFA entry's reauth signs in with the stored password and asks only for the code."""
+    """An MFA entry's reauth may keep the stored password (the field may stay empty) and then
+    asks only for the code; no code is sent before the owner submits."""
     sim: EnphaseSimulator = simulator["enphase"]
     result = await _start(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -321,6 +327,9 @@ async def test_reauth_of_an_mfa_entry_asks_only_the_code(
     entry = result["result"]
     await hass.async_block_till_done()
     result = await _reauth(hass, entry)
+    assert result["step_id"] == "enphase_reauth"
+    assert sim.codes_sent == 1  # no code is sent before the owner is there to type it
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["step_id"] == "enphase_mfa"
     assert sim.codes_sent == 2
     result = await hass.config_entries.flow.async_configure(
@@ -347,6 +356,8 @@ async def test_reauth_of_an_mfa_entry_whose_password_changed(
     hass.config_entries.async_update_entry(entry, data={**entry.data, "password": "old"})
     result = await _reauth(hass, entry)
     assert result["step_id"] == "enphase_reauth"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "invalid_auth"}  # the stored one no longer works
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"password": PASSWORD}
     )
@@ -434,6 +445,7 @@ async def test_reconfigure_with_empty_fields_keeps_the_stored_credentials(
     )
     assert result["reason"] == "reconfigure_successful"
     assert enphase_entry.data["e_auth_token"] == E_AUTH_TOKEN
+    assert "session" in enphase_entry.data  # the session renewed since the paste is kept
 
 
 async def test_reconfigure_refuses_a_site_configured_elsewhere(

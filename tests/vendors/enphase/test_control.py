@@ -292,3 +292,22 @@ async def test_a_restart_at_a_new_current_that_fails_is_logged_once(
     assert await hass.config_entries.async_unload(loaded_enphase.entry_id)
     await advance(hass, freezer, 31)
     assert charging(enphase) is False
+
+
+async def test_stopping_calls_off_a_pending_restart(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A stop during the pause before a restart at a new current calls the restart off: the
+    charger stays stopped, as the owner asked."""
+    enphase.clock.now = time.time
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 20}, blocking=True
+    )
+    await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    await advance(hass, freezer, 31)
+    assert charging(enphase) is False
+    assert len(enphase.state.calls("POST", "start_charging")) == 1

@@ -131,7 +131,8 @@ async def test_an_mfa_account_renews_its_token_and_asks_only_for_a_code(
     hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
 ) -> None:
     """An MFA account renews its token from the session cookie while the session lives; once
-    the session ends, reauth asks only for a new code, and charging data comes back."""
+    the session ends, reauth keeps the stored password and asks only for a new code, and
+    charging data comes back."""
     enphase: EnphaseSimulator = simulator["enphase"]
     enphase.clock.now = lambda: freezer().timestamp()
     entry = await _sign_in(hass, simulator, MFA_EMAIL)
@@ -143,10 +144,12 @@ async def test_an_mfa_account_renews_its_token_and_asks_only_for_a_code(
 
     await advance(hass, freezer, 7200)
     assert known_state(hass, PLUG).state == "unavailable"
-    assert _reauth_flows(hass) == ["enphase_mfa"]
+    assert _reauth_flows(hass) == ["enphase_reauth"]
     (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+    assert result["step_id"] == "enphase_mfa"
     result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {"code": enphase.mfa_code}
+        result["flow_id"], {"code": enphase.mfa_code}
     )
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()

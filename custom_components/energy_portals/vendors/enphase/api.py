@@ -131,7 +131,9 @@ class EnphaseClient:
             self.auth.served()
             return response
         await self.auth.async_renew(token)
-        response = await self.auth.send(method, path, family, site_id=site_id, json_body=body)
+        response = await self.auth.send(
+            method, path, family, site_id=site_id, json_body=body, access_bearer=True
+        )
         if is_login_wall(response):
             raise self.auth.login_wall()
         if _refused(response):

@@ -78,17 +78,32 @@ class StoredSession:
     cookies: dict[str, str] = field(default_factory=dict)
     token: str | None = None
     expires_at: float | None = None
+    paused_until: float | None = None
+    """Signing in waits until then (kept, so a setup retry does not sign in again at once)."""
+    pause_reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The form stored in the config entry."""
-        return {"cookies": dict(self.cookies), "token": self.token, "expires_at": self.expires_at}
+        return {
+            "cookies": dict(self.cookies),
+            "token": self.token,
+            "expires_at": self.expires_at,
+            "paused_until": self.paused_until,
+            "pause_reason": self.pause_reason,
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> StoredSession:
         """Read the stored form (anything unreadable is left out)."""
         stored = as_object(data)
         cookies = {str(k): str(v) for k, v in as_object(stored.get("cookies")).items()}
-        return cls(cookies, as_str(stored.get("token")), as_float(stored.get("expires_at")))
+        return cls(
+            cookies,
+            as_str(stored.get("token")),
+            as_float(stored.get("expires_at")),
+            as_float(stored.get("paused_until")),
+            as_str(stored.get("pause_reason")),
+        )
 
 
 def cookies_of(header: str) -> dict[str, str]:
@@ -151,8 +166,8 @@ class EnphaseAuth:
         """Called when the cookies or the token changed (to store them)."""
         self._now = now or _wall_clock
         self._lock = asyncio.Lock()
-        self._paused_until = 0.0
-        self._pause_reason = ""
+        self._paused_until = stored.paused_until or 0.0
+        self._pause_reason = stored.pause_reason or "rejected"
         self._rejections = 0
         self._walls = 0
 
@@ -170,12 +185,26 @@ class EnphaseAuth:
 
     def stored(self) -> StoredSession:
         """The cookies and token to keep."""
-        return StoredSession(dict(self.cookies), self.token, self.expires_at)
+        paused = self._paused_until or None
+        return StoredSession(
+            dict(self.cookies),
+            self.token,
+            self.expires_at,
+            paused,
+            self._pause_reason if paused else None,
+        )
 
     # -- headers ------------------------------------------------------------------------------
 
-    def headers(self, family: Family, site_id: str | None = None) -> dict[str, str]:
-        """The headers a call of `family` needs (cookies, tokens, browser, Referer, Accept)."""
+    def headers(
+        self, family: Family, site_id: str | None = None, *, access_bearer: bool = False
+    ) -> dict[str, str]:
+        """The headers a call of `family` needs (cookies, tokens, browser, Referer, Accept).
+
+        Control calls carry the manager cookie's JWT as Bearer, else the access token;
+        `access_bearer` sends the access token (for a retry: the manager JWT may have expired
+        while the session still renews access tokens).
+        """
         headers = {
             "User-Agent": BROWSER_USER_AGENT,
             "X-Requested-With": "XMLHttpRequest",
@@ -201,7 +230,7 @@ class EnphaseAuth:
         elif family is Family.CONTROL:
             headers["Referer"] = graph
             headers["Accept"] = "application/json, text/javascript, */*; q=0.01"
-            bearer = self.cookies.get(MANAGER_COOKIE) or self.token
+            bearer = (None if access_bearer else self.cookies.get(MANAGER_COOKIE)) or self.token
             if bearer:
                 headers["Authorization"] = f"Bearer {bearer}"
         elif site_id is not None:
@@ -219,13 +248,14 @@ class EnphaseAuth:
         site_id: str | None = None,
         json_body: Any = None,
         form: Mapping[str, str] | None = None,
+        access_bearer: bool = False,
     ) -> HttpResponse:
         """One request with the family's headers; the cookies it sets are kept."""
         response = await send(
             self.session,
             method,
             f"{self.base_url}{path}",
-            headers=self.headers(family, site_id),
+            headers=self.headers(family, site_id, access_bearer=access_bearer),
             json_body=json_body,
             form=form,
         )
@@ -249,13 +279,19 @@ class EnphaseAuth:
             response = await self.send("POST", "/login/login", Family.LOGIN, form=form)
         body = _sign_in_answer(response)
         if body.get("requires_mfa") is True or (
-            "login_otp_nonce" in self.cookies and not body.get("session_id")
+            body.get("success") is True
+            and "login_otp_nonce" in self.cookies
+            and not body.get("session_id")
         ):
-            return False  # the nonce cookie without a session id: a code is needed
+            return False  # success with the nonce cookie but no session yet: a code is needed
         if body.get("success") is False:
             raise PortalAuthError("Enlighten refused the e-mail or password")
-        await self.async_mint_token(fallback=as_str(body.get("manager_token")))
+        await self.async_mint_token(fallback=self._manager_token(body))
         return True
+
+    def _manager_token(self, body: dict[str, Any]) -> str | None:
+        """The sign-in's manager token: from the answer, else from its cookie."""
+        return as_str(body.get("manager_token")) or self.cookies.get(MANAGER_COOKIE)
 
     async def async_send_code(self) -> None:
         """Ask Enlighten to send a (new) code to the owner's phone."""
@@ -286,7 +322,7 @@ class EnphaseAuth:
             body.get("session_id") or SESSION_COOKIE in self.cookies
         ):
             raise EnphaseInvalidCodeError("Enlighten refused the code")
-        await self.async_mint_token(fallback=as_str(body.get("manager_token")))
+        await self.async_mint_token(fallback=self._manager_token(body))
 
     async def async_mint_token(self, *, fallback: str | None = None) -> None:
         """A fresh access token from the session cookie.
@@ -369,6 +405,7 @@ class EnphaseAuth:
     def _pause(self, reason: str, seconds: float) -> None:
         self._paused_until = self._now() + seconds
         self._pause_reason = reason
+        self._changed()
 
 
 def _wall_clock() -> float:

@@ -220,7 +220,6 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         if charger.charge_mode not in (None, ChargeMode.MANUAL):
             return  # Green and Smart choose the amps; the current waits for Manual
         await self.async_stop_charging(serial)
-        self._cancel_restart(serial)
         self._restarts[serial] = async_call_later(
             self.hass,
             CURRENT_RESTART_DELAY,
@@ -232,6 +231,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         without a current in Green and Smart (amps would override the mode, #165)."""
         if current is not None:
             self.charging_currents[serial] = current
+        self._cancel_restart(serial)  # a start now replaces a pending restart
         charger = self.charger(serial)
         mode = charger.charge_mode if charger else None
         level = self.charging_current(serial) if mode is None or mode.takes_amps else None
@@ -246,7 +246,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         await self._keep_scheduled(serial, mode)
 
     async def async_stop_charging(self, serial: str) -> None:
-        """Stop charging."""
+        """Stop charging (a restart pending for a new current is called off)."""
+        self._cancel_restart(serial)
         charger = self.charger(serial)
         mode = charger.charge_mode if charger else None
         await self._async_command(self._stop_keeping_mode(serial, mode))
@@ -298,7 +299,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
 
     async def _restart(self, serial: str, _now: datetime) -> None:
         """Start the session stopped for a new current (its pause is over)."""
-        self._restarts.pop(serial, None)
+        self._restarts.pop(serial, None)  # fired: nothing left to cancel
         try:
             await self.async_start_charging(serial)
         except HomeAssistantError as err:

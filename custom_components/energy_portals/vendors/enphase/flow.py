@@ -21,7 +21,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ...const import CONF_ADVANCED, CONF_BASE_URL, LOGGER
+from ...const import CONF_ADVANCED, CONF_BASE_URL
 from ...devices import CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS, REMOVAL_DAYS
 from ...errors import PortalError
 from ...flow_base import PortalFlowBase, base_url_of, error_key, secret_field, secret_value
@@ -131,31 +131,29 @@ class EnphaseFlow(PortalFlowBase):
     async def async_step_enphase_reauth(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask only for what is needed: the password, a code (MFA), or fresh pasted tokens."""
+        """Ask only for what is needed: the password, or fresh pasted tokens.
+
+        An MFA account's stored password is probably fine: its field may stay empty, and the
+        code is sent only once the owner submits (not when the reauth flow starts unseen).
+        """
         entry = self._get_reauth_entry()
         if CONF_EMAIL not in entry.data:
             return await self._async_enphase_reauth_tokens(user_input)
+        mfa = bool(entry.data.get(CONF_MFA))
         errors: dict[str, str] = {}
-        if user_input is None and entry.data.get(CONF_MFA):
-            # The password is probably fine: try it, so that the owner only types the code.
-            data = {**entry.data}
-            try:
-                return await self._async_enphase_password(data)
-            except AbortFlow:
-                raise
-            except Exception:  # noqa: BLE001 - the form below asks for the password instead
-                LOGGER.debug("The stored password did not sign in; asking for it")
         if user_input is not None:
-            data = {**entry.data, CONF_PASSWORD: user_input[CONF_PASSWORD]}
+            password = secret_value(user_input, CONF_PASSWORD, entry.data if mfa else None)
+            data = {**entry.data, CONF_PASSWORD: password}
             try:
                 return await self._async_enphase_password(data)
             except AbortFlow:
                 raise
             except Exception as err:  # noqa: BLE001 - shown as "unknown", logged by error_key
                 errors["base"] = enphase_error_key(err)
+        field = vol.Optional(CONF_PASSWORD) if mfa else vol.Required(CONF_PASSWORD)
         return self.async_show_form(
             step_id="enphase_reauth",
-            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _SECRET}),
+            data_schema=vol.Schema({field: _SECRET}),
             errors=errors,
         )
 
@@ -244,7 +242,9 @@ class EnphaseFlow(PortalFlowBase):
                     data = {CONF_EMAIL: email, CONF_PASSWORD: password, CONF_BASE_URL: base}
                     return await self._async_enphase_password(data)
                 if stored is not None and CONF_E_AUTH_TOKEN in stored:
-                    data = {**{k: stored[k] for k in pasted}, CONF_BASE_URL: base}
+                    # The stored tokens, with the session renewed since they were pasted.
+                    keep = (*pasted, CONF_SESSION)
+                    data = {**{k: stored[k] for k in keep if k in stored}, CONF_BASE_URL: base}
                     return await self._async_enphase_pasted(data)
                 errors["base"] = "enphase_credentials_missing"
             except AbortFlow:
@@ -304,8 +304,7 @@ class EnphaseFlow(PortalFlowBase):
     ) -> ConfigFlowResult:
         """Find the sites; finish with the only one, or ask which."""
         sites = await EnphaseClient(auth).async_get_sites()
-        if CONF_EMAIL in data:
-            data = {**data, CONF_SESSION: auth.stored().as_dict()}
+        data = {**data, CONF_SESSION: auth.stored().as_dict()}
         if self.source == SOURCE_REAUTH:
             site_id = self._get_reauth_entry().data[CONF_SITE_ID]
             site = next((s for s in sites if s.site_id == site_id), None)
@@ -323,7 +322,7 @@ class EnphaseFlow(PortalFlowBase):
         keep = (
             (CONF_EMAIL, CONF_PASSWORD, CONF_MFA, CONF_SESSION)
             if CONF_EMAIL in data
-            else (CONF_E_AUTH_TOKEN, CONF_COOKIE)
+            else (CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SESSION)
         )
         data = {key: data[key] for key in (*keep, CONF_BASE_URL) if key in data}
         return await self.async_finish(

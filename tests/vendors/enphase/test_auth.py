@@ -11,7 +11,7 @@ import aiohttp
 import pytest
 from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from yarl import URL
 
@@ -26,23 +26,15 @@ from custom_components.energy_portals.vendors.enphase.auth import (
     Family,
     StoredSession,
     auth_of,
+    claims_of,
     cookies_of,
-    jwt_claims,
 )
 from tests.conftest import RunningSimulator
-from tests.helpers import add_vendor_entry, advance, known_state, sent
+from tests.helpers import add_vendor_entry, advance, known_state, reauth_steps, sent
 from tests.simulator.enphase import EMAIL, PASSWORD, EnphaseSimulator
 
 PLUG = "binary_sensor.garage_ev_plug"
 BASE = "https://enlighten.example"
-
-
-def _reauth_flows(hass: HomeAssistant) -> list[str]:
-    return [
-        flow["step_id"]
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        if flow["context"]["source"] == SOURCE_REAUTH
-    ]
 
 
 async def _signed_in_entry(
@@ -68,7 +60,7 @@ async def test_too_many_sessions_pauses_a_day_without_reauth(
     assert known_state(hass, PLUG).state == "unavailable"
     coordinator = entry.runtime_data
     assert coordinator.last_exception.translation_key == "enphase_too_many_sessions"
-    assert not _reauth_flows(hass)
+    assert not reauth_steps(hass)
     attempts = len(sim.state.calls("POST", "/login/login.json"))
     for _ in range(12):
         await advance(hass, freezer, 3600)
@@ -83,7 +75,7 @@ async def test_too_many_sessions_pauses_a_day_without_reauth(
     for _ in range(13):
         await advance(hass, freezer, 3600)
     assert known_state(hass, PLUG).state == "on"
-    assert not _reauth_flows(hass)
+    assert not reauth_steps(hass)
 
 
 async def test_a_refused_password_asks_once_and_pauses(
@@ -96,9 +88,9 @@ async def test_a_refused_password_asks_once_and_pauses(
     await hass.async_block_till_done()
     sim.expire_tokens()
     await advance(hass, freezer, 15)
-    assert _reauth_flows(hass) == ["enphase_reauth"]
+    assert reauth_steps(hass) == ["enphase_reauth"]
     await advance(hass, freezer, 15)
-    assert len(_reauth_flows(hass)) == 1
+    assert len(reauth_steps(hass)) == 1
 
 
 async def test_an_account_that_now_needs_a_code_asks_for_it(
@@ -110,7 +102,7 @@ async def test_an_account_that_now_needs_a_code_asks_for_it(
     sim.knobs.mfa_accounts.add(EMAIL)
     sim.expire_tokens()
     await advance(hass, freezer, 15)
-    assert _reauth_flows(hass) == ["enphase_reauth"]
+    assert reauth_steps(hass) == ["enphase_reauth"]
     (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"password": PASSWORD})
     assert result["step_id"] == "enphase_mfa"
@@ -133,7 +125,7 @@ async def test_a_login_wall_that_stays_pauses_five_minutes_then_a_day(
     assert coordinator.last_exception.retry_after == 300
     await advance(hass, freezer, 301)
     assert coordinator.last_exception.retry_after == 86_400
-    assert not _reauth_flows(hass)
+    assert not reauth_steps(hass)
     sim.knobs.login_wall_always = False
     await advance(hass, freezer, 86_401)
     assert known_state(hass, PLUG).state == "on"
@@ -146,14 +138,14 @@ def test_pasted_cookies_and_tokens_are_read() -> None:
     payload = base64.urlsafe_b64encode(
         json.dumps({"exp": 1767225600, "data": {"session_id": "s1"}}).encode()
     ).decode()
-    assert jwt_claims(f"h.{payload.rstrip('=')}.sig") == {
+    assert claims_of(f"h.{payload.rstrip('=')}.sig") == {
         "exp": 1767225600,
         "session_id": "s1",
         "data": {"session_id": "s1"},
     }
-    assert jwt_claims("not-a-jwt") == {}
-    assert jwt_claims("a.%%%.c") == {}
-    assert jwt_claims(None) == {}
+    assert claims_of("not-a-jwt") == {}
+    assert claims_of("a.%%%.c") == {}
+    assert claims_of(None) == {}
     assert StoredSession.from_dict({"cookies": {"a": 1}, "token": 5, "expires_at": "x"}) == (
         StoredSession({"a": "1"}, "5", None)
     )

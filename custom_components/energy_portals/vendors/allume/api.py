@@ -8,8 +8,6 @@ is an authentication failure.
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -21,6 +19,7 @@ import aiohttp
 from ...errors import PortalAccessDeniedError, PortalAuthError, PortalResponseError
 from ...http import HttpResponse, raise_for_status, send
 from ...parse import as_datetime, as_float, as_str
+from ...tokens import jwt_claims
 from .models import Energy, Interval, Property, User
 
 DEFAULT_BASE_URL = "https://api.allumeenergy.com.au/v2"
@@ -57,15 +56,7 @@ def _now() -> float:
 
 def token_expiry(token: str) -> float | None:
     """The `exp` claim of a JWT (Unix seconds), read without verifying the signature."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    payload = parts[1] + "=" * (-len(parts[1]) % 4)
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload))
-    except ValueError:
-        return None
-    return as_float(claims.get("exp")) if isinstance(claims, dict) else None
+    return as_float(jwt_claims(token).get("exp"))
 
 
 def parse_login(body: Any) -> tuple[str, User]:

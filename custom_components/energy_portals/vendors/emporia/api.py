@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from ...http import (
     send,
 )
 from ...parse import as_bool, as_datetime, as_float, as_object, as_str
+from ...tokens import jwt_claims
 from .usage import KWH, UsageSample, parse_usage
 
 TOKEN_LIFETIME = 3600.0
@@ -131,12 +130,7 @@ def wall_clock() -> float:
 
 def token_expiry(token: str, now: float) -> float:
     """When a JWT expires (its `exp` claim), else one hour from now."""
-    try:
-        payload = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        exp = as_float(claims.get("exp")) if isinstance(claims, dict) else None
-    except IndexError, ValueError:
-        exp = None
+    exp = as_float(jwt_claims(token).get("exp"))
     return exp if exp is not None else now + TOKEN_LIFETIME
 
 

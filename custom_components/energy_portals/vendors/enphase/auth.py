@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from ...const import CONF_BASE_URL
 from ...errors import PortalAuthError, PortalError, PortalResponseError
 from ...http import HttpResponse, raise_for_status, send
 from ...parse import as_float, as_object, as_str
+from ...tokens import jwt_claims
 from .const import CONF_COOKIE, CONF_E_AUTH_TOKEN, CONF_EMAIL, CONF_MFA, CONF_PASSWORD, CONF_SESSION
 
 BROWSER_USER_AGENT = (
@@ -116,16 +116,9 @@ def cookies_of(header: str) -> dict[str, str]:
     return cookies
 
 
-def jwt_claims(token: str | None) -> dict[str, Any]:
-    """The claims of a JWT (read, never verified: only for its expiry and session id)."""
-    parts = (token or "").split(".")
-    if len(parts) != 3:
-        return {}
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-    except ValueError:
-        return {}
-    claims = as_object(claims)
+def claims_of(token: str | None) -> dict[str, Any]:
+    """The claims of an Enlighten JWT; some of them sit under `data`."""
+    claims = jwt_claims(token)
     return {**as_object(claims.get("data")), **claims}
 
 
@@ -342,9 +335,9 @@ class EnphaseAuth:
         except PortalError:
             if fallback is None:
                 raise
-            token, expires_at = fallback, as_float(jwt_claims(fallback).get("exp"))
+            token, expires_at = fallback, as_float(claims_of(fallback).get("exp"))
         else:
-            expires_at = as_float(body.get("expires_at")) or as_float(jwt_claims(token).get("exp"))
+            expires_at = as_float(body.get("expires_at")) or as_float(claims_of(token).get("exp"))
         self.token, self.expires_at = token, expires_at
         self._changed()
 

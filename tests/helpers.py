@@ -11,6 +11,7 @@ import pytest
 from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -40,6 +41,15 @@ def unhandled_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
         r.getMessage()
         for r in caplog.records
         if r.levelno >= logging.ERROR and (r.exc_info or "Unexpected error" in r.getMessage())
+    ]
+
+
+def reauth_steps(hass: HomeAssistant) -> list[str]:
+    """The step each reauth flow of ours in progress shows."""
+    return [
+        flow["step_id"]
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
     ]
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant import config_entries
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
-from tests.helpers import advance, known_state
+from tests.helpers import advance, known_state, reauth_steps
 from tests.simulator.enphase import (
     EMAIL,
     MFA_EMAIL,
@@ -54,14 +54,6 @@ async def _sign_in(hass: HomeAssistant, simulator: RunningSimulator, email: str)
     await hass.async_block_till_done()
     entry: ConfigEntry = flow["result"]
     return entry
-
-
-def _reauth_flows(hass: HomeAssistant) -> list[str]:
-    return [
-        flow["step_id"]
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        if flow["context"]["source"] == SOURCE_REAUTH
-    ]
 
 
 async def test_sign_in_charge_stop_and_survive_an_outage(
@@ -121,7 +113,7 @@ async def test_a_week_of_expiring_tokens_and_sessions_needs_no_reauth(
             assert await hass.config_entries.async_reload(entry.entry_id)
             await hass.async_block_till_done()
             assert enphase.logins == logins  # the stored session was used
-    assert not _reauth_flows(hass)
+    assert not reauth_steps(hass)
     assert enphase.logins == 1 + (7 * 24 * 3600) // SESSION_LIFETIME
     assert enphase.token_mints >= 7 * 24 // 6
     assert entry.data["session"]["token"] in enphase.tokens
@@ -139,12 +131,12 @@ async def test_an_mfa_account_renews_its_token_and_asks_only_for_a_code(
     for _ in range(SESSION_LIFETIME // 3600 - 1):
         await advance(hass, freezer, 3600)
     assert known_state(hass, PLUG).state == "on"
-    assert not _reauth_flows(hass)
+    assert not reauth_steps(hass)
     assert enphase.logins == 1
 
     await advance(hass, freezer, 7200)
     assert known_state(hass, PLUG).state == "unavailable"
-    assert _reauth_flows(hass) == ["enphase_reauth"]
+    assert reauth_steps(hass) == ["enphase_reauth"]
     (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
     assert result["step_id"] == "enphase_mfa"

@@ -73,7 +73,7 @@ class EmporiaData:
     live: EmporiaLiveCoordinator
     push: EmporiaPush
     channels: DeviceTracker
-    """Adds each channel's sensors when the channel first appears (devices are never removed)."""
+    """Adds entities when their channel or device first appears (devices are never removed)."""
 
     def device(self, gid: int) -> EmporiaDevice | None:
         """The device as /devices last described it."""

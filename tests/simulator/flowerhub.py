@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -27,6 +28,11 @@ SERIAL = "FH-2024-00812"
 ORIGIN = "https://portal.flowerhub.se"
 UPTIME_PREFIXES = ("/asset-uptime", "/asset-effective-uptime")
 FIRST_UPTIME_MONTH = (2025, 3)
+PORTAL_ZONE = ZoneInfo("Europe/Stockholm")
+"""The portal's months are Swedish months."""
+PAST_MONTHS_UPTIME = (100, 99, 92, 98.5, 97)
+DOWNTIME_SHARE, NO_DATA_SHARE = 0.02, 0.01
+"""This month so far: 2 % of the elapsed time down, 1 % without data."""
 OPEN_PATHS = ("/auth/login", "/_sim/")
 
 
@@ -75,7 +81,40 @@ class FlowerHubSimulator:
         self.refresh_token = f"expired-{secrets.token_hex(4)}"
 
     def now(self) -> datetime:
-        return datetime.fromtimestamp(self.clock.now(), UTC)
+        """The simulated moment, in the portal's own zone."""
+        return datetime.fromtimestamp(self.clock.now(), PORTAL_ZONE)
+
+    def month_so_far(self) -> dict[str, int]:
+        """This month's pie (seconds) up to now: the history's current month agrees with it."""
+        now = self.now()
+        month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        elapsed = max(0, int(now.timestamp() - month_start.timestamp()))
+        downtime, no_data = int(elapsed * DOWNTIME_SHARE), int(elapsed * NO_DATA_SHARE)
+        return {"uptime": elapsed - downtime - no_data, "downtime": downtime, "noData": no_data}
+
+    def monthly_uptime(self) -> dict[str, float]:
+        """The history: a fixed percentage for past months, this month's from its pie."""
+        months = months_until(self.now())
+        values = {
+            m: float(PAST_MONTHS_UPTIME[i % len(PAST_MONTHS_UPTIME)]) for i, m in enumerate(months)
+        }
+        pie = self.month_so_far()
+        elapsed = sum(pie.values())
+        values[months[-1]] = round(pie["uptime"] / elapsed * 100, 2) if elapsed else 100.0
+        return values
+
+    def pie(self, period: str) -> dict[str, int]:
+        """The pie of a `YYYY-MM` period: so far for this month, whole for a past one."""
+        if period == month_key(self.now()):
+            return self.month_so_far()
+        uptime = self.monthly_uptime().get(period)
+        if uptime is None:
+            return {"uptime": 0, "downtime": 0, "noData": 0}
+        start = datetime.strptime(period, "%Y-%m").replace(tzinfo=PORTAL_ZONE)
+        end = (start + timedelta(days=32)).replace(day=1)
+        total = int(end.timestamp() - start.timestamp())
+        up = int(total * uptime / 100)
+        return {"uptime": up, "downtime": total - up, "noData": 0}
 
     def flow_inputs(self, base_url: str) -> list[dict[str, Any]]:
         """What a user types in the config flow to add this simulated account."""
@@ -369,30 +408,16 @@ class FlowerHubSimulator:
     async def _history(self, request: web.Request) -> web.Response:
         if not self._uptime_ok(request):
             return web.json_response({"message": "Not found"}, status=404)
-        months = months_until(self.now())
-        values = [100, 99, 92, 98.5, 97]
-        return self._json(
-            request,
-            [{"date": m, "uptime": values[i % len(values)]} for i, m in enumerate(months)],
-        )
+        history = self.monthly_uptime()
+        return self._json(request, [{"date": m, "uptime": v} for m, v in history.items()])
 
     async def _pie(self, request: web.Request) -> web.Response:
         if not self._uptime_ok(request):
             return web.json_response({"message": "Not found"}, status=404)
         if "period" not in request.query:
             return web.json_response({"message": "period is required"}, status=400)
-        now = self.now()
-        month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        elapsed = int((now - month_start).total_seconds())
-        downtime, no_data = 3600, 1800
-        return self._json(
-            request,
-            [
-                {"name": "uptime", "value": max(0, elapsed - downtime - no_data)},
-                {"name": "downtime", "value": downtime},
-                {"name": "noData", "value": no_data},
-            ],
-        )
+        pie = self.pie(request.query["period"])
+        return self._json(request, [{"name": name, "value": value} for name, value in pie.items()])
 
 
 def default_invoices() -> list[dict[str, Any]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN, EntityCategory
 from homeassistant.core import HomeAssistant
@@ -10,7 +13,7 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
-from tests.helpers import known_state
+from tests.helpers import init_integration, known_state
 from tests.simulator.flowerhub import SERIAL, FlowerHubSimulator
 
 
@@ -89,9 +92,15 @@ async def test_owner_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigE
 
 
 async def test_uptime_entities(
-    hass: HomeAssistant, loaded_flowerhub: MockConfigEntry, flowerhub: FlowerHubSimulator
+    hass: HomeAssistant,
+    flowerhub_entry: MockConfigEntry,
+    flowerhub: FlowerHubSimulator,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The uptime entities show this month's uptime, downtime and no-data, and last month's."""
+    freezer.move_to("2026-12-06T23:00:00+00:00")  # six whole days into December in Stockholm
+    flowerhub.clock.now = time.time
+    await init_integration(hass, flowerhub_entry)
     uptime = known_state(hass, "sensor.flowerhub_uptime_this_month")
     assert uptime is not None
     assert float(uptime.state) > 0
@@ -102,8 +111,10 @@ async def test_uptime_entities(
     assert downtime is not None
     assert downtime.attributes["device_class"] == "duration"
     assert downtime.attributes["unit_of_measurement"] == "h"
-    assert float(downtime.state) == 1.0
-    assert float(state(hass, "sensor.flowerhub_no_data_this_month")) == 0.5
+    assert uptime.attributes["period"] == "2026-12"
+    assert float(downtime.state) == 6 * 24 * 0.02  # 2 % of six days, in hours
+    assert float(state(hass, "sensor.flowerhub_no_data_this_month")) == 6 * 24 * 0.01
+    assert float(state(hass, "sensor.flowerhub_uptime_last_month")) == 100.0
 
 
 async def test_account_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -13,7 +14,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
-from tests.helpers import advance, known_state
+from tests.helpers import advance, init_integration, known_state
 from tests.simulator.flowerhub import FlowerHubSimulator
 
 INVOICE = "sensor.flowerhub_latest_invoice_amount"
@@ -60,15 +61,37 @@ async def test_invoice_attributes_carry_the_pdf_and_lines_without_secrets(
     assert "token" not in str(attributes)
 
 
-async def test_both_uptime_ratios(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "2026-11-30T23:10:00+00:00",  # ten minutes into December in Stockholm
+        "2026-12-02T05:40:00+00:00",  # the second of the month, when CI was red
+        "2026-12-15T12:00:00+00:00",
+        "2026-12-31T22:59:00+00:00",  # the month's last minute in Stockholm
+        "2028-02-29T12:00:00+00:00",
+    ],
+)
+async def test_both_uptime_ratios(
+    hass: HomeAssistant,
+    flowerhub_entry: MockConfigEntry,
+    flowerhub: FlowerHubSimulator,
+    freezer: FrozenDateTimeFactory,
+    moment: str,
+) -> None:
     """Uptime this month counts all the month's time; the other leaves out the time without
-    data (uptime / (uptime + downtime))."""
+    data (uptime / (uptime + downtime)). Both hold on any day of the month."""
+    freezer.move_to(moment)
+    flowerhub.clock.now = time.time
+    await init_integration(hass, flowerhub_entry)
     uptime = float(known_state(hass, "sensor.flowerhub_uptime_this_month").state)
     excluding = float(
         known_state(hass, "sensor.flowerhub_uptime_this_month_excluding_no_data").state
     )
-    assert excluding > uptime or uptime == 100
+    assert uptime == 97.0  # the simulator's month so far: 2 % down, 1 % without data
+    assert excluding == round(97 / 99 * 100, 2)
     assert float(known_state(hass, "sensor.flowerhub_downtime_this_month").state) > 0
+    uptime_state = known_state(hass, "sensor.flowerhub_uptime_this_month")
+    assert uptime_state.attributes["period"] == flowerhub.now().strftime("%Y-%m")
     entity = er.async_get(hass).async_get("sensor.flowerhub_uptime_this_month_excluding_no_data")
     assert entity is not None
     assert entity.unit_of_measurement == "%"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -41,7 +42,9 @@ async def _signed_in_entry(
     hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
 ) -> tuple[ConfigEntry, EnphaseSimulator]:
     sim: EnphaseSimulator = simulator["enphase"]
-    sim.clock.now = lambda: freezer().timestamp()
+    sim.clock.now = (
+        time.time
+    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
     entry = hass.config_entries.async_get_known_entry(
         await add_vendor_entry(hass, simulator, "enphase")
     )

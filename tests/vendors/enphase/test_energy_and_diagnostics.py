@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -44,7 +45,9 @@ async def test_charged_energy_grows_while_charging_and_survives_restart(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Charged energy grows while charging and continues from the restored total after a restart."""
-    enphase.clock.now = lambda: freezer().timestamp()
+    enphase.clock.now = (
+        time.time
+    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
     mock_restore_cache_with_extra_data(
         hass,
         [
@@ -103,7 +106,9 @@ async def test_charged_energy_covers_sessions_while_home_assistant_was_down(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The total follows the charger's lifetime meter, so energy charged offline is counted."""
-    enphase.clock.now = lambda: freezer().timestamp()
+    enphase.clock.now = (
+        time.time
+    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
     assert known_state(hass, ENERGY).state == "0.0"
@@ -130,7 +135,9 @@ async def test_charged_energy_counts_sessions_once_without_the_summary(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A cloud without the summary: each session counted once across null start times."""
-    enphase.clock.now = lambda: freezer().timestamp()
+    enphase.clock.now = (
+        time.time
+    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
     enphase.summary_offered = False
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()

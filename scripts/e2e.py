@@ -22,7 +22,16 @@ from typing import Any
 
 import aiohttp
 import yaml
-from hass_api import Hass, HassError, access_token, auth_code, onboarding_storage, wait_for
+from hass_api import (
+    Hass,
+    HassError,
+    access_token,
+    auth_code,
+    confirm_http_config,
+    drop_http_block,
+    onboarding_storage,
+    wait_for,
+)
 from screenshot import Browser, PageNavigatedError, login_url
 
 from tests.simulator import all_simulators
@@ -114,10 +123,12 @@ class Run:
         async with aiohttp.ClientSession() as session:
             await wait_for(session, self.hass_url)
             hass = Hass(session, self.hass_url, await access_token(session, self.hass_url))
-            # The port comes from YAML, which Home Assistant applies as a pending HTTP
-            # configuration that reverts unless confirmed (and asks in a dialog): confirm it.
-            with contextlib.suppress(HassError):
-                await hass.ws([{"type": "http/config/promote"}])
+            stable = await confirm_http_config(hass)
+            self.check(
+                stable.get("server_port") == self.hass_port,
+                f"http: confirmed on 127.0.0.1:{self.hass_port}, no revert scheduled",
+            )
+            drop_http_block(self.config / "configuration.yaml")
             yield hass
 
     async def sim(self, vendor: str, method: str, path: str, body: Any = None) -> Any:

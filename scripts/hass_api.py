@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -158,3 +160,36 @@ class Hass:
                     raise HassError(f"{message['type']}: {answer['error']}")
                 results.append(answer["result"])
         return results
+
+
+async def confirm_http_config(hass: Hass) -> dict[str, Any]:
+    """Confirm the `http:` block of configuration.yaml the way Home Assistant 2026.10 asks.
+
+    Home Assistant imports that block once as a pending configuration on trial and, unless an
+    admin promotes it within 5 minutes, reverts to its stable one (listening on every
+    interface) and restarts, which nothing under our scripts would do. Promote it, then check
+    that the confirmed configuration listens on loopback only and no revert is scheduled.
+    """
+    (config,) = await hass.ws([{"type": "http/config"}])
+    if config["pending"] is not None:
+        await hass.ws([{"type": "http/config/promote"}])
+        (config,) = await hass.ws([{"type": "http/config"}])
+    stable: dict[str, Any] = config["stable"]
+    if config["revert_at"] is not None or config["pending"] is not None:
+        raise HassError(f"the HTTP configuration is still on trial: {config}")
+    if stable.get("server_host") != ["127.0.0.1"]:
+        raise HassError(f"Home Assistant is not bound to 127.0.0.1 only: {stable}")
+    return stable
+
+
+HTTP_BLOCK = re.compile(r"^http:\n(?:[ \t#].*\n|\n)*", re.MULTILINE)
+
+
+def drop_http_block(configuration: Path) -> None:
+    """Remove the imported `http:` block from configuration.yaml.
+
+    Once confirmed, Home Assistant keeps the HTTP configuration in its own storage, ignores
+    the YAML block and raises a repair issue for it on every later start.
+    """
+    text = configuration.read_text()
+    configuration.write_text(HTTP_BLOCK.sub("", text).rstrip() + "\n")

@@ -40,6 +40,12 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     return await hass.config_entries.async_unload_platforms(entry, list(vendor_of(entry).platforms))
 
 
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Let the vendor delete what it stored beside the removed entry."""
+    if (remove := vendor_of(entry).async_remove_entry) is not None:
+        await remove(hass, entry)
+
+
 def _reload_on_new_options(
     options: dict[str, Any],
 ) -> Callable[[HomeAssistant, ConfigEntry], Coroutine[Any, Any, None]]:

@@ -36,4 +36,6 @@ class Vendor:
     """Each platform's `async_setup_entry` (the vendor's sensor.py, switch.py ...)."""
     async_get_diagnostics: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[dict[str, Any]]]
     options_flow: type[OptionsFlow] | None = None
+    async_remove_entry: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[None]] | None = None
+    """Delete what the vendor stored beside the entry (Home Assistant's Store files)."""
     register_services: Callable[[HomeAssistant], None] | None = None

@@ -22,7 +22,7 @@ from .const import (
     DEFAULT_LIVE_INTERVAL,
     VENDOR_KEY,
 )
-from .coordinator import AllumeConfigEntry, AllumeCoordinator
+from .coordinator import AllumeConfigEntry, AllumeCoordinator, async_remove_entry
 from .diagnostics import async_get_config_entry_diagnostics
 from .flow import AllumeOptionsFlow, entry_title
 from .live import AllumeLiveCoordinator
@@ -63,4 +63,5 @@ VENDOR = Vendor(
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
     options_flow=AllumeOptionsFlow,
+    async_remove_entry=async_remove_entry,
 )

@@ -2,19 +2,24 @@
 
 Each refresh asks only for the closed hours it has not read yet (one request per property and
 per building in a normal hour); today's sums are built from the hours read, so they never go
-down within a day. The entry's runtime data is this coordinator (`AllumeConfigEntry`).
+down within a day, and yesterday's are kept beside them: the last hour of a local day is read
+just after midnight, and the "today" sensors still write it into the day it belongs to. The
+hours read are kept in Home Assistant's storage, so a restart asks only for what it missed.
+The entry's runtime data is this coordinator (`AllumeConfigEntry`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from ...const import LOGGER
+from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
 from ...errors import PortalNotFoundError, PortalResponseError
@@ -33,6 +38,20 @@ SOURCE_NAMES = {
 
 
 type AllumeConfigEntry = ConfigEntry[AllumeCoordinator]
+
+STORE_VERSION = 1
+STORE_SAVE_DELAY = 10
+"""Seconds: the books of one refresh are written once, after its last request."""
+
+
+def hour_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where an entry's hours read so far are kept across restarts."""
+    return Store(hass, STORE_VERSION, f"{DOMAIN}.{VENDOR_KEY}_hours_{entry_id}")
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """A removed entry's hours go with it."""
+    await hour_store(hass, entry.entry_id).async_remove()
 
 
 def property_key(property_id: str) -> str:
@@ -60,6 +79,8 @@ class PropertyData:
     """One property's local day so far and its last complete hour."""
 
     today: Energy
+    yesterday: Energy
+    """The previous local day's read hours (its last one is read after midnight)."""
     last_hour: HourlyEnergy | None
     building_share: float | None
     """The property's share of its building's solar today (%)."""
@@ -70,9 +91,12 @@ class AllumeData:
     """Everything one refresh read."""
 
     day_start: datetime
+    yesterday_start: datetime
     properties: dict[str, PropertyData]
     buildings: dict[str, Energy]
     """Today's energy per project id."""
+    buildings_yesterday: dict[str, Energy]
+    """The previous local day's energy per project id."""
 
 
 def next_refresh_delay(now: datetime) -> timedelta:
@@ -84,11 +108,20 @@ def next_refresh_delay(now: datetime) -> timedelta:
 
 
 def local_day(now: datetime) -> tuple[datetime, datetime]:
-    """Today's bounds in Home Assistant's time zone, as UTC (23 or 25 hours on DST days)."""
+    """Today's bounds in Home Assistant's time zone, as UTC (23 or 25 hours on DST days).
+
+    In a half-hour zone (Adelaide) the bounds fall on a half hour; the UTC hour across
+    midnight counts for the day it starts in (hours are read and summed whole).
+    """
     today = dt_util.as_local(now).date()
     start = dt_util.start_of_local_day(today)
     end = dt_util.start_of_local_day(today + timedelta(days=1))
     return dt_util.as_utc(start), dt_util.as_utc(end)
+
+
+def previous_day_start(day_start: datetime) -> datetime:
+    """The start of the local day before the one starting at `day_start`, as UTC."""
+    return local_day(day_start - timedelta(seconds=1))[0]
 
 
 class AllumeCoordinator(PortalCoordinator[AllumeData]):
@@ -122,12 +155,36 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.devices = DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Allume device")
         self.live: AllumeLiveCoordinator | None = None
         """The live readings, when the option asks for them."""
+        self._store = hour_store(hass, entry.entry_id)
+
+    async def _async_setup(self) -> None:
+        """The hours read before a restart (a corrupt or unknown store is read afresh)."""
+        try:
+            stored = await self._store.async_load()
+            books = {} if stored is None else stored["books"]
+            self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
+            self._books = {}
+
+    def _stored_books(self) -> dict[str, Any]:
+        return {"books": {key: book.to_stored() for key, book in self._books.items()}}
+
+    def _save_books(self) -> None:
+        self._store.async_delay_save(self._stored_books, STORE_SAVE_DELAY)
+
+    async def async_shutdown(self) -> None:
+        """Write the books now: the entry is unloaded (a reload or Home Assistant stopping)."""
+        await super().async_shutdown()
+        if self._books:
+            await self._store.async_save(self._stored_books())
 
     async def _async_fetch(self) -> AllumeData:
         now = dt_util.utcnow()
         # Set first, so a failed refresh also retries at the next slot.
         self.update_interval = next_refresh_delay(now)
         day_start, day_end = local_day(now)
+        yesterday_start = previous_day_start(day_start)
         if not self._discovered:
             self.properties = await self.client.async_get_properties()
             self._properties_read_on = day_start
@@ -149,7 +206,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             read.append(prop)
             if resume is not None:
                 self.statistics.import_hours(prop, book, resume, now)
-            book.forget_before(start)
+            book.forget_before(floor_hour(min(start, yesterday_start)))
         if refusal is not None and not read:
             raise refusal
 
@@ -163,13 +220,15 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 source = (building.source, building.ident)
                 if await self._async_read_or_note_refused(*source, book, first_hour) is None:
                     read_buildings.append(project_id)
-                    book.forget_before(first_hour)
+                    book.forget_before(floor_hour(min(first_hour, yesterday_start)))
         self._discovered = True
+        self._save_books()
 
-        buildings = {
-            project_id: self._book(f"building-{project_id}").total(day_start, day_end)
-            for project_id in read_buildings
-        }
+        buildings, buildings_yesterday = {}, {}
+        for project_id in read_buildings:
+            book = self._book(f"building-{project_id}")
+            buildings[project_id] = book.total(day_start, day_end)
+            buildings_yesterday[project_id] = book.total(yesterday_start, day_start)
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
         for prop in read:
@@ -178,6 +237,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             building_today = buildings.get(prop.project_id) if prop.project_id else None
             properties[prop.property_id] = PropertyData(
                 today=today,
+                yesterday=book.total(yesterday_start, day_start),
                 last_hour=book.get(last_hour_start),
                 building_share=(
                     percent(today.solar_delivered, building_today.solar_delivered)
@@ -186,7 +246,13 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 ),
             )
         self.devices.update(self.reported_device_keys())
-        return AllumeData(day_start=day_start, properties=properties, buildings=buildings)
+        return AllumeData(
+            day_start=day_start,
+            yesterday_start=yesterday_start,
+            properties=properties,
+            buildings=buildings,
+            buildings_yesterday=buildings_yesterday,
+        )
 
     def reported_device_keys(self) -> set[str]:
         """The properties and buildings the account reports."""
@@ -257,7 +323,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 candidates.append((SnapshotSource.METER, prop.meter_id))
             status: int | None = None
             for source, ident in candidates:
-                book = HourBook()
+                # The hours stored before a restart, when there are any.
+                book = self._books.get(f"building-{project_id}", HourBook())
                 try:
                     await self._async_read_hours(source, ident, book, start)
                 except (AccessDeniedError, PortalNotFoundError) as err:

@@ -9,10 +9,14 @@ refresh, never counted as zero.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from .models import HOUR, Energy, HourlyEnergy, floor_hour
+
+ENERGY_FIELDS = tuple(f.name for f in fields(Energy))
 
 RECENT = timedelta(hours=48)
 """5-minute rows live this long; a longer window over them answers []."""
@@ -125,9 +129,63 @@ class HourBook:
                 result += self.hours[hour]
         return result
 
+    def to_stored(self) -> dict[str, Any]:
+        """The book as JSON-ready data (Home Assistant's Store keeps it across restarts)."""
+        return {
+            "hours": {hour.isoformat(): asdict(energy) for hour, energy in self.hours.items()},
+            "given_up": [hour.isoformat() for hour in self.given_up],
+            "old_attempts": {hour.isoformat(): n for hour, n in self.old_attempts.items()},
+            "recent_misses": {
+                hour.isoformat(): [misses, tried.isoformat()]
+                for hour, (misses, tried) in self.recent_misses.items()
+            },
+        }
+
+    @classmethod
+    def from_stored(cls, data: Any) -> HourBook:
+        """A book from `to_stored` data; ValueError for anything else (a corrupt store)."""
+        try:
+            return cls(
+                hours={
+                    _hour(start): Energy(**{name: _number(energy[name]) for name in ENERGY_FIELDS})
+                    for start, energy in data["hours"].items()
+                },
+                given_up={_hour(start) for start in data["given_up"]},
+                old_attempts={_hour(s): int(n) for s, n in data["old_attempts"].items()},
+                recent_misses={
+                    _hour(start): (int(misses), _moment(tried))
+                    for start, (misses, tried) in data["recent_misses"].items()
+                },
+            )
+        except (AttributeError, KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"not a stored hour book: {err}") from err
+
     def forget_before(self, moment: datetime) -> None:
         """Drop what is older than `moment` (nothing will ask for it again)."""
         self.hours = {h: e for h, e in self.hours.items() if h >= moment}
         self.given_up = {h for h in self.given_up if h >= moment}
         self.old_attempts = {h: n for h, n in self.old_attempts.items() if h >= moment}
         self.recent_misses = {h: m for h, m in self.recent_misses.items() if h >= moment}
+
+
+def _moment(text: Any) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a stored moment without its zone")
+    return moment
+
+
+def _hour(text: Any) -> datetime:
+    hour = _moment(text)
+    if hour != floor_hour(hour):
+        raise ValueError("a stored hour that does not start on the hour")
+    return hour
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("a stored energy that is not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError("a stored energy that is not finite")
+    return number

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -13,11 +14,14 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE, UnitOfEnergy, UnitOfMass, UnitOfPower
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+from homeassistant.util import dt as dt_util
 
-from .coordinator import AllumeConfigEntry, PropertyData
+from .coordinator import AllumeConfigEntry, AllumeCoordinator, PropertyData
 from .entity import AllumeBuildingEntity, AllumeLiveEntity, AllumePropertyEntity
 from .live import LiveReading
 from .models import Energy
@@ -32,8 +36,8 @@ class AllumePropertySensorEntityDescription(SensorEntityDescription):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AllumeBuildingSensorEntityDescription(SensorEntityDescription):
-    """A sensor read from a building's energy today."""
+class AllumeDaySensorEntityDescription(SensorEntityDescription):
+    """A running total of the local day, read from a property's or a building's day."""
 
     value_fn: Callable[[Energy], float]
 
@@ -43,63 +47,65 @@ def _hour_attrs(data: PropertyData) -> Mapping[str, Any]:
     return {"hour_start": hour.start.isoformat() if hour else None}
 
 
-# Today's energy only grows during the local day and resets at local midnight; the last hour's
-# has no state class (it is not a running total).
-PROPERTY_SENSORS: tuple[AllumePropertySensorEntityDescription, ...] = (
-    AllumePropertySensorEntityDescription(
+# Today's energy only grows during the local day and resets at local midnight.
+PROPERTY_DAY_SENSORS: tuple[AllumeDaySensorEntityDescription, ...] = (
+    AllumeDaySensorEntityDescription(
         key="energy_demand_today",
         translation_key="allume_energy_demand_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda data: round(data.today.demand, 3),
+        value_fn=lambda energy: energy.demand,
     ),
-    AllumePropertySensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="solar_consumed_today",
         translation_key="allume_solar_consumed_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda data: round(data.today.solar_consumed, 3),
+        value_fn=lambda energy: energy.solar_consumed,
     ),
-    AllumePropertySensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="solar_delivered_today",
         translation_key="allume_solar_delivered_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda data: round(data.today.solar_delivered, 3),
+        value_fn=lambda energy: energy.solar_delivered,
     ),
-    AllumePropertySensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="solar_exported_today",
         translation_key="allume_solar_exported_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda data: round(data.today.solar_exported, 3),
+        value_fn=lambda energy: energy.solar_exported,
     ),
-    AllumePropertySensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="grid_import_today",
         translation_key="allume_grid_import_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=2,
-        value_fn=lambda data: round(data.today.grid_import, 3),
+        value_fn=lambda energy: energy.grid_import,
     ),
-    AllumePropertySensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="emissions_avoided_today",
         translation_key="allume_emissions_avoided_today",
         device_class=SensorDeviceClass.WEIGHT,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfMass.KILOGRAMS,
         suggested_display_precision=2,
-        value_fn=lambda data: round(data.today.emissions_avoided, 3),
+        value_fn=lambda energy: energy.emissions_avoided,
     ),
+)
+
+PROPERTY_SENSORS: tuple[AllumePropertySensorEntityDescription, ...] = (
     AllumePropertySensorEntityDescription(
         key="self_consumption_rate",
         translation_key="allume_self_consumption_rate",
@@ -229,42 +235,42 @@ BUILDING_SHARE = AllumePropertySensorEntityDescription(
     value_fn=lambda data: data.building_share,
 )
 
-BUILDING_SENSORS: tuple[AllumeBuildingSensorEntityDescription, ...] = (
-    AllumeBuildingSensorEntityDescription(
+BUILDING_SENSORS: tuple[AllumeDaySensorEntityDescription, ...] = (
+    AllumeDaySensorEntityDescription(
         key="solar_delivered_today",
         translation_key="allume_building_solar_delivered_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=1,
-        value_fn=lambda energy: round(energy.solar_delivered, 3),
+        value_fn=lambda energy: energy.solar_delivered,
     ),
-    AllumeBuildingSensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="solar_consumed_today",
         translation_key="allume_building_solar_consumed_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=1,
-        value_fn=lambda energy: round(energy.solar_consumed, 3),
+        value_fn=lambda energy: energy.solar_consumed,
     ),
-    AllumeBuildingSensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="solar_exported_today",
         translation_key="allume_building_solar_exported_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=1,
-        value_fn=lambda energy: round(energy.solar_exported, 3),
+        value_fn=lambda energy: energy.solar_exported,
     ),
-    AllumeBuildingSensorEntityDescription(
+    AllumeDaySensorEntityDescription(
         key="energy_demand_today",
         translation_key="allume_building_energy_demand_today",
         device_class=SensorDeviceClass.ENERGY,
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=1,
-        value_fn=lambda energy: round(energy.demand, 3),
+        value_fn=lambda energy: energy.demand,
     ),
 )
 
@@ -279,6 +285,10 @@ async def async_setup_entry(
     entities: list[Entity] = []
     for prop in coordinator.properties:
         entities += [
+            AllumePropertyDaySensor(coordinator, description, prop)
+            for description in PROPERTY_DAY_SENSORS
+        ]
+        entities += [
             AllumePropertySensor(coordinator, description, prop) for description in PROPERTY_SENSORS
         ]
         if prop.project_id in coordinator.buildings:
@@ -290,7 +300,7 @@ async def async_setup_entry(
             ]
     for building in coordinator.buildings.values():
         entities += [
-            AllumeBuildingSensor(coordinator, description, building)
+            AllumeBuildingDaySensor(coordinator, description, building)
             for description in BUILDING_SENSORS
         ]
     async_add_entities(entities)
@@ -314,16 +324,123 @@ class AllumePropertySensor(AllumePropertyEntity, SensorEntity):
         return None if data is None or attrs_fn is None else attrs_fn(data)
 
 
-class AllumeBuildingSensor(AllumeBuildingEntity, SensorEntity):
-    """A sensor of a building."""
+@dataclass(slots=True)
+class DayWritten(ExtraStoredData):
+    """The local day a day total last wrote, and its value (kept across restarts)."""
 
-    entity_description: AllumeBuildingSensorEntityDescription
+    day: datetime | None
+    value: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"day": self.day.isoformat() if self.day else None, "value": self.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DayWritten | None:
+        """The stored day, None when it cannot be read."""
+        try:
+            day = dt_util.parse_datetime(data["day"]) if data.get("day") else None
+            value = data.get("value")
+            return cls(day, None if value is None else float(value))
+        except TypeError, ValueError, KeyError:
+            return None
+
+
+class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, SensorEntity):
+    """A running total of the local day, reset at local midnight.
+
+    A day's last hour is read a few minutes after midnight. Before it shows the new day, the
+    sensor writes the finished day's total once more, so the recorder, which sums a
+    total_increasing sensor from its states, counts that hour in the energy history. The day
+    it wrote last is restored after a restart for the same reason.
+    """
+
+    entity_description: AllumeDaySensorEntityDescription
+    _written: DayWritten | None = None
+    _closing: float | None = None
+    """The finished day's total, while it is being written."""
+
+    def days(self) -> tuple[Energy, Energy] | None:
+        """Today's and yesterday's energy of this property or building."""
+        raise NotImplementedError
+
+    def _value(self, energy: Energy) -> float:
+        return round(self.entity_description.value_fn(energy), 3)
 
     @property
     def native_value(self) -> float | None:
-        """The description's reading of the building's day."""
-        today = self.building_today
-        return None if today is None else self.entity_description.value_fn(today)
+        """Today's total (the finished day's, for the moment it is written)."""
+        if self._closing is not None:
+            return self._closing
+        days = self.days()
+        return None if days is None else self._value(days[0])
+
+    @property
+    def extra_restore_state_data(self) -> DayWritten:
+        """The day written last, for the first update after a restart."""
+        return self._written or DayWritten(None, None)
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the day written before a restart, and close it if it is now yesterday.
+
+        A state written before the entity is added is dropped: the platform's first write
+        shows the finished day, and today's follows right after it.
+        """
+        await super().async_added_to_hass()
+        if (extra := await self.async_get_last_extra_data()) is not None:
+            self._written = DayWritten.from_dict(extra.as_dict())
+        self._closing = self._yesterday_final()
+        if self._closing is not None:
+            self.hass.loop.call_soon(self._write_today)
+        else:
+            self._note_written()
+
+    @callback
+    def _write_today(self) -> None:
+        self._closing = None
+        self.async_write_ha_state()
+        self._note_written()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        if (final := self._yesterday_final()) is not None:
+            self._closing = final
+            self.async_write_ha_state()
+            self._closing = None
+        super()._handle_coordinator_update()
+        self._note_written()
+
+    def _yesterday_final(self) -> float | None:
+        """Yesterday's final total, when it grew since the sensor last showed yesterday."""
+        data, days, written = self.coordinator.data, self.days(), self._written
+        if data is None or days is None or written is None or written.value is None:
+            return None
+        if written.day != data.yesterday_start:
+            return None
+        final = self._value(days[1])
+        return final if final > written.value else None
+
+    def _note_written(self) -> None:
+        data, value = self.coordinator.data, self.native_value
+        if data is not None and value is not None:
+            self._written = DayWritten(data.day_start, value)
+
+
+class AllumePropertyDaySensor(AllumeDayTotalSensor, AllumePropertyEntity):
+    """A property's running total of the day."""
+
+    def days(self) -> tuple[Energy, Energy] | None:
+        data = self.property_data
+        return None if data is None else (data.today, data.yesterday)
+
+
+class AllumeBuildingDaySensor(AllumeDayTotalSensor, AllumeBuildingEntity):
+    """A building's running total of the day."""
+
+    def days(self) -> tuple[Energy, Energy] | None:
+        data, today = self.coordinator.data, self.building_today
+        if data is None or today is None:
+            return None
+        return today, data.buildings_yesterday.get(self.project_id, Energy())
 
 
 class AllumeLiveSensor(AllumeLiveEntity, SensorEntity):

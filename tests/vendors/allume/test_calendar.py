@@ -1,0 +1,194 @@
+"""Allume on every edge of the calendar: each closed hour reaches the "today" sensors' history
+once, on 23-, 24- and 25-hour days, at month and year ends, on 29 February, in a half-hour
+zone, and when Home Assistant's zone is not the portal's; the requests stay the same.
+
+The recorder sums a total_increasing sensor from its states: every rise counts, a fall is a
+reset whose new value counts from zero. `recorded_sum` does the same with the states written.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from tests.conftest import RunningSimulator
+from tests.helpers import add_mock_entry, init_integration, tick_to
+from tests.simulator.allume import USER_ID, AllumeSimulator
+from tests.vendors.allume.conftest import entry_data
+
+DEMAND = "sensor.unit_4_12_example_street_marrickville_nsw_2204_energy_demand_today"
+BUILDING_DEMAND = "sensor.solshare_12_example_street_marrickville_nsw_2204_energy_demand_today"
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Case:
+    zone: str
+    day: date
+    hours: int
+    """The local day's length."""
+
+
+CASES = [
+    Case("Australia/Sydney", date(2026, 2, 25), 24),
+    Case("Australia/Sydney", date(2026, 2, 28), 24),  # the month's last day
+    Case("Australia/Sydney", date(2026, 3, 1), 24),  # the month's first
+    Case("Australia/Sydney", date(2026, 4, 5), 25),  # daylight saving ends
+    Case("Australia/Sydney", date(2026, 10, 4), 23),  # daylight saving starts
+    Case("Australia/Sydney", date(2026, 12, 31), 24),  # New Year's Eve
+    Case("Australia/Sydney", date(2028, 2, 29), 24),
+    Case("Australia/Adelaide", date(2026, 6, 15), 24),  # midnight on a UTC half hour
+    Case("Australia/Adelaide", date(2026, 4, 5), 25),
+    Case("Europe/Stockholm", date(2026, 3, 29), 23),  # Home Assistant's zone, not the portal's
+    Case("Europe/Stockholm", date(2026, 10, 25), 25),
+]
+
+
+def local_midnight(zone: str, day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def truth(sim: AllumeSimulator, units: list[int], start: datetime, end: datetime) -> float:
+    """The demand of the UTC hours that start in [start, end) (a day's hours, whole)."""
+    first = -(-int(start.timestamp()) // 3600) * 3600
+    return sum(
+        sim.hour_energy(units, hour)["energyDemand"]
+        for hour in range(first, int(end.timestamp()), 3600)
+    )
+
+
+def recorded_sum(values: list[float]) -> float:
+    """What the recorder adds up from a total_increasing sensor's states."""
+    total, previous = 0.0, None
+    for value in values:
+        if previous is None:
+            pass
+        elif value >= previous:
+            total += value - previous
+        else:
+            total += value  # a reset: the new cycle counts from zero
+        previous = value
+    return total
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.zone}-{c.day}")
+async def test_every_closed_hour_reaches_the_history_once(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    case: Case,
+) -> None:
+    """From late on the day before to just after the day: the states written add up to the
+    energy of every hour in between once; the day's last state is its whole energy; a total
+    falls only at local midnight; one request per source and hour in any zone."""
+    await hass.config.async_set_time_zone(case.zone)
+    start = local_midnight(case.zone, case.day)
+    end = local_midnight(case.zone, case.day + timedelta(days=1))
+    assert end - start == timedelta(hours=case.hours)
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None  # every hour lands on time here (late ones: test_hours)
+    freezer.move_to(start - timedelta(minutes=80))  # past :05 in whole and half-hour zones
+    allume.clock.now = time.time
+    entry: MockConfigEntry = add_mock_entry(
+        hass,
+        title="SolCentre",
+        unique_id=f"allume_{USER_ID}",
+        data=entry_data(simulator.base_url("allume")),
+        options={"live_interval": 0},
+    )
+    written: dict[str, list[tuple[datetime, float]]] = {DEMAND: [], BUILDING_DEMAND: []}
+
+    @callback
+    def note(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id in written and new.state[:1].isdigit():
+            written[new.entity_id].append((new.last_updated, float(new.state)))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    await init_integration(hass, entry)
+    setup_requests = len(allume.state.calls("GET", "/snapshots"))
+
+    moment = start - timedelta(minutes=80)
+    refresh = moment.replace(minute=6, second=0, microsecond=0) + HOUR
+    refreshes = 0
+    while refresh <= end + timedelta(minutes=66):
+        await tick_to(hass, freezer, refresh.isoformat())
+        refreshes += 1
+        refresh += HOUR
+    last_closed = (refresh - HOUR).replace(minute=0)
+
+    previous_day = local_midnight(case.zone, case.day - timedelta(days=1))
+    zone = ZoneInfo(case.zone)
+    for entity_id, units in ((DEMAND, [0]), (BUILDING_DEMAND, list(range(8)))):
+        states = written[entity_id]
+        values = [value for _, value in states]
+        # Every hour from the day before's midnight to the last closed hour, once.
+        assert values[0] + recorded_sum(values) == pytest.approx(
+            truth(allume, units, previous_day, last_closed), abs=0.002
+        )
+        # The last state written for the day is the day's whole energy (its last hour too).
+        after_midnight = [
+            old for (_, old), (when, new) in pairwise(states)
+            if when >= end and new < old
+        ]  # fmt: skip
+        of_the_day = after_midnight[0]
+        assert of_the_day == pytest.approx(truth(allume, units, start, end), abs=0.002)
+        # A total falls only at the first write after a local midnight.
+        for (_, old), (when, new) in pairwise(states):
+            if new < old:
+                assert when - local_midnight(case.zone, when.astimezone(zone).date()) < HOUR * 1.2
+    # One request per property and building per refresh, whatever the zone.
+    assert len(allume.state.calls("GET", "/snapshots")) - setup_requests == 3 * refreshes
+
+
+async def test_a_restart_across_midnight_still_closes_the_day(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Stopped at 23:50 and started again at 00:03 in Sydney: the day's last hour, read after
+    the restart, is still written into the finished day before the new one starts."""
+    await hass.config.async_set_time_zone("Australia/Sydney")
+    day = date(2026, 2, 25)
+    start, end = (
+        local_midnight("Australia/Sydney", day),
+        local_midnight("Australia/Sydney", day + timedelta(days=1)),
+    )
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None
+    freezer.move_to(end - timedelta(minutes=20))
+    allume.clock.now = time.time
+    entry = add_mock_entry(
+        hass,
+        title="SolCentre",
+        unique_id=f"allume_{USER_ID}",
+        data=entry_data(simulator.base_url("allume")),
+        options={"live_interval": 0},
+    )
+    values: list[float] = []
+
+    @callback
+    def note(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id == DEMAND and new.state[:1].isdigit():
+            values.append(float(new.state))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    await init_integration(hass, entry)
+    assert values[-1] == pytest.approx(truth(allume, [0], start, end - HOUR), abs=0.002)
+    await tick_to(hass, freezer, (end - timedelta(minutes=10)).isoformat())
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await tick_to(hass, freezer, (end + timedelta(minutes=3)).isoformat())
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert values[-2] == pytest.approx(truth(allume, [0], start, end), abs=0.002)
+    assert values[-1] == 0

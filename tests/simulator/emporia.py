@@ -34,6 +34,7 @@ MONITOR_GID = 100123
 PLUG_GID = 100456
 CHARGER_GID = 100789
 TOKEN_LIFETIME = 3600
+DEVICES_FAILED = "Error fetching devices."
 INVALID_TOKEN = "Invalid or expired token."
 
 # channelNum -> (name, mean watts); "1,2,3" is the sum of the circuits plus the balance.
@@ -68,6 +69,10 @@ class EmporiaScenario:
     history_served: bool = True
     refuse_after_auth: bool = False
     """Complain about the token right after accepting it, then close (a confused proxy)."""
+    emporia_down: bool = False
+    """The proxy cannot reach Emporia (unlinked, down, its token refresh failed): as the real
+    proxy (daylight-interview, src/websocket/index.ts), the socket authenticates, then sends
+    "Error fetching devices." and closes; /devices/instant answers 500."""
 
 
 class EmporiaSimulator:
@@ -408,6 +413,8 @@ class EmporiaSimulator:
         query = request.query
         if not all(query.get(name) for name in ("instant", "scale", "energyUnit")):
             return web.json_response({"error": MISSING_PARAMS}, status=400)
+        if self.scenario.emporia_down:
+            return web.json_response({"error": "Failed to fetch instant usage"}, status=500)
         return web.json_response(self.usage_body(query["scale"]))
 
     def history_channel(self, gid: int, nums: list[str]) -> str | None:
@@ -480,6 +487,10 @@ class EmporiaSimulator:
                     )
                     if self.scenario.refuse_after_auth:
                         await ws.send_json({"type": "error", "message": INVALID_TOKEN})
+                        await ws.close()
+                        break
+                    if self.scenario.emporia_down:
+                        await ws.send_json({"type": "error", "message": DEVICES_FAILED})
                         await ws.close()
                         break
                     pusher = asyncio.create_task(self._push(ws))

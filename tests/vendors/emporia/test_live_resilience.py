@@ -10,14 +10,16 @@ import aiohttp
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.errors import PortalConnectionError
 from custom_components.energy_portals.vendors.emporia.api import EmporiaClient
 from custom_components.energy_portals.vendors.emporia.stream import EmporiaStream
 from custom_components.energy_portals.vendors.emporia.usage import UsageSample
 from tests.conftest import RunningSimulator
-from tests.helpers import settle
+from tests.helpers import known_state, settle
 from tests.simulator.emporia import EMAIL, PASSWORD, EmporiaSimulator
 
 
@@ -117,3 +119,52 @@ async def test_a_proxy_that_refuses_every_token_is_not_hammered(
     # Backoff 1 + 2 + 4 + 8 + 16 + ... seconds: a handful of sockets in a minute, not sixty.
     assert emporia.connections - before <= 7
     assert loaded_emporia.state.value == "loaded"
+
+
+async def test_a_proxy_that_cannot_reach_emporia_is_not_stormed(
+    hass: HomeAssistant,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The real proxy authenticates, then says "Error fetching devices." and closes while
+    Emporia fails. Backoff keeps growing (an authenticated socket without data is no working
+    one) up to one try in 5 minutes; one log line each way; after 30 minutes without data a
+    repair issue, gone once data flows again."""
+    runtime = loaded_emporia.runtime_data
+    await settle(hass, lambda: runtime.push.authenticated)
+    runtime.push._rand = lambda: 0.5
+    emporia.scenario.emporia_down = True
+    await emporia.drop_sockets()
+    before, instant_before = emporia.connections, len(emporia.state.calls("GET", "/instant"))
+    issues = ir.async_get(hass)
+    issue = (DOMAIN, f"emporia_no_data_{loaded_emporia.entry_id}")
+    for _ in range(31 * 6):  # 31 minutes, ten seconds at a time
+        freezer.tick(10)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        # Each session (authenticated, error, closed) ends before the clock moves on.
+        await settle(hass, lambda: not emporia.open_sockets and not runtime.push.authenticated)
+    # 1 + 2 + 4 + ... + 256 s, then every 300 s: 13 sockets in 31 minutes, not 1 860.
+    sockets = emporia.connections - before
+    assert 8 <= sockets <= 15
+    assert len(emporia.state.calls("GET", "/instant")) - instant_before <= 15
+    assert runtime.push.last_delay == pytest.approx(300)
+    lost = [r for r in caplog.records if "connection lost" in r.getMessage()]
+    back = [r for r in caplog.records if "connection is back" in r.getMessage()]
+    assert (len(lost), len(back)) == (1, 0)
+    found = issues.async_get_issue(*issue)
+    assert found is not None
+    assert found.translation_key == "emporia_no_data"
+
+    emporia.scenario.emporia_down = False
+    for _ in range(6 * 6):
+        freezer.tick(10)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await settle(hass, lambda: True)
+    assert issues.async_get_issue(*issue) is None
+    back = [r for r in caplog.records if "connection is back" in r.getMessage()]
+    assert len(back) == 1
+    assert known_state(hass, "sensor.home_mains_power").state not in ("unavailable", "unknown")

@@ -27,6 +27,11 @@ STALE_INTERVALS: Final = 3
 MIN_STALE_SECONDS: Final = 30.0
 BACKOFF_BASE: Final = 1.0
 BACKOFF_MAX: Final = 300.0
+STABLE_SESSION: Final = 60.0
+"""Seconds a socket must stay up (or deliver data) before the backoff starts over: the real
+proxy authenticates, then closes with "Error fetching devices." while Emporia fails."""
+NO_DATA_REPAIR_AFTER: Final = timedelta(minutes=30)
+ISSUE_NO_DATA: Final = "emporia_no_data"
 
 MAINS_CHANNEL: Final = "1,2,3"
 BALANCE_CHANNEL: Final = "Balance"

@@ -17,9 +17,10 @@ from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 
-from ...const import LOGGER
+from ...const import DOMAIN, LOGGER
 from ...errors import (
     PortalAuthError,
     PortalConnectionError,
@@ -29,7 +30,15 @@ from ...errors import (
 )
 from .api import EmporiaClient, wall_clock
 from .backfill import Backfill
-from .const import BACKOFF_BASE, BACKOFF_MAX, PUBLISH_JITTER, stale_after
+from .const import (
+    BACKOFF_BASE,
+    BACKOFF_MAX,
+    ISSUE_NO_DATA,
+    NO_DATA_REPAIR_AFTER,
+    PUBLISH_JITTER,
+    STABLE_SESSION,
+    stale_after,
+)
 from .coordinator import EmporiaLiveCoordinator
 from .live import LiveState, clock
 from .stream import EmporiaStream, StreamTokenError
@@ -80,6 +89,13 @@ class EmporiaPush:
         self._lost_logged = False
         self._last_publish: float | None = None
         self._instant_not_before = 0.0
+        self._instant_failures = 0
+        self._session_started = 0.0
+        self._session_delivered = False
+        """The current socket has delivered a sample (deviceData)."""
+        self._data_since_start = self._now()
+        """When data last arrived (socket or /devices/instant), or when the task started."""
+        self.issue_id = f"{ISSUE_NO_DATA}_{entry.entry_id}"
 
     async def async_prime(self) -> None:
         """Fill the first state from /devices/instant where the proxy serves it (404: push only)."""
@@ -119,6 +135,7 @@ class EmporiaPush:
                 token = await self.client.async_token(renew=renew)
                 renew = False
                 self.sessions += 1
+                self._session_delivered = False
                 await self.stream.async_listen(
                     token,
                     on_authenticated=self._on_authenticated,
@@ -143,7 +160,11 @@ class EmporiaPush:
                 error = PortalError(f"unexpected {type(err).__name__}")
             if self.stopping:
                 return
-            if self.authenticated:
+            if self._session_delivered or (
+                self.authenticated and self._now() - self._session_started >= STABLE_SESSION
+            ):
+                # Only a socket that worked starts the backoff over; one that authenticates
+                # and then closes (the proxy failing to reach Emporia) keeps backing off.
                 attempt = 0
             self.authenticated = False
             self._connection_lost(error)
@@ -207,18 +228,20 @@ class EmporiaPush:
         except PortalAuthError:
             raise
         except PortalError as err:
+            # The proxy asks Emporia for every call: back off as the socket does.
             LOGGER.debug("Emporia /devices/instant failed: %s", err)
-            self._instant_not_before = now + max(self.interval, _retry_after(err))
+            wait = backoff_delay(self._instant_failures, self._rand())
+            self._instant_failures += 1
+            self._instant_not_before = now + max(self.interval, _retry_after(err), wait)
             return
+        self._instant_failures = 0
         self.instant_supported = True
         self._ingest(sample, force=True)
 
     @callback
     def _on_authenticated(self) -> None:
         self.authenticated = True
-        if self._lost_logged:
-            LOGGER.info("Emporia live data connection is back")
-            self._lost_logged = False
+        self._session_started = self._now()
 
     def _connection_lost(self, error: PortalError) -> None:
         if not self._lost_logged:
@@ -227,10 +250,16 @@ class EmporiaPush:
 
     @callback
     def _on_sample(self, sample: UsageSample) -> None:
+        self._session_delivered = True
+        if self._lost_logged:
+            LOGGER.info("Emporia live data connection is back")
+            self._lost_logged = False
         self._ingest(sample)
 
     def _ingest(self, sample: UsageSample, *, force: bool = False) -> None:
         now = self._now()
+        self._data_since_start = now
+        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
         new = self.state.ingest(sample, now, self._wall())
         current = self.coordinator.data
         if (
@@ -262,6 +291,7 @@ class EmporiaPush:
                 self.hass, self._async_backfill(), f"Emporia history {self.entry.entry_id}"
             )
         now = self._now()
+        self._check_no_data(now)
         snapshot = self.state.snapshot(now)
         current = self.coordinator.data
         if current is None or snapshot == current:
@@ -271,6 +301,22 @@ class EmporiaPush:
         quiet = last_sample is None or now - last_sample >= 2 * self.interval
         if quiet or snapshot.fresh != current.fresh:
             self.publish()
+
+    def _check_no_data(self, now: float) -> None:
+        """A repair issue once no data has come for 30 minutes (the proxy cannot reach
+        Emporia); removed as soon as data flows again."""
+        after = NO_DATA_REPAIR_AFTER.total_seconds()
+        if now - self._data_since_start < after:
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_NO_DATA,
+            translation_placeholders={"title": self.entry.title, "minutes": str(int(after // 60))},
+        )
 
     async def _async_backfill(self) -> None:
         """Fill the due gaps; the totals show the energy at once."""

@@ -16,7 +16,7 @@ from custom_components.energy_portals.vendors.emporia.backfill import (
     Backfill,
     history_channels,
 )
-from custom_components.energy_portals.vendors.emporia.live import Gap, LiveState
+from custom_components.energy_portals.vendors.emporia.live import CONSUMED, Gap, LiveState
 from tests.conftest import RunningSimulator
 from tests.simulator.emporia import EMAIL, MONITOR_GID, PASSWORD, EmporiaSimulator
 
@@ -43,7 +43,7 @@ async def test_a_gap_is_filled_with_what_flowed(
     emporia: EmporiaSimulator = simulator["emporia"]
     now = emporia.clock.now()
     state = LiveState(max_gap=30)
-    gap = Gap((MONITOR_GID, "1,2,3"), now - 2 * 86400 - 30, now - 600)
+    gap = Gap((MONITOR_GID, "1,2,3"), now - 2 * 86400 - 30, now - 600, CONSUMED)
     state.note_gap(gap)
     backfill = Backfill(client, state, lambda: now)
     assert await backfill.async_fill_due()
@@ -60,8 +60,8 @@ async def test_the_balance_and_unsettled_gaps(
     emporia: EmporiaSimulator = simulator["emporia"]
     now = emporia.clock.now()
     state = LiveState(max_gap=30)
-    state.note_gap(Gap((MONITOR_GID, "Balance"), now - 900, now - 600))
-    fresh = Gap((MONITOR_GID, "1"), now - 300, now - SETTLE / 2)
+    state.note_gap(Gap((MONITOR_GID, "Balance"), now - 900, now - 600, CONSUMED))
+    fresh = Gap((MONITOR_GID, "1"), now - 300, now - SETTLE / 2, CONSUMED)
     state.note_gap(fresh)
     backfill = Backfill(client, state, lambda: now)
     assert not await backfill.async_fill_due()
@@ -78,7 +78,7 @@ async def test_a_failing_history_is_tried_again_then_given_up(
     emporia.scenario.history_served = False
     now = [emporia.clock.now()]
     state = LiveState(max_gap=30)
-    gap = Gap((MONITOR_GID, "1"), now[0] - 900, now[0] - 600)
+    gap = Gap((MONITOR_GID, "1"), now[0] - 900, now[0] - 600, CONSUMED)
     state.note_gap(gap)
     backfill = Backfill(client, state, lambda: now[0])
     assert not await backfill.async_fill_due()

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from custom_components.energy_portals.vendors.emporia.api import History
 from custom_components.energy_portals.vendors.emporia.backfill import gap_energy
 from custom_components.energy_portals.vendors.emporia.live import (
+    CONSUMED,
     MAX_CHANNEL_WATTS,
     Gap,
     LiveState,
@@ -75,9 +76,9 @@ def test_split_gaps_count_each_minute_once(watts: float, a: float, b: float, c: 
     start, middle, end = sorted((a, b, c))
     minutes = math.ceil(end / 60) + 1
     history = History(first=0.0, values=tuple(watts * 60 / 3_600_000 for _ in range(minutes)))
-    whole = gap_energy(Gap(KEY, start, end), history, 0.0)
-    first = gap_energy(Gap(KEY, start, middle), history, 0.0)
-    second = gap_energy(Gap(KEY, middle, end), history, 0.0)
+    whole = gap_energy(Gap(KEY, start, end, CONSUMED), history, 0.0)
+    first = gap_energy(Gap(KEY, start, middle, CONSUMED), history, 0.0)
+    second = gap_energy(Gap(KEY, middle, end, CONSUMED), history, 0.0)
     assert math.isclose(whole[0], first[0] + second[0], abs_tol=1e-9)
     assert math.isclose(whole[1], first[1] + second[1], abs_tol=1e-9)
     expected = abs(watts) * (end - start) / 3_600_000
@@ -87,6 +88,6 @@ def test_split_gaps_count_each_minute_once(watts: float, a: float, b: float, c: 
 def test_missing_and_absurd_minutes_are_not_counted() -> None:
     """A null minute is missing, not zero; a minute beyond physics is junk."""
     history = History(first=0.0, values=(0.01, None, 1e6, float("nan"), -0.02))
-    assert gap_energy(Gap(KEY, 0.0, 300.0), history, 0.0) == (0.01, 0.02)
+    assert gap_energy(Gap(KEY, 0.0, 300.0, CONSUMED), history, 0.0) == (0.01, 0.02)
     unanchored = History(first=None, values=(0.01,))
-    assert gap_energy(Gap(KEY, 600.0, 660.0), unanchored, 600.0) == (0.01, 0.0)
+    assert gap_energy(Gap(KEY, 600.0, 660.0, CONSUMED), unanchored, 600.0) == (0.01, 0.0)

@@ -7,6 +7,7 @@ import time
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
@@ -21,6 +22,7 @@ from .conftest import tick
 
 KITCHEN = "sensor.home_kitchen_energy"
 MAINS = "sensor.home_mains_energy"
+MAINS_RETURNED = "sensor.home_mains_energy_returned"
 
 
 @pytest.fixture(autouse=True)
@@ -147,3 +149,94 @@ async def test_restored_open_gaps_are_filled_after_a_restart(
     expected = emporia.energy("1", *gap) + emporia.energy("1", now - 600.0, emporia.clock.now())
     assert kitchen.consumed == pytest.approx(expected, rel=0.02, abs=0.002)
     assert total(hass, KITCHEN) > 5.0 + emporia.energy("1", *gap)
+
+
+async def test_a_sensor_restored_from_days_ago_fills_only_its_own_stretch(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The mains' returned sensor comes back after three days off (its restore data is that
+    old) while the consumed one ran until the restart: the history fills three days for the
+    returned total alone; the consumed total counts only its own ten minutes, never the three
+    days again."""
+    emporia.scenario.fixed_watts.update({"1": 1000.0, "2": 800.0, "3": -300.0, "Balance": 0.0})
+    now = emporia.clock.now()
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(MAINS, "100.0"),
+                {
+                    "native_value": 100.0,
+                    "native_unit_of_measurement": "kWh",
+                    "counted_until": now - 600.0,
+                    "open_gaps": [],
+                },
+            ),
+            (
+                State(MAINS_RETURNED, "2.0"),
+                {
+                    "native_value": 2.0,
+                    "native_unit_of_measurement": "kWh",
+                    "counted_until": now - 3 * 86400.0,
+                    "open_gaps": [],
+                },
+            ),
+        ],
+    )
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    await first_sample(hass, emporia_entry)
+    await let_history_fill(hass, freezer, emporia)
+    assert not emporia_entry.runtime_data.live.state.gaps
+    # 1.5 kW from ten minutes before the restart until now, nothing of the three days.
+    consumed = emporia.energy("1,2,3", now - 600.0, emporia.clock.now())
+    assert total(hass, MAINS) == pytest.approx(100.0 + consumed, abs=0.01)
+    assert total(hass, MAINS) < 101.0
+    assert total(hass, MAINS_RETURNED) == pytest.approx(2.0, abs=0.001)  # the mains only drew
+    # The ten minutes once for both totals; the three days (and a minute) in four day pieces.
+    assert len(emporia.state.calls("GET", "/history")) == 1 + 4
+
+
+async def test_a_renamed_sensor_neither_loses_nor_repeats_energy(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Renaming an entity id removes and re-adds the entity while the channel keeps running
+    (its restore data stays under the old id): it keeps its total and goes on from there,
+    counting nothing twice."""
+    emporia.scenario.fixed_watts.update({"1": 3600.0})
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(KITCHEN, "7.0"),
+                {
+                    "native_value": 7.0,
+                    "native_unit_of_measurement": "kWh",
+                    "counted_until": emporia.clock.now() - 1.0,
+                    "open_gaps": [],
+                },
+            )
+        ],
+    )
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    await first_sample(hass, emporia_entry)
+    await tick(hass, freezer, emporia, 60)
+    before = total(hass, KITCHEN)
+    assert before == pytest.approx(7.06, abs=0.005)  # and 3.6 kW for a minute
+    registry = er.async_get(hass)
+    registry.async_update_entity(KITCHEN, new_entity_id="sensor.kitchen_energy")
+    await hass.async_block_till_done()
+    renamed = total(hass, "sensor.kitchen_energy")
+    assert renamed == pytest.approx(before, abs=0.002)
+    await tick(hass, freezer, emporia, 60)
+    await let_history_fill(hass, freezer, emporia)
+    seconds = 60 + int(SETTLE) + 20
+    # States are written once per 10 s interval: within 10 s at 3.6 kW.
+    assert total(hass, "sensor.kitchen_energy") == pytest.approx(
+        before + 3.6 * seconds / 3600, abs=0.011
+    )

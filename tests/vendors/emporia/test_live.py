@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.energy_portals.vendors.emporia.live import Gap, LiveState
+from custom_components.energy_portals.vendors.emporia.live import CONSUMED, RETURNED, Gap, LiveState
 from custom_components.energy_portals.vendors.emporia.push import backoff_delay
 from custom_components.energy_portals.vendors.emporia.usage import ChannelReading, UsageSample
 
@@ -42,18 +42,23 @@ def test_negative_power_counts_as_returned() -> None:
 
 
 def test_gap_longer_than_max_gap_is_noted_for_the_history() -> None:
-    """A long outage is not integrated (no jump): it becomes a gap, filled once."""
+    """A long outage is not integrated (no jump): it becomes a gap of each direction, each
+    filled once into its own direction."""
     state = LiveState(max_gap=30)
     state.ingest(sample(3600), 0.0, 1000.0)
     state.ingest(sample(3600), 300.0, 1300.0)
     assert state.channels[KEY].consumed == 0
-    assert state.gaps == [Gap(KEY, 1000.0, 1300.0)]
+    assert state.gaps == [Gap(KEY, 1000.0, 1300.0, CONSUMED), Gap(KEY, 1000.0, 1300.0, RETURNED)]
     state.ingest(sample(3600), 301.0, 1301.0)
     assert state.channels[KEY].consumed == pytest.approx(0.001)
-    state.fill(Gap(KEY, 1000.0, 1300.0), 0.3, 0.0)
-    state.fill(Gap(KEY, 1000.0, 1300.0), 0.3, 0.0)  # a second fill is no new gap
+    state.fill(Gap(KEY, 1000.0, 1300.0, CONSUMED), 0.3, 0.1)
+    state.fill(Gap(KEY, 1000.0, 1300.0, CONSUMED), 0.3, 0.1)  # a second fill adds nothing
+    assert state.channels[KEY].consumed == pytest.approx(0.301)
+    assert state.channels[KEY].returned == 0
+    state.fill(Gap(KEY, 1000.0, 1300.0, RETURNED), 0.3, 0.1)
+    assert state.channels[KEY].returned == pytest.approx(0.1)
     assert state.gaps == []
-    state.note_gap(Gap(KEY, 1000.0, 1300.0))  # noted again (both sensors restore it): once
+    state.note_gap(Gap(KEY, 1000.0, 1300.0, CONSUMED))  # noted again (restored): once
     assert state.gaps == []
 
 
@@ -68,15 +73,23 @@ def test_absurd_power_never_reaches_a_total() -> None:
 
 
 def test_restored_total_resumes_at_its_time() -> None:
-    """After a restart, the time from the last count to the first sample is a gap."""
+    """After a restart, the time from each direction's last count to the first sample is that
+    direction's gap; a sensor joining a running channel owns the stretch up to its newest
+    sample."""
     state = LiveState(max_gap=30)
-    state.restore(KEY, 500.0, [Gap(KEY, 100.0, 200.0)])
+    state.restore(KEY, CONSUMED, 500.0, [Gap(KEY, 100.0, 200.0, CONSUMED)])
+    state.restore(KEY, RETURNED, 300.0, [])
     state.ingest(sample(3600), 0.0, 900.0)
-    assert state.gaps == [Gap(KEY, 100.0, 200.0), Gap(KEY, 500.0, 900.0)]
+    assert state.gaps == [
+        Gap(KEY, 100.0, 200.0, CONSUMED),
+        Gap(KEY, 500.0, 900.0, CONSUMED),
+        Gap(KEY, 300.0, 900.0, RETURNED),
+    ]
     late = LiveState(max_gap=30)
-    late.ingest(sample(3600), 0.0, 900.0)  # a sample before the sensor restored
-    late.restore(KEY, 500.0, [])
-    assert late.gaps == [Gap(KEY, 500.0, 900.0)]
+    late.ingest(sample(3600), 0.0, 900.0)  # samples before the sensor restored
+    late.ingest(sample(3600), 10.0, 910.0)
+    late.restore(KEY, RETURNED, 500.0, [])
+    assert late.gaps == [Gap(KEY, 500.0, 910.0, RETURNED)]
 
 
 def test_null_keeps_last_power_briefly_then_unknown() -> None:

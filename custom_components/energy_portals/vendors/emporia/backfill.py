@@ -1,7 +1,8 @@
 """Gaps in the live data filled from the proxy's history (no Home Assistant imports here).
 
 A gap (restart, dropped socket, proxy down) is asked for once its last minute is complete:
-one history request per channel and gap (a day at most per request). The history sums channel
+one history request per channel and stretch (a day at most per request), which fills each
+direction that lacks the stretch. The history sums channel
 numbers, so the mains ("1,2,3") is asked as 1, 2 and 3; the Balance channel cannot be asked
 and its gaps stay unfilled. A missing (null) minute is not counted; a failed request is tried
 again a few minutes later, for an hour at most.
@@ -17,6 +18,7 @@ from ...const import LOGGER
 from ...errors import PortalAuthError, PortalError
 from .api import HISTORY_STEP, EmporiaClient, History
 from .live import MAX_CHANNEL_WATTS, Gap, LiveState
+from .usage import ChannelKey
 
 SETTLE = 180.0
 """Seconds after a gap ends before its last minute is complete in the history."""
@@ -77,21 +79,26 @@ class Backfill:
     async def async_fill_due(self) -> bool:
         """Fill every due gap; True when a total changed."""
         changed = False
+        stretches: dict[tuple[ChannelKey, float, float], list[Gap]] = {}
         for gap in self.due():
-            channels = history_channels(gap.key[1])
+            stretches.setdefault((gap.key, gap.start, gap.end), []).append(gap)
+        for gaps in stretches.values():
+            channels = history_channels(gaps[0].key[1])
             if channels is None:
                 self.unfillable += 1
-                self.state.fill(gap, 0.0, 0.0)
+                for gap in gaps:
+                    self.state.fill(gap, 0.0, 0.0)
                 continue
             try:
-                consumed, returned = await self._async_read(gap, channels)
+                consumed, returned = await self._async_read(gaps[0], channels)
             except PortalAuthError:
                 raise
             except PortalError as err:
-                self._failed(gap, err)
+                self._failed(gaps, err)
                 continue
-            self.attempts.pop(gap, None)
-            self.state.fill(gap, consumed, returned)
+            for gap in gaps:
+                self.attempts.pop(gap, None)
+                self.state.fill(gap, consumed, returned)
             changed = changed or consumed > 0 or returned > 0
         return changed
 
@@ -107,13 +114,16 @@ class Backfill:
             start = piece_end
         return consumed, returned
 
-    def _failed(self, gap: Gap, err: PortalError) -> None:
-        count = self.attempts.get(gap, (0, 0.0))[0] + 1
+    def _failed(self, gaps: list[Gap], err: PortalError) -> None:
+        """One stretch's read failed: try again later, or give up after MAX_ATTEMPTS."""
+        count = max(self.attempts.get(gap, (0, 0.0))[0] for gap in gaps) + 1
         if count >= MAX_ATTEMPTS:
             LOGGER.warning("Emporia history did not fill a gap in the energy totals: %s", err)
-            self.attempts.pop(gap, None)
             self.unfillable += 1
-            self.state.fill(gap, 0.0, 0.0)
+            for gap in gaps:
+                self.attempts.pop(gap, None)
+                self.state.fill(gap, 0.0, 0.0)
             return
         LOGGER.debug("Emporia history not read this time: %s", err)
-        self.attempts[gap] = (count, self.wall() + RETRY_WAIT)
+        for gap in gaps:
+            self.attempts[gap] = (count, self.wall() + RETRY_WAIT)

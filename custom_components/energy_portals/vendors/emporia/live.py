@@ -5,14 +5,17 @@ throttled state writes lose nothing. Gaps longer than `max_gap` (a dropped socke
 the proxy down) are not integrated: they are noted as `Gap`s (wall-clock times) and filled later
 from the proxy's history (backfill.py), so a reconnect never makes the total jump and the
 energy of the gap is still counted once. Consumption and return (negative power, solar) are
-integrated separately: both totals only grow. A non-finite or physically absurd power never
+integrated separately: both totals only grow. Each direction of a channel has one energy
+sensor, which owns the stretches it did not count: a gap belongs to one direction, so a
+sensor restored from an older state fills its own stretch without its sibling counting it
+again. A non-finite or physically absurd power never
 reaches a total.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .usage import ChannelKey, UsageSample
 
@@ -28,15 +31,19 @@ MAX_CHANNEL_WATTS = 150_000.0
 """No home circuit carries more (a 200 A three-phase service is about 140 kW): beyond is junk."""
 MAX_BACKFILL = 7 * 86400.0
 """Seconds of a gap the history is asked for (the most recent part of a longer one)."""
+CONSUMED = "consumed"
+RETURNED = "returned"
+DIRECTIONS = (CONSUMED, RETURNED)
 
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    """Wall-clock seconds [start, end) of one channel that no sample covered."""
+    """Wall-clock seconds [start, end) of one channel's direction that its total lacks."""
 
     key: ChannelKey
     start: float
     end: float
+    direction: str
 
 
 @dataclass(slots=True)
@@ -55,8 +62,13 @@ class ChannelState:
     """Wall-clock seconds up to which the totals account for the channel's energy."""
     first_wall_at: float | None = None
     """Wall-clock seconds of the channel's first sample since setup."""
-    resume_at: float | None = None
-    """Wall-clock seconds up to which the restored totals counted, until the first sample."""
+    resume_at: dict[str, float] = field(default_factory=dict)
+    """Per direction, the wall-clock seconds up to which its restored total counted (until
+    the first sample)."""
+
+    def total(self, direction: str) -> float:
+        """kWh of one direction since setup."""
+        return self.consumed if direction == CONSUMED else self.returned
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +132,11 @@ class LiveState:
                 continue  # junk: as if this sample had not come
             if channel.seen_at is None:
                 channel.first_wall_at = wall
-                if channel.resume_at is not None:
-                    self.note_gap(Gap(key, channel.resume_at, wall))
+                for direction, resume_at in channel.resume_at.items():
+                    self.note_gap(Gap(key, resume_at, wall, direction))
             elif now - channel.seen_at > self.max_gap and channel.wall_at is not None:
-                self.note_gap(Gap(key, channel.wall_at, wall))
+                for direction in DIRECTIONS:
+                    self.note_gap(Gap(key, channel.wall_at, wall, direction))
             elif watts is not None and now > channel.seen_at:
                 kwh = watts * (now - channel.seen_at) / 3_600_000
                 if kwh >= 0:
@@ -135,41 +148,46 @@ class LiveState:
             channel.seen_at, channel.wall_at = now, wall
         return new
 
-    def restore(self, key: ChannelKey, counted_until: float, gaps: list[Gap]) -> None:
-        """A restored total counted the channel until `counted_until`; `gaps` were still open.
+    def restore(
+        self, key: ChannelKey, direction: str, counted_until: float, gaps: list[Gap]
+    ) -> None:
+        """One direction's restored total counted until `counted_until`; `gaps` were open.
 
-        The time from then to the channel's first sample is a gap too. Both energy sensors of a
-        channel restore the same values: each gap is noted once.
+        The time from then to where the channel's totals start for this sensor (its first
+        sample, or the newest one when the sensor joins a running channel) is its gap too.
         """
         channel = self.channels.setdefault(key, ChannelState())
         for gap in gaps:
             self.note_gap(gap)
-        if channel.first_wall_at is not None:
-            self.note_gap(Gap(key, counted_until, channel.first_wall_at))
-        elif channel.resume_at is None or counted_until > channel.resume_at:
-            channel.resume_at = counted_until
+        if channel.wall_at is not None:
+            self.note_gap(Gap(key, counted_until, channel.wall_at, direction))
+        elif counted_until > channel.resume_at.get(direction, float("-inf")):
+            channel.resume_at[direction] = counted_until
 
     def note_gap(self, gap: Gap) -> None:
         """Remember a gap to fill (once, at most the last MAX_BACKFILL seconds of it)."""
         start = max(gap.start, gap.end - MAX_BACKFILL)
-        gap = Gap(gap.key, start, gap.end)
+        gap = Gap(gap.key, start, gap.end, gap.direction)
         if gap.end > gap.start and gap not in self._noted:
             self._noted.add(gap)
             self.gaps.append(gap)
 
     def fill(self, gap: Gap, consumed: float, returned: float) -> None:
-        """Add the energy the history gave for a gap (kWh, both non-negative)."""
+        """Add the energy the history gave for a gap (kWh, both non-negative) to its direction."""
+        if gap not in self.gaps:
+            return  # filled already
+        self.gaps.remove(gap)
         if gap.key in self.reversed:
             consumed, returned = returned, consumed
         channel = self.channels.setdefault(gap.key, ChannelState())
-        channel.consumed += max(consumed, 0.0)
-        channel.returned += max(returned, 0.0)
-        if gap in self.gaps:
-            self.gaps.remove(gap)
+        if gap.direction == CONSUMED:
+            channel.consumed += max(consumed, 0.0)
+        else:
+            channel.returned += max(returned, 0.0)
 
-    def open_gaps(self, key: ChannelKey) -> list[Gap]:
-        """The channel's gaps not filled yet."""
-        return [gap for gap in self.gaps if gap.key == key]
+    def open_gaps(self, key: ChannelKey, direction: str) -> list[Gap]:
+        """The gaps of one channel's direction not filled yet."""
+        return [gap for gap in self.gaps if gap.key == key and gap.direction == direction]
 
     def fresh(self, now: float) -> bool:
         """Data arrived within `max_gap`."""

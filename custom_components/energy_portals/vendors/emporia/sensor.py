@@ -31,15 +31,15 @@ from .api import EmporiaDevice, EvCharger
 from .const import BALANCE_CHANNEL, CONF_SOLAR_CHANNELS, MAINS_CHANNEL
 from .coordinator import EmporiaConfigEntry, EmporiaData, device_key
 from .entity import EmporiaChannelEntity, EmporiaDeviceEntity, add_device_entities, device_info
-from .live import ChannelState, Gap
+from .live import CONSUMED, RETURNED, ChannelState, Gap
 from .usage import ChannelKey, channel_keys
 
 
 @dataclass(frozen=True, kw_only=True)
 class EmporiaEnergyDescription(SensorEntityDescription):
-    """An energy total integrated from a channel's power."""
+    """An energy total integrated from a channel's power, in one direction."""
 
-    total_fn: Callable[[ChannelState], float]
+    direction: str
 
 
 def channel_slug(num: str) -> str:
@@ -94,7 +94,7 @@ def energy_descriptions(
         state_class=SensorStateClass.TOTAL_INCREASING,
         native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
         suggested_display_precision=3,
-        total_fn=lambda state: state.consumed,
+        direction=CONSUMED,
     )
     produced = solar and prefix == "emporia_channel"
     if produced:
@@ -114,7 +114,7 @@ def energy_descriptions(
         # Only the mains see export on most homes; other circuits' return is opt-in (or on,
         # for a circuit the owner marked as solar).
         entity_registry_enabled_default=produced or (num == MAINS_CHANNEL and not nested),
-        total_fn=lambda state: state.returned,
+        direction=RETURNED,
     )
     return consumed, returned
 
@@ -269,25 +269,39 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
     ) -> None:
         super().__init__(data, description, key, info)
         self._base = 0.0
+        self._offset = 0.0
+        """The channel's total in this direction when the sensor joined it (0 at setup)."""
         self._counted_until: float | None = None
 
     async def async_added_to_hass(self) -> None:
-        """Restore the total and hand its counted-until time and open gaps to the live state."""
+        """Restore the total and hand its counted-until time and open gaps to the live state.
+
+        A restored sensor counts from where it joins the channel (which may have run without
+        it): what it missed since its stored total is its own gap, never its sibling's.
+        """
         await super().async_added_to_hass()
         last = await self.async_get_last_extra_data()
-        data = last.as_dict() if last is not None else {}
+        if last is None:
+            return  # new, or re-added under a new entity id: it counts on as it did
+        data = last.as_dict()
         self._base = max(as_float(data.get("native_value")) or 0.0, 0.0)
         self._counted_until = as_float(data.get("counted_until"))
+        direction = self.entity_description.direction
+        state = self._channel()
+        self._offset = state.total(direction) if state else 0.0
         if self._counted_until is not None:
-            gaps = [Gap(self._key, a, b) for a, b in _restored_gaps(data.get("open_gaps"))]
-            self.coordinator.state.restore(self._key, self._counted_until, gaps)
+            gaps = [
+                Gap(self._key, a, b, direction) for a, b in _restored_gaps(data.get("open_gaps"))
+            ]
+            self.coordinator.state.restore(self._key, direction, self._counted_until, gaps)
 
     def _channel(self) -> ChannelState | None:
         return self.coordinator.state.channels.get(self._key)
 
     def _total(self) -> float:
         state = self._channel()
-        integrated = self.entity_description.total_fn(state) if state else 0.0
+        direction = self.entity_description.direction
+        integrated = state.total(direction) - self._offset if state else 0.0
         return round(self._base + integrated, 4)
 
     @property
@@ -300,7 +314,7 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
         """The live total (it may be one interval newer than the state), and its gaps."""
         state = self._channel()
         counted_until = state.wall_at if state and state.wall_at else self._counted_until
-        gaps = self.coordinator.state.open_gaps(self._key)
+        gaps = self.coordinator.state.open_gaps(self._key, self.entity_description.direction)
         return EmporiaEnergyStoredData(
             self._total(),
             UnitOfEnergy.KILO_WATT_HOUR,

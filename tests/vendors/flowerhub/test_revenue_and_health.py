@@ -62,26 +62,38 @@ async def test_invoice_attributes_carry_the_pdf_and_lines_without_secrets(
 
 
 @pytest.mark.parametrize(
-    "moment",
+    ("moment", "zone"),
     [
-        "2026-11-30T23:10:00+00:00",  # ten minutes into December in Stockholm
-        "2026-12-02T05:40:00+00:00",  # the second of the month, when CI was red
-        "2026-12-15T12:00:00+00:00",
-        "2026-12-31T22:59:00+00:00",  # the month's last minute in Stockholm
-        "2028-02-29T12:00:00+00:00",
+        ("2026-11-30T23:10:00+00:00", "Europe/Stockholm"),  # ten minutes into December
+        ("2026-11-30T23:10:00+00:00", "America/Los_Angeles"),  # still November there
+        ("2026-12-02T05:40:00+00:00", "Australia/Adelaide"),  # the 2nd, when CI was red
+        ("2026-12-15T12:00:00+00:00", "Europe/Stockholm"),
+        ("2026-12-31T22:59:00+00:00", "Australia/Sydney"),  # December's last minute in Sweden
+        ("2028-02-29T12:00:00+00:00", "Europe/Stockholm"),
+        ("2026-03-29T01:30:00+00:00", "Europe/Stockholm"),  # a 23-hour day
+        ("2026-10-25T01:30:00+00:00", "Europe/Stockholm"),  # a 25-hour day
     ],
 )
+@pytest.mark.parametrize("months_listed", [True, False])
 async def test_both_uptime_ratios(
     hass: HomeAssistant,
     flowerhub_entry: MockConfigEntry,
     flowerhub: FlowerHubSimulator,
     freezer: FrozenDateTimeFactory,
+    *,
     moment: str,
+    zone: str,
+    months_listed: bool,
 ) -> None:
     """Uptime this month counts all the month's time; the other leaves out the time without
-    data (uptime / (uptime + downtime)). Both hold on any day of the month."""
+    data (uptime / (uptime + downtime)). Both hold on any day of the month, for the portal's
+    Swedish month whatever Home Assistant's zone, also when the month list is empty."""
+    await hass.config.async_set_time_zone(zone)
     freezer.move_to(moment)
     flowerhub.clock.now = time.time
+    if not months_listed:
+        flowerhub.state.faults.path = "/available-months"
+        flowerhub.state.faults.rewrite = lambda body: []
     await init_integration(hass, flowerhub_entry)
     uptime = float(known_state(hass, "sensor.flowerhub_uptime_this_month").state)
     excluding = float(

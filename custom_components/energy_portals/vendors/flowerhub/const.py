@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from typing import Final
+from zoneinfo import ZoneInfo
 
 VENDOR_KEY: Final = "flowerhub"
 
@@ -13,6 +14,8 @@ MIN_STATUS_INTERVAL: Final = 30
 MAX_STATUS_INTERVAL: Final = 3600
 
 UPTIME_INTERVAL: Final = timedelta(hours=1)
+PORTAL_ZONE: Final = ZoneInfo("Europe/Stockholm")
+"""The portal's months (uptime, invoices) are Swedish months."""
 OWNER_INTERVAL: Final = timedelta(hours=3)
 ACCOUNT_INTERVAL: Final = timedelta(hours=3)
 

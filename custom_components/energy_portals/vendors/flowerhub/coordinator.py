@@ -26,6 +26,7 @@ from .const import (
     NOTIFICATION,
     OWNER_INTERVAL,
     PORTAL_DOWN_REPAIR_AFTER,
+    PORTAL_ZONE,
     UPTIME_INTERVAL,
     VENDOR_KEY,
 )
@@ -197,7 +198,8 @@ class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
     async def _async_fetch(self) -> Uptime:
         client, asset_id = self.client, self.asset_id
         months = await _optional(client.async_get_uptime_months(asset_id), [])
-        period = months[-1] if months else dt_util.now().strftime("%Y-%m")
+        # The portal's months are Swedish months, whatever Home Assistant's zone.
+        period = months[-1] if months else dt_util.now(PORTAL_ZONE).strftime("%Y-%m")
         history = await _optional(client.async_get_uptime_history(asset_id), {})
         pie = await _optional(client.async_get_uptime_pie(asset_id, period), {})
         last = previous_month(period)

@@ -42,9 +42,8 @@ async def _signed_in_entry(
     hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
 ) -> tuple[ConfigEntry, EnphaseSimulator]:
     sim: EnphaseSimulator = simulator["enphase"]
-    sim.clock.now = (
-        time.time
-    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    sim.clock.now = time.time
     entry = hass.config_entries.async_get_known_entry(
         await add_vendor_entry(hass, simulator, "enphase")
     )

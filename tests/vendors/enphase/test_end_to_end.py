@@ -67,9 +67,8 @@ async def test_sign_in_charge_stop_and_survive_an_outage(
     no e-mail, password, token or cookie reaches the log."""
     caplog.set_level(logging.DEBUG)
     enphase: EnphaseSimulator = simulator["enphase"]
-    enphase.clock.now = (
-        time.time
-    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
     await _sign_in(hass, simulator, EMAIL)
 
     await hass.services.async_call(
@@ -103,9 +102,8 @@ async def test_a_week_of_expiring_tokens_and_sessions_needs_no_reauth(
     client renews the token from the session cookie and signs in again with the stored
     password, by itself; a restart uses the stored session without signing in."""
     enphase: EnphaseSimulator = simulator["enphase"]
-    enphase.clock.now = (
-        time.time
-    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
     enphase.unplug()
     entry = await _sign_in(hass, simulator, EMAIL)
     assert enphase.logins == 1
@@ -131,9 +129,8 @@ async def test_an_mfa_account_renews_its_token_and_asks_only_for_a_code(
     the session ends, reauth keeps the stored password and asks only for a new code, and
     charging data comes back."""
     enphase: EnphaseSimulator = simulator["enphase"]
-    enphase.clock.now = (
-        time.time
-    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
     entry = await _sign_in(hass, simulator, MFA_EMAIL)
     for _ in range(SESSION_LIFETIME // 3600 - 1):
         await advance(hass, freezer, 3600)

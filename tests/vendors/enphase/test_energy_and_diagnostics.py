@@ -45,9 +45,8 @@ async def test_charged_energy_grows_while_charging_and_survives_restart(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Charged energy grows while charging and continues from the restored total after a restart."""
-    enphase.clock.now = (
-        time.time
-    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
     mock_restore_cache_with_extra_data(
         hass,
         [
@@ -106,9 +105,8 @@ async def test_charged_energy_covers_sessions_while_home_assistant_was_down(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The total follows the charger's lifetime meter, so energy charged offline is counted."""
-    enphase.clock.now = (
-        time.time
-    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
     assert known_state(hass, ENERGY).state == "0.0"
@@ -135,9 +133,8 @@ async def test_charged_energy_counts_sessions_once_without_the_summary(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A cloud without the summary: each session counted once across null start times."""
-    enphase.clock.now = (
-        time.time
-    )  # frozen by freezer (its naive UTC .timestamp() would read as local time)
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
     enphase.summary_offered = False
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()

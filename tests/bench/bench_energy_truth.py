@@ -124,15 +124,35 @@ async def _rows(hass: HomeAssistant, stat_id: str) -> list[dict[str, Any]]:
     return [dict(row) for row in result.get(stat_id, [])]
 
 
+ALLUME_WEEKS = {
+    "Sydney": (START, "Australia/Sydney"),
+    "Sydney, daylight saving ends (a 25-hour day)": (
+        "2026-04-02T03:37:20+00:00",
+        "Australia/Sydney",
+    ),
+    "Sydney, daylight saving starts (a 23-hour day)": (
+        "2026-09-30T03:37:20+00:00",
+        "Australia/Sydney",
+    ),
+    "Adelaide (UTC+9:30)": ("2026-06-10T03:37:20+00:00", "Australia/Adelaide"),
+}
+TODAY_DEMAND = "sensor.unit_4_12_example_street_marrickville_nsw_2204_energy_demand_today"
+
+
+@pytest.mark.parametrize("week", list(ALLUME_WEEKS))
 async def test_allume_energy_truth(
-    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory, week: str
 ) -> None:
-    """Every imported hour of every property's statistics against the simulator's truth."""
-    freezer.move_to(START)
+    """Every imported hour of every property's statistics against the simulator's truth, and
+    the recorder's sum of a today sensor against the week's energy."""
+    moment, zone = ALLUME_WEEKS[week]
+    freezer.move_to(moment)
     simulator.clock.now = time.time
     sim: AllumeSimulator = simulator["allume"]
     running = await VENDORS["allume"].make(hass, simulator)
+    await hass.config.async_set_time_zone(zone)
     entry = running.entry
+    label = f"Allume ({week})"
     # The statistics path alone: the live readings' own cost is measured in bench_portals.
     hass.config_entries.async_update_entry(entry, options={"history_days": 1, "live_interval": 0})
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -159,6 +179,7 @@ async def test_allume_energy_truth(
 
     await run_week(hass, freezer, entry, 300, each_step=each_step, vendor_down=vendor_down)
     await async_wait_recording_done(hass)
+    await _today_sensor_truth(hass, sim, label)
 
     worst, total_diff, imported, expected_hours = 0.0, 0.0, 0, 0
     now = dt_util.utcnow()
@@ -175,16 +196,16 @@ async def test_allume_energy_truth(
                 imported += len(rows)
                 expected_hours += int((last_closed - backfill_start) / timedelta(hours=1)) + 1
     truth_row(
-        "Allume",
+        label,
         "largest difference of one hour's statistic from the truth (5 energy statistics, "
         f"{len(sim.visible_properties())} properties)",
         f"{worst:.6f} kWh",
         "0.000 kWh",
         round(worst, 3) == 0,
     )
-    truth_row("Allume", "sum of all hourly differences", f"{total_diff:.6f} kWh")
+    truth_row(label, "sum of all hourly differences", f"{total_diff:.6f} kWh")
     truth_row(
-        "Allume",
+        label,
         "hours imported of the hours closed (the rest wait for a late hour's roll-up)",
         f"{imported} of {expected_hours}",
     )
@@ -192,16 +213,52 @@ async def test_allume_energy_truth(
     properties = len(sim.visible_properties())
     own = per_day  # all requests of the day (two properties, their building, the account)
     truth_row(
-        "Allume",
+        label,
         f"requests on a day without restarts ({properties} properties, 1 building, 1 account)",
         str(own),
         f"<= 26 x {properties + 1}",
         own <= 26 * (properties + 1),
     )
     truth_row(
-        "Allume",
-        "requests of the first refresh after a restart (2 hours down)",
+        label,
+        "requests of the first refresh after a restart (2 hours down; 104, 109, 73 before the "
+        "hours were stored)",
         ", ".join(str(cost) for cost in restart_cost),
+        "<= 2 x 3 + 2",
+        max(restart_cost) <= 8,
+    )
+
+
+async def _today_sensor_truth(hass: HomeAssistant, sim: AllumeSimulator, label: str) -> None:
+    """What the recorder summed from unit 4's "energy demand today" over the whole days of the
+    run, against the energy of those days' hours (the 30-hour outage included)."""
+    rows = await _rows(hass, TODAY_DEMAND)
+    by_start = {int(row["start"]): row["sum"] or 0.0 for row in rows}
+    first_day = dt_util.as_local(dt_util.utc_from_timestamp(min(by_start))).date() + timedelta(1)
+    last_day = dt_util.as_local(dt_util.utcnow()).date() - timedelta(days=1)
+    span_start = dt_util.as_utc(dt_util.start_of_local_day(first_day))
+    span_end = dt_util.as_utc(dt_util.start_of_local_day(last_day + timedelta(days=1)))
+
+    def sum_at(moment: datetime) -> float:
+        # The statistics hour that holds the first refresh after `moment` (a day's last hour
+        # is read then), and everything before it.
+        hour = int((moment + timedelta(hours=1)).timestamp()) // HOUR * HOUR
+        return max(value for start, value in by_start.items() if start <= hour)
+
+    recorded = sum_at(span_end) - sum_at(span_start)
+    first = -(-int(span_start.timestamp()) // HOUR) * HOUR
+    truth = sum(
+        sim.hour_energy([0], hour)["energyDemand"]
+        for hour in range(first, int(span_end.timestamp()), HOUR)
+        if not sim.is_late(hour)
+    )
+    truth_row(
+        label,
+        f"recorder's sum of a today sensor over {(last_day - first_day).days + 1} whole days "
+        "against those days' hours (late hours left out: they reach the statistics only)",
+        f"{recorded:.3f} of {truth:.3f} kWh",
+        "within 0.01 kWh",
+        abs(recorded - truth) <= 0.01,
     )
 
 

@@ -192,3 +192,56 @@ async def test_a_restart_across_midnight_still_closes_the_day(
     await hass.async_block_till_done()
     assert values[-2] == pytest.approx(truth(allume, [0], start, end), abs=0.002)
     assert values[-1] == 0
+
+
+async def test_an_outage_across_two_midnights_still_closes_each_day(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The portal down for 30 hours, from 18:30 to 00:30 two days later: when it answers, the
+    hours it held back close both days (each from zero), and nothing is counted twice."""
+    await hass.config.async_set_time_zone("Australia/Sydney")
+    day = date(2026, 2, 25)
+    first_midnight = local_midnight("Australia/Sydney", day)
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None
+    start = first_midnight - timedelta(hours=6, minutes=20)  # 17:40 the day before
+    freezer.move_to(start)
+    allume.clock.now = time.time
+    entry = add_mock_entry(
+        hass,
+        title="SolCentre",
+        unique_id=f"allume_{USER_ID}",
+        data=entry_data(simulator.base_url("allume")),
+        options={"live_interval": 0},
+    )
+    values: list[float] = []
+
+    @callback
+    def note(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id == DEMAND and new.state[:1].isdigit():
+            values.append(float(new.state))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    await init_integration(hass, entry)
+    refresh = start.replace(minute=6) + HOUR
+    down_from, down_until = (
+        first_midnight - timedelta(hours=5, minutes=30),
+        start + timedelta(hours=31),
+    )
+    while refresh <= down_until + timedelta(hours=2):
+        allume.state.faults.status = 502 if down_from <= refresh < down_until else None
+        await tick_to(hass, freezer, refresh.isoformat())
+        refresh += HOUR
+    last_closed = (refresh - HOUR).replace(minute=0)
+    previous_day = local_midnight("Australia/Sydney", day - timedelta(days=1))
+    assert values[0] + recorded_sum(values) == pytest.approx(
+        truth(allume, [0], previous_day, last_closed), abs=0.003
+    )
+    # The day in the middle, never shown while the portal was down, was written whole.
+    middle = truth(
+        allume, [0], first_midnight, local_midnight("Australia/Sydney", day + timedelta(days=1))
+    )
+    assert any(v == pytest.approx(middle, abs=0.002) for v in values)

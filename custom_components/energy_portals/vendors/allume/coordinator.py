@@ -2,8 +2,9 @@
 
 Each refresh asks only for the closed hours it has not read yet (one request per property and
 per building in a normal hour); today's sums are built from the hours read, so they never go
-down within a day, and yesterday's are kept beside them: the last hour of a local day is read
-just after midnight, and the "today" sensors still write it into the day it belongs to. The
+down within a day, and the finished days' sums are kept beside them: the last hour of a local
+day is read just after midnight (and an outage's hours when it ends), and the "today" sensors
+still write them into the days they belong to. The
 hours read are kept in Home Assistant's storage, so a restart asks only for what it missed.
 The entry's runtime data is this coordinator (`AllumeConfigEntry`).
 """
@@ -79,8 +80,9 @@ class PropertyData:
     """One property's local day so far and its last complete hour."""
 
     today: Energy
-    yesterday: Energy
-    """The previous local day's read hours (its last one is read after midnight)."""
+    closed_days: tuple[tuple[datetime, Energy], ...]
+    """The finished local days the book still holds (their start, their energy), oldest first:
+    yesterday (its last hour is read after midnight), and the days of an outage."""
     last_hour: HourlyEnergy | None
     building_share: float | None
     """The property's share of its building's solar today (%)."""
@@ -91,12 +93,11 @@ class AllumeData:
     """Everything one refresh read."""
 
     day_start: datetime
-    yesterday_start: datetime
     properties: dict[str, PropertyData]
     buildings: dict[str, Energy]
     """Today's energy per project id."""
-    buildings_yesterday: dict[str, Energy]
-    """The previous local day's energy per project id."""
+    buildings_closed_days: dict[str, tuple[tuple[datetime, Energy], ...]]
+    """The finished local days' energy per project id (as `PropertyData.closed_days`)."""
 
 
 def next_refresh_delay(now: datetime) -> timedelta:
@@ -122,6 +123,41 @@ def local_day(now: datetime) -> tuple[datetime, datetime]:
 def previous_day_start(day_start: datetime) -> datetime:
     """The start of the local day before the one starting at `day_start`, as UTC."""
     return local_day(day_start - timedelta(seconds=1))[0]
+
+
+CLOSED_DAYS = 7
+"""Finished days a today sensor may still close (Home Assistant keeps restore data a week)."""
+
+
+def keep_from(start: datetime, yesterday_start: datetime) -> datetime:
+    """The oldest hour a book keeps: from the local day of the oldest hour still to be read
+    (or yesterday), so the days it closes are whole."""
+    return floor_hour(local_day(min(start, yesterday_start))[0])
+
+
+def catch_up(book: HourBook, first_hour: datetime, day_start: datetime) -> datetime:
+    """Where to start reading: today (and the last closed hour), or earlier after an outage,
+    from the hour after the newest one read (a week back at most), so its days can close."""
+    if not book.hours:
+        return first_hour
+    oldest = day_start - timedelta(days=CLOSED_DAYS)
+    return min(first_hour, max(max(book.hours) + HOUR, oldest))
+
+
+def closed_days(book: HourBook, day_start: datetime) -> tuple[tuple[datetime, Energy], ...]:
+    """The finished local days before `day_start` that the book holds hours of."""
+    if not book.hours:
+        return ()
+    oldest = min(book.hours)
+    days: list[tuple[datetime, Energy]] = []
+    end = day_start
+    for _ in range(CLOSED_DAYS):
+        start = previous_day_start(end)
+        if end <= oldest:
+            break
+        days.append((start, book.total(start, end)))
+        end = start
+    return tuple(reversed(days))
 
 
 class AllumeCoordinator(PortalCoordinator[AllumeData]):
@@ -197,8 +233,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         refusal: PortalResponseError | None = None
         for prop in self.properties:
             resume = await self.statistics.async_resume(prop, now)
-            start = first_hour if resume is None else min(first_hour, resume)
             book = self._book(prop.property_id)
+            start = catch_up(book, first_hour, day_start)
+            start = start if resume is None else min(start, resume)
             source = (SnapshotSource.PROPERTY, prop.property_id)
             if refusal_now := await self._async_read_or_note_refused(*source, book, start):
                 refusal = refusal_now
@@ -206,7 +243,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             read.append(prop)
             if resume is not None:
                 self.statistics.import_hours(prop, book, resume, now)
-            book.forget_before(floor_hour(min(start, yesterday_start)))
+            book.forget_before(keep_from(start, yesterday_start))
         if refusal is not None and not read:
             raise refusal
 
@@ -218,17 +255,18 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             for project_id, building in self.buildings.items():
                 book = self._book(f"building-{project_id}")
                 source = (building.source, building.ident)
-                if await self._async_read_or_note_refused(*source, book, first_hour) is None:
+                start = catch_up(book, first_hour, day_start)
+                if await self._async_read_or_note_refused(*source, book, start) is None:
                     read_buildings.append(project_id)
-                    book.forget_before(floor_hour(min(first_hour, yesterday_start)))
+                    book.forget_before(keep_from(start, yesterday_start))
         self._discovered = True
         self._save_books()
 
-        buildings, buildings_yesterday = {}, {}
+        buildings, buildings_closed_days = {}, {}
         for project_id in read_buildings:
             book = self._book(f"building-{project_id}")
             buildings[project_id] = book.total(day_start, day_end)
-            buildings_yesterday[project_id] = book.total(yesterday_start, day_start)
+            buildings_closed_days[project_id] = closed_days(book, day_start)
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
         for prop in read:
@@ -237,7 +275,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             building_today = buildings.get(prop.project_id) if prop.project_id else None
             properties[prop.property_id] = PropertyData(
                 today=today,
-                yesterday=book.total(yesterday_start, day_start),
+                closed_days=closed_days(book, day_start),
                 last_hour=book.get(last_hour_start),
                 building_share=(
                     percent(today.solar_delivered, building_today.solar_delivered)
@@ -248,10 +286,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.devices.update(self.reported_device_keys())
         return AllumeData(
             day_start=day_start,
-            yesterday_start=yesterday_start,
             properties=properties,
             buildings=buildings,
-            buildings_yesterday=buildings_yesterday,
+            buildings_closed_days=buildings_closed_days,
         )
 
     def reported_device_keys(self) -> set[str]:

@@ -348,19 +348,20 @@ class DayWritten(ExtraStoredData):
 class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, SensorEntity):
     """A running total of the local day, reset at local midnight.
 
-    A day's last hour is read a few minutes after midnight. Before it shows the new day, the
-    sensor writes the finished day's total once more, so the recorder, which sums a
-    total_increasing sensor from its states, counts that hour in the energy history. The day
+    A day's last hour is read a few minutes after midnight, and an outage's hours when it ends.
+    Before it shows the new day, the sensor writes each finished day's final total (with a 0
+    between days where the recorder would not see a reset), so the recorder, which sums a
+    total_increasing sensor from its states, counts every hour in the energy history. The day
     it wrote last is restored after a restart for the same reason.
     """
 
     entity_description: AllumeDaySensorEntityDescription
     _written: DayWritten | None = None
-    _closing: float | None = None
-    """The finished day's total, while it is being written."""
+    _queue: tuple[float, ...] = ()
+    """Finished days' states still to write before today's."""
 
-    def days(self) -> tuple[Energy, Energy] | None:
-        """Today's and yesterday's energy of this property or building."""
+    def days(self) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]] | None:
+        """Today's energy and the finished days' of this property or building."""
         raise NotImplementedError
 
     def _value(self, energy: Energy) -> float:
@@ -368,9 +369,9 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
 
     @property
     def native_value(self) -> float | None:
-        """Today's total (the finished day's, for the moment it is written)."""
-        if self._closing is not None:
-            return self._closing
+        """Today's total (a finished day's, for the moment it is written)."""
+        if self._queue:
+            return self._queue[0]
         days = self.days()
         return None if days is None else self._value(days[0])
 
@@ -380,44 +381,65 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
         return self._written or DayWritten(None, None)
 
     async def async_added_to_hass(self) -> None:
-        """Restore the day written before a restart, and close it if it is now yesterday.
+        """Restore the day written before a restart, and close the days finished since.
 
         A state written before the entity is added is dropped: the platform's first write
-        shows the finished day, and today's follows right after it.
+        shows the first finished day, the rest and today's follow right after it.
         """
         await super().async_added_to_hass()
         if (extra := await self.async_get_last_extra_data()) is not None:
             self._written = DayWritten.from_dict(extra.as_dict())
-        self._closing = self._yesterday_final()
-        if self._closing is not None:
-            self.hass.loop.call_soon(self._write_today)
+        self._queue = tuple(self._closing_values())
+        if self._queue:
+            self.hass.loop.call_soon(self._write_after_first)
         else:
             self._note_written()
 
     @callback
-    def _write_today(self) -> None:
-        self._closing = None
+    def _write_after_first(self) -> None:
+        self._queue = self._queue[1:]  # the platform's first write showed it
+        self._write_queue()
         self.async_write_ha_state()
         self._note_written()
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        if (final := self._yesterday_final()) is not None:
-            self._closing = final
-            self.async_write_ha_state()
-            self._closing = None
+        self._queue = tuple(self._closing_values())
+        self._write_queue()
         super()._handle_coordinator_update()
         self._note_written()
 
-    def _yesterday_final(self) -> float | None:
-        """Yesterday's final total, when it grew since the sensor last showed yesterday."""
+    def _write_queue(self) -> None:
+        while self._queue:
+            self.async_write_ha_state()
+            self._queue = self._queue[1:]
+
+    def _closing_values(self) -> list[float]:
+        """The states to write before today's: the final totals of the days finished since
+        the day written last, each day counted from zero."""
         data, days, written = self.coordinator.data, self.days(), self._written
-        if data is None or days is None or written is None or written.value is None:
-            return None
-        if written.day != data.yesterday_start:
-            return None
-        final = self._value(days[1])
-        return final if final > written.value else None
+        if data is None or days is None or written is None:
+            return []
+        if written.day is None or written.value is None or written.day >= data.day_start:
+            return []
+        values: list[float] = []
+        shown = written.value
+        for day, energy in days[1]:
+            if day < written.day:
+                continue
+            final = self._value(energy)
+            if day == written.day:
+                if final > shown:
+                    values.append(final)
+                    shown = final
+            elif final > 0:
+                if final >= shown:
+                    values.append(0.0)  # the recorder sees the reset
+                values.append(final)
+                shown = final
+        if shown > 0 and self._value(days[0]) >= shown:
+            values.append(0.0)  # today starts from zero too
+        return values
 
     def _note_written(self) -> None:
         data, value = self.coordinator.data, self.native_value
@@ -428,19 +450,19 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
 class AllumePropertyDaySensor(AllumeDayTotalSensor, AllumePropertyEntity):
     """A property's running total of the day."""
 
-    def days(self) -> tuple[Energy, Energy] | None:
+    def days(self) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]] | None:
         data = self.property_data
-        return None if data is None else (data.today, data.yesterday)
+        return None if data is None else (data.today, data.closed_days)
 
 
 class AllumeBuildingDaySensor(AllumeDayTotalSensor, AllumeBuildingEntity):
     """A building's running total of the day."""
 
-    def days(self) -> tuple[Energy, Energy] | None:
+    def days(self) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]] | None:
         data, today = self.coordinator.data, self.building_today
         if data is None or today is None:
             return None
-        return today, data.buildings_yesterday.get(self.project_id, Energy())
+        return today, data.buildings_closed_days.get(self.project_id, ())
 
 
 class AllumeLiveSensor(AllumeLiveEntity, SensorEntity):

@@ -20,13 +20,16 @@ from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from tests.calendar import INSTANTS, Instant
 from tests.conftest import RunningSimulator
-from tests.helpers import add_mock_entry, init_integration, tick_to
+from tests.helpers import add_mock_entry, init_integration, known_state, tick_to
 from tests.simulator.allume import USER_ID, AllumeSimulator
 from tests.vendors.allume.conftest import entry_data
+from tests.vendors.allume.test_live import newest_row
 
 DEMAND = "sensor.unit_4_12_example_street_marrickville_nsw_2204_energy_demand_today"
 BUILDING_DEMAND = "sensor.solshare_12_example_street_marrickville_nsw_2204_energy_demand_today"
+LIVE_IMPORT = "sensor.unit_4_12_example_street_marrickville_nsw_2204_grid_import_last_5_minutes"
 HOUR = timedelta(hours=1)
 
 
@@ -146,6 +149,13 @@ async def test_every_closed_hour_reaches_the_history_once(
         for (_, old), (when, new) in pairwise(states):
             if new < old:
                 assert when - local_midnight(case.zone, when.astimezone(zone).date()) < HOUR * 1.2
+    # The last hour's sensor shows the last closed hour, whatever the day's length.
+    last_hour = hass.states.get(DEMAND.replace("energy_demand_today", "energy_demand_last_hour"))
+    assert last_hour is not None
+    assert last_hour.attributes["hour_start"] == (last_closed - HOUR).isoformat()
+    assert float(last_hour.state) == pytest.approx(
+        truth(allume, [0], last_closed - HOUR, last_closed), abs=0.001
+    )
     # One request per property and building per refresh, whatever the zone.
     assert len(allume.state.calls("GET", "/snapshots")) - setup_requests == 3 * refreshes
 
@@ -245,3 +255,34 @@ async def test_an_outage_across_two_midnights_still_closes_each_day(
         allume, [0], first_midnight, local_midnight("Australia/Sydney", day + timedelta(days=1))
     )
     assert any(v == pytest.approx(middle, abs=0.002) for v in values)
+
+
+@pytest.mark.parametrize("instant", INSTANTS, ids=lambda i: i.name)
+async def test_live_readings_across_the_instant(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    instant: Instant,
+) -> None:
+    """Seven minutes after each instant, the live sensors show the newest closed 5-minute
+    interval, which ends before now and no more than ten minutes ago."""
+    await hass.config.async_set_time_zone(instant.zone)
+    moment = datetime.fromisoformat(instant.moment) + timedelta(minutes=7)
+    freezer.move_to(moment)
+    allume: AllumeSimulator = simulator["allume"]
+    allume.clock.now = time.time
+    entry = add_mock_entry(
+        hass,
+        title="SolCentre",
+        unique_id=f"allume_{USER_ID}",
+        data=entry_data(simulator.base_url("allume")),
+    )
+    await init_integration(hass, entry)
+    live = known_state(hass, LIVE_IMPORT)
+    end = datetime.fromisoformat(live.attributes["interval_end"])
+    assert end <= moment
+    assert moment - end <= timedelta(minutes=10)
+    row = newest_row(allume, 0)
+    assert end == datetime.fromisoformat(str(row["endAt"]).replace("Z", "+00:00"))
+    grid = max(row["energyDemand"] - row["solarConsumed"], 0.0) * 12 * 1000
+    assert float(live.state) == pytest.approx(grid, abs=0.2)

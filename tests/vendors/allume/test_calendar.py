@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +21,7 @@ from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.calendar import INSTANTS, Instant
 from tests.conftest import RunningSimulator
 from tests.helpers import add_mock_entry, init_integration, known_state, tick_to
@@ -70,15 +72,17 @@ def truth(sim: AllumeSimulator, units: list[int], start: datetime, end: datetime
 
 
 def recorded_sum(values: list[float]) -> float:
-    """What the recorder adds up from a total_increasing sensor's states."""
+    """What the recorder adds up from a total_increasing sensor's states (Home Assistant's
+    `reset_detected`): a fall below 90 % is a reset whose new value counts from zero; a
+    smaller fall is a dip that takes the difference off."""
     total, previous = 0.0, None
     for value in values:
         if previous is None:
             pass
-        elif value >= previous:
-            total += value - previous
+        elif value < 0.9 * previous:
+            total += value
         else:
-            total += value  # a reset: the new cycle counts from zero
+            total += value - previous
         previous = value
     return total
 
@@ -160,13 +164,50 @@ async def test_every_closed_hour_reaches_the_history_once(
     assert len(allume.state.calls("GET", "/snapshots")) - setup_requests == 3 * refreshes
 
 
+def add_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
+    return add_mock_entry(
+        hass,
+        title="SolCentre",
+        unique_id=f"allume_{USER_ID}",
+        data=entry_data(simulator.base_url("allume")),
+        options={"live_interval": 0},
+    )
+
+
+def watch(hass: HomeAssistant, *entity_ids: str) -> dict[str, list[float]]:
+    """The numeric states each entity writes from now on."""
+    written: dict[str, list[float]] = {entity_id: [] for entity_id in entity_ids}
+
+    @callback
+    def note(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id in written and new.state[:1].isdigit():
+            written[new.entity_id].append(float(new.state))
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    return written
+
+
+@pytest.mark.parametrize(
+    ("stopped", "started"),
+    [
+        (timedelta(minutes=-10), timedelta(minutes=3)),  # 23:50 to 00:03
+        (timedelta(hours=-2, minutes=-50), timedelta(minutes=3)),  # 21:10 to 00:03
+        (timedelta(minutes=-10), timedelta(hours=23, minutes=40)),  # to 23:40 the next day
+    ],
+    ids=["minutes", "hours", "a-day"],
+)
 async def test_a_restart_across_midnight_still_closes_the_day(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     freezer: FrozenDateTimeFactory,
+    *,
+    stopped: timedelta,
+    started: timedelta,
 ) -> None:
-    """Stopped at 23:50 and started again at 00:03 in Sydney: the day's last hour, read after
-    the restart, is still written into the finished day before the new one starts."""
+    """Stopped before midnight, started after it: the hours read after the restart are still
+    written into the finished day (property and building), the new day counts from zero, and
+    the recorder's sum holds every hour once."""
     await hass.config.async_set_time_zone("Australia/Sydney")
     day = date(2026, 2, 25)
     start, end = (
@@ -175,33 +216,86 @@ async def test_a_restart_across_midnight_still_closes_the_day(
     )
     allume: AllumeSimulator = simulator["allume"]
     allume.late_hour_period = None
-    freezer.move_to(end - timedelta(minutes=20))
+    freezer.move_to(end - timedelta(hours=3, minutes=20))
     allume.clock.now = time.time
-    entry = add_mock_entry(
-        hass,
-        title="SolCentre",
-        unique_id=f"allume_{USER_ID}",
-        data=entry_data(simulator.base_url("allume")),
-        options={"live_interval": 0},
-    )
-    values: list[float] = []
-
-    @callback
-    def note(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and new.entity_id == DEMAND and new.state[:1].isdigit():
-            values.append(float(new.state))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    entry = add_entry(hass, simulator)
+    written = watch(hass, DEMAND, BUILDING_DEMAND)
     await init_integration(hass, entry)
-    assert values[-1] == pytest.approx(truth(allume, [0], start, end - HOUR), abs=0.002)
-    await tick_to(hass, freezer, (end - timedelta(minutes=10)).isoformat())
+    refresh = (end - timedelta(hours=3)).replace(minute=6)
+    while refresh < end + stopped:
+        await tick_to(hass, freezer, refresh.isoformat())
+        refresh += HOUR
+    await tick_to(hass, freezer, (end + stopped).isoformat())
     assert await hass.config_entries.async_unload(entry.entry_id)
-    await tick_to(hass, freezer, (end + timedelta(minutes=3)).isoformat())
+    await tick_to(hass, freezer, (end + started).isoformat())
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert values[-2] == pytest.approx(truth(allume, [0], start, end), abs=0.002)
-    assert values[-1] == 0
+    last_closed = floor_hour(end + started)
+    for entity_id, units in ((DEMAND, [0]), (BUILDING_DEMAND, list(range(8)))):
+        values = written[entity_id]
+        assert truth(allume, units, start, end) == pytest.approx(
+            max(v for v in values), abs=0.002
+        ), entity_id
+        assert values[0] + recorded_sum(values) == pytest.approx(
+            truth(allume, units, start, last_closed), abs=0.003
+        ), entity_id
+
+
+async def test_a_closed_day_is_saved_at_once_for_a_crash(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Home Assistant saves restore data every 15 minutes; the day a sensor closed is saved
+    at once, so a crash right after midnight does not close the day a second time."""
+    await hass.config.async_set_time_zone("Australia/Sydney")
+    end = local_midnight("Australia/Sydney", date(2026, 2, 26))
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None
+    freezer.move_to(end - timedelta(minutes=20))
+    allume.clock.now = time.time
+    await init_integration(hass, add_entry(hass, simulator))
+    await tick_to(hass, freezer, (end + timedelta(minutes=6)).isoformat())
+    await hass.async_block_till_done()
+    saved = {
+        state["state"]["entity_id"]: state.get("extra_data")
+        for state in hass_storage["core.restore_state"]["data"]
+    }
+    assert saved[DEMAND]["day"] == end.isoformat()
+    assert saved[DEMAND]["value"] == 0.0
+
+
+async def test_a_late_last_hour_still_reaches_the_history(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The day's last hour lands only after midnight's read (it is asked again three hours
+    later): it is counted into the day it is read on, once, so the history still has it."""
+    await hass.config.async_set_time_zone("Australia/Sydney")
+    end = local_midnight("Australia/Sydney", date(2026, 2, 26))
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None
+    last = int((end - HOUR).timestamp())
+    allume.hidden_hours = {last}
+    start = end - timedelta(minutes=80)
+    freezer.move_to(start)
+    allume.clock.now = time.time
+    written = watch(hass, DEMAND)
+    await init_integration(hass, add_entry(hass, simulator))
+    refresh = start.replace(minute=6) + HOUR
+    while refresh <= end + timedelta(hours=4, minutes=10):
+        if refresh > end + timedelta(minutes=30):
+            allume.hidden_hours = set()
+        await tick_to(hass, freezer, refresh.isoformat())
+        refresh += HOUR
+    values = written[DEMAND]
+    day_start = local_midnight("Australia/Sydney", date(2026, 2, 25))
+    last_closed = (refresh - HOUR).replace(minute=0)
+    assert values[0] + recorded_sum(values) == pytest.approx(
+        truth(allume, [0], day_start, last_closed), abs=0.003
+    )
 
 
 async def test_an_outage_across_two_midnights_still_closes_each_day(

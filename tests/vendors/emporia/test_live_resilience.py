@@ -168,3 +168,25 @@ async def test_a_proxy_that_cannot_reach_emporia_is_not_stormed(
     back = [r for r in caplog.records if "connection is back" in r.getMessage()]
     assert len(back) == 1
     assert known_state(hass, "sensor.home_mains_power").state not in ("unavailable", "unknown")
+
+
+async def test_the_no_data_notice_goes_with_the_entry(
+    hass: HomeAssistant,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An entry unloaded (or deleted) while its proxy cannot reach Emporia leaves no notice."""
+    runtime = loaded_emporia.runtime_data
+    await settle(hass, lambda: runtime.push.authenticated)
+    emporia.scenario.emporia_down = True
+    await emporia.drop_sockets()
+    for _ in range(31 * 6):
+        freezer.tick(10)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done()
+        await settle(hass, lambda: not emporia.open_sockets and not runtime.push.authenticated)
+    issue = (DOMAIN, f"emporia_no_data_{loaded_emporia.entry_id}")
+    assert ir.async_get(hass).async_get_issue(*issue) is not None
+    assert await hass.config_entries.async_unload(loaded_emporia.entry_id)
+    assert ir.async_get(hass).async_get_issue(*issue) is None

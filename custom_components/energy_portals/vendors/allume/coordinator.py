@@ -11,12 +11,14 @@ The entry's runtime data is this coordinator (`AllumeConfigEntry`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import restore_state
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
@@ -80,6 +82,7 @@ class PropertyData:
     """One property's local day so far and its last complete hour."""
 
     today: Energy
+    """Today's read hours, and the late hours of finished days read today (see `late`)."""
     closed_days: tuple[tuple[datetime, Energy], ...]
     """The finished local days the book still holds (their start, their energy), oldest first:
     yesterday (its last hour is read after midnight), and the days of an outage."""
@@ -95,7 +98,7 @@ class AllumeData:
     day_start: datetime
     properties: dict[str, PropertyData]
     buildings: dict[str, Energy]
-    """Today's energy per project id."""
+    """Today's energy per project id (late hours of finished days read today included)."""
     buildings_closed_days: dict[str, tuple[tuple[datetime, Energy], ...]]
     """The finished local days' energy per project id (as `PropertyData.closed_days`)."""
 
@@ -137,11 +140,15 @@ def keep_from(start: datetime, yesterday_start: datetime) -> datetime:
 
 def catch_up(book: HourBook, first_hour: datetime, day_start: datetime) -> datetime:
     """Where to start reading: today (and the last closed hour), or earlier after an outage,
-    from the hour after the newest one read (a week back at most), so its days can close."""
-    if not book.hours:
-        return first_hour
+    from the hour after the newest one read, or from an hour that did not land yet (a week
+    back at most), so the days they belong to can close."""
     oldest = day_start - timedelta(days=CLOSED_DAYS)
-    return min(first_hour, max(max(book.hours) + HOUR, oldest))
+    start = first_hour
+    if book.hours:
+        start = min(start, max(max(book.hours) + HOUR, oldest))
+    if book.recent_misses:  # an hour that did not land yet is asked again (hours.py waits)
+        start = min(start, max(min(book.recent_misses), oldest))
+    return start
 
 
 def closed_days(book: HourBook, day_start: datetime) -> tuple[tuple[datetime, Energy], ...]:
@@ -192,6 +199,12 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.live: AllumeLiveCoordinator | None = None
         """The live readings, when the option asks for them."""
         self._store = hour_store(hass, entry.entry_id)
+        self._restore_save_pending = False
+        self._last_day: datetime | None = None
+        """The local day of the last refresh that read the hours."""
+        self._late: dict[str, tuple[datetime, Energy]] = {}
+        """Per book: hours of days already closed that were read today (the portal published
+        them late), counted into today's sums so the energy history still gets them once."""
 
     async def _async_setup(self) -> None:
         """The hours read before a restart (a corrupt or unknown store is read afresh)."""
@@ -199,12 +212,39 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             stored = await self._store.async_load()
             books = {} if stored is None else stored["books"]
             self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
+            if stored is not None and stored.get("last_day"):
+                self._last_day = _stored_moment(stored["last_day"])
+            for key, (day, energy) in (stored or {}).get("late", {}).items():
+                self._late[key] = (_stored_moment(day), HourBook.energy_from_stored(energy))
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
-            self._books = {}
+            self._books, self._late, self._last_day = {}, {}, None
+
+    @callback
+    def async_save_restore_states(self) -> None:
+        """Save the entities' restore data now (once for all sensors of one update).
+
+        A today sensor that closed a day must not close it again after a crash: Home
+        Assistant writes restore data only every 15 minutes and at a clean stop.
+        """
+        if self._restore_save_pending:
+            return
+        self._restore_save_pending = True
+
+        async def save() -> None:
+            self._restore_save_pending = False
+            await restore_state.async_get(self.hass).async_dump_states()
+
+        self.config_entry.async_create_task(self.hass, save(), "Allume restore data")
 
     def _stored_books(self) -> dict[str, Any]:
-        return {"books": {key: book.to_stored() for key, book in self._books.items()}}
+        return {
+            "books": {key: book.to_stored() for key, book in self._books.items()},
+            "last_day": self._last_day.isoformat() if self._last_day else None,
+            "late": {
+                key: [day.isoformat(), asdict(energy)] for key, (day, energy) in self._late.items()
+            },
+        }
 
     def _save_books(self) -> None:
         self._store.async_delay_save(self._stored_books, STORE_SAVE_DELAY)
@@ -219,7 +259,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         now = dt_util.utcnow()
         # Set first, so a failed refresh also retries at the next slot.
         self.update_interval = next_refresh_delay(now)
-        day_start, day_end = local_day(now)
+        day_start = local_day(now)[0]
         yesterday_start = previous_day_start(day_start)
         if not self._discovered:
             self.properties = await self.client.async_get_properties()
@@ -237,7 +277,10 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             start = catch_up(book, first_hour, day_start)
             start = start if resume is None else min(start, resume)
             source = (SnapshotSource.PROPERTY, prop.property_id)
-            if refusal_now := await self._async_read_or_note_refused(*source, book, start):
+            read_now = self._reader(prop.property_id, day_start)
+            if refusal_now := await self._async_read_or_note_refused(
+                *source, book, start, read_now
+            ):
                 refusal = refusal_now
                 continue
             read.append(prop)
@@ -247,31 +290,47 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         if refusal is not None and not read:
             raise refusal
 
-        read_buildings: list[str] = []
-        if not self._discovered:
-            await self._async_discover_buildings(first_hour)
-            read_buildings = list(self.buildings)
-        else:
-            for project_id, building in self.buildings.items():
-                book = self._book(f"building-{project_id}")
-                source = (building.source, building.ident)
-                start = catch_up(book, first_hour, day_start)
-                if await self._async_read_or_note_refused(*source, book, start) is None:
-                    read_buildings.append(project_id)
-                    book.forget_before(keep_from(start, yesterday_start))
+        read_buildings = await self._async_read_buildings(first_hour, day_start)
         self._discovered = True
+        self._last_day = day_start
         self._save_books()
 
+        self.devices.update(self.reported_device_keys())
+        return self._data(now, read, read_buildings)
+
+    async def _async_read_buildings(self, first_hour: datetime, day_start: datetime) -> list[str]:
+        """Read the buildings' new hours (found on the first refresh); the ones read."""
+        if not self._discovered:
+            await self._async_discover_buildings(first_hour, day_start)
+            return list(self.buildings)
+        read: list[str] = []
+        for project_id, building in self.buildings.items():
+            key = f"building-{project_id}"
+            book = self._book(key)
+            source = (building.source, building.ident)
+            start = catch_up(book, first_hour, day_start)
+            reader = self._reader(key, day_start)
+            if await self._async_read_or_note_refused(*source, book, start, reader) is None:
+                read.append(project_id)
+                book.forget_before(keep_from(start, previous_day_start(day_start)))
+        return read
+
+    def _data(self, now: datetime, read: list[Property], read_buildings: list[str]) -> AllumeData:
+        """Today's sums, the finished days' and the last hour, from the books."""
+        day_start, day_end = local_day(now)
         buildings, buildings_closed_days = {}, {}
         for project_id in read_buildings:
-            book = self._book(f"building-{project_id}")
-            buildings[project_id] = book.total(day_start, day_end)
+            key = f"building-{project_id}"
+            book = self._book(key)
+            buildings[project_id] = book.total(day_start, day_end) + self._late_today(
+                key, day_start
+            )
             buildings_closed_days[project_id] = closed_days(book, day_start)
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
         for prop in read:
             book = self._book(prop.property_id)
-            today = book.total(day_start, day_end)
+            today = book.total(day_start, day_end) + self._late_today(prop.property_id, day_start)
             building_today = buildings.get(prop.project_id) if prop.project_id else None
             properties[prop.property_id] = PropertyData(
                 today=today,
@@ -283,7 +342,6 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     else None
                 ),
             )
-        self.devices.update(self.reported_device_keys())
         return AllumeData(
             day_start=day_start,
             properties=properties,
@@ -297,8 +355,33 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             building_key(project_id) for project_id in self.buildings
         }
 
+    def _late_today(self, key: str, day_start: datetime) -> Energy:
+        day, energy = self._late.get(key, (day_start, Energy()))
+        return energy if day == day_start else Energy()
+
+    def _reader(self, key: str, day_start: datetime) -> Callable[[HourBook, list[datetime]], None]:
+        """What to do with the hours new to a book: those of a day closed before this refresh
+        (the portal published them late) count into today's sums."""
+
+        def note(book: HourBook, new: list[datetime]) -> None:
+            if self._last_day is None:
+                return
+            late = [hour for hour in new if hour < floor_hour(self._last_day)]
+            if late:
+                energy = self._late_today(key, day_start)
+                for hour in late:
+                    energy += book.hours[hour]
+                self._late[key] = (day_start, energy)
+
+        return note
+
     async def _async_read_or_note_refused(
-        self, source: SnapshotSource, ident: str, book: HourBook, start: datetime
+        self,
+        source: SnapshotSource,
+        ident: str,
+        book: HourBook,
+        start: datetime,
+        on_new: Callable[[HourBook, list[datetime]], None] | None = None,
     ) -> PortalResponseError | None:
         """Read a source's hours; one that is refused (403/404) fails alone, logged once.
 
@@ -306,7 +389,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         """
         key = f"{source}/{ident}"
         try:
-            await self._async_read_hours(source, ident, book, start)
+            new = await self._async_read_hours(source, ident, book, start)
         except (AccessDeniedError, PortalNotFoundError) as err:
             if key not in self._refused:
                 self._refused.add(key)
@@ -319,6 +402,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         if key in self._refused:
             self._refused.discard(key)
             LOGGER.info("A refused SolCentre %s answers again", SOURCE_NAMES[source])
+        if on_new is not None:
+            on_new(book, new)
         return None
 
     def _book(self, key: str) -> HourBook:
@@ -326,16 +411,19 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
     async def _async_read_hours(
         self, source: SnapshotSource, ident: str, book: HourBook, start: datetime
-    ) -> None:
-        """Ask for the closed hours since `start` that the book lacks (hours.py's windows)."""
+    ) -> list[datetime]:
+        """Ask for the closed hours since `start` that the book lacks (hours.py's windows);
+        returns the hours new to the book."""
         now = dt_util.utcnow()
         settled = now - LANDING_DELAY
         missing = book.missing(start, floor_hour(settled), now)
+        new: list[datetime] = []
         for window in plan_windows(missing, now):
             intervals = await self.client.async_get_snapshots(
                 source, ident, window.start, window.end
             )
-            book.record(window, to_hours(intervals, settled=settled), now)
+            new += book.record(window, to_hours(intervals, settled=settled), now)
+        return new
 
     async def _async_check_properties(self, day_start: datetime) -> None:
         """Once a day: a property added to or gone from the account reloads the entry."""
@@ -345,7 +433,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             LOGGER.info("The account's properties changed: reloading to follow them")
             self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
 
-    async def _async_discover_buildings(self, start: datetime) -> None:
+    async def _async_discover_buildings(self, first_hour: datetime, day_start: datetime) -> None:
         """Which buildings this account may read: the project, else its meter, else none."""
         self.buildings = {}
         tried: set[str] = set()
@@ -360,14 +448,18 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 candidates.append((SnapshotSource.METER, prop.meter_id))
             status: int | None = None
             for source, ident in candidates:
-                # The hours stored before a restart, when there are any.
-                book = self._books.get(f"building-{project_id}", HourBook())
+                # The hours stored before a restart, when there are any, from where they end.
+                key = f"building-{project_id}"
+                book = self._books.get(key, HourBook())
+                start = catch_up(book, first_hour, day_start)
                 try:
-                    await self._async_read_hours(source, ident, book, start)
+                    new = await self._async_read_hours(source, ident, book, start)
                 except (AccessDeniedError, PortalNotFoundError) as err:
                     status = err.status
                     continue
-                self._books[f"building-{project_id}"] = book
+                self._books[key] = book
+                self._reader(key, day_start)(book, new)
+                book.forget_before(keep_from(start, previous_day_start(day_start)))
                 self.buildings[project_id] = Building(project_id, source, ident, name)
                 break
             else:
@@ -376,3 +468,10 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     "the building's sensors are not created",
                     status,
                 )
+
+
+def _stored_moment(text: Any) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a stored moment without its zone")
+    return moment

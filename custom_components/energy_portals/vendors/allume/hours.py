@@ -93,16 +93,22 @@ class HourBook:
             moment += HOUR
         return result
 
-    def record(self, window: Window, hours: list[HourlyEnergy], now: datetime) -> None:
-        """Keep the complete hours a window answered; count the hours it lacked."""
+    def record(self, window: Window, hours: list[HourlyEnergy], now: datetime) -> list[datetime]:
+        """Keep the complete hours a window answered; count the hours it lacked.
+
+        Returns the hours new to the book.
+        """
+        new = []
         for hour in hours:
             if hour.complete and window.start <= hour.start < window.end:
+                if hour.start not in self.hours:
+                    new.append(hour.start)
                 self.hours.setdefault(hour.start, hour.energy)
         if window.end > recent_boundary(now):
             if window.start not in self.hours:
                 misses = self.recent_misses.get(window.start, (0, now))[0]
                 self.recent_misses[window.start] = (misses + 1, now)
-            return
+            return new
         moment = window.start
         while moment < window.end:
             if moment not in self.hours:
@@ -111,6 +117,7 @@ class HourBook:
                 if attempts >= OLD_HOUR_ATTEMPTS:
                     self.given_up.add(moment)
             moment += HOUR
+        return new
 
     def settled(self, hour: datetime) -> bool:
         """Read, or missing for good: statistics may pass it."""
@@ -141,13 +148,18 @@ class HourBook:
             },
         }
 
+    @staticmethod
+    def energy_from_stored(data: Any) -> Energy:
+        """Energy from `asdict` data; KeyError, TypeError or ValueError for anything else."""
+        return Energy(**{name: _number(data[name]) for name in ENERGY_FIELDS})
+
     @classmethod
     def from_stored(cls, data: Any) -> HourBook:
         """A book from `to_stored` data; ValueError for anything else (a corrupt store)."""
         try:
             return cls(
                 hours={
-                    _hour(start): Energy(**{name: _number(energy[name]) for name in ENERGY_FIELDS})
+                    _hour(start): cls.energy_from_stored(energy)
                     for start, energy in data["hours"].items()
                 },
                 given_up={_hour(start) for start in data["given_up"]},

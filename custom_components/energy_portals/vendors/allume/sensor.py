@@ -324,6 +324,12 @@ class AllumePropertySensor(AllumePropertyEntity, SensorEntity):
         return None if data is None or attrs_fn is None else attrs_fn(data)
 
 
+def _seen_as_reset(value: float, shown: float) -> bool:
+    """The recorder takes a fall below 90 % as a reset (a smaller one as a dip), so a new
+    day's total that is not far enough below the last one shown needs a 0 before it."""
+    return shown <= 0 or value < 0.9 * shown
+
+
 @dataclass(slots=True)
 class DayWritten(ExtraStoredData):
     """The local day a day total last wrote, and its value (kept across restarts)."""
@@ -340,8 +346,10 @@ class DayWritten(ExtraStoredData):
         try:
             day = dt_util.parse_datetime(data["day"]) if data.get("day") else None
             value = data.get("value")
+            if day is not None and day.tzinfo is None:
+                return None
             return cls(day, None if value is None else float(value))
-        except TypeError, ValueError, KeyError:
+        except AttributeError, TypeError, ValueError, KeyError:
             return None
 
 
@@ -401,13 +409,17 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
         self._write_queue()
         self.async_write_ha_state()
         self._note_written()
+        self.coordinator.async_save_restore_states()
 
     @callback
     def _handle_coordinator_update(self) -> None:
         self._queue = tuple(self._closing_values())
+        closed = bool(self._queue)
         self._write_queue()
         super()._handle_coordinator_update()
         self._note_written()
+        if closed:
+            self.coordinator.async_save_restore_states()
 
     def _write_queue(self) -> None:
         while self._queue:
@@ -433,11 +445,11 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
                     values.append(final)
                     shown = final
             elif final > 0:
-                if final >= shown:
-                    values.append(0.0)  # the recorder sees the reset
+                if not _seen_as_reset(final, shown):
+                    values.append(0.0)
                 values.append(final)
                 shown = final
-        if shown > 0 and self._value(days[0]) >= shown:
+        if not _seen_as_reset(self._value(days[0]), shown):
             values.append(0.0)  # today starts from zero too
         return values
 

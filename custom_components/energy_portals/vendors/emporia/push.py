@@ -112,6 +112,8 @@ class EmporiaPush:
             async_track_time_interval(self.hass, self._async_tick, timedelta(seconds=self.interval))
         )
         self.entry.async_on_unload(self.async_stop)
+        # The no-data notice belongs to this run of the entry (it is raised again if need be).
+        self.entry.async_on_unload(lambda: ir.async_delete_issue(self.hass, DOMAIN, self.issue_id))
 
     @property
     def stopping(self) -> bool:

@@ -145,13 +145,15 @@ def _by_serial[T: _Serial](
 
 
 def parse_charger(raw: dict[str, Any]) -> Charger | None:
-    """One entry of evChargerData; None when it has no serial."""
+    """One charger of the status (legacy `evChargerData` entry or current `chargers[]` entry,
+    whose connector fields sit in `connectors[]`); None when it has no serial."""
     serial = as_str(raw.get("sn"))
     if serial is None:
         return None
     session = as_object(raw.get("session_d"))
     schedule = as_object(raw.get("sch_d"))
-    status = as_str(raw.get("connectorStatusType"))
+    connector = as_object(next(iter(as_list(raw.get("connectors"))), None))
+    status = as_str(raw.get("connectorStatusType", connector.get("connectorStatusType")))
     green = any(
         as_str(as_object(info).get("type")) == "greencharging"
         for info in as_list(schedule.get("info"))
@@ -160,13 +162,18 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
         serial=serial,
         name=as_str(raw.get("name")),
         connected=as_bool(raw.get("connected")),
-        plugged_in=as_bool(raw.get("pluggedIn")),
+        plugged_in=as_bool(raw.get("pluggedIn", connector.get("pluggedIn"))),
         charging=as_bool(raw.get("charging")),
         faulted=as_bool(raw.get("faulted")),
         connector_status=status.lower() if status else None,
         session_energy=kwh_from_wh(session.get("e_c")),
-        session_cost=as_float(session.get("cost")),
-        session_start=as_epoch(session.get("start_time")),
+        session_cost=as_float(
+            next(
+                (session[key] for key in ("session_cost", "sessionCost", "cost") if key in session),
+                None,
+            )
+        ),
+        session_start=as_epoch(session.get("strt_chrg", session.get("start_time"))),
         charging_level=as_int(raw.get("chargingLevel", session.get("chargingLevel"))),
         schedule_enabled=as_bool(schedule.get("enabled")),
         green_in_status=green,
@@ -174,11 +181,23 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
 
 
 def parse_status(body: Any) -> EvseStatus:
-    """The /status answer."""
-    if not isinstance(body, dict) or not isinstance(body.get("evChargerData"), list):
-        raise PortalResponseError("Status answer has no evChargerData list")
-    chargers = _by_serial(body["evChargerData"], parse_charger)
-    return EvseStatus(chargers=chargers, timestamp=as_epoch(body.get("ts")))
+    """The /status answer, in any shape the cloud sends (field-payloads/enphase/):
+
+    - current: `{"meta": {"serverTimeStamp": ms}, "data": {"chargers": [...]}, "error": {}}`;
+    - legacy (the spec's): `{"evChargerData": [...], "ts": s}`;
+    - the api/v2 alias: `{"data": {<serial>: {...}}}`.
+    """
+    if isinstance(body, dict) and isinstance(body.get("evChargerData"), list):
+        chargers = _by_serial(body["evChargerData"], parse_charger)
+        return EvseStatus(chargers=chargers, timestamp=as_epoch(body.get("ts")))
+    data = body.get("data") if isinstance(body, dict) else None
+    stamp = as_epoch(as_object(body.get("meta")).get("serverTimeStamp")) if data else None
+    if isinstance(data, dict) and isinstance(data.get("chargers"), list):
+        return EvseStatus(chargers=_by_serial(data["chargers"], parse_charger), timestamp=stamp)
+    if isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
+        entries = [{"sn": serial, **entry} for serial, entry in data.items()]
+        return EvseStatus(chargers=_by_serial(entries, parse_charger), timestamp=stamp)
+    raise PortalResponseError("Status answer in a shape we do not know")
 
 
 def parse_summary(raw: dict[str, Any]) -> ChargerSummary | None:

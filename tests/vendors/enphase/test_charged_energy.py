@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -123,32 +124,72 @@ def test_one_session_counts_exactly_its_energy(polls: list[tuple[int, bool, bool
             st.integers(min_value=1, max_value=3600),
             st.floats(min_value=0, max_value=9.2, allow_nan=False),
             st.sampled_from(["reading", "missing", "stale", "drop"]),
+            st.sampled_from(["named", "unnamed", "none"]),
+            st.booleans(),  # a new session starts
+            st.booleans(),  # Home Assistant restarts (the state goes through its store)
         ),
         max_size=60,
     )
 )
-def test_the_lifetime_meter_is_followed_exactly(
-    steps: list[tuple[int, float, str]],
+def test_meter_and_sessions_together_count_exactly_what_flowed(
+    steps: list[tuple[int, float, str, str, bool, bool]],
 ) -> None:
-    """The total grows by exactly what the meter grew, whatever was missing or stale between."""
+    """A charger whose meter and sessions agree (as real ones do): the meter read, missing
+    (the summary failing), stale or glitching, the sessions named or not, new sessions and
+    restarts in between. Whatever the mix, the total never goes down, never passes what
+    flowed, and equals it once the meter is read again."""
     state = ChargedEnergyState()
-    now, meter = T0, 3412.3456
-    state.count(charger(None, None, meter), now)
-    for seconds, power, kind in steps:
+    now, meter0 = T0, 3412.3456
+    delivered, session_start, session_energy = 0.0, now, 0.0
+    state.count(charger(0.0, session_start, meter0), now)
+    last_total = 0.0
+    for seconds, power, meter_kind, session_kind, new_session, restart in steps:
+        if new_session:
+            session_start, session_energy = now, 0.0
         now += timedelta(seconds=seconds)
-        meter += power * seconds / 3600  # at most 9.2 kW: 40 A at 230 V
-        if kind == "missing":
-            state.count(charger(5.0, STARTS[0]), now)
-        elif kind == "stale":
-            state.count(charger(5.0, STARTS[0], meter - 0.5), now)
-        elif kind == "drop":
-            state.count(charger(5.0, STARTS[0], 0.0), now)  # a glitch far below the meter
-            state.count(charger(5.0, STARTS[0], meter), now)
-        else:
-            state.count(charger(None, None, meter), now)
-    # A stale reading holds back what it missed; the next true reading counts it.
-    state.count(charger(None, None, meter), now + timedelta(hours=1))
-    assert abs(state.total - (meter - 3412.3456)) < 1e-6
+        delivered += power * seconds / 3600  # at most 9.2 kW: 40 A at 230 V
+        session_energy += power * seconds / 3600
+        meter = {
+            "reading": meter0 + delivered,
+            "missing": None,
+            "stale": meter0 + delivered - 0.5,
+            "drop": 0.0,
+        }[meter_kind]
+        energy = None if session_kind == "none" else session_energy
+        start = session_start if session_kind == "named" else None
+        if restart:
+            state = ChargedEnergyState.from_dict(state.as_dict())
+        state.count(charger(energy, start, meter), now)
+        assert last_total - 1e-9 <= state.total <= delivered + 1e-6
+        last_total = state.total
+    state.count(
+        charger(session_energy, session_start, meter0 + delivered), now + timedelta(hours=1)
+    )
+    assert abs(state.total - delivered) < 1e-6
+
+
+def test_the_meter_missing_for_a_while_counts_the_sessions_then_the_meter() -> None:
+    """One 404 of the summary no longer freezes the total: the session counts meanwhile, and
+    the meter's step when it returns adds only what the session did not see."""
+    state = ChargedEnergyState()
+    start = T0
+    state.count(charger(0.0, start, 100.0), start)
+    state.count(charger(7.36, start, 107.36), start + timedelta(hours=1))  # metered
+    assert state.total == pytest.approx(7.36)
+    # The summary fails: the first named reading anchors, the next ones count.
+    state.count(charger(14.72, start, None), start + timedelta(hours=2))
+    state.count(charger(18.4, start, None), start + timedelta(hours=2, minutes=30))
+    assert state.total == pytest.approx(11.04)
+    state.count(charger(None, None, None), start + timedelta(hours=3))  # nothing named
+    state.count(charger(22.08, start, 122.08), start + timedelta(hours=4))  # back
+    assert state.total == pytest.approx(22.08)
+    state.count(charger(29.44, start, 129.44), start + timedelta(hours=5))
+    assert state.total == pytest.approx(29.44)
+    # A restart while the summary is missing still counts the sessions.
+    state.count(charger(33.12, start, None), start + timedelta(hours=5, minutes=30))
+    state = ChargedEnergyState.from_dict(state.as_dict())
+    state.count(charger(36.8, start, None), start + timedelta(hours=6))
+    assert state.total == pytest.approx(33.12)
 
 
 def test_sessions_count_once_each_across_null_and_repeated_starts() -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 import aiohttp
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -179,3 +181,44 @@ async def test_each_entry_has_its_own_cookie_jar(
     await advance(hass, freezer, 15)
     last = enphase.state.calls("GET", "ev_chargers/status")[-1]
     assert last.headers["Cookie"] == COOKIE
+
+
+async def test_a_summary_that_stops_answering_never_freezes_charged_energy(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The summary answers, then 404s for two hours (a restart in between), then answers
+    again: charged energy keeps counting from the session meanwhile, returns to the meter
+    without a jump, and ends at what the charger delivered (36.8 kWh, not the 7.36 it froze
+    at before)."""
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    before = float(known_state(hass, ENERGY).state)
+    delivered_before = enphase.delivered()
+    enphase.start(32)
+    for _ in range(4):
+        await advance(hass, freezer, 900)
+    enphase.summary_offered = False  # the summary answers 404 from now on
+    for _ in range(4):
+        await advance(hass, freezer, 900)
+    assert float(known_state(hass, ENERGY).state) > before + 7.36 + 3  # still counting
+    assert await hass.config_entries.async_reload(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    for _ in range(4):
+        await advance(hass, freezer, 900)
+    enphase.summary_offered = True
+    summaries_before = len(enphase.state.calls("GET", "/summary"))
+    values = []
+    for _ in range(8):
+        await advance(hass, freezer, 900)
+        values.append(float(known_state(hass, ENERGY).state))
+    assert len(enphase.state.calls("GET", "/summary")) > summaries_before
+    steps = [b - a for a, b in pairwise(values)]
+    assert max(steps) <= 32 * 230 / 1000 / 4 + 0.02  # no jump: at most 15 minutes' worth
+    delivered = enphase.delivered() - delivered_before
+    assert delivered == pytest.approx(36.8, abs=0.01)  # five hours at 7.36 kW
+    assert float(known_state(hass, ENERGY).state) - before == pytest.approx(delivered, abs=0.05)

@@ -14,6 +14,8 @@ CONF_RESEND: Final = "resend"
 CONF_E_AUTH_TOKEN: Final = "e_auth_token"
 CONF_COOKIE: Final = "cookie"
 CONF_SITE_ID: Final = "site_id"
+CONF_SUMMARY_SEEN: Final = "summary_seen"
+"""The site's charger summary has answered once (a 404 later is an outage, not its absence)."""
 
 CONF_STATUS_INTERVAL: Final = "status_interval"
 CONF_IDLE_INTERVAL: Final = "idle_interval"

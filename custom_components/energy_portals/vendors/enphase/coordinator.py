@@ -27,6 +27,7 @@ from ...errors import PortalError, PortalNotFoundError, PortalRateLimitError
 from .api import CommandRefusedError, EnphaseClient
 from .auth import EnphaseSignInError
 from .const import (
+    CONF_SUMMARY_SEEN,
     CURRENT_RESTART_DELAY,
     LIVE_STREAM_INTERVAL,
     LIVE_STREAM_SECONDS,
@@ -81,6 +82,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.live_stream_until: datetime | None = None
         self._summary_read_at: datetime | None = None
         self._summary_offered = True
+        self._summary_answered = bool(entry.data.get(CONF_SUMMARY_SEEN))
+        """The summary answered once (kept in the entry): a 404 now is an outage, not a
+        cloud without it."""
+        self._summary_missing_logged = False
         self._settings_read_at: datetime | None = None
         self._backoffs = 0
         self._restarts: dict[str, CALLBACK_TYPE] = {}
@@ -150,17 +155,43 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         if not self._summary_offered:
             return
         interval = SUMMARY_FAST_INTERVAL if active else SUMMARY_IDLE_INTERVAL
+        if self._summary_missing_logged:
+            interval = SUMMARY_IDLE_INTERVAL
         if self._summary_read_at is not None and now - self._summary_read_at < interval:
             return
         self._summary_read_at = now
         try:
             self.summaries = await self.client.async_get_summaries(self.site_id)
-            self._update_firmware()
         except PortalNotFoundError:
-            LOGGER.info("This Enlighten cloud offers no charger summary: energy counts sessions")
-            self._summary_offered = False
+            if not self._summary_answered:
+                LOGGER.info(
+                    "This Enlighten cloud offers no charger summary: energy counts sessions"
+                )
+                self._summary_offered = False
+            self._without_meter("HTTP 404")
         except PortalError as err:  # the status just worked: a refused summary is no reauth
-            LOGGER.debug("Charger summary not read this time: %s", err)
+            self._without_meter(str(err))
+        else:
+            if not self._summary_answered:
+                self._summary_answered = True
+                self.hass.config_entries.async_update_entry(
+                    self.config_entry, data={**self.config_entry.data, CONF_SUMMARY_SEEN: True}
+                )
+            if self._summary_missing_logged:
+                LOGGER.info("The charger summary answers again: energy follows the meter")
+                self._summary_missing_logged = False
+            self._update_firmware()
+
+    def _without_meter(self, reason: str) -> None:
+        """The summary did not answer: keep its limits, but no stale meter reading (charged
+        energy counts the sessions meanwhile, and it is retried at the idle cadence)."""
+        if self._summary_answered and not self._summary_missing_logged:
+            LOGGER.info("The charger summary is not answering (%s): energy counts sessions", reason)
+            self._summary_missing_logged = True
+        self.summaries = {
+            serial: replace(summary, lifetime_energy=None)
+            for serial, summary in self.summaries.items()
+        }
 
     def _update_firmware(self) -> None:
         """Show a new firmware version on the charger's device."""

@@ -69,7 +69,7 @@ async def test_status_sends_tokens_and_parses_spec_example(client: EnphaseClient
     assert charger.plugged_in is True
     assert charger.charging is False
     assert charger.connector_status == "available"
-    assert charger.session_energy == 3.52
+    assert charger.session_energy_reported == 3520  # its unit: session_units.py
     assert charger.session_cost == 0.84
     assert charger.session_start == datetime(2024, 9, 6, 5, 20, tzinfo=UTC)
     assert charger.schedule_enabled is False
@@ -95,7 +95,7 @@ def test_status_normalises_wh_milliseconds_and_strings() -> None:
         }
     )
     (charger,) = status.chargers.values()
-    assert charger.session_energy == 3.52
+    assert charger.session_energy_reported == 3520  # its unit: session_units.py
     assert charger.session_start == datetime(2024, 9, 6, 5, 20, tzinfo=UTC)
     assert charger.plugged_in is True
     assert charger.charging is True

@@ -5,19 +5,28 @@ sees: the current envelope, the legacy shape and the api/v2 alias."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.errors import PortalResponseError
-from custom_components.energy_portals.vendors.enphase.models import parse_status
-from tests.helpers import known_state
-from tests.simulator.enphase import EnphaseSimulator
+from custom_components.energy_portals.vendors.enphase.models import (
+    Charger,
+    ChargerSummary,
+    parse_status,
+)
+from custom_components.energy_portals.vendors.enphase.session_units import SessionUnits
+from tests.helpers import advance, known_state
+from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
+NOW = datetime(2026, 12, 2, 6, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "enphase"
 
 
@@ -34,7 +43,9 @@ def test_the_current_envelope() -> None:
     assert charger.name == "IQ EV Charger_ABCD"
     assert (charger.connected, charger.plugged_in, charger.charging) == (True, False, False)
     assert charger.connector_status == "available"
-    assert charger.session_energy == pytest.approx(9.867)  # e_c 9867 Wh
+    assert charger.session_energy_reported == 9867
+    assert charger.session_energy_in_wh
+    assert SessionUnits().kwh(charger, 11.0, NOW) == pytest.approx(9.867)
     assert charger.session_cost == 2.56  # session_cost
     assert charger.session_start == datetime(2026, 1, 29, 12, 7, 21, 763000, tzinfo=UTC)
     assert charger.green_in_status
@@ -50,6 +61,7 @@ def test_the_legacy_shape() -> None:
         "charging",
     )
     assert charger.session_start == datetime.fromtimestamp(1725600000, UTC)
+    assert SessionUnits().kwh(charger, 22.1, NOW) == 3.52  # the spec's example, in kWh
     idle = parse_status(payload("status-legacy-idle.json"))
     assert idle.chargers
 
@@ -88,3 +100,66 @@ async def test_an_account_on_the_current_shape_sees_its_charger(
     plugged = known_state(hass, "binary_sensor.garage_ev_plug")
     assert plugged.state == "on"
     assert known_state(hass, "sensor.garage_ev_charged_energy").state != "unavailable"
+
+
+def legacy(value: float, start: datetime, meter: float | None = None) -> Charger:
+    """A legacy-shape charger reading, with the summary's meter when given."""
+    summary = None
+    if meter is not None:
+        summary = ChargerSummary("SN", meter, 6, 32, 1, 230.0, 1, None)
+    (charger,) = parse_status(
+        {"evChargerData": [{"sn": "SN", "session_d": {"e_c": value}}], "ts": 1}
+    ).chargers.values()
+    return replace(charger, session_start=start, summary=summary)
+
+
+def test_a_small_legacy_value_the_meter_shows_as_wh() -> None:
+    """A legacy 140 whose session grew the lifetime meter by 0.14 kWh is 0.14 kWh."""
+    units, start = SessionUnits(), NOW - timedelta(hours=10)
+    assert units.kwh(legacy(0, start, 500.0), 7.36, NOW) == 0
+    assert units.kwh(legacy(140, start, 500.14), 7.36, NOW + timedelta(minutes=1)) == 0.14
+    assert units.decided == {"SN": "Wh"}
+
+
+@pytest.mark.parametrize(
+    ("value", "started_ago", "expected"),
+    [
+        (250.0, timedelta(hours=30), 0.25),  # more than any session: Wh
+        (12.0, timedelta(minutes=30), 0.012),  # 12 kWh in 30 minutes is beyond 22.1 kW
+        (12.0, timedelta(hours=3), 12.0),  # possible, nothing says Wh: kWh
+    ],
+)
+def test_physics_decides_what_it_can(value: float, started_ago: timedelta, expected: float) -> None:
+    """What cannot be kWh is Wh; what can, with no other evidence, is kWh."""
+    assert SessionUnits().kwh(legacy(value, NOW - started_ago), 22.1, NOW) == expected
+
+
+def test_a_decided_unit_never_changes() -> None:
+    """Once decided, a later value that would decide otherwise keeps the unit: a session's
+    energy never jumps by a factor of 1000 between two readings."""
+    units, start = SessionUnits(), NOW - timedelta(hours=3)
+    assert units.kwh(legacy(12.0, start), 22.1, NOW) == 12.0
+    assert units.kwh(legacy(12.5, start), 22.1, NOW + timedelta(minutes=5)) == 12.5
+    assert units.kwh(legacy(250.0, start), 22.1, NOW + timedelta(minutes=10)) == 250.0
+
+
+async def test_the_decided_unit_is_kept_across_a_restart(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The simulator's legacy shape sends Wh: decided at the first energy, stored in the
+    entry, and the session energy reads the same after a restart."""
+    # Frozen by freezer (freezer().timestamp() would read its naive UTC as local time).
+    enphase.clock.now = time.time
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    enphase.start(32)
+    await advance(hass, freezer, 900)
+    assert enphase_entry.data["session_units"] == {SERIAL: "Wh"}
+    energy = known_state(hass, "sensor.garage_ev_session_energy").state
+    assert float(energy) == pytest.approx(1.84, abs=0.01)  # 15 minutes at 7.36 kW
+    assert await hass.config_entries.async_reload(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert known_state(hass, "sensor.garage_ev_session_energy").state == energy

@@ -15,6 +15,8 @@ CONF_E_AUTH_TOKEN: Final = "e_auth_token"
 CONF_COOKIE: Final = "cookie"
 CONF_SITE_ID: Final = "site_id"
 CONF_SUMMARY_SEEN: Final = "summary_seen"
+CONF_SESSION_UNITS: Final = "session_units"
+"""Per charger serial, the unit its session energy was found to be in (Wh or kWh)."""
 """The site's charger summary has answered once (a 404 later is an outage, not its absence)."""
 
 CONF_STATUS_INTERVAL: Final = "status_interval"

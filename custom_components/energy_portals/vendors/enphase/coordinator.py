@@ -27,6 +27,7 @@ from ...errors import PortalError, PortalNotFoundError, PortalRateLimitError
 from .api import CommandRefusedError, EnphaseClient
 from .auth import EnphaseSignInError
 from .const import (
+    CONF_SESSION_UNITS,
     CONF_SUMMARY_SEEN,
     CURRENT_RESTART_DELAY,
     LIVE_STREAM_INTERVAL,
@@ -42,6 +43,7 @@ from .const import (
 )
 from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
 from .power import AveragePower
+from .session_units import SessionUnits
 
 type EnphaseConfigEntry = ConfigEntry[EnphaseCoordinator]
 
@@ -79,6 +81,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.modes: dict[str, ChargeModes] = {}
         self.use_battery: dict[str, bool | None] = {}
         self.power: dict[str, AveragePower] = {}
+        self.units = SessionUnits(dict(entry.data.get(CONF_SESSION_UNITS, {})))
+        """Each charger's session-energy unit, once decided (kept in the entry)."""
         self.live_stream_until: datetime | None = None
         self._summary_read_at: datetime | None = None
         self._summary_offered = True
@@ -130,6 +134,13 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             use_battery=self.use_battery.get(serial),
         )
         max_kw = (summary and summary.max_power) or MAX_CHARGER_POWER_KW
+        decided = dict(self.units.decided)
+        charger = replace(charger, session_energy=self.units.kwh(charger, max_kw, now))
+        if self.units.decided != decided:
+            self.hass.config_entries.async_update_entry(
+                self.config_entry,
+                data={**self.config_entry.data, CONF_SESSION_UNITS: dict(self.units.decided)},
+            )
         power = self.power.setdefault(serial, AveragePower())
         power.update(charger, now, max_kw)
         return replace(charger, average_power=power.watts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -87,7 +87,8 @@ class Charger:
     faulted: bool | None
     connector_status: str | None
     session_energy: float | None
-    """kWh: the cloud reports `session_d.e_c` in Wh (older payloads sent kWh; see README)."""
+    """kWh, once the coordinator has read `session_energy_reported` in its unit
+    (session_units.py); None until then."""
     session_cost: float | None
     session_start: datetime | None
     charging_level: int | None
@@ -102,6 +103,10 @@ class Charger:
     """Green charging may use the home battery (None: the charger has no such setting)."""
     average_power: float | None = None
     """W, averaged from the session energy between two readings (the status has no power)."""
+    session_energy_reported: float | None = None
+    """`session_d.e_c` as the cloud sent it: Wh or kWh (session_units.py decides)."""
+    session_energy_in_wh: bool = False
+    """The answer's shape says the unit: the current envelope sends Wh."""
 
     @property
     def active(self) -> bool:
@@ -166,7 +171,8 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
         charging=as_bool(raw.get("charging")),
         faulted=as_bool(raw.get("faulted")),
         connector_status=status.lower() if status else None,
-        session_energy=kwh_from_wh(session.get("e_c")),
+        session_energy=None,
+        session_energy_reported=as_float(session.get("e_c")),
         session_cost=as_float(
             next(
                 (session[key] for key in ("session_cost", "sessionCost", "cost") if key in session),
@@ -193,7 +199,9 @@ def parse_status(body: Any) -> EvseStatus:
     data = body.get("data") if isinstance(body, dict) else None
     stamp = as_epoch(as_object(body.get("meta")).get("serverTimeStamp")) if data else None
     if isinstance(data, dict) and isinstance(data.get("chargers"), list):
-        return EvseStatus(chargers=_by_serial(data["chargers"], parse_charger), timestamp=stamp)
+        chargers = _by_serial(data["chargers"], parse_charger)
+        chargers = {sn: replace(c, session_energy_in_wh=True) for sn, c in chargers.items()}
+        return EvseStatus(chargers=chargers, timestamp=stamp)
     if isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
         entries = [{"sn": serial, **entry} for serial, entry in data.items()]
         return EvseStatus(chargers=_by_serial(entries, parse_charger), timestamp=stamp)

@@ -22,7 +22,8 @@ from custom_components.energy_portals.vendors.enphase.api import (
     CommandRefusedError,
     EnphaseClient,
 )
-from custom_components.energy_portals.vendors.enphase.auth import EnphaseAuth, EnphaseSignInError
+from custom_components.energy_portals.vendors.enphase.auth import EnphaseAuth
+from custom_components.energy_portals.vendors.enphase.credentials import EnphaseSignInError
 from custom_components.energy_portals.vendors.enphase.models import parse_status
 from tests.helpers import sent
 

@@ -19,14 +19,13 @@ from yarl import URL
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.errors import PortalAuthError, PortalResponseError
 from custom_components.energy_portals.vendors.enphase.api import EnphaseClient
-from custom_components.energy_portals.vendors.enphase.auth import (
-    EnphaseAuth,
+from custom_components.energy_portals.vendors.enphase.auth import EnphaseAuth, auth_of
+from custom_components.energy_portals.vendors.enphase.credentials import (
     EnphaseInvalidCodeError,
     EnphaseMfaRequiredError,
     EnphaseSignInError,
     Family,
     StoredSession,
-    auth_of,
     claims_of,
     cookies_of,
 )

@@ -17,7 +17,8 @@ from ...errors import (
     PortalResponseError,
 )
 from ...http import HttpResponse, parse_retry_after, raise_for_status
-from .auth import EnphaseAuth, Family, is_login_wall
+from .auth import EnphaseAuth
+from .credentials import Family, is_login_wall
 from .models import (
     USE_BATTERY_SETTING,
     ChargeMode,

@@ -104,9 +104,11 @@ class ChargedEnergyState(ExtraStoredData):
         if step <= 0 or step > _bound(max_power, self.meter_at, now):
             return
         # What the sessions counted while the meter was missing is in the step already.
-        by_sessions = self.total - (self.meter_total if self.meter_total is not None else 0.0)
-        self.total += max(step - max(by_sessions, 0.0), 0.0)
-        self.meter, self.meter_at, self.meter_total = meter, now, self.total
+        by_sessions = max(self.total - (self.meter_total or 0.0), 0.0)
+        self.total += max(step - by_sessions, 0.0)
+        # Sessions ahead of a (stale) meter stay ahead until the meter catches up.
+        ahead = max(by_sessions - step, 0.0)
+        self.meter, self.meter_at, self.meter_total = meter, now, self.total - ahead
 
     def _anchor_session(self, charger: Charger, now: datetime) -> None:
         """The meter went missing: the first reading that names its session is where the

@@ -25,7 +25,6 @@ from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
 from ...errors import PortalError, PortalNotFoundError, PortalRateLimitError
 from .api import CommandRefusedError, EnphaseClient
-from .auth import EnphaseSignInError
 from .const import (
     CONF_SESSION_UNITS,
     CONF_SUMMARY_SEEN,
@@ -41,6 +40,7 @@ from .const import (
     SUMMARY_IDLE_INTERVAL,
     VENDOR_KEY,
 )
+from .credentials import EnphaseSignInError
 from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
 from .power import AveragePower
 from .session_units import SessionUnits

@@ -28,7 +28,7 @@ from ...flow_base import PortalFlowBase, base_url_of, error_key, secret_field, s
 from ...session import create_session
 from ...url_rules import require_cloud_url
 from .api import DEFAULT_BASE_URL, EnphaseClient
-from .auth import EnphaseAuth, EnphaseInvalidCodeError, EnphaseSignInError, auth_of
+from .auth import EnphaseAuth, auth_of
 from .const import (
     CONF_CHARGING_CURRENT,
     CONF_CODE,
@@ -51,6 +51,7 @@ from .const import (
     MIN_STATUS_INTERVAL,
     VENDOR_KEY,
 )
+from .credentials import EnphaseInvalidCodeError, EnphaseSignInError
 from .models import Site
 
 _SECRET = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))

@@ -113,12 +113,24 @@ def legacy(value: float, start: datetime, meter: float | None = None) -> Charger
     return replace(charger, session_start=start, summary=summary)
 
 
-def test_a_small_legacy_value_the_meter_shows_as_wh() -> None:
-    """A legacy 140 whose session grew the lifetime meter by 0.14 kWh is 0.14 kWh."""
-    units, start = SessionUnits(), NOW - timedelta(hours=10)
+@pytest.mark.parametrize(
+    ("value", "meter_growth", "expected", "unit"),
+    [
+        (140.0, 0.14, 0.14, "Wh"),  # a legacy 140 that grew the lifetime meter by 0.14 kWh
+        (3.0, 3.0, 3.0, "kWh"),  # the session grew as the meter did
+        (1.0, 0.01, 1.0, "kWh"),  # too little growth to tell: kWh, as nothing says Wh
+    ],
+)
+def test_the_lifetime_meter_tells_the_unit(
+    value: float, meter_growth: float, expected: float, unit: str
+) -> None:
+    """Where physics allows both (a session running for 30 hours at 7.36 kW), the meter's
+    growth over the session decides."""
+    units, start = SessionUnits(), NOW - timedelta(hours=30)
     assert units.kwh(legacy(0, start, 500.0), 7.36, NOW) == 0
-    assert units.kwh(legacy(140, start, 500.14), 7.36, NOW + timedelta(minutes=1)) == 0.14
-    assert units.decided == {"SN": "Wh"}
+    later = NOW + timedelta(minutes=1)
+    assert units.kwh(legacy(value, start, 500.0 + meter_growth), 7.36, later) == expected
+    assert units.decided == {"SN": unit}
 
 
 @pytest.mark.parametrize(

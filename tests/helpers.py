@@ -12,7 +12,8 @@ from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.core import HomeAssistant, State
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from yarl import URL
@@ -120,3 +121,23 @@ async def init_integration(hass: HomeAssistant, entry: MockConfigEntry) -> MockC
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def watch_numbers(hass: HomeAssistant, *entity_ids: str) -> dict[str, list[State]]:
+    """The states with a number that each entity writes from now on (unknown and unavailable
+    left out), as the recorder sees them."""
+    written: dict[str, list[State]] = {entity_id: [] for entity_id in entity_ids}
+
+    @callback
+    def note(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id in written and new.state[:1].isdigit():
+            written[new.entity_id].append(new)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    return written
+
+
+def numbers(states: list[State]) -> list[float]:
+    """The values of states that hold numbers."""
+    return [float(state.state) for state in states]

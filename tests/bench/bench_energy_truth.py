@@ -19,8 +19,7 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.recorder.statistics import statistics_during_period
-from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
@@ -33,6 +32,7 @@ from custom_components.energy_portals.vendors.allume.statistics import statistic
 from tests.bench.bench_portals import record
 from tests.conftest import RunningSimulator
 from tests.faults.harness import START, VENDORS
+from tests.helpers import numbers, watch_numbers
 from tests.simulator.allume import AllumeSimulator
 from tests.simulator.emporia import MONITOR_GID, EmporiaSimulator
 from tests.simulator.enphase import EnphaseSimulator
@@ -179,11 +179,11 @@ async def test_allume_energy_truth(
     async def vendor_down(down: bool) -> None:
         sim.state.faults.status = 502 if down else None
 
-    written = _watch(hass, TODAY_DEMAND)
+    written = watch_numbers(hass, TODAY_DEMAND)
     first_day = dt_util.as_utc(dt_util.start_of_local_day(dt_util.as_local(dt_util.utcnow())))
     await run_week(hass, freezer, entry, 300, each_step=each_step, vendor_down=vendor_down)
     await async_wait_recording_done(hass)
-    _today_sensor_truth(sim, label, written, first_day)
+    _today_sensor_truth(sim, label, numbers(written[TODAY_DEMAND]), first_day)
 
     worst, total_diff, imported, expected_hours = 0.0, 0.0, 0, 0
     now = dt_util.utcnow()
@@ -232,20 +232,6 @@ async def test_allume_energy_truth(
         "<= 2 x 3 + 2 (the first two)",
         max(restart_cost[:2]) <= 8,
     )
-
-
-def _watch(hass: HomeAssistant, entity_id: str) -> list[float]:
-    """The numeric states the entity writes from now on."""
-    written: list[float] = []
-
-    @callback
-    def note(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and new.entity_id == entity_id and new.state[:1].isdigit():
-            written.append(float(new.state))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
-    return written
 
 
 def _recorded_sum(values: list[float]) -> float:

@@ -17,14 +17,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.calendar import INSTANTS, Instant
 from tests.conftest import RunningSimulator
-from tests.helpers import add_mock_entry, init_integration, known_state, tick_to
+from tests.helpers import (
+    add_mock_entry,
+    init_integration,
+    known_state,
+    numbers,
+    tick_to,
+    watch_numbers,
+)
 from tests.simulator.allume import USER_ID, AllumeSimulator
 from tests.vendors.allume.conftest import entry_data
 from tests.vendors.allume.test_live import newest_row
@@ -105,22 +111,8 @@ async def test_every_closed_hour_reaches_the_history_once(
     allume.late_hour_period = None  # every hour lands on time here (late ones: test_hours)
     freezer.move_to(start - timedelta(minutes=80))  # past :05 in whole and half-hour zones
     allume.clock.now = time.time
-    entry: MockConfigEntry = add_mock_entry(
-        hass,
-        title="SolCentre",
-        unique_id=f"allume_{USER_ID}",
-        data=entry_data(simulator.base_url("allume")),
-        options={"live_interval": 0},
-    )
-    written: dict[str, list[tuple[datetime, float]]] = {DEMAND: [], BUILDING_DEMAND: []}
-
-    @callback
-    def note(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and new.entity_id in written and new.state[:1].isdigit():
-            written[new.entity_id].append((new.last_updated, float(new.state)))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    entry = add_entry(hass, simulator)
+    written = watch_numbers(hass, DEMAND, BUILDING_DEMAND)
     await init_integration(hass, entry)
     setup_requests = len(allume.state.calls("GET", "/snapshots"))
 
@@ -136,8 +128,8 @@ async def test_every_closed_hour_reaches_the_history_once(
     previous_day = local_midnight(case.zone, case.day - timedelta(days=1))
     zone = ZoneInfo(case.zone)
     for entity_id, units in ((DEMAND, [0]), (BUILDING_DEMAND, list(range(8)))):
-        states = written[entity_id]
-        values = [value for _, value in states]
+        states = [(state.last_updated, float(state.state)) for state in written[entity_id]]
+        values = numbers(written[entity_id])
         # Every hour from the day before's midnight to the last closed hour, once.
         assert values[0] + recorded_sum(values) == pytest.approx(
             truth(allume, units, previous_day, last_closed), abs=0.002
@@ -165,6 +157,7 @@ async def test_every_closed_hour_reaches_the_history_once(
 
 
 def add_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
+    """The account against the simulator, hourly path only (its requests are counted)."""
     return add_mock_entry(
         hass,
         title="SolCentre",
@@ -172,20 +165,6 @@ def add_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEnt
         data=entry_data(simulator.base_url("allume")),
         options={"live_interval": 0},
     )
-
-
-def watch(hass: HomeAssistant, *entity_ids: str) -> dict[str, list[float]]:
-    """The numeric states each entity writes from now on."""
-    written: dict[str, list[float]] = {entity_id: [] for entity_id in entity_ids}
-
-    @callback
-    def note(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and new.entity_id in written and new.state[:1].isdigit():
-            written[new.entity_id].append(float(new.state))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
-    return written
 
 
 @pytest.mark.parametrize(
@@ -219,7 +198,7 @@ async def test_a_restart_across_midnight_still_closes_the_day(
     freezer.move_to(end - timedelta(hours=3, minutes=20))
     allume.clock.now = time.time
     entry = add_entry(hass, simulator)
-    written = watch(hass, DEMAND, BUILDING_DEMAND)
+    written = watch_numbers(hass, DEMAND, BUILDING_DEMAND)
     await init_integration(hass, entry)
     refresh = (end - timedelta(hours=3)).replace(minute=6)
     while refresh < end + stopped:
@@ -232,7 +211,7 @@ async def test_a_restart_across_midnight_still_closes_the_day(
     await hass.async_block_till_done()
     last_closed = floor_hour(end + started)
     for entity_id, units in ((DEMAND, [0]), (BUILDING_DEMAND, list(range(8)))):
-        values = written[entity_id]
+        values = numbers(written[entity_id])
         assert truth(allume, units, start, end) == pytest.approx(
             max(v for v in values), abs=0.002
         ), entity_id
@@ -282,7 +261,7 @@ async def test_a_late_last_hour_still_reaches_the_history(
     start = end - timedelta(minutes=80)
     freezer.move_to(start)
     allume.clock.now = time.time
-    written = watch(hass, DEMAND)
+    written = watch_numbers(hass, DEMAND)
     await init_integration(hass, add_entry(hass, simulator))
     refresh = start.replace(minute=6) + HOUR
     while refresh <= end + timedelta(hours=4, minutes=10):
@@ -290,7 +269,7 @@ async def test_a_late_last_hour_still_reaches_the_history(
             allume.hidden_hours = set()
         await tick_to(hass, freezer, refresh.isoformat())
         refresh += HOUR
-    values = written[DEMAND]
+    values = numbers(written[DEMAND])
     day_start = local_midnight("Australia/Sydney", date(2026, 2, 25))
     last_closed = (refresh - HOUR).replace(minute=0)
     assert values[0] + recorded_sum(values) == pytest.approx(
@@ -313,22 +292,8 @@ async def test_an_outage_across_two_midnights_still_closes_each_day(
     start = first_midnight - timedelta(hours=6, minutes=20)  # 17:40 the day before
     freezer.move_to(start)
     allume.clock.now = time.time
-    entry = add_mock_entry(
-        hass,
-        title="SolCentre",
-        unique_id=f"allume_{USER_ID}",
-        data=entry_data(simulator.base_url("allume")),
-        options={"live_interval": 0},
-    )
-    values: list[float] = []
-
-    @callback
-    def note(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and new.entity_id == DEMAND and new.state[:1].isdigit():
-            values.append(float(new.state))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    entry = add_entry(hass, simulator)
+    written = watch_numbers(hass, DEMAND)
     await init_integration(hass, entry)
     refresh = start.replace(minute=6) + HOUR
     down_from, down_until = (
@@ -341,6 +306,7 @@ async def test_an_outage_across_two_midnights_still_closes_each_day(
         refresh += HOUR
     last_closed = (refresh - HOUR).replace(minute=0)
     previous_day = local_midnight("Australia/Sydney", day - timedelta(days=1))
+    values = numbers(written[DEMAND])
     assert values[0] + recorded_sum(values) == pytest.approx(
         truth(allume, [0], previous_day, last_closed), abs=0.003
     )

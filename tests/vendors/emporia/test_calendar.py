@@ -8,14 +8,14 @@ from datetime import datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
+from homeassistant.core import HomeAssistant, State
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache_with_extra_data,
 )
 
 from tests.calendar import INSTANTS, Instant
+from tests.helpers import numbers, watch_numbers
 from tests.simulator.emporia import EmporiaSimulator
 from tests.vendors.emporia.test_energy_truth import (
     KITCHEN,
@@ -56,15 +56,7 @@ async def test_energy_across_the_instant(
             )
         ],
     )
-    values: list[float] = []
-
-    @callback
-    def note(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and new.entity_id == KITCHEN and new.state[:1].isdigit():
-            values.append(float(new.state))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    written = watch_numbers(hass, KITCHEN)
     assert await hass.config_entries.async_setup(emporia_entry.entry_id)
     await first_sample(hass, emporia_entry)
     await tick(hass, freezer, emporia, 60)
@@ -73,6 +65,7 @@ async def test_energy_across_the_instant(
     assert kitchen.wall_at is not None
     truth = emporia.energy("1", counted_until, kitchen.wall_at)
     assert total(hass, KITCHEN) == pytest.approx(3.0 + truth, rel=0.01, abs=0.002)
+    values = numbers(written[KITCHEN])
     assert values == sorted(values)
     # The gap across the instant is one history read, in any zone.
     assert len(emporia.state.calls("GET", "/history")) == 1

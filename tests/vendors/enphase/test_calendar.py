@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.calendar import INSTANTS, Instant
-from tests.helpers import advance, known_state
+from tests.helpers import advance, known_state, numbers, watch_numbers
 from tests.simulator.enphase import EnphaseSimulator
 
 ENERGY = "sensor.garage_ev_charged_energy"
@@ -37,15 +36,7 @@ async def test_charged_energy_across_the_instant(
     if not summary:
         enphase.state.faults.path = "/summary"
         enphase.state.faults.status = 404
-    values: list[float] = []
-
-    @callback
-    def note(event: Event[EventStateChangedData]) -> None:
-        new = event.data["new_state"]
-        if new is not None and new.entity_id == ENERGY and new.state[:1].isdigit():
-            values.append(float(new.state))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, note)
+    written = watch_numbers(hass, ENERGY)
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
     before = float(known_state(hass, ENERGY).state)
@@ -59,4 +50,5 @@ async def test_charged_energy_across_the_instant(
     enphase.stop()
     await advance(hass, freezer, 60)
     assert float(known_state(hass, ENERGY).state) == pytest.approx(before + 7.36, abs=0.02)
+    values = numbers(written[ENERGY])
     assert values == sorted(values)

@@ -28,7 +28,7 @@ from ...devices import DeviceTracker
 from ...errors import PortalNotFoundError, PortalResponseError
 from .api import AccessDeniedError, AllumeClient, SnapshotSource
 from .const import LANDING_DELAY, REFRESH_OFFSET, VENDOR_KEY
-from .hours import HourBook, plan_windows
+from .hours import HourBook, plan_windows, stored_moment
 from .live import AllumeLiveCoordinator
 from .models import HOUR, Energy, HourlyEnergy, Property, floor_hour, percent, to_hours
 from .statistics import StatisticsImporter
@@ -213,9 +213,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             books = {} if stored is None else stored["books"]
             self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
             if stored is not None and stored.get("last_day"):
-                self._last_day = _stored_moment(stored["last_day"])
+                self._last_day = stored_moment(stored["last_day"])
             for key, (day, energy) in (stored or {}).get("late", {}).items():
-                self._late[key] = (_stored_moment(day), HourBook.energy_from_stored(energy))
+                self._late[key] = (stored_moment(day), HourBook.energy_from_stored(energy))
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
             self._books, self._late, self._last_day = {}, {}, None
@@ -468,10 +468,3 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     "the building's sensors are not created",
                     status,
                 )
-
-
-def _stored_moment(text: Any) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError("a stored moment without its zone")
-    return moment

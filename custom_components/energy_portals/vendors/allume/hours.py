@@ -165,7 +165,7 @@ class HourBook:
                 given_up={_hour(start) for start in data["given_up"]},
                 old_attempts={_hour(s): int(n) for s, n in data["old_attempts"].items()},
                 recent_misses={
-                    _hour(start): (int(misses), _moment(tried))
+                    _hour(start): (int(misses), stored_moment(tried))
                     for start, (misses, tried) in data["recent_misses"].items()
                 },
             )
@@ -180,7 +180,8 @@ class HourBook:
         self.recent_misses = {h: m for h, m in self.recent_misses.items() if h >= moment}
 
 
-def _moment(text: Any) -> datetime:
+def stored_moment(text: Any) -> datetime:
+    """A moment from its stored ISO form; ValueError without a zone."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError("a stored moment without its zone")
@@ -188,7 +189,7 @@ def _moment(text: Any) -> datetime:
 
 
 def _hour(text: Any) -> datetime:
-    hour = _moment(text)
+    hour = stored_moment(text)
     if hour != floor_hour(hour):
         raise ValueError("a stored hour that does not start on the hour")
     return hour

@@ -96,6 +96,7 @@ class EmporiaPush:
         self._data_since_start = self._now()
         """When data last arrived (socket or /devices/instant), or when the task started."""
         self.issue_id = f"{ISSUE_NO_DATA}_{entry.entry_id}"
+        self._issue_raised = False
 
     async def async_prime(self) -> None:
         """Fill the first state from /devices/instant where the proxy serves it (404: push only)."""
@@ -261,7 +262,9 @@ class EmporiaPush:
     def _ingest(self, sample: UsageSample, *, force: bool = False) -> None:
         now = self._now()
         self._data_since_start = now
-        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        if self._issue_raised:
+            self._issue_raised = False
+            ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
         new = self.state.ingest(sample, now, self._wall())
         current = self.coordinator.data
         if (
@@ -308,8 +311,9 @@ class EmporiaPush:
         """A repair issue once no data has come for 30 minutes (the proxy cannot reach
         Emporia); removed as soon as data flows again."""
         after = NO_DATA_REPAIR_AFTER.total_seconds()
-        if now - self._data_since_start < after:
+        if self._issue_raised or now - self._data_since_start < after:
             return
+        self._issue_raised = True
         ir.async_create_issue(
             self.hass,
             DOMAIN,

@@ -134,9 +134,9 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             use_battery=self.use_battery.get(serial),
         )
         max_kw = (summary and summary.max_power) or MAX_CHARGER_POWER_KW
-        decided = dict(self.units.decided)
+        decided = len(self.units.decided)  # decisions are only ever added
         charger = replace(charger, session_energy=self.units.kwh(charger, max_kw, now))
-        if self.units.decided != decided:
+        if len(self.units.decided) != decided:
             self.hass.config_entries.async_update_entry(
                 self.config_entry,
                 data={**self.config_entry.data, CONF_SESSION_UNITS: dict(self.units.decided)},

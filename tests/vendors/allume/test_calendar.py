@@ -251,7 +251,8 @@ async def test_a_late_last_hour_still_reaches_the_history(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The day's last hour lands only after midnight's read (it is asked again three hours
-    later): it is counted into the day it is read on, once, so the history still has it."""
+    later): it is counted into the day it is read on, once, so the history still has it, and
+    that day still closes with all it showed (the late hour included) at its own midnight."""
     await hass.config.async_set_time_zone("Australia/Sydney")
     end = local_midnight("Australia/Sydney", date(2026, 2, 26))
     allume: AllumeSimulator = simulator["allume"]
@@ -264,7 +265,7 @@ async def test_a_late_last_hour_still_reaches_the_history(
     written = watch_numbers(hass, DEMAND)
     await init_integration(hass, add_entry(hass, simulator))
     refresh = start.replace(minute=6) + HOUR
-    while refresh <= end + timedelta(hours=4, minutes=10):
+    while refresh <= end + timedelta(hours=25, minutes=10):
         if refresh > end + timedelta(minutes=30):
             allume.hidden_hours = set()
         await tick_to(hass, freezer, refresh.isoformat())

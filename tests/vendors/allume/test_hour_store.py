@@ -10,6 +10,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.energy_portals.vendors.allume.hours import ENERGY_FIELDS
 from tests.helpers import advance, init_integration, known_state
 from tests.simulator.allume import AllumeSimulator
 from tests.vendors.allume.test_sensors import UNIT4, day_energy
@@ -105,3 +106,31 @@ async def test_a_removed_entry_takes_its_store_along(
     assert await hass.config_entries.async_remove(allume_entry.entry_id)
     await hass.async_block_till_done()
     assert store_key(allume_entry) not in hass_storage
+
+
+async def test_late_hours_stored_by_an_earlier_release_still_count(
+    hass: HomeAssistant,
+    allume_entry: MockConfigEntry,
+    allume: AllumeSimulator,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Until 2026-12 the store kept one day of late hours per book (`[day, energy]`): after
+    the upgrade they still count into that day's sums, and the store is not read afresh."""
+    await init_integration(hass, allume_entry)
+    first = snapshot_requests(allume)
+    assert await hass.config_entries.async_unload(allume_entry.entry_id)
+    stored = hass_storage[store_key(allume_entry)]["data"]
+    late = dict.fromkeys(ENERGY_FIELDS, 0.0)
+    stored["late"] = {
+        "prop-unit-4": ["2026-02-24T13:00:00+00:00", {**late, "demand": 1.25}],
+        "prop-unit-7": ["2026-02-23T13:00:00+00:00", {**late, "demand": 9.0}],  # not today
+    }
+    await advance(hass, freezer, 60)
+    assert await hass.config_entries.async_setup(allume_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert snapshot_requests(allume) == first  # nothing new closed: nothing read afresh
+    whole = day_energy(allume, [0], "2026-02-24T13:00:00+00:00", "2026-02-25T03:00:00+00:00")
+    demand = float(known_state(hass, f"{UNIT4}_energy_demand_today").state)
+    assert demand == pytest.approx(whole["energyDemand"] + 1.25, abs=0.001)

@@ -82,7 +82,7 @@ class PropertyData:
     """One property's local day so far and its last complete hour."""
 
     today: Energy
-    """Today's read hours, and the late hours of finished days read today (see `late`)."""
+    """Today's read hours, and the late hours of finished days read today."""
     closed_days: tuple[tuple[datetime, Energy], ...]
     """The finished local days the book still holds (their start, their energy), oldest first:
     yesterday (its last hour is read after midnight), and the days of an outage."""
@@ -151,8 +151,11 @@ def catch_up(book: HourBook, first_hour: datetime, day_start: datetime) -> datet
     return start
 
 
-def closed_days(book: HourBook, day_start: datetime) -> tuple[tuple[datetime, Energy], ...]:
-    """The finished local days before `day_start` that the book holds hours of."""
+def closed_days(
+    book: HourBook, day_start: datetime, late: dict[datetime, Energy]
+) -> tuple[tuple[datetime, Energy], ...]:
+    """The finished local days before `day_start` that the book holds hours of, each with the
+    late hours of earlier days it counted (`late`, by day start), as its today sensor showed."""
     if not book.hours:
         return ()
     oldest = min(book.hours)
@@ -162,7 +165,7 @@ def closed_days(book: HourBook, day_start: datetime) -> tuple[tuple[datetime, En
         start = previous_day_start(end)
         if end <= oldest:
             break
-        days.append((start, book.total(start, end)))
+        days.append((start, book.total(start, end) + late.get(start, Energy())))
         end = start
     return tuple(reversed(days))
 
@@ -202,9 +205,10 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self._restore_save_pending = False
         self._last_day: datetime | None = None
         """The local day of the last refresh that read the hours."""
-        self._late: dict[str, tuple[datetime, Energy]] = {}
-        """Per book: hours of days already closed that were read today (the portal published
-        them late), counted into today's sums so the energy history still gets them once."""
+        self._late: dict[str, dict[datetime, Energy]] = {}
+        """Per book and local day: the hours of days already closed that were read on that day
+        (the portal published them late), counted into its sums so the energy history still
+        gets them once (and into its final total when it closes)."""
 
     async def _async_setup(self) -> None:
         """The hours read before a restart (a corrupt or unknown store is read afresh)."""
@@ -214,8 +218,13 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
             if stored is not None and stored.get("last_day"):
                 self._last_day = stored_moment(stored["last_day"])
-            for key, (day, energy) in (stored or {}).get("late", {}).items():
-                self._late[key] = (stored_moment(day), HourBook.energy_from_stored(energy))
+            for key, late in (stored or {}).get("late", {}).items():
+                # Stored before 2026-12: one `[day, energy]` pair (today's) per book.
+                days = dict([late]) if isinstance(late, list) else late
+                self._late[key] = {
+                    stored_moment(day): HourBook.energy_from_stored(energy)
+                    for day, energy in days.items()
+                }
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
             self._books, self._late, self._last_day = {}, {}, None
@@ -242,7 +251,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             "books": {key: book.to_stored() for key, book in self._books.items()},
             "last_day": self._last_day.isoformat() if self._last_day else None,
             "late": {
-                key: [day.isoformat(), asdict(energy)] for key, (day, energy) in self._late.items()
+                key: {day.isoformat(): asdict(energy) for day, energy in days.items()}
+                for key, days in self._late.items()
             },
         }
 
@@ -322,19 +332,19 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         for project_id in read_buildings:
             key = f"building-{project_id}"
             book = self._book(key)
-            buildings[project_id] = book.total(day_start, day_end) + self._late_today(
-                key, day_start
-            )
-            buildings_closed_days[project_id] = closed_days(book, day_start)
+            late = self._late.get(key, {})
+            buildings[project_id] = book.total(day_start, day_end) + late.get(day_start, Energy())
+            buildings_closed_days[project_id] = closed_days(book, day_start, late)
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
         for prop in read:
             book = self._book(prop.property_id)
-            today = book.total(day_start, day_end) + self._late_today(prop.property_id, day_start)
+            late = self._late.get(prop.property_id, {})
+            today = book.total(day_start, day_end) + late.get(day_start, Energy())
             building_today = buildings.get(prop.project_id) if prop.project_id else None
             properties[prop.property_id] = PropertyData(
                 today=today,
-                closed_days=closed_days(book, day_start),
+                closed_days=closed_days(book, day_start, late),
                 last_hour=book.get(last_hour_start),
                 building_share=(
                     percent(today.solar_delivered, building_today.solar_delivered)
@@ -355,10 +365,6 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             building_key(project_id) for project_id in self.buildings
         }
 
-    def _late_today(self, key: str, day_start: datetime) -> Energy:
-        day, energy = self._late.get(key, (day_start, Energy()))
-        return energy if day == day_start else Energy()
-
     def _reader(self, key: str, day_start: datetime) -> Callable[[HourBook, list[datetime]], None]:
         """What to do with the hours new to a book: those of a day closed before this refresh
         (the portal published them late) count into today's sums."""
@@ -368,10 +374,13 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 return
             late = [hour for hour in new if hour < floor_hour(self._last_day)]
             if late:
-                energy = self._late_today(key, day_start)
+                oldest = day_start - timedelta(days=CLOSED_DAYS + 1)
+                days = {day: e for day, e in self._late.get(key, {}).items() if day >= oldest}
+                energy = days.get(day_start, Energy())
                 for hour in late:
                     energy += book.hours[hour]
-                self._late[key] = (day_start, energy)
+                days[day_start] = energy
+                self._late[key] = days
 
         return note
 

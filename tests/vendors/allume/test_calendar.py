@@ -245,19 +245,22 @@ async def test_a_closed_day_is_saved_at_once_for_a_crash(
     assert saved[DEMAND]["value"] == 0.0
 
 
+@pytest.mark.parametrize("zone", ["Australia/Sydney", "Australia/Adelaide"])
 async def test_a_late_last_hour_still_reaches_the_history(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     freezer: FrozenDateTimeFactory,
+    zone: str,
 ) -> None:
-    """The day's last hour lands only after midnight's read (it is asked again three hours
-    later): it is counted into the day it is read on, once, so the history still has it, and
-    that day still closes with all it showed (the late hour included) at its own midnight."""
-    await hass.config.async_set_time_zone("Australia/Sydney")
-    end = local_midnight("Australia/Sydney", date(2026, 2, 26))
+    """The day's last hour (in Adelaide the hour across midnight) lands only after midnight's
+    read (it is asked again three hours later): it is counted into the day it is read on,
+    once, so the history still has it, and that day still closes with all it showed (the late
+    hour included) at its own midnight."""
+    await hass.config.async_set_time_zone(zone)
+    end = local_midnight(zone, date(2026, 2, 26))
     allume: AllumeSimulator = simulator["allume"]
     allume.late_hour_period = None
-    last = int((end - HOUR).timestamp())
+    last = int(floor_hour(end - timedelta(minutes=1)).timestamp())  # across midnight: Adelaide
     allume.hidden_hours = {last}
     start = end - timedelta(minutes=80)
     freezer.move_to(start)
@@ -266,12 +269,49 @@ async def test_a_late_last_hour_still_reaches_the_history(
     await init_integration(hass, add_entry(hass, simulator))
     refresh = start.replace(minute=6) + HOUR
     while refresh <= end + timedelta(hours=25, minutes=10):
-        if refresh > end + timedelta(minutes=30):
+        if refresh > floor_hour(end) + timedelta(hours=1, minutes=10):  # after its first read
             allume.hidden_hours = set()
         await tick_to(hass, freezer, refresh.isoformat())
         refresh += HOUR
     values = numbers(written[DEMAND])
-    day_start = local_midnight("Australia/Sydney", date(2026, 2, 25))
+    day_start = local_midnight(zone, date(2026, 2, 25))
+    last_closed = (refresh - HOUR).replace(minute=0)
+    assert values[0] + recorded_sum(values) == pytest.approx(
+        truth(allume, [0], day_start, last_closed), abs=0.003
+    )
+
+
+async def test_a_late_hour_from_before_the_first_day_stays_out_of_the_history(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Added at 00:50, the account's day before (never shown by a today sensor) still has a
+    late hour; read three hours later, it goes to the imported statistics, not into the first
+    day's total, whose history holds exactly that day's hours."""
+    await hass.config.async_set_time_zone("Australia/Sydney")
+    day_start = local_midnight("Australia/Sydney", date(2026, 2, 26))
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None
+    late = day_start - HOUR
+    allume.hidden_hours = {int(late.timestamp())}
+    start = day_start + timedelta(minutes=50)
+    freezer.move_to(start)
+    allume.clock.now = time.time
+    written = watch_numbers(hass, DEMAND)
+    await init_integration(hass, add_entry(hass, simulator))
+    allume.hidden_hours = set()
+    refresh = start.replace(minute=6) + HOUR
+    while refresh <= start + timedelta(hours=5):
+        await tick_to(hass, freezer, refresh.isoformat())
+        refresh += HOUR
+    asked = [
+        r
+        for r in allume.state.calls("GET", "/properties/prop-unit-4/snapshots")
+        if int(r.query["from"]) == int(late.timestamp())
+    ]
+    assert len(asked) == 2  # missed at setup, read three hours later
+    values = numbers(written[DEMAND])
     last_closed = (refresh - HOUR).replace(minute=0)
     assert values[0] + recorded_sum(values) == pytest.approx(
         truth(allume, [0], day_start, last_closed), abs=0.003

@@ -205,6 +205,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self._restore_save_pending = False
         self._last_day: datetime | None = None
         """The local day of the last refresh that read the hours."""
+        self._counted_from: datetime | None = None
+        """The local day of the first refresh: the today sensors' history starts there, so a
+        late hour of an earlier day is not counted into it (None: kept before 2026-12)."""
         self._late: dict[str, dict[datetime, Energy]] = {}
         """Per book and local day: the hours of days already closed that were read on that day
         (the portal published them late), counted into its sums so the energy history still
@@ -218,6 +221,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
             if stored is not None and stored.get("last_day"):
                 self._last_day = stored_moment(stored["last_day"])
+            if stored is not None and stored.get("counted_from"):
+                self._counted_from = stored_moment(stored["counted_from"])
             for key, late in (stored or {}).get("late", {}).items():
                 # Stored before 2026-12: one `[day, energy]` pair (today's) per book.
                 days = dict([late]) if isinstance(late, list) else late
@@ -228,6 +233,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
             self._books, self._late, self._last_day = {}, {}, None
+            self._counted_from = None
 
     @callback
     def async_save_restore_states(self) -> None:
@@ -250,6 +256,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         return {
             "books": {key: book.to_stored() for key, book in self._books.items()},
             "last_day": self._last_day.isoformat() if self._last_day else None,
+            "counted_from": self._counted_from.isoformat() if self._counted_from else None,
             "late": {
                 key: {day.isoformat(): asdict(energy) for day, energy in days.items()}
                 for key, days in self._late.items()
@@ -271,6 +278,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.update_interval = next_refresh_delay(now)
         day_start = local_day(now)[0]
         yesterday_start = previous_day_start(day_start)
+        if self._last_day is None:
+            self._counted_from = day_start
         if not self._discovered:
             self.properties = await self.client.async_get_properties()
             self._properties_read_on = day_start
@@ -367,12 +376,15 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
     def _reader(self, key: str, day_start: datetime) -> Callable[[HourBook, list[datetime]], None]:
         """What to do with the hours new to a book: those of a day closed before this refresh
-        (the portal published them late) count into today's sums."""
+        (the portal published them late) count into today's sums, from the first day on."""
 
         def note(book: HourBook, new: list[datetime]) -> None:
             if self._last_day is None:
                 return
-            late = [hour for hour in new if hour < floor_hour(self._last_day)]
+            first = self._counted_from
+            late = [
+                hour for hour in new if hour < self._last_day and (first is None or hour >= first)
+            ]
             if late:
                 oldest = day_start - timedelta(days=CLOSED_DAYS + 1)
                 days = {day: e for day, e in self._late.get(key, {}).items() if day >= oldest}

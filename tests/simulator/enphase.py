@@ -7,7 +7,8 @@ import base64
 import json
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from aiohttp import web
 
@@ -33,6 +34,10 @@ TOKEN_LIFETIME = 6 * 3600
 """Seconds an access token lives (the real lifetime is undocumented)."""
 SESSION_LIFETIME = 3 * 24 * 3600
 """Seconds a signed-in session lives before a new sign-in is needed."""
+MILES_PER_KWH = 2.1
+PRICE_PER_KWH = 0.25
+CURRENCY = "AUD"
+"""The site's currency, as the currency-conversion answer states it."""
 LOGIN_WALL = "<html><body><form action='/login/login'>Enphase Enlighten sign in</form></html>"
 
 MODES = ("MANUAL_CHARGING", "SCHEDULED_CHARGING", "GREEN_CHARGING", "SMART_CHARGING")
@@ -66,6 +71,8 @@ class ChargerSimulation:
     charging: bool = False
     level: int = 32
     session_start: float | None = None
+    plugged_in_at: float | None = None
+    plugged_out_at: float | None = None
     energy_before: float = 0.0
     """kWh of the session up to `charging_since`."""
     charging_since: float | None = None
@@ -118,6 +125,11 @@ class CloudKnobs:
     """A mode write answers 400 anyway: "lands" (the mode changes all the same) or "lost"."""
     smart_offered: bool = False
     supports_use_battery: bool = True
+    status_shape: Literal["current", "legacy"] = "current"
+    """The status answer's shape: the current envelope (`data.chargers[]`, what accounts get
+    today) or the spec's legacy `evChargerData` (field-payloads/enphase/)."""
+    currency_offered: bool = True
+    """False: the currency-conversion answer is a 404 (Home Assistant's currency is used)."""
 
 
 @dataclass
@@ -178,10 +190,17 @@ class EnphaseSimulator:
         charger.charging = False
         charger.charging_since = None
 
+    def plug_in(self) -> None:
+        charger = self.charger
+        if not charger.plugged_in:
+            charger.plugged_in = True
+            charger.plugged_in_at, charger.plugged_out_at = self.clock.now(), None
+
     def unplug(self) -> None:
         self.stop()
         charger = self.charger
         charger.plugged_in = False
+        charger.plugged_out_at = self.clock.now()
         charger.delivered_before += charger.energy_before
         charger.session_start = None
         charger.energy_before = 0.0
@@ -198,11 +217,89 @@ class EnphaseSimulator:
     # -- bodies -----------------------------------------------------------------------------
 
     def status_body(self) -> dict[str, Any]:
-        """The status as the field sends it: `e_c` in Wh, the start time in seconds or in
-        milliseconds (alternating), and null between sessions."""
+        """The status in the shape the knobs choose (the current envelope by default)."""
+        self._status_reads += 1
+        if self.knobs.status_shape == "legacy":
+            return self._legacy_status()
+        return self._current_status()
+
+    def _connector_status(self) -> str:
+        charger = self.charger
+        if charger.charging:
+            return "CHARGING"
+        return "SUSPENDED" if charger.plugged_in else "AVAILABLE"
+
+    def _current_status(self) -> dict[str, Any]:
+        """The current envelope as field-payloads/enphase/status-current-envelope.json has it:
+        `e_c` in Wh, `strt_chrg` in ms, times as ISO ending in `[UTC]`, the connector's fields
+        in `connectors[]`; `session_d` keeps the last session after the car is unplugged."""
         charger = self.charger
         now = self.clock.now()
-        self._status_reads += 1
+        if charger.plugged_in and charger.plugged_in_at is None:
+            charger.plugged_in_at = now - 3600  # plugged in an hour before the first read
+        energy_kwh = charger.session_energy(now)
+        start = None if charger.session_start is None else int(charger.session_start * 1000)
+        green = charger.mode == "GREEN_CHARGING"
+        return {
+            "meta": {"serverTimeStamp": int(now * 1000)},
+            "data": {
+                "site": SITE_ID,
+                "tz": "Australia/Sydney",
+                "chargers": [
+                    {
+                        "smartEV": {"hasToken": False, "hasEVDetails": False},
+                        "evManufacturerName": "Example OEM",
+                        "offGrid": "ON_GRID",
+                        "sn": SERIAL,
+                        "name": "Garage EV",
+                        "lst_rpt_at": _cloud_time(now - 5),
+                        "offlineAt": None,
+                        "connected": True,
+                        "auth_token": None,
+                        "mode": 1 if green else 0,
+                        "charging": charger.charging,
+                        "pluggedIn": charger.plugged_in,
+                        "faulted": False,
+                        "commissioned": 1,
+                        "isEVDetailsSet": True,
+                        "sch_d": {
+                            "status": 1 if green else 0,
+                            "info": [{"type": "greencharging", "limit": 0}] if green else [],
+                        },
+                        "session_d": {
+                            "plg_in_at": _cloud_time(charger.plugged_in_at),
+                            "strt_chrg": start,
+                            "plg_out_at": _cloud_time(charger.plugged_out_at),
+                            "e_c": round(energy_kwh * 1000, 1),
+                            "miles": round(energy_kwh * MILES_PER_KWH, 5),
+                            "session_cost": round(energy_kwh * PRICE_PER_KWH, 2),
+                            "auth_status": 4,
+                            "auth_type": None,
+                            "auth_id": None,
+                            "charge_level": charger.level if charger.plugged_in else None,
+                        },
+                        "connectors": [
+                            {
+                                "connectorId": 1,
+                                "connectorStatusType": self._connector_status(),
+                                "connectorStatusInfo": "",
+                                "connectorStatusReason": "",
+                                "safeLimitState": 0,
+                                "dlbActive": False,
+                                "pluggedIn": charger.plugged_in,
+                            }
+                        ],
+                    }
+                ],
+            },
+            "error": {},
+        }
+
+    def _legacy_status(self) -> dict[str, Any]:
+        """The spec's flat shape: `e_c` in Wh, the start time in seconds or in milliseconds
+        (alternating), and null between sessions."""
+        charger = self.charger
+        now = self.clock.now()
         start: float | None = None
         if charger.session_start is not None:
             in_ms = self._status_reads % 2 == 0
@@ -218,14 +315,12 @@ class EnphaseSimulator:
                     "pluggedIn": charger.plugged_in,
                     "charging": charger.charging,
                     "faulted": False,
-                    "connectorStatusType": "CHARGING"
-                    if charger.charging
-                    else ("SUSPENDED" if charger.plugged_in else "AVAILABLE"),
+                    "connectorStatusType": self._connector_status(),
                     "chargingLevel": charger.level,
                     "mode": 1 if green else 0,
                     "session_d": {
                         "e_c": round(energy_kwh * 1000, 1),
-                        "cost": round(energy_kwh * 0.25, 2),
+                        "cost": round(energy_kwh * PRICE_PER_KWH, 2),
                         "sch_kwh": 0.0,
                         "start_time": start,
                     },
@@ -321,6 +416,7 @@ class EnphaseSimulator:
             web.post("/app-api/generate_mfa_login_otp", self._resend_otp),
             web.get("/users/self/token", self._mint_token),
             web.get("/app-api/search_sites.json", self._search_sites),
+            web.get("/app-api/{site}/get_currency_conversion.json", self._currency),
             web.get(f"{base}/sites", self._sites),
             web.get(f"{base}/{{site}}/ev_chargers/status", self._status),
             web.get(f"{base}/api/v2/{{site}}/ev_chargers/summary", self._summary),
@@ -497,7 +593,7 @@ class EnphaseSimulator:
     async def _sim_plug(self, request: web.Request) -> web.Response:
         body = await request.json()
         if body.get("plugged_in", True):
-            self.charger.plugged_in = True
+            self.plug_in()
         else:
             self.unplug()
         return web.json_response({"plugged_in": self.charger.plugged_in})
@@ -537,6 +633,17 @@ class EnphaseSimulator:
         if not self._known(request):
             return web.json_response({"message": "Not found"}, status=404)
         return web.json_response(self.status_body())
+
+    async def _currency(self, request: web.Request) -> web.Response:
+        if not self._known(request) or not self.knobs.currency_offered:
+            return web.json_response({"message": "Not found"}, status=404)
+        conversion = {
+            "show_currency_conversion": True,
+            "value_per_kwh": str(PRICE_PER_KWH),
+            "currency_unit": CURRENCY,
+            "currency_symbol": "$",
+        }
+        return web.json_response({"site_id": int(SITE_ID), "currency_conversion": conversion})
 
     async def _summary(self, request: web.Request) -> web.Response:
         if not self._known(request) or not self.knobs.summary_offered:
@@ -675,3 +782,20 @@ def _unique_routes(routes: list[web.RouteDef]) -> list[web.RouteDef]:
             seen.add((route.method, route.path))
             unique.append(route)
     return unique
+
+
+def _cloud_time(moment: float | None) -> str | None:
+    """A moment as the current shape writes it: ISO with milliseconds, ending in `Z[UTC]`."""
+    if moment is None:
+        return None
+    text = datetime.fromtimestamp(moment, UTC).isoformat(timespec="milliseconds")
+    return text.replace("+00:00", "Z[UTC]")
+
+
+def charger_list(body: Any) -> list[dict[str, Any]]:
+    """The chargers of a status answer in either shape (for tests that rewrite one)."""
+    if "evChargerData" in body:
+        chargers: list[dict[str, Any]] = body["evChargerData"]
+        return chargers
+    chargers = body["data"]["chargers"]
+    return chargers

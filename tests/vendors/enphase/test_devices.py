@@ -14,19 +14,21 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RemoveDevice
 from tests.helpers import advance, known_state
-from tests.simulator.enphase import SERIAL, EnphaseSimulator
+from tests.simulator.enphase import SERIAL, EnphaseSimulator, charger_list
 
 SECOND = "482522099999"
 SECOND_PLUG = "binary_sensor.driveway_ev_plug"
 
 
 def with_second_charger(body: Any) -> Any:
-    second = {**body["evChargerData"][0], "sn": SECOND, "name": "Driveway EV"}
-    return {**body, "evChargerData": [*body["evChargerData"], second]}
+    chargers = charger_list(body)
+    chargers.append({**chargers[0], "sn": SECOND, "name": "Driveway EV"})
+    return body
 
 
 def without_first_charger(body: Any) -> Any:
-    return {**body, "evChargerData": []}
+    charger_list(body).clear()
+    return body
 
 
 def charger_device(
@@ -131,7 +133,7 @@ async def test_an_empty_charger_list_is_suspicious_not_every_charger_gone(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A healthy answer that lists no charger at all, for eight days: nothing is removed."""
-    enphase.state.faults.rewrite = lambda body: {**body, "evChargerData": []}
+    enphase.state.faults.rewrite = without_first_charger
     for _ in range(8):
         await advance(hass, freezer, 24 * 3600)
     assert charger_device(hass, loaded_enphase, SERIAL) is not None

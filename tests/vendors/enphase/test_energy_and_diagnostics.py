@@ -35,6 +35,7 @@ from tests.simulator.enphase import (
     SERIAL,
     SITE_ID,
     EnphaseSimulator,
+    charger_list,
 )
 
 ENERGY = "sensor.garage_ev_charged_energy"
@@ -83,7 +84,7 @@ async def test_unknown_connector_status_is_unknown_not_a_crash(
     """A connector status the cloud invents shows as unknown."""
     coordinator = loaded_enphase.runtime_data
     body = enphase.status_body()
-    body["evChargerData"][0]["connectorStatusType"] = "OCCUPIED_BY_ALIENS"
+    charger_list(body)[0]["connectors"][0]["connectorStatusType"] = "OCCUPIED_BY_ALIENS"
     coordinator.async_set_updated_data(parse_status(body))
     assert known_state(hass, "sensor.garage_ev_connector_status").state == "unknown"
 

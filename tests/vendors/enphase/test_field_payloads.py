@@ -68,9 +68,19 @@ def test_the_legacy_shape() -> None:
 
 def test_the_v2_alias_keyed_by_serial() -> None:
     """`data` keyed by serial, booleans and `lst_rpt_at` in ms: tolerated."""
-    body = {"data": {"EV1": {"connected": True, "pluggedIn": True, "charging": False}}}
+    body = {
+        "data": {
+            "EV1": {
+                "connected": True,
+                "pluggedIn": True,
+                "charging": False,
+                "lst_rpt_at": 1769999900000,
+            }
+        }
+    }
     charger = parse_status(body).chargers["EV1"]
     assert (charger.connected, charger.plugged_in, charger.charging) == (True, True, False)
+    assert charger.last_reported == datetime(2026, 2, 2, 2, 38, 20, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -86,14 +96,9 @@ def test_an_unknown_shape_is_one_clear_error(body: Any) -> None:
 async def test_an_account_on_the_current_shape_sees_its_charger(
     hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    """Served in the current envelope, the status keeps every charger entity available (it
-    made all of them unavailable before)."""
-    enphase.state.faults.path = "/ev_chargers/status"
-    enphase.state.faults.rewrite = lambda body: {
-        "meta": {"serverTimeStamp": 1774675080415},
-        "data": {"site": "1", "tz": "Australia/Sydney", "chargers": body["evChargerData"]},
-        "error": {},
-    }
+    """Served in the current envelope (the simulator's default), the status keeps every
+    charger entity available (it made all of them unavailable before)."""
+    assert "chargers" in enphase.status_body()["data"]
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
     assert enphase.state.calls("GET", "/ev_chargers/status")
@@ -175,3 +180,49 @@ async def test_the_decided_unit_is_kept_across_a_restart(
     assert await hass.config_entries.async_reload(enphase_entry.entry_id)
     await hass.async_block_till_done()
     assert known_state(hass, "sensor.garage_ev_session_energy").state == energy
+
+
+@pytest.mark.parametrize(
+    ("name", "energy", "cost"),
+    [
+        ("status-legacy-charging.json", "3.52", "unknown"),  # the spec's example: kWh
+        ("status-current-envelope.json", "9.867", "2.56"),  # Wh, `session_cost`
+    ],
+)
+async def test_a_recorded_answer_through_home_assistant(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    *,
+    name: str,
+    energy: str,
+    cost: str,
+) -> None:
+    """The recorded answer served for the simulated charger: the session energy and cost an
+    owner sees, in the right unit."""
+    recorded = payload(name)
+    chargers = recorded.get("evChargerData") or recorded["data"]["chargers"]
+    chargers[0].update(sn=SERIAL, name="Garage EV")
+    enphase.state.faults.path = "/ev_chargers/status"
+    enphase.state.faults.rewrite = lambda body: recorded
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert known_state(hass, "sensor.garage_ev_session_energy").state == energy
+    assert known_state(hass, "sensor.garage_ev_session_cost").state == cost
+
+
+async def test_session_cost_under_its_other_name(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """Some captures call it `sessionCost`."""
+
+    def rewrite(body: Any) -> Any:
+        session = body["data"]["chargers"][0]["session_d"]
+        session["sessionCost"] = session.pop("session_cost") + 1.5
+        return body
+
+    enphase.state.faults.path = "/ev_chargers/status"
+    enphase.state.faults.rewrite = rewrite
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert known_state(hass, "sensor.garage_ev_session_cost").state == "1.5"

@@ -38,9 +38,14 @@ def _summary(**fields: Any) -> Any:
 
 
 async def test_the_summary_fills_the_device_and_its_diagnostics(
-    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    """Firmware on the device; phase mode, voltage and last report as diagnostic sensors."""
+    """Firmware on the device; phase mode, voltage and last report as diagnostic sensors
+    (the last report from the summary where the legacy status has none)."""
+    enphase.knobs.status_shape = "legacy"
+    loaded_enphase = enphase_entry
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"enphase_{SERIAL}"), loaded_enphase.entry_id
     )

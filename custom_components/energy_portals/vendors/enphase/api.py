@@ -28,6 +28,7 @@ from .models import (
     Site,
     live_stream_seconds,
     parse_charge_modes,
+    parse_currency,
     parse_sites,
     parse_status,
     parse_summaries,
@@ -182,6 +183,11 @@ class EnphaseClient:
         """The summary (v2) of every charger on the site, by serial."""
         path = f"{CONTROLLER}/api/v2/{site_id}/ev_chargers/summary?filter_retired=true"
         return parse_summaries(await self._read(path, Family.READ, site_id))
+
+    async def async_get_currency(self, site_id: str) -> str | None:
+        """The site's currency (ISO 4217), when the cloud states one."""
+        path = f"/app-api/{site_id}/get_currency_conversion.json"
+        return parse_currency(await self._read(path, Family.READ, site_id))
 
     async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
         """The charger's charge mode and the modes it offers."""

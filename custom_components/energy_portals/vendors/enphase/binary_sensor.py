@@ -1,9 +1,12 @@
-"""The binary sensors of an Enphase charger: connection, plug, charging, fault, schedule."""
+"""The binary sensors of an Enphase charger: connection, plug, charging, fault, schedule,
+load balancing and the safe current limit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -24,14 +27,22 @@ class EnphaseBinarySensorEntityDescription(BinarySensorEntityDescription):
     """A binary sensor read from the charger's status."""
 
     is_on_fn: Callable[[Charger], bool | None]
+    attributes_fn: Callable[[Charger], dict[str, Any]] | None = None
+
+
+def _offline_since(charger: Charger) -> dict[str, datetime | None]:
+    """Since when the charger is offline (the cloud keeps the last time, even once back)."""
+    return {"offline_since": charger.offline_since if charger.connected is False else None}
 
 
 BINARY_SENSORS: tuple[EnphaseBinarySensorEntityDescription, ...] = (
     EnphaseBinarySensorEntityDescription(
         key="connected",
+        translation_key="enphase_connected",
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
         is_on_fn=lambda charger: charger.connected,
+        attributes_fn=_offline_since,
     ),
     EnphaseBinarySensorEntityDescription(
         key="plugged_in",
@@ -53,6 +64,17 @@ BINARY_SENSORS: tuple[EnphaseBinarySensorEntityDescription, ...] = (
         translation_key="enphase_schedule_enabled",
         entity_category=EntityCategory.DIAGNOSTIC,
         is_on_fn=lambda charger: charger.schedule_enabled,
+    ),
+    EnphaseBinarySensorEntityDescription(
+        key="load_balancing",
+        translation_key="enphase_load_balancing",
+        is_on_fn=lambda charger: charger.load_balancing,
+    ),
+    EnphaseBinarySensorEntityDescription(
+        key="safe_limit",
+        translation_key="enphase_safe_limit",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda charger: charger.safe_limit,
     ),
 )
 
@@ -83,3 +105,9 @@ class EnphaseBinarySensorEntity(EnphaseEntity, BinarySensorEntity):
         """The description's reading of the charger's status."""
         charger = self.charger
         return None if charger is None else self.entity_description.is_on_fn(charger)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The description's attributes, when it has any."""
+        charger, attributes_fn = self.charger, self.entity_description.attributes_fn
+        return None if charger is None or attributes_fn is None else attributes_fn(charger)

@@ -15,9 +15,9 @@ CONF_E_AUTH_TOKEN: Final = "e_auth_token"
 CONF_COOKIE: Final = "cookie"
 CONF_SITE_ID: Final = "site_id"
 CONF_SUMMARY_SEEN: Final = "summary_seen"
+"""The site's charger summary has answered once (a 404 later is an outage, not its absence)."""
 CONF_SESSION_UNITS: Final = "session_units"
 """Per charger serial, the unit its session energy was found to be in (Wh or kWh)."""
-"""The site's charger summary has answered once (a 404 later is an outage, not its absence)."""
 
 CONF_STATUS_INTERVAL: Final = "status_interval"
 CONF_IDLE_INTERVAL: Final = "idle_interval"
@@ -34,6 +34,8 @@ METER_VALUES: Final = "MeterValues"
 
 # Reads and writes of the scheduler (charge mode, green battery) are cached this long.
 SETTINGS_INTERVAL: Final = timedelta(minutes=5)
+# The site's currency (for the session cost) is read again this often.
+CURRENCY_INTERVAL: Final = timedelta(days=1)
 # The live stream: status every 10 s for as long as the cloud says it runs (else 900 s).
 LIVE_STREAM_INTERVAL: Final = timedelta(seconds=10)
 LIVE_STREAM_SECONDS: Final = 900

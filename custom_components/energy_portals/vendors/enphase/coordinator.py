@@ -28,6 +28,7 @@ from .api import CommandRefusedError, EnphaseClient
 from .const import (
     CONF_SESSION_UNITS,
     CONF_SUMMARY_SEEN,
+    CURRENCY_INTERVAL,
     CURRENT_RESTART_DELAY,
     LIVE_STREAM_INTERVAL,
     LIVE_STREAM_SECONDS,
@@ -84,6 +85,9 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.units = SessionUnits(dict(entry.data.get(CONF_SESSION_UNITS, {})))
         """Each charger's session-energy unit, once decided (kept in the entry)."""
         self.live_stream_until: datetime | None = None
+        self.currency: str | None = None
+        """The site's currency, when the cloud states one (else Home Assistant's is used)."""
+        self._currency_read_at: datetime | None = None
         self._summary_read_at: datetime | None = None
         self._summary_offered = True
         self._summary_answered = bool(entry.data.get(CONF_SUMMARY_SEEN))
@@ -117,6 +121,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.update_interval = self._interval(active, now)
         await self._async_refresh_summaries(active, now)
         await self._async_refresh_settings(list(status.chargers), now)
+        await self._async_refresh_currency(now)
         chargers = {
             serial: self._completed(charger, now) for serial, charger in status.chargers.items()
         }
@@ -192,6 +197,16 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
                 LOGGER.info("The charger summary answers again: energy follows the meter")
                 self._summary_missing_logged = False
             self._update_firmware()
+
+    async def _async_refresh_currency(self, now: datetime) -> None:
+        """Read the site's currency once a day; without an answer the last one stays."""
+        if self._currency_read_at is not None and now - self._currency_read_at < CURRENCY_INTERVAL:
+            return
+        self._currency_read_at = now
+        try:
+            self.currency = await self.client.async_get_currency(self.site_id) or self.currency
+        except PortalError as err:
+            LOGGER.debug("The site's currency is not read this time: %s", err)
 
     def _without_meter(self, reason: str) -> None:
         """The summary did not answer: keep its limits, but no stale meter reading (charged

@@ -8,10 +8,11 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from ...redact import redacted_diagnostics
-from .const import CONF_COOKIE, CONF_E_AUTH_TOKEN, CONF_SITE_ID
+from .const import CONF_COOKIE, CONF_E_AUTH_TOKEN, CONF_SESSION_UNITS, CONF_SITE_ID
 from .coordinator import EnphaseConfigEntry
 
-TO_REDACT = {CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, "serial", "name"}
+TO_REDACT = {CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, CONF_SESSION_UNITS, "serial", "name"}
+"""`session_units` is keyed by serial."""
 
 
 async def async_get_config_entry_diagnostics(

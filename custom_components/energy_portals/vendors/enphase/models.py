@@ -95,6 +95,19 @@ class Charger:
     schedule_enabled: bool | None
     green_in_status: bool = False
     """The status says Green charging (`sch_d.info[].type`), for when the preference is empty."""
+    plugged_in_at: datetime | None = None
+    plugged_out_at: datetime | None = None
+    range_added: float | None = None
+    """Miles the session added (`session_d.miles`)."""
+    status_reason: str | None = None
+    """`connectorStatusReason`, when the cloud gives one (empty is none)."""
+    status_info: str | None = None
+    load_balancing: bool | None = None
+    """Dynamic load balancing is limiting the charger now (`dlbActive`)."""
+    safe_limit: bool | None = None
+    """The charger fell back to its safe current (`safeLimitState` 1: 8 A or its minimum)."""
+    last_reported: datetime | None = None
+    offline_since: datetime | None = None
     summary: ChargerSummary | None = None
     """The charger's summary (v2), when the cloud offers it."""
     modes: ChargeModes | None = None
@@ -129,6 +142,19 @@ class EvseStatus:
     timestamp: datetime | None
 
 
+def cloud_time(value: Any) -> datetime | None:
+    """A moment as the cloud writes it: ISO ending in `[UTC]` (or Z), or epoch s or ms."""
+    if isinstance(value, str) and not value.replace(".", "", 1).isdigit():
+        return as_datetime(value.removesuffix("[UTC]"))
+    return as_epoch(value)
+
+
+def _text(value: Any) -> str | None:
+    """A string field; an empty one is no value."""
+    text = as_str(value)
+    return text.strip() or None if text is not None else None
+
+
 def kwh_from_wh(value: Any) -> float | None:
     """kWh from a Wh reading."""
     energy = as_float(value)
@@ -159,6 +185,7 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
     schedule = as_object(raw.get("sch_d"))
     connector = as_object(next(iter(as_list(raw.get("connectors"))), None))
     status = as_str(raw.get("connectorStatusType", connector.get("connectorStatusType")))
+    safe_limit = as_int(connector.get("safeLimitState", raw.get("safeLimitState")))
     green = any(
         as_str(as_object(info).get("type")) == "greencharging"
         for info in as_list(schedule.get("info"))
@@ -180,9 +207,31 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
             )
         ),
         session_start=as_epoch(session.get("strt_chrg", session.get("start_time"))),
-        charging_level=as_int(raw.get("chargingLevel", session.get("chargingLevel"))),
+        charging_level=as_int(
+            next(
+                (
+                    holder[key]
+                    for holder, key in (
+                        (raw, "chargingLevel"),
+                        (session, "chargingLevel"),
+                        (session, "charge_level"),
+                    )
+                    if holder.get(key) is not None
+                ),
+                None,
+            )
+        ),
         schedule_enabled=as_bool(schedule.get("enabled")),
         green_in_status=green,
+        plugged_in_at=cloud_time(session.get("plg_in_at")),
+        plugged_out_at=cloud_time(session.get("plg_out_at")),
+        range_added=as_float(session.get("miles")),
+        status_reason=_text(connector.get("connectorStatusReason")),
+        status_info=_text(connector.get("connectorStatusInfo")),
+        load_balancing=as_bool(connector.get("dlbActive", raw.get("dlbActive"))),
+        safe_limit=None if safe_limit is None else safe_limit == 1,
+        last_reported=cloud_time(raw.get("lst_rpt_at")),
+        offline_since=cloud_time(raw.get("offlineAt")),
     )
 
 
@@ -215,7 +264,6 @@ def parse_summary(raw: dict[str, Any]) -> ChargerSummary | None:
         return None
     levels = as_object(raw.get("chargeLevelDetails"))
     phase_mode = as_int(raw.get("phaseMode"))
-    reported = as_str(raw.get("lastReportedAt"))
     return ChargerSummary(
         serial=serial,
         lifetime_energy=kwh_from_wh(raw.get("lifeTimeConsumption")),
@@ -225,7 +273,7 @@ def parse_summary(raw: dict[str, Any]) -> ChargerSummary | None:
         operating_voltage=as_float(raw.get("operatingVoltage")),
         phase_mode=phase_mode if phase_mode in (1, 3) else None,
         firmware_version=as_str(raw.get("firmwareVersion")),
-        last_reported=as_datetime(reported.removesuffix("[UTC]")) if reported else None,
+        last_reported=cloud_time(raw.get("lastReportedAt")),
         supports_use_battery=as_bool(raw.get("supportsUseBattery")) is True,
     )
 
@@ -236,6 +284,13 @@ def parse_summaries(body: Any) -> dict[str, ChargerSummary]:
     if not isinstance(data, list):
         raise PortalResponseError("Summary answer has no data list")
     return _by_serial(data, parse_summary)
+
+
+def parse_currency(body: Any) -> str | None:
+    """The site's currency (ISO 4217) from the currency-conversion answer, when it states one."""
+    unit = as_str(as_object(as_object(body).get("currency_conversion")).get("currency_unit"))
+    unit = unit.strip().upper() if unit else None
+    return unit if unit and len(unit) == 3 and unit.isalpha() else None
 
 
 def parse_sites(body: Any) -> list[Site]:

@@ -1,4 +1,5 @@
-"""The sensors of an Enphase charger: connector status, session, current and charged energy."""
+"""The sensors of an Enphase charger: connector status and its reason, the session (energy,
+cost, start, plug times, range added), current and charged energy."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from homeassistant.const import (
     UnitOfElectricCurrent,
     UnitOfElectricPotential,
     UnitOfEnergy,
+    UnitOfLength,
     UnitOfPower,
 )
 from homeassistant.core import HomeAssistant, callback
@@ -52,6 +54,13 @@ def _connector_status(charger: Charger) -> str | None:
     return status if status in CONNECTOR_STATUSES else None
 
 
+def _last_reported(charger: Charger) -> datetime | None:
+    """The status's own report time, else the summary's."""
+    if charger.last_reported is not None:
+        return charger.last_reported
+    return charger.summary.last_reported if charger.summary else None
+
+
 @dataclass(frozen=True, kw_only=True)
 class EnphaseSensorEntityDescription(SensorEntityDescription):
     """A sensor read from the charger's status."""
@@ -76,16 +85,42 @@ SENSORS: tuple[EnphaseSensorEntityDescription, ...] = (
         value_fn=lambda charger: charger.session_energy,
     ),
     EnphaseSensorEntityDescription(
-        key="session_cost",
-        translation_key="enphase_session_cost",
-        suggested_display_precision=2,
-        value_fn=lambda charger: charger.session_cost,
-    ),
-    EnphaseSensorEntityDescription(
         key="session_start",
         translation_key="enphase_session_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda charger: charger.session_start,
+    ),
+    EnphaseSensorEntityDescription(
+        key="plugged_in_at",
+        translation_key="enphase_plugged_in_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda charger: charger.plugged_in_at,
+    ),
+    EnphaseSensorEntityDescription(
+        key="plugged_out_at",
+        translation_key="enphase_plugged_out_at",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda charger: charger.plugged_out_at,
+    ),
+    EnphaseSensorEntityDescription(
+        key="range_added",
+        translation_key="enphase_range_added",
+        device_class=SensorDeviceClass.DISTANCE,
+        native_unit_of_measurement=UnitOfLength.MILES,
+        suggested_display_precision=1,
+        value_fn=lambda charger: charger.range_added,
+    ),
+    EnphaseSensorEntityDescription(
+        key="connector_status_reason",
+        translation_key="enphase_connector_status_reason",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.status_reason,
+    ),
+    EnphaseSensorEntityDescription(
+        key="connector_status_info",
+        translation_key="enphase_connector_status_info",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda charger: charger.status_info,
     ),
     EnphaseSensorEntityDescription(
         key="average_power",
@@ -119,15 +154,23 @@ SENSORS: tuple[EnphaseSensorEntityDescription, ...] = (
         translation_key="enphase_last_reported",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda charger: charger.summary.last_reported if charger.summary else None,
+        value_fn=_last_reported,
     ),
     EnphaseSensorEntityDescription(
         key="charging_level",
         translation_key="enphase_charging_level",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        suggested_display_precision=0,
         value_fn=lambda charger: charger.charging_level,
     ),
+)
+
+SESSION_COST = SensorEntityDescription(
+    key="session_cost",
+    translation_key="enphase_session_cost",
+    device_class=SensorDeviceClass.MONETARY,
+    suggested_display_precision=2,
 )
 
 CHARGED_ENERGY = SensorEntityDescription(
@@ -152,6 +195,7 @@ async def async_setup_entry(
         async_add_entities,
         lambda serial: [
             *(EnphaseSensorEntity(coordinator, description, serial) for description in SENSORS),
+            SessionCostSensor(coordinator, SESSION_COST, serial),
             ChargedEnergySensor(coordinator, CHARGED_ENERGY, serial),
         ],
     )
@@ -167,6 +211,21 @@ class EnphaseSensorEntity(EnphaseEntity, SensorEntity):
         """The description's reading of the charger's status."""
         charger = self.charger
         return None if charger is None else self.entity_description.value_fn(charger)
+
+
+class SessionCostSensor(EnphaseEntity, SensorEntity):
+    """What the session cost, in the site's currency (else Home Assistant's)."""
+
+    @property
+    def native_value(self) -> float | None:
+        """The session's cost as the cloud states it."""
+        charger = self.charger
+        return None if charger is None else charger.session_cost
+
+    @property
+    def native_unit_of_measurement(self) -> str:
+        """The currency the cloud states for the site, else the one Home Assistant uses."""
+        return self.coordinator.currency or self.hass.config.currency
 
 
 class ChargedEnergySensor(EnphaseEntity, SensorEntity, RestoreEntity):

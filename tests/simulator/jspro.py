@@ -175,6 +175,30 @@ def _log_record(index: int) -> dict[str, Any]:
     }
 
 
+@dataclass
+class PowerState:
+    """The power management group of newer firmware (field-payloads/jspro/)."""
+
+    booted_at: float | None = None
+    """None: 1 day and 20 minutes before the first read (the recorded answer's uptime)."""
+    disk_used: float = 1.8
+    disk_total: float = 13.2
+    auto_reboot_enabled: bool = True
+    disk_threshold: int = 85
+    reboots_this_month: int = 3
+    reboots_total: int = 15
+    last_reboot: str = "2025-08-15T08:30:00"
+
+
+def uptime_text(seconds: float) -> str:
+    """The controller's uptime text ("1 day, 20 minutes"), to the minute."""
+    minutes = int(seconds // 60)
+    days, rest = divmod(minutes, 1440)
+    hours, minutes = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    return ", ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n) or "0 minutes"
+
+
 class JsproSimulator:
     """Serves the JSPro Powerdesk spec under any prefix."""
 
@@ -192,6 +216,7 @@ class JsproSimulator:
         self.error: tuple[int, int] | None = None
         self.serial = SERIAL
         self.site = JsproSite()
+        self.power = PowerState()
         self.configure()
 
     # Scenario knobs
@@ -377,6 +402,9 @@ class JsproSimulator:
                 *control_routes(self.state),
                 web.get(f"{api}/device/information", self._information),
                 web.get(f"{api}/device/system-resources", self._resources),
+                web.get(f"{api}/power/overview", self._power_overview),
+                web.get(f"{api}/power/auto-reboot-stats", self._power_stats),
+                web.get(f"{api}/power/settings", self._power_settings),
                 web.get(f"{api}/device/systemd-status", self._systemd),
                 web.get(f"{api}/service/systemd-status", self._systemd),
                 web.get(f"{api}/service/systemd", self._systemd),
@@ -444,6 +472,48 @@ class JsproSimulator:
 
     async def _systemd(self, request: web.Request) -> web.Response:
         return self._ok(self.systemd_body())
+
+    async def _power_overview(self, request: web.Request) -> web.Response:
+        power, now = self.power, self.clock.now()
+        if power.booted_at is None:
+            power.booted_at = now - 87_600
+        disk = {
+            "free": round(power.disk_total - power.disk_used, 1),
+            "used": power.disk_used,
+            "total": power.disk_total,
+            "unit": "GB",
+        }
+        return self._ok(
+            {
+                "disk_usage": disk,
+                "uptime": uptime_text(now - power.booted_at),
+                "auto_reboot": int(power.auto_reboot_enabled),
+                "last_operation": "reboot",
+                "last_update": LAST_UPDATE,
+            }
+        )
+
+    async def _power_stats(self, request: web.Request) -> web.Response:
+        power = self.power
+        usage = round(power.disk_used / power.disk_total * 100)
+        stats = {
+            "monthly_count": power.reboots_this_month,
+            "total_count": power.reboots_total,
+            "last_reboot": {"timestamp": power.last_reboot, "disk_usage": usage},
+        }
+        return web.json_response({"success": True, "data": stats})
+
+    async def _power_settings(self, request: web.Request) -> web.Response:
+        power = self.power
+        settings = {
+            "auto_reboot_enabled": power.auto_reboot_enabled,
+            "disk_threshold": power.disk_threshold,
+            "check_interval": 300,
+            "reboot_delay": 60,
+            "last_modified": "2025-08-15T10:30:00",
+            "modified_by": "admin",
+        }
+        return web.json_response({"success": True, "data": settings})
 
     async def _scc(self, request: web.Request) -> web.Response:
         return self._ok(self.scc_body())

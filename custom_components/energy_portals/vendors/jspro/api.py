@@ -1,6 +1,7 @@
 """JSPro Powerdesk local HTTP client (no Home Assistant imports here).
 
-Every answer is an envelope `{"status_code", "status", "data"}`; errors come as
+Every answer is an envelope `{"status_code", "status", "data"}` (the power management group
+of newer firmware answers `{"success", "data"}`); errors come as
 `{"status_code": 4xx/5xx, "message", "data": null}`, sometimes with HTTP 200, sometimes with the
 same HTTP status. Deployed firmware serves some endpoints under other paths than the doc: each
 group of endpoints lists its known paths, and the client remembers the one that answered.
@@ -21,12 +22,14 @@ from .models import (
     AlarmOverview,
     DeviceInformation,
     LoggerOverview,
+    PowerManagement,
     SccData,
     SystemdStatus,
     SystemResources,
     parse_alarm_overview,
     parse_information,
     parse_logger_overview,
+    parse_power,
     parse_resources,
     parse_scc_data,
     parse_systemd,
@@ -47,7 +50,10 @@ GROUP_PATHS: dict[str, tuple[str, ...]] = {
     "active": ("/api/v1/monitoring/battery/active",),
     "logger": ("/api/v1/loggers/data/overview",),
     "alarms": ("/api/v1/loggers/scc-alarm/overview",),
+    "power": ("/api/v1/power/overview",),
 }
+POWER_STATS_PATH = "/api/v1/power/auto-reboot-stats"
+POWER_SETTINGS_PATH = "/api/v1/power/settings"
 LOG_PATHS = {
     "redis": "/api/v1/loggers/data/redis",
     "sqlite": "/api/v1/loggers/data/sqlite",
@@ -95,7 +101,11 @@ def unwrap(response: HttpResponse) -> dict[str, Any]:
         raise PortalAuthError(f"Access refused (HTTP {failed_code})")
     if failed_code == 404:
         raise PortalNotFoundError("Not found (HTTP 404)", status=404, body=message)
-    if failed_code is not None or status in ("error", "fail", "failed"):
+    if (
+        failed_code is not None
+        or status in ("error", "fail", "failed")
+        or (body.get("success") is False)
+    ):
         if response.status == 429 or (response.status >= 500 and code is None):
             raise_for_status(response)
         raise JsproApiError(
@@ -103,7 +113,7 @@ def unwrap(response: HttpResponse) -> dict[str, Any]:
             status=failed_code or code,
             body=message,
         )
-    if code is None and not status and "data" not in body:
+    if code is None and not status and "data" not in body and "success" not in body:
         raise NotJsproError("Answer is not a JSPro envelope", status=response.status)
     return body
 
@@ -195,6 +205,18 @@ class JsproClient:
 
     async def async_get_alarm_overview(self) -> AlarmOverview:
         return await self._get_group("alarms", _checked(parse_alarm_overview))
+
+    async def async_get_power(self) -> PowerManagement:
+        """The power management group: the overview, with the reboot statistics and settings
+        where the firmware serves them."""
+        overview = await self._get_group("power", _checked(lambda data: data))
+        parts = []
+        for path in (POWER_STATS_PATH, POWER_SETTINGS_PATH):
+            try:
+                parts.append(await self._get_data(path))
+            except PortalNotFoundError, JsproApiError:
+                parts.append(None)
+        return parse_power(overview, *parts)
 
     async def async_get_logs(
         self,

@@ -1,4 +1,5 @@
-"""The binary sensors of a JSPro site: failed services, SCC alarms, pack problems, activity."""
+"""The binary sensors of a JSPro site: failed services, auto reboot and a disk near it, SCC
+alarms, pack problems, activity."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -20,9 +22,10 @@ from .entity import (
     JsproPackEntity,
     JsproSccEntity,
     add_pack_entities,
+    add_power_entities,
     add_scc_entities,
 )
-from .models import Scc, SystemData, SystemdStatus
+from .models import PowerManagement, Scc, SystemData, SystemdStatus
 from .packs import ActivePack, BatteryPack
 
 
@@ -73,6 +76,23 @@ SYSTEMD_BINARY_SENSORS: tuple[JsproBinarySensorEntityDescription[SystemdStatus],
     ),
 )
 
+POWER_BINARY_SENSORS: tuple[JsproBinarySensorEntityDescription[PowerManagement], ...] = (
+    JsproBinarySensorEntityDescription(
+        key="auto_reboot",
+        translation_key="jspro_auto_reboot",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        is_on_fn=lambda power: power.auto_reboot,
+        part_fn=lambda system: system.power,
+    ),
+    JsproBinarySensorEntityDescription(
+        key="disk_near_auto_reboot",
+        translation_key="jspro_disk_near_auto_reboot",
+        device_class=BinarySensorDeviceClass.PROBLEM,
+        is_on_fn=lambda power: power.disk_near_threshold,
+        part_fn=lambda system: system.power,
+    ),
+)
+
 PACK_BINARY_SENSORS: tuple[JsproBinarySensorEntityDescription[BatteryPack], ...] = (
     _problem("pack_warning", lambda pack: pack.warning, lambda p: {"flags": list(p.warning_flags)}),
     _problem(
@@ -103,6 +123,11 @@ async def async_setup_entry(
     async_add_entities(
         JsproControllerBinarySensor(data, data.system, description)
         for description in SYSTEMD_BINARY_SENSORS
+    )
+    add_power_entities(
+        entry,
+        async_add_entities,
+        lambda: [JsproControllerBinarySensor(data, data.system, d) for d in POWER_BINARY_SENSORS],
     )
     add_scc_entities(
         entry,

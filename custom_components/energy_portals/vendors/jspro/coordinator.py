@@ -8,12 +8,13 @@ from both battery lists for the removal delay is removed with its device (device
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 
 from ...commands import run_command
 from ...const import LOGGER
@@ -22,7 +23,10 @@ from ...devices import DeviceTracker
 from ...errors import PortalNotFoundError
 from .api import JsproClient
 from .const import INFORMATION_INTERVAL
-from .models import DeviceInformation, MonitoringData, SystemData
+from .models import DeviceInformation, MonitoringData, PowerManagement, SystemData
+
+BOOT_JITTER = timedelta(minutes=5)
+"""The uptime is text to the minute: a boot time this close to the last one is the same boot."""
 
 type JsproConfigEntry = ConfigEntry[JsproData]
 
@@ -139,6 +143,7 @@ class JsproSystemCoordinator(PortalCoordinator[SystemData]):
         super().__init__(hass, entry, name="JSPro system", update_interval=interval)
         self.client = client
         self.groups = groups
+        self._last_boot: datetime | None = None
 
     async def _async_fetch(self) -> SystemData:
         groups, client = self.groups, self.client
@@ -147,7 +152,18 @@ class JsproSystemCoordinator(PortalCoordinator[SystemData]):
             systemd=await groups.fetch("systemd", client.async_get_systemd),
             logger=await groups.fetch("logger", client.async_get_logger_overview),
             alarms=await groups.fetch("alarms", client.async_get_alarm_overview),
+            power=self._with_last_boot(await groups.fetch("power", client.async_get_power)),
         )
+
+    def _with_last_boot(self, power: PowerManagement | None) -> PowerManagement | None:
+        """The boot time from the uptime, kept while it moves by less than the uptime's
+        rounding (so the state does not change at every read)."""
+        if power is None or power.uptime is None:
+            return power
+        boot = (dt_util.utcnow() - timedelta(seconds=power.uptime)).replace(microsecond=0)
+        if self._last_boot is None or abs(boot - self._last_boot) > BOOT_JITTER:
+            self._last_boot = boot
+        return replace(power, last_boot=self._last_boot)
 
     async def async_clear_alarm_log(self) -> dict[str, Any]:
         """Delete the SCC alarm log, then read the overview again."""

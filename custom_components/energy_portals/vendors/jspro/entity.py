@@ -52,6 +52,29 @@ def register_controller(hass: HomeAssistant, entry: JsproConfigEntry) -> str:
     return device.id
 
 
+@callback
+def add_power_entities(
+    entry: JsproConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities: Callable[[], Iterable[Entity]],
+) -> None:
+    """Add the power management entities once the controller offers the group: a firmware
+    without it has none of them (a later firmware gets them at its next system read)."""
+    system = entry.runtime_data.system
+    added = False
+
+    @callback
+    def add_when_offered() -> None:
+        nonlocal added
+        if not added and system.data is not None and system.data.power is not None:
+            added = True
+            async_add_entities(entities())
+
+    add_when_offered()
+    if not added:
+        entry.async_on_unload(system.async_add_listener(add_when_offered))
+
+
 class JsproControllerEntity[DataT](CoordinatorEntity[PortalCoordinator[DataT]]):
     """An entity of the controller that reads one part of one coordinator's data.
 

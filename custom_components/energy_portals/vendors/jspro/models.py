@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ...parse import as_float, as_int, as_list, as_object, as_str
+from ...parse import as_bool, as_float, as_int, as_list, as_object, as_str
 from .packs import ActivePack, BatteryPack
 from .units import SCC_MISSING, scaled
 
@@ -373,6 +373,52 @@ def _sum(values: Any) -> float | None:
 
 
 @dataclass(frozen=True, slots=True)
+class PowerManagement:
+    """The power management group of newer firmware (field-payloads/jspro/): the disk, the
+    uptime and the controller's own reboot when its disk fills."""
+
+    disk_usage: float | None
+    """% of the disk in use."""
+    uptime: int | None
+    """Seconds since the controller booted."""
+    auto_reboot: bool | None
+    disk_threshold: float | None
+    """% of disk use at which the controller reboots itself."""
+    reboots_this_month: int | None
+    reboots_total: int | None
+    last_reboot: datetime | None
+    """Naive local time, as the controller writes it."""
+    last_boot: datetime | None = None
+    """When the controller booted (set by the coordinator from the uptime)."""
+
+    @property
+    def disk_near_threshold(self) -> bool | None:
+        """The disk is within 5 points of the reboot threshold."""
+        if self.disk_usage is None or self.disk_threshold is None:
+            return None
+        return self.disk_usage >= self.disk_threshold - 5
+
+
+def parse_power(overview: Any, stats: Any, settings: Any) -> PowerManagement:
+    """`/api/v1/power/overview`, with `auto-reboot-stats` and `settings` (each may be absent:
+    None)."""
+    overview, stats, settings = as_object(overview), as_object(stats), as_object(settings)
+    disk = as_object(overview.get("disk_usage"))
+    used, total = as_float(disk.get("used")), as_float(disk.get("total"))
+    usage = round(used / total * 100, 1) if used is not None and total else None
+    enabled = settings.get("auto_reboot_enabled", overview.get("auto_reboot"))
+    return PowerManagement(
+        disk_usage=usage,
+        uptime=parse_uptime(overview.get("uptime")),
+        auto_reboot=as_bool(enabled),
+        disk_threshold=as_float(settings.get("disk_threshold")),
+        reboots_this_month=as_int(stats.get("monthly_count")),
+        reboots_total=as_int(stats.get("total_count")),
+        last_reboot=parse_local_time(as_object(stats.get("last_reboot")).get("timestamp")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SystemData:
     """One system cycle; a group is None while its endpoint is not offered (404)."""
 
@@ -380,3 +426,4 @@ class SystemData:
     systemd: SystemdStatus | None
     logger: LoggerOverview | None
     alarms: AlarmOverview | None
+    power: PowerManagement | None = None

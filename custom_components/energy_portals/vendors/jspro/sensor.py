@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cache
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -28,6 +29,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from .coordinator import JsproConfigEntry
 from .entity import (
@@ -35,9 +37,10 @@ from .entity import (
     JsproPackEntity,
     JsproSccEntity,
     add_pack_entities,
+    add_power_entities,
     add_scc_entities,
 )
-from .models import LOAD_STATUSES, MonitoringData, Scc
+from .models import LOAD_STATUSES, MonitoringData, PowerManagement, Scc
 from .packs import BatteryPack
 
 
@@ -45,7 +48,7 @@ from .packs import BatteryPack
 class JsproSensorEntityDescription[PartT](SensorEntityDescription):
     """A sensor read from one part of the site's data."""
 
-    value_fn: Callable[[PartT], StateType]
+    value_fn: Callable[[PartT], StateType | datetime]
     part_fn: Callable[[Any], PartT | None] = lambda data: data
     """The controller's sensors: which part of their coordinator's data they read."""
 
@@ -193,6 +196,52 @@ LOGGER_SENSORS = _of_part(
     ),
 )
 
+
+def _device_time(moment: datetime | None) -> datetime | None:
+    """A naive time the controller wrote, in its (Home Assistant's) time zone."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt_util.get_default_time_zone())
+
+
+def _timestamp(
+    key: str, value_fn: Callable[[PowerManagement], datetime | None]
+) -> JsproSensorEntityDescription[PowerManagement]:
+    return JsproSensorEntityDescription(
+        key=key,
+        translation_key=f"jspro_{key}",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=value_fn,
+    )
+
+
+def _reboots(
+    key: str, value_fn: Callable[[PowerManagement], int | None]
+) -> JsproSensorEntityDescription[PowerManagement]:
+    return JsproSensorEntityDescription(
+        key=key,
+        translation_key=f"jspro_{key}",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=value_fn,
+    )
+
+
+POWER_SENSORS = _of_part(
+    attrgetter("power"),
+    (
+        _measured("disk_usage", lambda power: power.disk_usage, PERCENT | DIAGNOSTIC),
+        _timestamp("last_boot", lambda power: power.last_boot),
+        _measured(
+            "auto_reboot_disk_threshold", lambda power: power.disk_threshold, PERCENT | DIAGNOSTIC
+        ),
+        _reboots("auto_reboots_this_month", lambda power: power.reboots_this_month),
+        _reboots("auto_reboots", lambda power: power.reboots_total),
+        _timestamp("last_auto_reboot", lambda power: _device_time(power.last_reboot)),
+    ),
+)
+
 ALARM_SENSORS = _of_part(
     attrgetter("alarms"),
     (_measured("alarm_logs", lambda al: al.total_alarm_logs, COUNT),),
@@ -316,6 +365,11 @@ async def async_setup_entry(
         for description in (*RESOURCE_SENSORS, *SYSTEMD_SENSORS, *LOGGER_SENSORS, *ALARM_SENSORS)
     ]
     async_add_entities(entities)
+    add_power_entities(
+        entry,
+        async_add_entities,
+        lambda: [JsproControllerSensor(data, system, d) for d in POWER_SENSORS],
+    )
     add_scc_entities(
         entry,
         async_add_entities,
@@ -364,7 +418,7 @@ class JsproControllerSensor(JsproControllerEntity[Any], SensorEntity):
     entity_description: JsproSensorEntityDescription[Any]
 
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> StateType | datetime:
         """The description's reading of its part."""
         part = self.part
         return None if part is None else self.entity_description.value_fn(part)
@@ -376,7 +430,7 @@ class JsproSccSensor(JsproSccEntity, SensorEntity):
     entity_description: JsproSensorEntityDescription[Scc]
 
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> StateType | datetime:
         """The description's reading of the SCC's data."""
         scc = self.scc
         return None if scc is None else self.entity_description.value_fn(scc)
@@ -388,7 +442,7 @@ class JsproPackSensor(JsproPackEntity, SensorEntity):
     entity_description: JsproSensorEntityDescription[BatteryPack]
 
     @property
-    def native_value(self) -> StateType:
+    def native_value(self) -> StateType | datetime:
         """The description's reading of the pack's BMS data."""
         pack = self.pack
         return None if pack is None else self.entity_description.value_fn(pack)

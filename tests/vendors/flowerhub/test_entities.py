@@ -40,7 +40,7 @@ async def test_setup_creates_the_battery_system_device(
     assert device.hw_version == "Sungrow SH10RT"
     assert device.configuration_url == "https://portal.flowerhub.se"
     entities = er.async_entries_for_config_entry(er.async_get(hass), loaded_flowerhub.entry_id)
-    assert len(entities) == 28
+    assert len(entities) == 33
     assert all(e.unique_id.startswith(f"flowerhub_{SERIAL}_") for e in entities)
     assert all(e.device_id == device.id for e in entities)
 
@@ -65,8 +65,18 @@ async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfig
     assert fuse is not None
     assert fuse.state == "20.0"
     assert fuse.attributes["unit_of_measurement"] == "A"
+    assert state(hass, "sensor.flowerhub_inverter_model") == "SH10RT"
+    assert state(hass, "sensor.flowerhub_battery_model") == "SBR096"
+    assert state(hass, "sensor.flowerhub_battery_stacks_supported") == "1"
+    assert state(hass, "sensor.flowerhub_battery_modules_minimum") == "3"
+    assert state(hass, "sensor.flowerhub_battery_modules_maximum") == "8"
     registry = er.async_get(hass)
     for entity_id in (
+        "sensor.flowerhub_inverter_model",
+        "sensor.flowerhub_battery_model",
+        "sensor.flowerhub_battery_stacks_supported",
+        "sensor.flowerhub_battery_modules_minimum",
+        "sensor.flowerhub_battery_modules_maximum",
         "sensor.flowerhub_battery_energy_capacity",
         "sensor.flowerhub_battery_power_capacity",
         "sensor.flowerhub_inverter_power_capacity",

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ...errors import PortalResponseError
-from ...parse import as_bool, as_datetime, as_float, as_list, as_object, as_str
+from ...parse import as_bool, as_datetime, as_float, as_int, as_list, as_object, as_str
 
 
 def as_date(value: Any) -> date | None:
@@ -155,6 +155,11 @@ class Component:
     """kW."""
     energy_capacity: float | None
     """kWh (batteries only)."""
+    battery_stacks: int | None = None
+    """Battery stacks the inverter supports (inverters only)."""
+    min_modules: int | None = None
+    """Battery modules the battery takes at least (batteries only)."""
+    max_modules: int | None = None
 
 
 def _component(value: Any) -> Component:
@@ -164,6 +169,9 @@ def _component(value: Any) -> Component:
         model=as_str(raw.get("name")),
         power_capacity=as_float(raw.get("powerCapacity")),
         energy_capacity=as_float(raw.get("energyCapacity")),
+        battery_stacks=as_int(raw.get("numberOfBatteryStacksSupported")),
+        min_modules=as_int(raw.get("minNumberOfBatteryModules")),
+        max_modules=as_int(raw.get("maxNumberOfBatteryModules")),
     )
 
 

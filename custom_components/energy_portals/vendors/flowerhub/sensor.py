@@ -84,6 +84,36 @@ STATUS_SENSORS: tuple[FlowerHubSensorEntityDescription[Asset], ...] = (
         value_fn=lambda asset: asset.inverter.power_capacity,
     ),
     FlowerHubSensorEntityDescription(
+        key="inverter_model",
+        translation_key="flowerhub_inverter_model",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda asset: asset.inverter.model,
+    ),
+    FlowerHubSensorEntityDescription(
+        key="battery_model",
+        translation_key="flowerhub_battery_model",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda asset: asset.battery.model,
+    ),
+    FlowerHubSensorEntityDescription(
+        key="battery_stacks_supported",
+        translation_key="flowerhub_battery_stacks_supported",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda asset: asset.inverter.battery_stacks,
+    ),
+    FlowerHubSensorEntityDescription(
+        key="min_battery_modules",
+        translation_key="flowerhub_min_battery_modules",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda asset: asset.battery.min_modules,
+    ),
+    FlowerHubSensorEntityDescription(
+        key="max_battery_modules",
+        translation_key="flowerhub_max_battery_modules",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda asset: asset.battery.max_modules,
+    ),
+    FlowerHubSensorEntityDescription(
         key="fuse_size",
         translation_key="flowerhub_fuse_size",
         device_class=SensorDeviceClass.CURRENT,

@@ -90,7 +90,9 @@ async def test_the_controller_shows_its_power_management(
     assert known_state(hass, AUTO_REBOOT).state == "on"
     assert known_state(hass, NEAR).state == "off"
     registry = er.async_get(hass)
-    assert registry.async_get(DISK).entity_category == "diagnostic"
+    disk = registry.async_get(DISK)
+    assert disk is not None
+    assert disk.entity_category == "diagnostic"
 
     jspro.clock.now = lambda: NOW.timestamp() + 90  # the uptime text moved on one minute
     jspro.power.disk_used = 10.6  # 80.3 %: within 5 points of 85

@@ -118,6 +118,8 @@ class AllumeSimulator:
         self.meter_status = 200
         self.hidden_hours: set[int] = set()
         """Hour starts (Unix seconds) the API leaves out, as if not landed."""
+        self.failing_windows: set[int] = set()
+        """Window starts (Unix seconds) answered with a 503, as a request that fails."""
         self.late_hour_period: int | None = LATE_HOUR_PERIOD
         """Hours whose number is a multiple of this have no 5-minute rows; None: every hour has."""
         self._issued = 0
@@ -292,6 +294,8 @@ class AllumeSimulator:
         window = self._window(request)
         if window is None:
             return web.json_response({"message": "from and to are required"}, status=400)
+        if window[0] in self.failing_windows:
+            return web.json_response({"message": "Service Unavailable"}, status=503)
         return web.json_response(self.rows(units, *window))
 
     async def _property_snapshots(self, request: web.Request) -> web.Response:

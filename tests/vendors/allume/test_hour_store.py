@@ -115,12 +115,18 @@ async def test_late_hours_stored_by_an_earlier_release_still_count(
     freezer: FrozenDateTimeFactory,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Until 2026-12 the store kept one day of late hours per book (`[day, energy]`): after
-    the upgrade they still count into that day's sums, and the store is not read afresh."""
+    """Until 2026-12 the store kept one read day for all books and one day of late hours per
+    book (`[day, energy]`): after the upgrade they still count into that day's sums, and the
+    store is not read afresh."""
     await init_integration(hass, allume_entry)
     first = snapshot_requests(allume)
     assert await hass.config_entries.async_unload(allume_entry.entry_id)
     stored = hass_storage[store_key(allume_entry)]["data"]
+    days = stored.pop("days")  # the earlier release kept one day for every book
+    stored["last_day"] = days["prop-unit-4"][1]
+    stored["counted_from"] = days["prop-unit-4"][0]
+    for book in stored["books"].values():
+        del book["kept_from"]
     late = dict.fromkeys(ENERGY_FIELDS, 0.0)
     stored["late"] = {
         "prop-unit-4": ["2026-02-24T13:00:00+00:00", {**late, "demand": 1.25}],

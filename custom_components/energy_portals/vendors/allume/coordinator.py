@@ -68,6 +68,17 @@ def building_key(project_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadDays:
+    """The local days a book was first and last read on."""
+
+    first: datetime | None
+    """Its today sensors' history starts here: a late hour of an earlier day is not counted
+    into it (None: kept before 2026-12)."""
+    last: datetime
+    """An hour new to the book from before this day belongs to a day its sensors closed."""
+
+
+@dataclass(frozen=True, slots=True)
 class Building:
     """A SolShare system (project) and where its snapshots are read."""
 
@@ -203,11 +214,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         """The live readings, when the option asks for them."""
         self._store = hour_store(hass, entry.entry_id)
         self._restore_save_pending = False
-        self._last_day: datetime | None = None
-        """The local day of the last refresh that read the hours."""
-        self._counted_from: datetime | None = None
-        """The local day of the first refresh: the today sensors' history starts there, so a
-        late hour of an earlier day is not counted into it (None: kept before 2026-12)."""
+        self._days: dict[str, ReadDays] = {}
+        """Per book: the days it was first and last read on (a source refused across a
+        midnight keeps its own, so its hours still close the day they belong to)."""
         self._late: dict[str, dict[datetime, Energy]] = {}
         """Per book and local day: the hours of days already closed that were read on that day
         (the portal published them late), counted into its sums so the energy history still
@@ -219,10 +228,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             stored = await self._store.async_load()
             books = {} if stored is None else stored["books"]
             self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
-            if stored is not None and stored.get("last_day"):
-                self._last_day = stored_moment(stored["last_day"])
-            if stored is not None and stored.get("counted_from"):
-                self._counted_from = stored_moment(stored["counted_from"])
+            self._days = _stored_days(stored or {}, self._books)
             for key, late in (stored or {}).get("late", {}).items():
                 # Stored before 2026-12: one `[day, energy]` pair (today's) per book.
                 days = dict([late]) if isinstance(late, list) else late
@@ -232,8 +238,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 }
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
-            self._books, self._late, self._last_day = {}, {}, None
-            self._counted_from = None
+            self._books, self._late, self._days = {}, {}, {}
 
     @callback
     def async_save_restore_states(self) -> None:
@@ -255,8 +260,10 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
     def _stored_books(self) -> dict[str, Any]:
         return {
             "books": {key: book.to_stored() for key, book in self._books.items()},
-            "last_day": self._last_day.isoformat() if self._last_day else None,
-            "counted_from": self._counted_from.isoformat() if self._counted_from else None,
+            "days": {
+                key: [days.first.isoformat() if days.first else None, days.last.isoformat()]
+                for key, days in self._days.items()
+            },
             "late": {
                 key: {day.isoformat(): asdict(energy) for day, energy in days.items()}
                 for key, days in self._late.items()
@@ -278,8 +285,6 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.update_interval = next_refresh_delay(now)
         day_start = local_day(now)[0]
         yesterday_start = previous_day_start(day_start)
-        if self._last_day is None:
-            self._counted_from = day_start
         if not self._discovered:
             self.properties = await self.client.async_get_properties()
             self._properties_read_on = day_start
@@ -296,9 +301,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             start = catch_up(book, first_hour, day_start)
             start = start if resume is None else min(start, resume)
             source = (SnapshotSource.PROPERTY, prop.property_id)
-            read_now = self._reader(prop.property_id, day_start)
             if refusal_now := await self._async_read_or_note_refused(
-                *source, book, start, read_now
+                *source, prop.property_id, start, day_start
             ):
                 refusal = refusal_now
                 continue
@@ -311,7 +315,6 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
         read_buildings = await self._async_read_buildings(first_hour, day_start)
         self._discovered = True
-        self._last_day = day_start
         self._save_books()
 
         self.devices.update(self.reported_device_keys())
@@ -328,8 +331,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             book = self._book(key)
             source = (building.source, building.ident)
             start = catch_up(book, first_hour, day_start)
-            reader = self._reader(key, day_start)
-            if await self._async_read_or_note_refused(*source, book, start, reader) is None:
+            if await self._async_read_or_note_refused(*source, key, start, day_start) is None:
                 read.append(project_id)
                 book.forget_before(keep_from(start, previous_day_start(day_start)))
         return read
@@ -375,76 +377,92 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         }
 
     def _reader(self, key: str, day_start: datetime) -> Callable[[HourBook, list[datetime]], None]:
-        """What to do with the hours new to a book: those of a day closed before this refresh
-        (the portal published them late) count into today's sums, from the first day on."""
+        """What to do with the hours new to a book: those of a day its sensors closed before
+        this refresh (the portal published them late) count into today's sums, once.
+
+        Not late: hours from before the book's first day (its sensors never showed that day),
+        and hours older than what the book kept (read again for the statistics: counted when
+        their day closed).
+        """
+        days = self._days.get(key)
 
         def note(book: HourBook, new: list[datetime]) -> None:
-            if self._last_day is None:
+            if days is None:
                 return
-            first = self._counted_from
+            kept = book.kept_from  # forget_before runs after the read
             late = [
-                hour for hour in new if hour < self._last_day and (first is None or hour >= first)
+                hour
+                for hour in new
+                if hour < days.last
+                and (days.first is None or hour >= days.first)
+                and (kept is None or hour >= kept)
             ]
             if late:
                 oldest = day_start - timedelta(days=CLOSED_DAYS + 1)
-                days = {day: e for day, e in self._late.get(key, {}).items() if day >= oldest}
-                energy = days.get(day_start, Energy())
+                by_day = {day: e for day, e in self._late.get(key, {}).items() if day >= oldest}
+                energy = by_day.get(day_start, Energy())
                 for hour in late:
                     energy += book.hours[hour]
-                days[day_start] = energy
-                self._late[key] = days
+                by_day[day_start] = energy
+                self._late[key] = by_day
 
         return note
 
+    def _note_read(self, key: str, day_start: datetime) -> None:
+        """The book was read whole on this day."""
+        days = self._days.get(key)
+        self._days[key] = ReadDays(days.first if days else day_start, day_start)
+
     async def _async_read_or_note_refused(
-        self,
-        source: SnapshotSource,
-        ident: str,
-        book: HourBook,
-        start: datetime,
-        on_new: Callable[[HourBook, list[datetime]], None] | None = None,
+        self, source: SnapshotSource, ident: str, key: str, start: datetime, day_start: datetime
     ) -> PortalResponseError | None:
-        """Read a source's hours; one that is refused (403/404) fails alone, logged once.
+        """Read a source's hours into its book `key`; one that is refused (403/404) fails
+        alone, logged once.
 
         Returns the refusal, None when the hours were read.
         """
-        key = f"{source}/{ident}"
+        refused_key = f"{source}/{ident}"
         try:
-            new = await self._async_read_hours(source, ident, book, start)
+            await self._async_read_hours(
+                source, ident, self._book(key), start, self._reader(key, day_start)
+            )
         except (AccessDeniedError, PortalNotFoundError) as err:
-            if key not in self._refused:
-                self._refused.add(key)
+            if refused_key not in self._refused:
+                self._refused.add(refused_key)
                 LOGGER.warning(
                     "A SolCentre %s is refused (HTTP %s); its sensors are unavailable",
                     SOURCE_NAMES[source],
                     err.status,
                 )
             return err
-        if key in self._refused:
-            self._refused.discard(key)
+        if refused_key in self._refused:
+            self._refused.discard(refused_key)
             LOGGER.info("A refused SolCentre %s answers again", SOURCE_NAMES[source])
-        if on_new is not None:
-            on_new(book, new)
+        self._note_read(key, day_start)
         return None
 
     def _book(self, key: str) -> HourBook:
         return self._books.setdefault(key, HourBook())
 
     async def _async_read_hours(
-        self, source: SnapshotSource, ident: str, book: HourBook, start: datetime
-    ) -> list[datetime]:
+        self,
+        source: SnapshotSource,
+        ident: str,
+        book: HourBook,
+        start: datetime,
+        on_new: Callable[[HourBook, list[datetime]], None],
+    ) -> None:
         """Ask for the closed hours since `start` that the book lacks (hours.py's windows);
-        returns the hours new to the book."""
+        `on_new` sees each window's hours new to the book as it lands (a later window that
+        fails does not hide them)."""
         now = dt_util.utcnow()
         settled = now - LANDING_DELAY
         missing = book.missing(start, floor_hour(settled), now)
-        new: list[datetime] = []
         for window in plan_windows(missing, now):
             intervals = await self.client.async_get_snapshots(
                 source, ident, window.start, window.end
             )
-            new += book.record(window, to_hours(intervals, settled=settled), now)
-        return new
+            on_new(book, book.record(window, to_hours(intervals, settled=settled), now))
 
     async def _async_check_properties(self, day_start: datetime) -> None:
         """Once a day: a property added to or gone from the account reloads the entry."""
@@ -474,12 +492,14 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                 book = self._books.get(key, HourBook())
                 start = catch_up(book, first_hour, day_start)
                 try:
-                    new = await self._async_read_hours(source, ident, book, start)
+                    await self._async_read_hours(
+                        source, ident, book, start, self._reader(key, day_start)
+                    )
                 except (AccessDeniedError, PortalNotFoundError) as err:
                     status = err.status
                     continue
                 self._books[key] = book
-                self._reader(key, day_start)(book, new)
+                self._note_read(key, day_start)
                 book.forget_before(keep_from(start, previous_day_start(day_start)))
                 self.buildings[project_id] = Building(project_id, source, ident, name)
                 break
@@ -489,3 +509,18 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     "the building's sensors are not created",
                     status,
                 )
+
+
+def _stored_days(stored: dict[str, Any], books: dict[str, HourBook]) -> dict[str, ReadDays]:
+    """Each book's read days; a store from before 2026-12 kept one `last_day` for all books
+    (and maybe `counted_from`)."""
+    if "days" in stored:
+        return {
+            key: ReadDays(stored_moment(first) if first else None, stored_moment(last))
+            for key, (first, last) in stored["days"].items()
+        }
+    if not stored.get("last_day"):
+        return {}
+    last = stored_moment(stored["last_day"])
+    first = stored_moment(stored["counted_from"]) if stored.get("counted_from") else None
+    return {key: ReadDays(first, last) for key in books}

@@ -75,6 +75,8 @@ class HourBook:
     old_attempts: dict[datetime, int] = field(default_factory=dict)
     recent_misses: dict[datetime, tuple[int, datetime]] = field(default_factory=dict)
     """Recent hours asked for in vain: how often, and when last."""
+    kept_from: datetime | None = None
+    """What is older was dropped (`forget_before`): read again, it is no news."""
 
     def missing(self, start: datetime, end: datetime, now: datetime) -> list[datetime]:
         """The hours of [start, end) to ask for now: not read, not given up, not waiting.
@@ -146,6 +148,7 @@ class HourBook:
                 hour.isoformat(): [misses, tried.isoformat()]
                 for hour, (misses, tried) in self.recent_misses.items()
             },
+            "kept_from": self.kept_from.isoformat() if self.kept_from else None,
         }
 
     @staticmethod
@@ -168,12 +171,14 @@ class HourBook:
                     _hour(start): (int(misses), stored_moment(tried))
                     for start, (misses, tried) in data["recent_misses"].items()
                 },
+                kept_from=stored_moment(data["kept_from"]) if data.get("kept_from") else None,
             )
         except (AttributeError, KeyError, TypeError, ValueError) as err:
             raise ValueError(f"not a stored hour book: {err}") from err
 
     def forget_before(self, moment: datetime) -> None:
         """Drop what is older than `moment` (nothing will ask for it again)."""
+        self.kept_from = moment if self.kept_from is None else max(self.kept_from, moment)
         self.hours = {h: e for h, e in self.hours.items() if h >= moment}
         self.given_up = {h for h in self.given_up if h >= moment}
         self.old_attempts = {h: n for h, n in self.old_attempts.items() if h >= moment}

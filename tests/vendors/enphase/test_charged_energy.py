@@ -48,6 +48,7 @@ def charger(
         charging_level=None,
         schedule_enabled=None,
         summary=summary,
+        session_unit_known=True,
     )
 
 
@@ -265,3 +266,15 @@ def test_sessions_that_claim_to_overlap_never_exceed_physics() -> None:
     assert state.total == 67.0  # not yet: 2 h since the last counted reading allow 44.2 kWh
     state.count(charger(151.0, STARTS[1]), first_read + timedelta(hours=7))
     assert state.total == 218.0  # counted once time makes it possible, never lost
+
+
+def test_a_charger_above_its_nominal_power_is_counted_as_it_charges() -> None:
+    """96 A at 240 V (23.04 kW, as 32 A on three phases) on a charger whose summary says
+    230 V (22.08 kW): each minute's meter step is counted as it comes, not held back until
+    charging stops."""
+    state = ChargedEnergyState()
+    state.count(charger(None, None, meter=100.0, amps=96), T0)
+    for minute in range(1, 61):
+        meter = 100.0 + 23.04 * minute / 60
+        state.count(charger(None, None, meter=meter, amps=96), T0 + timedelta(minutes=minute))
+    assert state.total == pytest.approx(23.04)

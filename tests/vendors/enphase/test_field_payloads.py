@@ -121,29 +121,29 @@ def legacy(value: float, start: datetime, meter: float | None = None) -> Charger
 @pytest.mark.parametrize(
     ("value", "meter_growth", "expected", "unit"),
     [
-        (140.0, 0.14, 0.14, "Wh"),  # a legacy 140 that grew the lifetime meter by 0.14 kWh
-        (3.0, 3.0, 3.0, "kWh"),  # the session grew as the meter did
-        (1.0, 0.01, 1.0, "kWh"),  # too little growth to tell: kWh, as nothing says Wh
+        (140.0, 0.14, 0.14, {"SN": "Wh"}),  # a legacy 140 that grew the meter by 0.14 kWh
+        (3.0, 3.0, 3.0, {"SN": "kWh"}),  # the session grew as the meter did
+        (1.0, 0.01, 1.0, {}),  # too little growth to tell: read as kWh, not decided
     ],
 )
 def test_the_lifetime_meter_tells_the_unit(
-    value: float, meter_growth: float, expected: float, unit: str
+    value: float, meter_growth: float, expected: float, unit: dict[str, str]
 ) -> None:
     """Where physics allows both (a session running for 30 hours at 7.36 kW), the meter's
     growth over the session decides."""
     units, start = SessionUnits(), NOW - timedelta(hours=30)
     assert units.kwh(legacy(0, start, 500.0), 7.36, NOW) == 0
-    later = NOW + timedelta(minutes=1)
+    later = NOW + timedelta(minutes=30)
     assert units.kwh(legacy(value, start, 500.0 + meter_growth), 7.36, later) == expected
-    assert units.decided == {"SN": unit}
+    assert units.decided == unit
 
 
 @pytest.mark.parametrize(
     ("value", "started_ago", "expected"),
     [
         (250.0, timedelta(hours=30), 0.25),  # more than any session: Wh
-        (12.0, timedelta(minutes=30), 0.012),  # 12 kWh in 30 minutes is beyond 22.1 kW
-        (12.0, timedelta(hours=3), 12.0),  # possible, nothing says Wh: kWh
+        (15.0, timedelta(minutes=30), 0.015),  # 15 kWh in 30 minutes is beyond 22.1 kW
+        (12.0, timedelta(hours=3), 12.0),  # possible, nothing says Wh: read as kWh
     ],
 )
 def test_physics_decides_what_it_can(value: float, started_ago: timedelta, expected: float) -> None:
@@ -155,9 +155,29 @@ def test_a_decided_unit_never_changes() -> None:
     """Once decided, a later value that would decide otherwise keeps the unit: a session's
     energy never jumps by a factor of 1000 between two readings."""
     units, start = SessionUnits(), NOW - timedelta(hours=3)
-    assert units.kwh(legacy(12.0, start), 22.1, NOW) == 12.0
-    assert units.kwh(legacy(12.5, start), 22.1, NOW + timedelta(minutes=5)) == 12.5
+    assert units.kwh(charging(legacy(12.0, start)), 22.1, NOW) == 12.0
+    assert not units.decided  # a value alone: read as kWh, nothing kept
+    # 0.5 in 5 minutes while charging: as Wh that would be 6 W, not a car charging.
+    assert units.kwh(charging(legacy(12.5, start)), 22.1, NOW + timedelta(minutes=5)) == 12.5
+    assert units.decided == {"SN": "kWh"}
     assert units.kwh(legacy(250.0, start), 22.1, NOW + timedelta(minutes=10)) == 250.0
+
+
+def test_a_finished_session_seen_first_decides_nothing() -> None:
+    """At setup the status shows the last, finished session (140 Wh, 30 hours ago): possible
+    as kWh, so nothing is decided; the next session's first reading decides Wh, and its 9867
+    reads 9.867 kWh (a kept kWh would have read 9867 kWh)."""
+    units = SessionUnits()
+    assert units.kwh(legacy(140.0, NOW - timedelta(hours=30)), 7.36, NOW) == 140.0
+    assert not units.decided
+    start = NOW + timedelta(hours=1)  # 30 in 15 s cannot be kWh
+    assert units.kwh(charging(legacy(30.0, start)), 7.36, start + timedelta(seconds=15)) == 0.03
+    assert units.decided == {"SN": "Wh"}
+    assert units.kwh(legacy(9867.0, start), 7.36, start + timedelta(hours=2)) == 9.867
+
+
+def charging(charger: Charger) -> Charger:
+    return replace(charger, charging=True)
 
 
 async def test_the_decided_unit_is_kept_across_a_restart(

@@ -169,3 +169,20 @@ def test_average_power_restarts_with_a_new_session_and_stays_within_physics() ->
             replace(charger, session_energy=energy), start + timedelta(minutes=minutes), 7.4
         )
         assert power.watts == watts, minutes
+
+
+async def test_a_summary_that_never_answered_and_fails_is_asked_every_ten_minutes(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A car plugged in (status every 15 s) and the summary failing (503) from the first
+    read: it is asked again at the idle cadence, not every minute."""
+    enphase.state.faults.path = "/ev_chargers/summary"
+    enphase.state.faults.status = 503
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    for _ in range(40):  # 10 minutes
+        await advance(hass, freezer, 15)
+    assert len(enphase.state.calls("GET", "/summary")) == 2

@@ -15,6 +15,9 @@ from .models import Charger
 
 # kWh of rounding allowed above the physical bound of one step.
 BOUND_SLACK = 0.01
+POWER_TOLERANCE = 1.25
+"""The bound allows this much over the charger's nominal power: the grid's voltage runs above
+the stated 230 V (240 V and more), and a step refused as impossible is never counted."""
 
 
 @dataclass(slots=True)
@@ -116,6 +119,8 @@ class ChargedEnergyState(ExtraStoredData):
         energy = charger.session_energy
         if energy is None or energy < 0 or charger.session_start is None:
             return
+        if not charger.session_unit_known:
+            return
         self.session_start = charger.session_start.replace(microsecond=0).isoformat()
         self.session_energy = energy
         self.counted_at = now
@@ -133,6 +138,8 @@ class ChargedEnergyState(ExtraStoredData):
         energy = charger.session_energy
         if energy is None or energy < 0 or charger.session_start is None:
             return
+        if not charger.session_unit_known:
+            return  # counted once its unit is known, from the session's start
         # Whole seconds: the same start arrives in seconds and in milliseconds.
         start = charger.session_start.replace(microsecond=0).isoformat()
         since: datetime | None
@@ -157,4 +164,4 @@ def _bound(max_power: float, since: datetime | None, now: datetime) -> float:
     if since is None:
         return math.inf
     hours = max((now - since).total_seconds(), 0.0) / 3600
-    return max_power * hours + BOUND_SLACK
+    return max_power * POWER_TOLERANCE * hours + BOUND_SLACK

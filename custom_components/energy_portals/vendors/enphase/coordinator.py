@@ -94,6 +94,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The summary answered once (kept in the entry): a 404 now is an outage, not a
         cloud without it."""
         self._summary_missing_logged = False
+        self._summary_failing = False
+        """The last summary read failed: it is asked at the idle cadence until it answers."""
         self._settings_read_at: datetime | None = None
         self._backoffs = 0
         self._restarts: dict[str, CALLBACK_TYPE] = {}
@@ -140,7 +142,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         )
         max_kw = (summary and summary.max_power) or MAX_CHARGER_POWER_KW
         decided = len(self.units.decided)  # decisions are only ever added
-        charger = replace(charger, session_energy=self.units.kwh(charger, max_kw, now))
+        charger = replace(
+            charger,
+            session_energy=self.units.kwh(charger, max_kw, now),
+            session_unit_known=charger.serial in self.units.decided,
+        )
         if len(self.units.decided) != decided:
             self.hass.config_entries.async_update_entry(
                 self.config_entry,
@@ -171,11 +177,12 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         if not self._summary_offered:
             return
         interval = SUMMARY_FAST_INTERVAL if active else SUMMARY_IDLE_INTERVAL
-        if self._summary_missing_logged:
+        if self._summary_missing_logged or self._summary_failing:
             interval = SUMMARY_IDLE_INTERVAL
         if self._summary_read_at is not None and now - self._summary_read_at < interval:
             return
         self._summary_read_at = now
+        self._summary_failing = True
         try:
             self.summaries = await self.client.async_get_summaries(self.site_id)
         except PortalNotFoundError:
@@ -188,6 +195,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         except PortalError as err:  # the status just worked: a refused summary is no reauth
             self._without_meter(str(err))
         else:
+            self._summary_failing = False
             if not self._summary_answered:
                 self._summary_answered = True
                 self.hass.config_entries.async_update_entry(

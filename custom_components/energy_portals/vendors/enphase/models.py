@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -120,6 +120,9 @@ class Charger:
     """`session_d.e_c` as the cloud sent it: Wh or kWh (session_units.py decides)."""
     session_energy_in_wh: bool = False
     """The answer's shape says the unit: the current envelope sends Wh."""
+    session_unit_known: bool = False
+    """`session_energy`'s unit was decided from evidence (else it is read as kWh for now,
+    and charged energy waits for the evidence)."""
 
     @property
     def active(self) -> bool:
@@ -145,7 +148,8 @@ class EvseStatus:
 def cloud_time(value: Any) -> datetime | None:
     """A moment as the cloud writes it: ISO ending in `[UTC]` (or Z), or epoch s or ms."""
     if isinstance(value, str) and not value.replace(".", "", 1).isdigit():
-        return as_datetime(value.removesuffix("[UTC]"))
+        moment = as_datetime(value.removesuffix("[UTC]"))
+        return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
     return as_epoch(value)
 
 

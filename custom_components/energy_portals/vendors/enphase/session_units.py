@@ -10,9 +10,13 @@ README), so the unit is decided from what the charger shows, then kept (the entr
 - the lifetime meter's growth over the session, when the summary offers it, says which of the
   two the session's growth matches.
 
-The unit is decided at the charger's first session energy above zero, from the evidence there
-is by then (kWh, the legacy shape's unit in our spec, when nothing says Wh), and never changes
-afterwards, so a session's energy never jumps by a factor of 1000.
+- between two readings of a running session, growth the charger could not deliver as kWh is
+  Wh; growth that as Wh would be too slow for a charging car (under 1 kW) is kWh.
+
+Until the evidence comes (a finished session seen once at setup gives none), the value is
+read as kWh, the legacy shape's unit in our spec, and not kept, and charged energy does not
+count it; once decided the unit never changes, so a session's energy never jumps by a factor
+of 1000 again.
 No Home Assistant imports here.
 """
 
@@ -29,15 +33,23 @@ MAX_KWH_VALUE = 200.0
 """No home charging session delivers more than this: a larger value is Wh."""
 MIN_METER_GROWTH = 0.05
 """kWh the meter must grow over a session before its growth is evidence."""
+SLACK_KWH = 0.05
+"""Rounding allowed above what the charger can deliver before a value is impossible as kWh."""
+POWER_TOLERANCE = 1.25
+"""Over the nominal power (the grid runs above 230 V)."""
+MIN_CHARGING_KW = 1.0
+"""A car that charges draws more than this (6 A at 230 V is 1.4 kW)."""
 
 
 @dataclass(slots=True)
 class SessionUnits:
-    """The decided unit per charger serial, and what the meter showed at each session's start."""
+    """The decided unit per charger serial, and what each session showed when last seen."""
 
     decided: dict[str, str] = field(default_factory=dict)
     _first_seen: dict[str, tuple[datetime, float, float]] = field(default_factory=dict)
     """Serial -> (session start, its energy and the meter when it was first seen)."""
+    _last_seen: dict[str, tuple[datetime, float, datetime]] = field(default_factory=dict)
+    """Serial -> (session start, its energy, when) at the last reading."""
 
     def kwh(self, charger: Charger, max_power_kw: float, now: datetime) -> float | None:
         """The session's energy in kWh (None while the charger reports none)."""
@@ -46,11 +58,10 @@ class SessionUnits:
             return None
         serial = charger.serial
         if serial not in self.decided:
-            unit = self._evidence(charger, value, max_power_kw, now)
-            if unit is None and value == 0:
-                return 0.0  # the same in either unit: wait for evidence
-            self.decided[serial] = unit or KWH
-        return value / 1000 if self.decided[serial] == WH else value
+            unit = self._evidence(charger, value, max_power_kw * POWER_TOLERANCE, now)
+            if unit is not None:
+                self.decided[serial] = unit
+        return value / 1000 if self.decided.get(serial, KWH) == WH else value
 
     def _evidence(
         self, charger: Charger, value: float, max_power_kw: float, now: datetime
@@ -60,11 +71,34 @@ class SessionUnits:
         if value > MAX_KWH_VALUE:
             return WH
         start = charger.session_start
-        if (
-            start is not None
-            and value > max_power_kw * max((now - start).total_seconds(), 0) / 3600
-        ):
+        if start is None:
+            return None
+        if value > max_power_kw * _hours(start, now) + SLACK_KWH:
             return WH
+        return self._growth_evidence(charger, value, max_power_kw, now) or self._meter_evidence(
+            charger, value
+        )
+
+    def _growth_evidence(
+        self, charger: Charger, value: float, max_power_kw: float, now: datetime
+    ) -> str | None:
+        """Between two readings of the same running session: how fast it grew."""
+        start, serial = charger.session_start, charger.serial
+        assert start is not None
+        last = self._last_seen.get(serial)
+        self._last_seen[serial] = (start, value, now)
+        if last is None or last[0] != start or value <= last[1]:
+            return None
+        grown, hours = value - last[1], _hours(last[2], now)
+        if grown > max_power_kw * hours + SLACK_KWH:
+            return WH
+        if charger.charging and hours > 0 and grown / 1000 / hours < MIN_CHARGING_KW:
+            return KWH  # as Wh, far too slow for a car that charges
+        return None
+
+    def _meter_evidence(self, charger: Charger, value: float) -> str | None:
+        """The lifetime meter's growth over the session, when the summary has it."""
+        start = charger.session_start
         meter = charger.summary.lifetime_energy if charger.summary is not None else None
         if start is None or meter is None:
             return None
@@ -77,3 +111,7 @@ class SessionUnits:
             return None
         # The session grew by the meter's kWh, or by a thousand times that (Wh).
         return WH if session_grown / grown > 31.6 else KWH  # 31.6: the geometric middle
+
+
+def _hours(since: datetime, now: datetime) -> float:
+    return max((now - since).total_seconds(), 0.0) / 3600

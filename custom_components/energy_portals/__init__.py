@@ -14,7 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .devices import reported_now
 from .services import async_register_services
-from .vendor import RuntimeData
+from .vendor import PortalConfigEntry
 from .vendors import vendor_of
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -26,7 +26,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> bool:
     """Let the entry's vendor build its runtime data, then forward its platforms."""
     vendor = vendor_of(entry)
     await vendor.async_setup_entry(hass, entry)
@@ -35,12 +35,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+async def async_unload_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> bool:
     """Unload the entry's platforms; the vendor's own cleanup ran through async_on_unload."""
     return await hass.config_entries.async_unload_platforms(entry, list(vendor_of(entry).platforms))
 
 
-async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+async def async_remove_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> None:
     """Let the vendor delete what it stored beside the removed entry."""
     if (remove := vendor_of(entry).async_remove_entry) is not None:
         await remove(hass, entry)
@@ -62,7 +62,7 @@ def _reload_on_new_options(
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: ConfigEntry[RuntimeData], device: dr.DeviceEntry
+    hass: HomeAssistant, entry: PortalConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """A user may delete a device the vendor no longer reports, never one it still does."""
     return not reported_now(device, entry.runtime_data.reported_device_keys())

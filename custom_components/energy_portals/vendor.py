@@ -20,6 +20,10 @@ class RuntimeData(Protocol):
         ...
 
 
+type PortalConfigEntry = ConfigEntry[RuntimeData]
+"""An entry of this integration: its runtime data is its vendor's (`AllumeConfigEntry`,
+`EnphaseConfigEntry` ... in each vendor's coordinator.py say which)."""
+
 type PlatformSetup = Callable[
     [HomeAssistant, ConfigEntry[Any], AddConfigEntryEntitiesCallback], Awaitable[None]
 ]

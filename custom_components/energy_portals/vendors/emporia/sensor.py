@@ -133,6 +133,7 @@ CHARGER_SENSORS: tuple[EmporiaChargerSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.CURRENT,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        suggested_display_precision=0,
         value_fn=lambda charger: charger.charging_rate,
     ),
     EmporiaChargerSensorEntityDescription(
@@ -140,6 +141,7 @@ CHARGER_SENSORS: tuple[EmporiaChargerSensorEntityDescription, ...] = (
         translation_key="emporia_max_charging_rate",
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda charger: charger.max_charging_rate,
     ),

@@ -406,11 +406,13 @@ async def swedish(run: Run, hass: Hass) -> None:
         "sv: the battery and the charger are back after switching Home Assistant to Swedish",
     )
     (registry,) = await hass.ws([{"type": "config/entity_registry/list"}])
+    names = _entity_names("en")
     ours = [
         e
         for e in registry
         if e["platform"] == "energy_portals"
         and e.get("translation_key")
+        and (e["entity_id"].split(".")[0], e["translation_key"]) in names  # else: device class
         and not e.get("disabled_by")
         and e["entity_id"].split(".")[1].startswith(("flowerhub_", "garage_ev_"))
     ]

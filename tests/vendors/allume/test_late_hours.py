@@ -150,3 +150,26 @@ async def test_days_read_again_for_the_statistics_are_not_counted_again(
     assert values[0] + recorded_sum(values) == pytest.approx(
         truth(allume, [0], day_start, last_closed), abs=0.003
     )
+
+
+async def test_a_failed_refresh_does_not_move_the_read_day(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """21:00 misses its first read; at 00:06 the property is read but the building answers
+    502, so the refresh fails and shows nothing; at 01:06 21:00 lands: it closes the day it
+    belongs to, once, and is not counted into the new day as well."""
+    end = local_midnight(ZONE, DAY + timedelta(days=1))
+    late = end - 3 * HOUR
+    start = end - timedelta(hours=3, minutes=20)
+    simulator["allume"].hidden_hours = {int(late.timestamp())}
+    allume, written = await start_at(hass, simulator, freezer, start)
+
+    def building_fails_at_midnight(refresh: Any) -> None:
+        allume.hidden_hours = set() if refresh > late + timedelta(hours=2) else allume.hidden_hours
+        allume.project_status = 502 if end <= refresh < end + HOUR else 200
+
+    last_closed = await run_hours(hass, freezer, start, end + 4 * HOUR, building_fails_at_midnight)
+    values = numbers(written[DEMAND])
+    assert values[0] + recorded_sum(values) == pytest.approx(
+        truth(allume, [0], local_midnight(ZONE, DAY), last_closed), abs=0.003
+    )

@@ -246,3 +246,14 @@ async def test_session_cost_under_its_other_name(
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
     assert known_state(hass, "sensor.garage_ev_session_cost").state == "1.5"
+
+
+def test_a_value_the_cloud_updates_every_few_polls_is_still_kwh() -> None:
+    """kWh at 7 kW that the cloud updates every 2 minutes, polled every 15 s: each step is
+    measured from when the value before it was first seen, so it is never taken for Wh."""
+    units, start = SessionUnits(), NOW - timedelta(minutes=30)
+    for poll in range(40):
+        value = 3.5 + 0.233 * (poll // 8)  # a new value every 8 polls
+        now = NOW + timedelta(seconds=15 * poll)
+        assert units.kwh(charging(legacy(value, start)), 22.1, now) == value
+    assert units.decided == {"SN": "kWh"}

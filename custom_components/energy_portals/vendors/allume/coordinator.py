@@ -214,6 +214,9 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         """The live readings, when the option asks for them."""
         self._store = hour_store(hass, entry.entry_id)
         self._restore_save_pending = False
+        self._read_now: list[str] = []
+        """The books read whole by the refresh running now (their read days move only when
+        it succeeds: its data is what the today sensors close their days from)."""
         self._days: dict[str, ReadDays] = {}
         """Per book: the days it was first and last read on (a source refused across a
         midnight keeps its own, so its hours still close the day they belong to)."""
@@ -285,6 +288,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.update_interval = next_refresh_delay(now)
         day_start = local_day(now)[0]
         yesterday_start = previous_day_start(day_start)
+        self._read_now = []
         if not self._discovered:
             self.properties = await self.client.async_get_properties()
             self._properties_read_on = day_start
@@ -315,6 +319,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
         read_buildings = await self._async_read_buildings(first_hour, day_start)
         self._discovered = True
+        for key in self._read_now:
+            self._note_read(key, day_start)
         self._save_books()
 
         self.devices.update(self.reported_device_keys())
@@ -438,7 +444,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         if refused_key in self._refused:
             self._refused.discard(refused_key)
             LOGGER.info("A refused SolCentre %s answers again", SOURCE_NAMES[source])
-        self._note_read(key, day_start)
+        self._read_now.append(key)
         return None
 
     def _book(self, key: str) -> HourBook:
@@ -499,7 +505,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
                     status = err.status
                     continue
                 self._books[key] = book
-                self._note_read(key, day_start)
+                self._read_now.append(key)
                 book.forget_before(keep_from(start, previous_day_start(day_start)))
                 self.buildings[project_id] = Building(project_id, source, ident, name)
                 break

@@ -49,7 +49,7 @@ class SessionUnits:
     _first_seen: dict[str, tuple[datetime, float, float]] = field(default_factory=dict)
     """Serial -> (session start, its energy and the meter when it was first seen)."""
     _last_seen: dict[str, tuple[datetime, float, datetime]] = field(default_factory=dict)
-    """Serial -> (session start, its energy, when) at the last reading."""
+    """Serial -> (session start, its energy, when that energy was first seen)."""
 
     def kwh(self, charger: Charger, max_power_kw: float, now: datetime) -> float | None:
         """The session's energy in kWh (None while the charger reports none)."""
@@ -86,7 +86,9 @@ class SessionUnits:
         start, serial = charger.session_start, charger.serial
         assert start is not None
         last = self._last_seen.get(serial)
-        self._last_seen[serial] = (start, value, now)
+        if last is None or last[0] != start or value != last[1]:
+            # From when a value was first seen: the cloud may update it only every few polls.
+            self._last_seen[serial] = (start, value, now)
         if last is None or last[0] != start or value <= last[1]:
             return None
         grown, hours = value - last[1], _hours(last[2], now)

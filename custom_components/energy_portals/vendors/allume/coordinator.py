@@ -347,22 +347,18 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         day_start, day_end = local_day(now)
         buildings, buildings_closed_days = {}, {}
         for project_id in read_buildings:
-            key = f"building-{project_id}"
-            book = self._book(key)
-            late = self._late.get(key, {})
-            buildings[project_id] = book.total(day_start, day_end) + late.get(day_start, Energy())
-            buildings_closed_days[project_id] = closed_days(book, day_start, late)
+            buildings[project_id], buildings_closed_days[project_id] = self._days_of(
+                f"building-{project_id}", day_start, day_end
+            )
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
         for prop in read:
-            book = self._book(prop.property_id)
-            late = self._late.get(prop.property_id, {})
-            today = book.total(day_start, day_end) + late.get(day_start, Energy())
+            today, finished = self._days_of(prop.property_id, day_start, day_end)
             building_today = buildings.get(prop.project_id) if prop.project_id else None
             properties[prop.property_id] = PropertyData(
                 today=today,
-                closed_days=closed_days(book, day_start, late),
-                last_hour=book.get(last_hour_start),
+                closed_days=finished,
+                last_hour=self._book(prop.property_id).get(last_hour_start),
                 building_share=(
                     percent(today.solar_delivered, building_today.solar_delivered)
                     if building_today
@@ -375,6 +371,14 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             buildings=buildings,
             buildings_closed_days=buildings_closed_days,
         )
+
+    def _days_of(
+        self, key: str, day_start: datetime, day_end: datetime
+    ) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]]:
+        """A book's today (with the late hours counted into it) and its finished days."""
+        book, late = self._book(key), self._late.get(key, {})
+        today = book.total(day_start, day_end) + late.get(day_start, Energy())
+        return today, closed_days(book, day_start, late)
 
     def reported_device_keys(self) -> set[str]:
         """The properties and buildings the account reports."""

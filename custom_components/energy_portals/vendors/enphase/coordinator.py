@@ -177,7 +177,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         if not self._summary_offered:
             return
         interval = SUMMARY_FAST_INTERVAL if active else SUMMARY_IDLE_INTERVAL
-        if self._summary_missing_logged or self._summary_failing:
+        if self._summary_failing:
             interval = SUMMARY_IDLE_INTERVAL
         if self._summary_read_at is not None and now - self._summary_read_at < interval:
             return

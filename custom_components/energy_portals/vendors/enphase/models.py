@@ -153,12 +153,6 @@ def cloud_time(value: Any) -> datetime | None:
     return as_epoch(value)
 
 
-def _text(value: Any) -> str | None:
-    """A string field; an empty one is no value."""
-    text = as_str(value)
-    return text.strip() or None if text is not None else None
-
-
 def kwh_from_wh(value: Any) -> float | None:
     """kWh from a Wh reading."""
     energy = as_float(value)
@@ -230,8 +224,8 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
         plugged_in_at=cloud_time(session.get("plg_in_at")),
         plugged_out_at=cloud_time(session.get("plg_out_at")),
         range_added=as_float(session.get("miles")),
-        status_reason=_text(connector.get("connectorStatusReason")),
-        status_info=_text(connector.get("connectorStatusInfo")),
+        status_reason=as_str(connector.get("connectorStatusReason")),  # "" is none
+        status_info=as_str(connector.get("connectorStatusInfo")),
         load_balancing=as_bool(connector.get("dlbActive", raw.get("dlbActive"))),
         safe_limit=None if safe_limit is None else safe_limit == 1,
         last_reported=cloud_time(raw.get("lst_rpt_at")),

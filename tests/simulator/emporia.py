@@ -39,6 +39,8 @@ INVALID_TOKEN = "Invalid or expired token."
 
 # channelNum -> (name, mean watts); "1,2,3" is the sum of the circuits plus the balance.
 CIRCUITS = {"1": ("Kitchen", 420.0), "2": ("Heat pump", 1350.0), "3": ("Solar", -1800.0)}
+CHANNEL_TYPES = {"1": "FiftyAmp", "2": "FiftyAmp", "3": "FiftyAmpBidirectional", "1,2,3": "Main"}
+"""Emporia's channel types (FIELD-NOTES.md): the solar circuit runs both ways."""
 BALANCE_WATTS = 230.0
 PLUG_WATTS = 65.0
 CHARGER_WATTS = 7200.0
@@ -69,6 +71,10 @@ class EmporiaScenario:
     history_served: bool = True
     refuse_after_auth: bool = False
     """Complain about the token right after accepting it, then close (a confused proxy)."""
+    plug_listed: str = "nested"
+    """Where /devices lists the smart plug: "nested" under the monitor; "top" at the top level
+    with a device-level `parentDeviceGid` (2026 captures); "top_outlet" at the top level with
+    only `outlet.parentDeviceGid` (older ones)."""
     emporia_down: bool = False
     """The proxy cannot reach Emporia (unlinked, down, its token refresh failed): as the real
     proxy (daylight-interview, src/websocket/index.ts), the socket authenticates, then sends
@@ -162,7 +168,7 @@ class EmporiaSimulator:
                 "channelNum": "1,2,3",
                 "percentage": 100.0,
                 "nestedDevices": [
-                    self._nested(PLUG_GID, "plug", scale),
+                    *([self._nested(PLUG_GID, "plug", scale)] if self._plug_nested else []),
                     self._nested(CHARGER_GID, "charger", scale),
                 ],
             }
@@ -193,10 +199,17 @@ class EmporiaSimulator:
             "deviceListUsages": {
                 "instant": instant,
                 "scale": scale,
-                "devices": [{"deviceGid": MONITOR_GID, "channelUsages": channels}],
+                "devices": [
+                    {"deviceGid": MONITOR_GID, "channelUsages": channels},
+                    *([] if self._plug_nested else [self._nested(PLUG_GID, "plug", scale)]),
+                ],
                 "energyUnit": "KilowattHours",
             }
         }
+
+    @property
+    def _plug_nested(self) -> bool:
+        return self.scenario.plug_listed == "nested"
 
     def devices_body(self) -> dict[str, Any]:
         """The Emporia customer with its monitor and the devices nested under it."""
@@ -240,6 +253,11 @@ class EmporiaSimulator:
                 "deviceConnected": connected(gid),
             }
 
+        plug = outlet(PLUG_GID, "SSO001", "Aquarium")
+        if self.scenario.plug_listed == "top":
+            plug["parentDeviceGid"] = MONITOR_GID
+            plug["parentChannelNum"] = "1,2,3"
+            del plug["outlet"]["parentDeviceGid"]
         return {
             "customerGid": 5001,
             "email": EMPORIA_USERNAME,
@@ -260,6 +278,7 @@ class EmporiaSimulator:
                             "name": name,
                             "channelNum": num,
                             "channelMultiplier": 1.0,
+                            "type": CHANNEL_TYPES[num],
                         }
                         for num, (name, _) in CIRCUITS.items()
                     ]
@@ -269,13 +288,15 @@ class EmporiaSimulator:
                             "name": None,
                             "channelNum": "1,2,3",
                             "channelMultiplier": 1.0,
+                            "type": CHANNEL_TYPES["1,2,3"],
                         }
                     ],
                     "devices": [
-                        outlet(PLUG_GID, "SSO001", "Aquarium"),
+                        *([plug] if self._plug_nested else []),
                         outlet(CHARGER_GID, "EVC001", "Driveway charger"),
                     ],
-                }
+                },
+                *([] if self._plug_nested else [plug]),
             ],
         }
 

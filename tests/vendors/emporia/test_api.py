@@ -319,3 +319,27 @@ async def test_stream_cannot_connect(session: aiohttp.ClientSession, socket_enab
             "t", on_authenticated=lambda: None, on_sample=lambda _: None, idle_timeout=5
         )
     await stream.async_close()  # nothing open: nothing to do
+
+
+def test_channel_types_and_named_parents() -> None:
+    """Bidirectional and merged channel types run both ways; a device at the top level hangs
+    under the monitor its `parentDeviceGid` names (0 or its own gid is none)."""
+    body = [
+        {
+            "deviceGid": 1,
+            "channels": [
+                {"channelNum": "1,2,3", "type": "Main"},
+                {"channelNum": "4", "type": "FiftyAmp"},
+                {"channelNum": "5", "type": "FiftyAmpBidirectional"},
+                {"channelNum": "6", "type": "Merged"},
+                {"channelNum": "7", "type": None},
+            ],
+        },
+        {"deviceGid": 2, "parentDeviceGid": "1", "outlet": {"outletOn": True}},
+        {"deviceGid": 3, "outlet": {"outletOn": False, "parentDeviceGid": 1}},
+        {"deviceGid": 4, "parentDeviceGid": 0, "outlet": {"parentDeviceGid": 4}},
+    ]
+    devices = parse_devices(body)
+    assert [c.bidirectional for c in devices[1].channels] == [False, False, True, True, False]
+    assert devices[1].channels[2].type == "FiftyAmpBidirectional"
+    assert [devices[gid].parent_gid for gid in (1, 2, 3, 4)] == [None, 1, 1, None]

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.helpers import known_state, settle
-from tests.simulator.emporia import CHARGER_GID, MONITOR_GID, EmporiaSimulator
+from tests.simulator.emporia import CHARGER_GID, MONITOR_GID, PLUG_GID, EmporiaSimulator
 
 from .conftest import add_entry, tick
 
@@ -135,3 +137,40 @@ async def test_the_options_form_lists_the_circuits(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert loaded_emporia.options["solar_channels"] == [f"{MONITOR_GID}:3"]
     assert loaded_emporia.options["reversed_channels"] == []
+
+
+@pytest.mark.parametrize("listed", ["top", "top_outlet"])
+async def test_a_plug_listed_at_the_top_level_hangs_under_its_monitor(
+    hass: HomeAssistant, emporia_url: str, emporia: EmporiaSimulator, listed: str
+) -> None:
+    """Through the real proxy a plug can sit at the top level of /devices and name its monitor
+    in `parentDeviceGid` (on the device, or on its outlet in older captures): it hangs under
+    the monitor with plug naming, and an entity id an earlier release gave it stays."""
+    emporia.scenario.plug_listed = listed
+    entry = add_entry(hass, emporia_url)
+    registry = er.async_get(hass)
+    earlier = registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"emporia_{PLUG_GID}_mains_power",
+        config_entry=entry,
+        suggested_object_id="aquarium_mains_power",
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass, lambda: emporia.samples_sent >= 1)
+    devices = dr.async_get(hass)
+    monitor = devices.async_get_device_by_identifier(
+        (DOMAIN, f"emporia_{MONITOR_GID}"), entry.entry_id
+    )
+    plug = devices.async_get_device_by_identifier((DOMAIN, f"emporia_{PLUG_GID}"), entry.entry_id)
+    assert monitor is not None and plug is not None
+    assert plug.via_device_id == monitor.id
+    assert (
+        registry.async_get_entity_id("sensor", DOMAIN, f"emporia_{PLUG_GID}_mains_power")
+        == earlier.entity_id
+        == "sensor.aquarium_mains_power"
+    )
+    assert float(known_state(hass, earlier.entity_id).state) == pytest.approx(65, rel=0.1)
+    energy = known_state(hass, "sensor.aquarium_energy")
+    assert energy.attributes["friendly_name"] == "Aquarium Energy"
+    assert known_state(hass, OUTLET).state == "on"

@@ -16,6 +16,7 @@ from tests.simulator.emporia import (
     EMAIL,
     EMPORIA_PASSWORD,
     EMPORIA_USERNAME,
+    MONITOR_GID,
     PASSWORD,
     EmporiaSimulator,
 )
@@ -275,7 +276,8 @@ async def test_reconfigure_same_account(
 
 
 async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> None:
-    """The options set the state interval, and the reloaded entry uses it."""
+    """The options set the state interval, and the reloaded entry uses it; the solar circuits
+    offered are those whose channel type runs both ways until the owner chooses."""
     result = await hass.config_entries.options.async_init(loaded_emporia.entry_id)
     assert result["step_id"] == "init"
     data_schema = result["data_schema"]
@@ -288,7 +290,7 @@ async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert loaded_emporia.options == {
         "state_update_interval": 5,
-        "solar_channels": [],
+        "solar_channels": [f"{MONITOR_GID}:3"],
         "reversed_channels": [],
     }
     await hass.async_block_till_done()

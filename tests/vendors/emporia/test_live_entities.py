@@ -123,13 +123,42 @@ async def test_devices_and_sensors(
 
     entities = er.async_get(hass)
     mains_returned = entities.async_get("sensor.home_mains_energy_returned")
-    solar_returned = entities.async_get("sensor.home_solar_energy_returned")
+    kitchen_returned = entities.async_get("sensor.home_kitchen_energy_returned")
     kitchen = entities.async_get(KITCHEN_POWER)
     assert mains_returned is not None and mains_returned.disabled_by is None
-    assert solar_returned is not None
-    assert solar_returned.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert kitchen_returned is not None
+    assert kitchen_returned.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert kitchen is not None
     assert kitchen.unique_id == f"emporia_{MONITOR_GID}_channel_1_power"
+    assert (
+        entities.async_get_entity_id(
+            "sensor", DOMAIN, f"emporia_{MONITOR_GID}_mains_power_produced"
+        )
+        is None
+    )
+
+
+async def test_a_bidirectional_channel_produces(
+    hass: HomeAssistant, loaded_emporia: MockConfigEntry
+) -> None:
+    """The solar circuit's channel type runs both ways: its flow keeps its sign in its power,
+    its production is positive in a power sensor of its own and counted in an enabled energy
+    sensor (the Energy dashboard's solar), without the owner choosing it in the options."""
+    await connected(hass, loaded_emporia)
+    raw = float(state(hass, "sensor.home_solar_power").state)
+    produced = state(hass, "sensor.home_solar_production_power")
+    assert raw < 0
+    assert float(produced.state) == pytest.approx(-raw)
+    assert produced.attributes["friendly_name"] == "Home Solar production power"
+    assert produced.attributes["unit_of_measurement"] == "W"
+    assert produced.attributes["device_class"] == "power"
+    entities = er.async_get(hass)
+    production = entities.async_get("sensor.home_solar_energy_produced")
+    assert production is not None and production.disabled_by is None
+    assert production.unique_id == f"emporia_{MONITOR_GID}_channel_3_energy_returned"
+    power = entities.async_get("sensor.home_solar_production_power")
+    assert power is not None
+    assert power.unique_id == f"emporia_{MONITOR_GID}_channel_3_power_produced"
 
 
 async def test_one_socket_per_entry(

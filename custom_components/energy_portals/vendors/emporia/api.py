@@ -20,7 +20,7 @@ from ...http import (
     retry_once_when_refused,
     send,
 )
-from ...parse import as_bool, as_datetime, as_float, as_object, as_str
+from ...parse import as_bool, as_datetime, as_float, as_int, as_object, as_str
 from ...tokens import jwt_claims
 from .usage import KWH, UsageSample, parse_usage
 
@@ -55,6 +55,14 @@ class Channel:
     num: str
     name: str | None
     multiplier: float | None
+    type: str | None = None
+    """Emporia's channel type: Main, FiftyAmp, FiftyAmpBidirectional, Merged, ..."""
+
+    @property
+    def bidirectional(self) -> bool:
+        """A channel whose flow runs both ways (solar, a battery): negative is production."""
+        kind = (self.type or "").casefold()
+        return "bidirectional" in kind or kind == "merged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,22 +166,35 @@ def _parse_channels(raw: Any) -> tuple[Channel, ...]:
                     num=num,
                     name=as_str(item.get("name")),
                     multiplier=as_float(item.get("channelMultiplier")),
+                    type=as_str(item.get("type")),
                 )
             )
     return tuple(channels)
 
 
+def _named_parent(raw: dict[str, Any], gid: int) -> int | None:
+    """The monitor a device listed at the top level names as its parent: `parentDeviceGid` on
+    the device (2026 captures) or on its outlet (older ones); 0 or its own gid is none."""
+    for value in (raw.get("parentDeviceGid"), as_object(raw.get("outlet")).get("parentDeviceGid")):
+        parent = as_int(value)
+        if parent and parent != gid:
+            return parent
+    return None
+
+
 def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -> None:
     if not isinstance(raw, dict):
         return
-    gid = as_float(raw.get("deviceGid"))
+    gid = as_int(raw.get("deviceGid"))
     if gid is None:
         return
+    if parent_gid is None:
+        parent_gid = _named_parent(raw, gid)
     location = raw.get("locationProperties")
     location = location if isinstance(location, dict) else {}
     into.append(
         EmporiaDevice(
-            gid=int(gid),
+            gid=gid,
             name=as_str(location.get("deviceName")),
             model=as_str(raw.get("model")),
             firmware=as_str(raw.get("firmware")),
@@ -187,7 +208,7 @@ def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -
         )
     )
     for nested in (raw.get("devices") or []) if isinstance(raw.get("devices"), list) else []:
-        _parse_device(nested, int(gid), into)
+        _parse_device(nested, gid, into)
 
 
 def parse_devices(body: Any) -> dict[int, EmporiaDevice]:

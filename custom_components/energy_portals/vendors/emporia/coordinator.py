@@ -86,6 +86,12 @@ class EmporiaData:
             return device.parent_gid
         return self.live.state.parents.get(gid)
 
+    def bidirectional(self, key: ChannelKey) -> bool:
+        """/devices gives the channel a type whose flow runs both ways (solar, a battery)."""
+        device = self.device(key[0])
+        channels = device.channels if device else ()
+        return any(channel.num == key[1] and channel.bidirectional for channel in channels)
+
     def channel(self, key: ChannelKey) -> ChannelSnapshot | None:
         """The channel as last published; None while the data is stale or missing."""
         data = self.live.data

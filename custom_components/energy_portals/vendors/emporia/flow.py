@@ -238,7 +238,7 @@ class EmporiaOptionsFlow(OptionsFlow):
                     )
                 ),
                 vol.Optional(
-                    CONF_SOLAR_CHANNELS, default=list(options.get(CONF_SOLAR_CHANNELS, []))
+                    CONF_SOLAR_CHANNELS, default=self._solar_default()
                 ): _channels_selector(channels),
                 vol.Optional(
                     CONF_REVERSED_CHANNELS, default=list(options.get(CONF_REVERSED_CHANNELS, []))
@@ -246,6 +246,16 @@ class EmporiaOptionsFlow(OptionsFlow):
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)
+
+    def _solar_default(self) -> list[str]:
+        """The owner's solar circuits; until chosen, those whose channel type runs both ways."""
+        entry = self.config_entry
+        if CONF_SOLAR_CHANNELS in entry.options:
+            return list(entry.options[CONF_SOLAR_CHANNELS])
+        if entry.state is not ConfigEntryState.LOADED:
+            return []
+        data: EmporiaData = entry.runtime_data
+        return [option_value(key) for key in data.all_channels() if data.bidirectional(key)]
 
     def _channel_options(self) -> list[SelectOptionDict]:
         """The entry's circuits by name (from the running entry), and any already chosen."""

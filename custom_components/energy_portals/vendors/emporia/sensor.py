@@ -76,6 +76,28 @@ def power_description(num: str, name: str | None, *, nested: bool) -> SensorEnti
     )
 
 
+def production_power_description(num: str, name: str | None) -> SensorEntityDescription:
+    """A producing circuit's output (W), positive while it produces."""
+    return SensorEntityDescription(
+        key=f"{channel_slug(num)}_power_produced",
+        translation_key="emporia_channel_power_produced",
+        translation_placeholders={"channel": name or f"Channel {num}"},
+        device_class=SensorDeviceClass.POWER,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        suggested_display_precision=0,
+    )
+
+
+def produces(entry: EmporiaConfigEntry, key: ChannelKey) -> bool:
+    """A circuit whose flow the other way is production: the owner's choice in the options,
+    else a channel type that runs both ways (bidirectional, merged)."""
+    chosen = entry.options.get(CONF_SOLAR_CHANNELS)
+    if chosen is not None:
+        return key in channel_keys(chosen)
+    return entry.runtime_data.bidirectional(key)
+
+
 def energy_descriptions(
     num: str, name: str | None, *, nested: bool, solar: bool = False
 ) -> tuple[EmporiaEnergyDescription, EmporiaEnergyDescription]:
@@ -197,20 +219,26 @@ async def async_setup_entry(
 ) -> None:
     """Add each channel's sensors, now and when a channel first reports."""
     data = entry.runtime_data
-    solar = set(channel_keys(entry.options.get(CONF_SOLAR_CHANNELS, [])))
 
     def entities_for(key: ChannelKey) -> list[Entity]:
         gid, num = key
         nested = data.parent(gid) is not None
         name = data.channel_name(key)
         info = device_info(hass, entry, gid)
-        descriptions = energy_descriptions(num, name, nested=nested, solar=key in solar)
-        if key in solar:
-            _enable_production(hass, device_key(gid), descriptions[1])
-        return [
+        solar = produces(entry, key)
+        descriptions = energy_descriptions(num, name, nested=nested, solar=solar)
+        entities: list[Entity] = [
             EmporiaPowerSensor(data, power_description(num, name, nested=nested), key, info),
             *(EmporiaEnergySensor(data, description, key, info) for description in descriptions),
         ]
+        if descriptions[1].translation_key == "emporia_channel_energy_produced":
+            _enable_production(hass, device_key(gid), descriptions[1])
+            entities.append(
+                EmporiaProductionPowerSensor(
+                    data, production_power_description(num, name), key, info
+                )
+            )
+        return entities
 
     data.channels.add_entities(
         (data.live, data.devices),
@@ -251,6 +279,18 @@ class EmporiaPowerSensor(EmporiaChannelEntity, SensorEntity):
         """The channel's latest power."""
         channel = self.channel
         return None if channel is None else channel.watts
+
+
+class EmporiaProductionPowerSensor(EmporiaChannelEntity, SensorEntity):
+    """A producing circuit's output (W): its power with the sign turned, 0 while it draws."""
+
+    @property
+    def native_value(self) -> float | None:
+        """What the circuit produces now."""
+        channel = self.channel
+        if channel is None or channel.watts is None:
+            return None
+        return max(-channel.watts, 0.0)
 
 
 class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):

@@ -321,6 +321,20 @@ async def test_emporia_over_simulated_hours(
         "REST requests per day (extrapolated from the hours run)",
         f"{len(sim.state.requests) * 24 / EMPORIA_HOURS:.0f}",
     )
+    buckets = [
+        call
+        for call in sim.state.calls("GET", "/devices/instant")
+        if call.query.get("scale") in ("1D", "1MON")
+    ]
+    bucket_rate = len(buckets) / EMPORIA_HOURS
+    record(
+        "Emporia",
+        "day and month bucket requests per hour (one monitor: 2 scales every 15 min, and the "
+        "closing read when a day turns)",
+        f"{bucket_rate:.1f}",
+        "<= 8.5",
+        bucket_rate <= 8.5,
+    )
     per_hour = sorted(n / EMPORIA_HOURS for n in writes.values())
     record(
         "Emporia",

@@ -17,8 +17,9 @@ import contextlib
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import WSMsgType, web
 
@@ -44,7 +45,10 @@ CHANNEL_TYPES = {"1": "FiftyAmp", "2": "FiftyAmp", "3": "FiftyAmpBidirectional",
 BALANCE_WATTS = 230.0
 PLUG_WATTS = 65.0
 CHARGER_WATTS = 7200.0
-SCALE_SECONDS = {"1S": 1, "1MIN": 60}
+SCALE_SECONDS = {"1S": 1, "1MIN": 60, "15MIN": 900, "1H": 3600}
+PERIOD_SCALES = ("1D", "1MON")
+"""Emporia's calendar buckets: the device's local day and month so far."""
+TIME_ZONE = "Europe/Amsterdam"
 HISTORY_DELAY = 60
 """Seconds after a minute ends before the history has it."""
 MISSING_PARAMS = "Missing required query parameters."
@@ -75,6 +79,8 @@ class EmporiaScenario:
     """Where /devices lists the smart plug: "nested" under the monitor; "top" at the top level
     with a device-level `parentDeviceGid` (2026 captures); "top_outlet" at the top level with
     only `outlet.parentDeviceGid` (older ones)."""
+    periods_refused: bool = False
+    """/devices/instant answers 400 for the day and month buckets (Emporia failing them)."""
     emporia_down: bool = False
     """The proxy cannot reach Emporia (unlinked, down, its token refresh failed): as the real
     proxy (daylight-interview, src/websocket/index.ts), the socket authenticates, then sends
@@ -134,21 +140,41 @@ class EmporiaSimulator:
         wave = (end - start) - 2 * (math.cos(end / 20) - math.cos(start / 20))
         return mean * wave / 3_600_000
 
-    def _usage(self, channel: str, scale: str | None = None) -> float | None:
-        """kWh of the last window of the scale, as `usage` reports it."""
+    def period(self, scale: str, at: float) -> tuple[float, float]:
+        """The device's local day (1D) or month (1MON) that `at` falls in."""
+        zone = ZoneInfo(TIME_ZONE)
+        local = datetime.fromtimestamp(at, zone).date()
+        if scale == "1D":
+            first, after = local, local + timedelta(days=1)
+        else:
+            first = local.replace(day=1)
+            after = (first + timedelta(days=32)).replace(day=1)
+        return (
+            datetime.combine(first, time(), tzinfo=zone).timestamp(),
+            datetime.combine(after, time(), tzinfo=zone).timestamp(),
+        )
+
+    def _usage(
+        self, channel: str, scale: str | None = None, at: float | None = None
+    ) -> float | None:
+        """kWh of the last window of the scale, or of the bucket holding `at` (so far)."""
         if channel in self.scenario.null_channels:
             return None
-        seconds = SCALE_SECONDS.get(scale or self.scenario.scale, 60)
+        scale = scale or self.scenario.scale
         now = self.clock.now()
+        if scale in PERIOD_SCALES:
+            start, end = self.period(scale, now if at is None else at)
+            return self.energy(channel, start, min(end, now))
+        seconds = SCALE_SECONDS.get(scale, 60)
         return self.energy(channel, now - seconds, now)
 
-    def _nested(self, gid: int, key: str, scale: str) -> dict[str, Any]:
+    def _nested(self, gid: int, key: str, scale: str, at: float | None = None) -> dict[str, Any]:
         return {
             "deviceGid": gid,
             "channelUsages": [
                 {
                     "name": "Main",
-                    "usage": self._usage(key, scale),
+                    "usage": self._usage(key, scale, at),
                     "deviceGid": gid,
                     "channelNum": "1,2,3",
                     "percentage": 0,
@@ -157,26 +183,29 @@ class EmporiaSimulator:
             ],
         }
 
-    def usage_body(self, scale: str | None = None) -> dict[str, Any]:
-        """The deviceListUsages structure (the /devices/instant answer and deviceData data)."""
+    def usage_body(
+        self, scale: str | None = None, gids: list[int] | None = None, at: float | None = None
+    ) -> dict[str, Any]:
+        """The deviceListUsages structure (the /devices/instant answer and deviceData data),
+        of the top-level devices `gids` names (all of them without), at `at` (default now)."""
         scale = scale or self.scenario.scale
         channels: list[dict[str, Any]] = [
             {
                 "name": "Main",
-                "usage": self._usage("1,2,3", scale),
+                "usage": self._usage("1,2,3", scale, at),
                 "deviceGid": MONITOR_GID,
                 "channelNum": "1,2,3",
                 "percentage": 100.0,
                 "nestedDevices": [
-                    *([self._nested(PLUG_GID, "plug", scale)] if self._plug_nested else []),
-                    self._nested(CHARGER_GID, "charger", scale),
+                    *([self._nested(PLUG_GID, "plug", scale, at)] if self._plug_nested else []),
+                    self._nested(CHARGER_GID, "charger", scale, at),
                 ],
             }
         ]
         channels += [
             {
                 "name": name,
-                "usage": self._usage(num, scale),
+                "usage": self._usage(num, scale, at),
                 "deviceGid": MONITOR_GID,
                 "channelNum": num,
                 "percentage": 10.0,
@@ -187,21 +216,26 @@ class EmporiaSimulator:
         channels.append(
             {
                 "name": "Balance",
-                "usage": self._usage("Balance", scale),
+                "usage": self._usage("Balance", scale, at),
                 "deviceGid": MONITOR_GID,
                 "channelNum": "Balance",
                 "percentage": 5.0,
                 "nestedDevices": [],
             }
         )
-        instant = datetime.fromtimestamp(self.clock.now(), UTC).isoformat().replace("+00:00", "Z")
+        moment = self.clock.now() if at is None else at
+        instant = datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
         return {
             "deviceListUsages": {
                 "instant": instant,
                 "scale": scale,
                 "devices": [
-                    {"deviceGid": MONITOR_GID, "channelUsages": channels},
-                    *([] if self._plug_nested else [self._nested(PLUG_GID, "plug", scale)]),
+                    device
+                    for device in (
+                        {"deviceGid": MONITOR_GID, "channelUsages": channels},
+                        *([] if self._plug_nested else [self._nested(PLUG_GID, "plug", scale, at)]),
+                    )
+                    if gids is None or device["deviceGid"] in gids
                 ],
                 "energyUnit": "KilowattHours",
             }
@@ -215,7 +249,7 @@ class EmporiaSimulator:
         """The Emporia customer with its monitor and the devices nested under it."""
 
         def location(name: str) -> dict[str, Any]:
-            return {"deviceName": name, "timeZone": "Europe/Amsterdam", "zipCode": "1234"}
+            return {"deviceName": name, "timeZone": TIME_ZONE, "zipCode": "1234"}
 
         def connected(gid: int) -> dict[str, Any]:
             since = self.offline.get(gid)
@@ -436,7 +470,16 @@ class EmporiaSimulator:
             return web.json_response({"error": MISSING_PARAMS}, status=400)
         if self.scenario.emporia_down:
             return web.json_response({"error": "Failed to fetch instant usage"}, status=500)
-        return web.json_response(self.usage_body(query["scale"]))
+        if self.scenario.periods_refused and query["scale"] in PERIOD_SCALES:
+            return web.json_response({"error": "Failed to fetch instant usage"}, status=400)
+        try:
+            gids = [int(gid) for gid in query.getall("devices", [])] or None
+            at = datetime.fromisoformat(query["instant"].replace("Z", "+00:00")).timestamp()
+        except ValueError:  # a comma list turns into NaN upstream
+            return web.json_response({"error": "Failed to fetch instant usage"}, status=400)
+        if query["scale"] not in PERIOD_SCALES:
+            return web.json_response(self.usage_body(query["scale"], gids))
+        return web.json_response(self.usage_body(query["scale"], gids, min(at, self.clock.now())))
 
     def history_channel(self, gid: int, nums: list[str]) -> str | None:
         """The simulated channel a history request sums (None: not one the proxy can serve)."""

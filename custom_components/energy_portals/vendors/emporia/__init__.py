@@ -33,6 +33,7 @@ from .diagnostics import async_get_config_entry_diagnostics
 from .entity import sync_devices
 from .flow import EmporiaOptionsFlow, entry_title, old_entry_titles
 from .live import LiveState
+from .periods import EmporiaPeriodsCoordinator
 from .push import EmporiaPush
 from .stream import EmporiaStream
 from .usage import channel_keys
@@ -68,8 +69,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
         coordinator=live,
         interval=interval,
     )
+    periods = EmporiaPeriodsCoordinator(hass, entry, client, lambda: devices.data or {})
     entry.runtime_data = EmporiaData(
-        devices, live, push, DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Emporia device")
+        devices,
+        live,
+        push,
+        DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Emporia device"),
+        periods,
     )
     try:
         await push.async_prime()
@@ -77,6 +83,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
+    # Not the first-refresh kind: the buckets are extra, a proxy refusing them fails nothing.
+    await periods.async_refresh()
     sync_devices(hass, entry)
     entry.async_on_unload(devices.async_add_listener(partial(sync_devices, hass, entry)))
     push.async_start()

@@ -102,6 +102,9 @@ class EmporiaDevice:
     is_outlet: bool = False
     ev_charger: EvCharger | None = None
     connection: Connection | None = None
+    top_level: bool = True
+    """Listed at the top level of /devices: usage is asked by its gid (nested ones come with
+    their monitor's)."""
 
     @property
     def changes_often(self) -> bool:
@@ -188,7 +191,8 @@ def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -
     gid = as_int(raw.get("deviceGid"))
     if gid is None:
         return
-    if parent_gid is None:
+    top_level = parent_gid is None
+    if top_level:
         parent_gid = _named_parent(raw, gid)
     location = raw.get("locationProperties")
     location = location if isinstance(location, dict) else {}
@@ -205,6 +209,7 @@ def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -
             is_outlet=isinstance(raw.get("outlet"), dict),
             ev_charger=_ev_charger(raw.get("evCharger")),
             connection=_connection(raw.get("deviceConnected")),
+            top_level=top_level,
         )
     )
     for nested in (raw.get("devices") or []) if isinstance(raw.get("devices"), list) else []:
@@ -329,6 +334,16 @@ class EmporiaClient:
         parameters and answers 400 without them)."""
         instant = datetime.fromtimestamp(self._now(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         query = urlencode({"instant": instant, "scale": INSTANT_SCALE, "energyUnit": KWH})
+        return parse_usage((await self._request("GET", f"/devices/instant?{query}")).json())
+
+    async def async_get_period_usage(
+        self, gid: int, scale: str, at: float | None = None
+    ) -> UsageSample:
+        """Emporia's own bucket of the `scale` (1D: a day, 1MON: a month) holding `at` (Unix
+        seconds, default now), for one top-level device and the devices nested under it."""
+        moment = self._now() if at is None else at
+        instant = datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        query = urlencode({"devices": gid, "instant": instant, "scale": scale, "energyUnit": KWH})
         return parse_usage((await self._request("GET", f"/devices/instant?{query}")).json())
 
     async def async_get_history(

@@ -20,6 +20,7 @@ from .live import ChannelSnapshot, LiveSnapshot, LiveState, clock
 from .usage import ChannelKey
 
 if TYPE_CHECKING:
+    from .periods import EmporiaPeriodsCoordinator
     from .push import EmporiaPush
 
 type EmporiaConfigEntry = ConfigEntry[EmporiaData]
@@ -67,13 +68,16 @@ class EmporiaLiveCoordinator(PortalCoordinator[LiveSnapshot]):
 
 @dataclass(frozen=True, slots=True)
 class EmporiaData:
-    """An entry at run time: the device list, the live channels and the socket feeding them."""
+    """An entry at run time: the device list, the live channels and the socket feeding them,
+    and Emporia's day and month buckets."""
 
     devices: EmporiaDevicesCoordinator
     live: EmporiaLiveCoordinator
     push: EmporiaPush
     channels: DeviceTracker
     """Adds entities when their channel or device first appears (devices are never removed)."""
+    periods: EmporiaPeriodsCoordinator
+    """Emporia's own day and month buckets per channel."""
 
     def device(self, gid: int) -> EmporiaDevice | None:
         """The device as /devices last described it."""

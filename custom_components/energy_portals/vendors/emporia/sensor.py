@@ -1,4 +1,5 @@
-"""The Emporia sensors: per channel a power sensor and two energy totals (in and out).
+"""The Emporia sensors: per channel a power sensor, two energy totals (in and out) and Emporia's
+own energy today and this month.
 
 A channel's descriptions are built when it appears: their names carry the channel's own name.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -18,12 +20,15 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfElectricCurrent, UnitOfEnergy, UnitOfPower
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.typing import StateType
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN
 from ...parse import as_float
@@ -32,6 +37,7 @@ from .const import BALANCE_CHANNEL, CONF_SOLAR_CHANNELS, MAINS_CHANNEL
 from .coordinator import EmporiaConfigEntry, EmporiaData, device_key
 from .entity import EmporiaChannelEntity, EmporiaDeviceEntity, add_device_entities, device_info
 from .live import CONSUMED, RETURNED, ChannelState, Gap
+from .periods import DAY, EmporiaPeriodsCoordinator, PeriodReading
 from .usage import ChannelKey, channel_keys
 
 
@@ -142,6 +148,39 @@ def energy_descriptions(
 
 
 @dataclass(frozen=True, kw_only=True)
+class EmporiaPeriodDescription(SensorEntityDescription):
+    """A channel's energy in Emporia's own bucket of a day or a month."""
+
+    scale: str
+    produces: bool
+    """Shown the other way round: a producing circuit's bucket is negative while it produces."""
+
+
+def period_description(
+    num: str, name: str | None, scale: str, *, nested: bool, solar: bool
+) -> EmporiaPeriodDescription:
+    """Energy today (1D) or this month (1MON) as the Emporia app shows it."""
+    prefix, placeholders = _naming(num, name, nested)
+    produces = solar and prefix == "emporia_channel"
+    period = "today" if scale == DAY else "this_month"
+    if produces:
+        translation_key = f"emporia_channel_production_{period}"
+    else:
+        translation_key = f"{prefix or 'emporia'}_energy_{period}"
+    return EmporiaPeriodDescription(
+        key=f"{channel_slug(num)}_energy_{period}",
+        translation_key=translation_key,
+        translation_placeholders=placeholders or None,
+        device_class=SensorDeviceClass.ENERGY,
+        state_class=SensorStateClass.TOTAL,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        suggested_display_precision=2,
+        scale=scale,
+        produces=produces,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class EmporiaChargerSensorEntityDescription(SensorEntityDescription):
     """A sensor of an EV charger behind the Vue, read from /devices."""
 
@@ -246,6 +285,26 @@ async def async_setup_entry(
         keys=data.all_channels,
         entities_for=entities_for,
         device_key=lambda key: device_key(key[0]),
+    )
+
+    def period_entities(period_key: tuple[str, ChannelKey]) -> list[Entity]:
+        scale, key = period_key
+        gid, num = key
+        description = period_description(
+            num,
+            data.channel_name(key),
+            scale,
+            nested=data.parent(gid) is not None,
+            solar=produces(entry, key),
+        )
+        return [EmporiaPeriodSensor(data, description, key, device_info(hass, entry, gid))]
+
+    data.channels.add_entities(
+        (data.periods,),
+        async_add_entities,
+        keys=lambda: list(data.periods.data or {}),
+        entities_for=period_entities,
+        device_key=lambda period_key: device_key(period_key[1][0]),
     )
 
     def charger_entities(device: EmporiaDevice, info: DeviceInfo) -> list[Entity]:
@@ -363,6 +422,101 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
             counted_until,
             [(gap.start, gap.end) for gap in gaps],
         )
+
+
+class EmporiaPeriodSensor(
+    CoordinatorEntity[EmporiaPeriodsCoordinator], RestoreEntity, SensorEntity
+):
+    """A channel's energy today or this month from Emporia's own bucket; it resets with the
+    bucket (at the device's local midnight, or the month's first).
+
+    When a new bucket is first read and the sensor last showed the one before, it shows that
+    bucket's final value first (restored across restarts through its last reset), so the
+    recorder's sum holds the period's last minutes before the reset.
+    """
+
+    _attr_has_entity_name = True
+    entity_description: EmporiaPeriodDescription
+
+    def __init__(
+        self,
+        data: EmporiaData,
+        description: EmporiaPeriodDescription,
+        key: ChannelKey,
+        info: DeviceInfo,
+    ) -> None:
+        super().__init__(data.periods)
+        self.entity_description = description
+        self._key = key
+        self._attr_unique_id = f"{device_key(key[0])}_{description.key}"
+        self._attr_device_info = info
+        self._shown_start: datetime | None = None
+        """The start of the bucket last shown."""
+        self._closing: PeriodReading | None = None
+        """A finished bucket being shown for one write."""
+
+    async def async_added_to_hass(self) -> None:
+        """Take the last shown bucket from the restored state, and close it if it ended."""
+        await super().async_added_to_hass()
+        last = await self.async_get_last_state()
+        if last is not None:
+            self._shown_start = dt_util.parse_datetime(str(last.attributes.get("last_reset")))
+        if self._closes_shown_bucket():
+            # Home Assistant writes the first state once this returns: the closed bucket;
+            # the current one follows right after.
+            self.hass.loop.call_soon(self._show_current_bucket)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        if self._closes_shown_bucket():
+            self.async_write_ha_state()
+            self._closing = None
+        super()._handle_coordinator_update()
+
+    def _closes_shown_bucket(self) -> bool:
+        """Whether the bucket last shown has ended and its final value is to be written (it is
+        then what the sensor shows, until `_closing` is cleared)."""
+        reading = self._reading
+        if reading is None:
+            return False
+        closed = reading.closed
+        shown, self._shown_start = self._shown_start, reading.start
+        if closed is None or shown is None or closed.start != shown:
+            return False
+        self._closing = closed
+        return True
+
+    @callback
+    def _show_current_bucket(self) -> None:
+        self._closing = None
+        self.async_write_ha_state()
+
+    @property
+    def _reading(self) -> PeriodReading | None:
+        return (self.coordinator.data or {}).get((self.entity_description.scale, self._key))
+
+    @property
+    def _shown(self) -> PeriodReading | None:
+        return self._closing or self._reading
+
+    @property
+    def available(self) -> bool:
+        """Available while the last read had the channel's bucket."""
+        return super().available and self._reading is not None
+
+    @property
+    def native_value(self) -> float | None:
+        """The bucket's kWh so far (a producing circuit's production positive)."""
+        reading = self._shown
+        if reading is None or reading.energy is None:
+            return None
+        return -reading.energy + 0.0 if self.entity_description.produces else reading.energy
+
+    @property
+    def last_reset(self) -> datetime | None:
+        """The bucket's start."""
+        reading = self._shown
+        return None if reading is None else reading.start
 
 
 class EmporiaChargerSensor(EmporiaDeviceEntity, SensorEntity):

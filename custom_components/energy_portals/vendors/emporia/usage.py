@@ -27,6 +27,8 @@ class ChannelReading:
 
     watts: float | None
     name: str | None
+    energy: float | None = None
+    """kWh of the sample's scale window (None: null, or another unit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ def _collect(
                 sample.readings[gid, num] = ChannelReading(
                     watts=watts(channel.get("usage"), scale, unit),
                     name=as_str(channel.get("name")),
+                    energy=as_float(channel.get("usage")) if unit in (KWH, None) else None,
                 )
             _collect(channel.get("nestedDevices"), gid, scale, unit, sample)
 

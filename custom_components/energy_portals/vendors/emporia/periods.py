@@ -1,0 +1,118 @@
+"""Emporia's own day and month buckets per channel: the numbers the Emporia app shows as energy
+today and this month, read through the proxy's /devices/instant with scale 1D and 1MON.
+
+One request per top-level device and scale (the devices nested under a monitor come with it),
+every 15 minutes and just after the device's local midnight, so a new day starts from its own
+bucket within seconds. When a bucket is first read (at setup, or after its period turned), the
+bucket before it is read once more for its final value: the sensors show that first, so the
+day's last minutes are in the statistics before the reset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from ...coordinator import PortalCoordinator
+from .api import EmporiaClient, EmporiaDevice
+from .usage import ChannelKey
+
+if TYPE_CHECKING:
+    from .coordinator import EmporiaConfigEntry
+
+DAY = "1D"
+MONTH = "1MON"
+SCALES = (DAY, MONTH)
+PERIODS_INTERVAL = timedelta(minutes=15)
+AFTER_BOUNDARY = timedelta(seconds=10)
+"""How long after a local midnight the new day's bucket is asked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodReading:
+    """A channel's energy (kWh, negative: net production) in one bucket so far."""
+
+    energy: float | None
+    start: datetime
+    end: datetime
+    closed: PeriodReading | None = None
+    """The bucket before, read once more after it ended (its final value), when this bucket
+    was first read: its last minutes would otherwise never reach the statistics."""
+
+
+type PeriodData = dict[tuple[str, ChannelKey], PeriodReading]
+"""(scale, channel) -> its bucket."""
+
+
+def period_bounds(at: datetime, zone: tzinfo, scale: str) -> tuple[datetime, datetime]:
+    """The local day (1D) or calendar month (1MON) that `at` falls in, as aware datetimes."""
+    local = at.astimezone(zone).date()
+    if scale == DAY:
+        first, after = local, local + timedelta(days=1)
+    else:
+        first = local.replace(day=1)
+        after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return _midnight(first, zone), _midnight(after, zone)
+
+
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    """The day's first moment in the zone (normalised through UTC, so a gap at midnight moves
+    it to the first existing time)."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
+class EmporiaPeriodsCoordinator(PortalCoordinator[PeriodData]):
+    """Every channel's day and month bucket, read every 15 minutes and after local midnight."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: EmporiaConfigEntry,
+        client: EmporiaClient,
+        devices: Callable[[], dict[int, EmporiaDevice]],
+    ) -> None:
+        super().__init__(
+            hass, entry, name="Emporia day and month", update_interval=PERIODS_INTERVAL
+        )
+        self.client = client
+        self._devices = devices
+
+    async def _async_fetch(self) -> PeriodData:
+        data: PeriodData = {}
+        now = dt_util.utcnow()
+        next_boundary = now + PERIODS_INTERVAL
+        for device in self._devices().values():
+            if not device.top_level:
+                continue
+            zone = dt_util.get_time_zone(device.time_zone or "") or dt_util.get_default_time_zone()
+            for scale in SCALES:
+                sample = await self.client.async_get_period_usage(device.gid, scale)
+                start, end = period_bounds(sample.instant or now, zone, scale)
+                next_boundary = min(next_boundary, end + AFTER_BOUNDARY)
+                closed = await self._async_closed(device.gid, scale, start, zone)
+                for key, reading in sample.readings.items():
+                    data[scale, key] = PeriodReading(reading.energy, start, end, closed.get(key))
+        self.update_interval = max(next_boundary - now, AFTER_BOUNDARY)
+        return data
+
+    async def _async_closed(
+        self, gid: int, scale: str, start: datetime, zone: tzinfo
+    ) -> dict[ChannelKey, PeriodReading]:
+        """The final buckets of the period before `start`, when `start`'s is read first."""
+        if any(
+            key[0] == gid and scale == kept_scale and reading.start == start
+            for (kept_scale, key), reading in (self.data or {}).items()
+        ):
+            return {}
+        before = start - timedelta(seconds=1)
+        sample = await self.client.async_get_period_usage(gid, scale, at=before.timestamp())
+        first, end = period_bounds(before, zone, scale)
+        return {
+            key: PeriodReading(reading.energy, first, end)
+            for key, reading in sample.readings.items()
+        }

@@ -478,9 +478,11 @@ async def test_emporia_push_latency(hass: HomeAssistant, socket_enabled: None) -
         sent: list[float] = []
         body = sim.usage_body
 
-        def stamped(scale: str | None = None) -> dict[str, Any]:
+        def stamped(
+            scale: str | None = None, gids: list[int] | None = None, at: float | None = None
+        ) -> dict[str, Any]:
             sent.append(time.perf_counter())
-            return body(scale)
+            return body(scale, gids, at)
 
         sim.usage_body = stamped  # type: ignore[method-assign]  # notes when each sample goes out
         url = simulator.base_url("emporia")

@@ -229,8 +229,10 @@ async def test_emporia_fault(
     if case.data is not None:
         data = case.data
 
-        def bad(scale: str | None = None) -> dict[str, Any]:
-            return data(usage_body(scale))  # type: ignore[no-any-return]  # the case's bad data
+        def bad(
+            scale: str | None = None, gids: list[int] | None = None, at: float | None = None
+        ) -> dict[str, Any]:
+            return data(usage_body(scale, gids, at))  # type: ignore[no-any-return]  # bad data
 
         sim.usage_body = bad  # type: ignore[method-assign]  # bad socket data
 

@@ -290,6 +290,7 @@ async def test_options(hass: HomeAssistant, loaded_emporia: MockConfigEntry) -> 
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert loaded_emporia.options == {
         "state_update_interval": 5,
+        "history_days": 7,
         "solar_channels": [f"{MONITOR_GID}:3"],
         "reversed_channels": [],
     }

@@ -297,7 +297,7 @@ class TestRecorder:
         rows = await get_instance(hass).async_add_executor_job(
             statistics_during_period, hass, start, None, {KITCHEN_TODAY}, "5minute", None, {"sum"}
         )
-        sums = [row["sum"] for row in rows[KITCHEN_TODAY]]
+        sums = [float(row["sum"] or 0.0) for row in rows[KITCHEN_TODAY]]
         assert sums == sorted(sums)
         assert sums[-1] == pytest.approx(emporia.energy("1", first, last_read), abs=0.002)
 

@@ -17,8 +17,10 @@ from ...vendor import Vendor
 from . import binary_sensor, sensor
 from .api import EmporiaClient
 from .const import (
+    CONF_HISTORY_DAYS,
     CONF_REVERSED_CHANNELS,
     CONF_STATE_INTERVAL,
+    DEFAULT_HISTORY_DAYS,
     DEFAULT_STATE_INTERVAL,
     VENDOR_KEY,
     stale_after,
@@ -32,6 +34,7 @@ from .coordinator import (
 from .diagnostics import async_get_config_entry_diagnostics
 from .entity import sync_devices
 from .flow import EmporiaOptionsFlow, entry_title, old_entry_titles
+from .history import PastDays
 from .live import LiveState
 from .periods import EmporiaPeriodsCoordinator
 from .push import EmporiaPush
@@ -76,6 +79,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
         push,
         DeviceTracker(hass, entry, f"{VENDOR_KEY}_", "Emporia device"),
         periods,
+        PastDays(
+            hass,
+            entry,
+            client,
+            int(entry.options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS)),
+        ),
     )
     try:
         await push.async_prime()

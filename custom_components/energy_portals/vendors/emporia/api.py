@@ -347,9 +347,10 @@ class EmporiaClient:
         return parse_usage((await self._request("GET", f"/devices/instant?{query}")).json())
 
     async def async_get_history(
-        self, gid: int, channels: list[str], start: float, end: float
+        self, gid: int, channels: list[str], start: float, end: float, scale: str = HISTORY_SCALE
     ) -> History:
-        """One channel's energy per minute over [start, end) (Unix seconds, whole minutes).
+        """One channel's energy per step of `scale` (default a minute) over [start, end) (Unix
+        seconds, whole steps).
 
         `channels` are the channel numbers the history sums (["1", "2", "3"] for the mains).
         """
@@ -358,7 +359,7 @@ class EmporiaClient:
             + [
                 ("start", _iso(start)),
                 ("end", _iso(end)),
-                ("scale", HISTORY_SCALE),
+                ("scale", scale),
                 ("energyUnit", KWH),
             ]
         )

@@ -21,6 +21,11 @@ DEVICES_INTERVAL: Final = timedelta(hours=6)
 DEVICES_INTERVAL_WITH_PLUGS: Final = timedelta(minutes=5)
 """How often /devices is read while a smart plug or an EV charger exists (their state)."""
 
+CONF_HISTORY_DAYS: Final = "history_days"
+DEFAULT_HISTORY_DAYS: Final = 7
+MAX_HISTORY_DAYS: Final = 30
+"""Past days a new energy sensor gets from the proxy's history (0: none)."""
+
 CONF_SOLAR_CHANNELS: Final = "solar_channels"
 CONF_REVERSED_CHANNELS: Final = "reversed_channels"
 STALE_INTERVALS: Final = 3

@@ -20,6 +20,7 @@ from .live import ChannelSnapshot, LiveSnapshot, LiveState, clock
 from .usage import ChannelKey
 
 if TYPE_CHECKING:
+    from .history import PastDays
     from .periods import EmporiaPeriodsCoordinator
     from .push import EmporiaPush
 
@@ -78,6 +79,8 @@ class EmporiaData:
     """Adds entities when their channel or device first appears (devices are never removed)."""
     periods: EmporiaPeriodsCoordinator
     """Emporia's own day and month buckets per channel."""
+    past_days: PastDays
+    """Imports the past days of new energy sensors into their statistics."""
 
     def device(self, gid: int) -> EmporiaDevice | None:
         """The device as /devices last described it."""

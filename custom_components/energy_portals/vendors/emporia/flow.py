@@ -35,11 +35,14 @@ from .const import (
     BALANCE_CHANNEL,
     CONF_EMPORIA_PASSWORD,
     CONF_EMPORIA_USERNAME,
+    CONF_HISTORY_DAYS,
     CONF_REVERSED_CHANNELS,
     CONF_SOLAR_CHANNELS,
     CONF_STATE_INTERVAL,
+    DEFAULT_HISTORY_DAYS,
     DEFAULT_STATE_INTERVAL,
     MAINS_CHANNEL,
+    MAX_HISTORY_DAYS,
     MAX_STATE_INTERVAL,
     MIN_STATE_INTERVAL,
     VENDOR_KEY,
@@ -219,6 +222,7 @@ class EmporiaOptionsFlow(OptionsFlow):
             return self.async_create_entry(
                 data={
                     CONF_STATE_INTERVAL: int(user_input[CONF_STATE_INTERVAL]),
+                    CONF_HISTORY_DAYS: int(user_input[CONF_HISTORY_DAYS]),
                     CONF_SOLAR_CHANNELS: list(user_input.get(CONF_SOLAR_CHANNELS, [])),
                     CONF_REVERSED_CHANNELS: list(user_input.get(CONF_REVERSED_CHANNELS, [])),
                 }
@@ -235,6 +239,14 @@ class EmporiaOptionsFlow(OptionsFlow):
                         step=1,
                         mode=NumberSelectorMode.BOX,
                         unit_of_measurement="s",
+                    )
+                ),
+                vol.Required(
+                    CONF_HISTORY_DAYS,
+                    default=options.get(CONF_HISTORY_DAYS, DEFAULT_HISTORY_DAYS),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0, max=MAX_HISTORY_DAYS, step=1, mode=NumberSelectorMode.BOX
                     )
                 ),
                 vol.Optional(

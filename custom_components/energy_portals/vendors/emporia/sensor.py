@@ -36,6 +36,7 @@ from .api import EmporiaDevice, EvCharger
 from .const import BALANCE_CHANNEL, CONF_SOLAR_CHANNELS, MAINS_CHANNEL
 from .coordinator import EmporiaConfigEntry, EmporiaData, device_key
 from .entity import EmporiaChannelEntity, EmporiaDeviceEntity, add_device_entities, device_info
+from .history import PastDaysJob
 from .live import CONSUMED, RETURNED, ChannelState, Gap
 from .periods import DAY, EmporiaPeriodsCoordinator, PeriodReading
 from .usage import ChannelKey, channel_keys
@@ -373,6 +374,7 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
         self._offset = 0.0
         """The channel's total in this direction when the sensor joined it (0 at setup)."""
         self._counted_until: float | None = None
+        self._past_days_pending = False
 
     async def async_added_to_hass(self) -> None:
         """Restore the total and hand its counted-until time and open gaps to the live state.
@@ -383,7 +385,11 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
         await super().async_added_to_hass()
         last = await self.async_get_last_extra_data()
         if last is None:
-            return  # new, or re-added under a new entity id: it counts on as it did
+            # New, or re-added under a new entity id: it counts on as it did; a new one gets
+            # its past days in its statistics.
+            self._past_days_pending = self._data.past_days.enabled
+            self._schedule_past_days()
+            return
         data = last.as_dict()
         self._base = max(as_float(data.get("native_value")) or 0.0, 0.0)
         self._counted_until = as_float(data.get("counted_until"))
@@ -395,6 +401,27 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
                 Gap(self._key, a, b, direction) for a, b in _restored_gaps(data.get("open_gaps"))
             ]
             self.coordinator.state.restore(self._key, direction, self._counted_until, gaps)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._schedule_past_days()
+        super()._handle_coordinator_update()
+
+    def _schedule_past_days(self) -> None:
+        """Once the channel's live counting has started, have its past days imported."""
+        state = self._channel()
+        if not self._past_days_pending or state is None or state.first_wall_at is None:
+            return
+        self._past_days_pending = False
+        self._data.past_days.schedule(
+            PastDaysJob(
+                self.entity_id,
+                self._key,
+                self.entity_description.direction,
+                state.first_wall_at,
+                reversed_flow=self._key in self.coordinator.state.reversed,
+            )
+        )
 
     def _channel(self) -> ChannelState | None:
         return self.coordinator.state.channels.get(self._key)

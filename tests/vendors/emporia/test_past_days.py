@@ -70,9 +70,13 @@ async def hourly(hass: HomeAssistant, entity_id: str, start: datetime) -> dict[d
 
 
 async def start_entry(
-    hass: HomeAssistant, url: str, emporia: EmporiaSimulator, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant,
+    url: str,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    start: datetime = START,
 ) -> Any:
-    freezer.move_to(START)
+    freezer.move_to(start)
     emporia.clock.now = time.time
 
     @callback
@@ -89,17 +93,26 @@ async def start_entry(
     return entry
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        START,  # the seed row: the recorder's first compile continues from the imported sum
+        START.replace(minute=39, second=50),  # too close to 10:40: its rows are moved instead
+    ],
+    ids=["seeded", "moved"],
+)
 async def test_past_days_continue_where_the_live_counting_starts(
     hass: HomeAssistant,
     emporia_url: str,
     emporia: EmporiaSimulator,
     freezer: FrozenDateTimeFactory,
+    start: datetime,
 ) -> None:
     """Two days of hours before 10:00, the hour from 10:00 whole, every step up; one hourly
     and one minute request per imported sensor."""
-    entry = await start_entry(hass, emporia_url, emporia, freezer)
+    entry = await start_entry(hass, emporia_url, emporia, freezer, start)
     live_from = entry.runtime_data.live.state.channels[(100123, "1")].first_wall_at
-    await run_until(hass, freezer, START, START + timedelta(minutes=90))
+    await run_until(hass, freezer, start, start + timedelta(minutes=90))
     first = datetime(2026, 11, 30, 10, tzinfo=UTC)
     changes = await hourly(hass, KITCHEN, first - 2 * HOUR)
     hours = sorted(changes)
@@ -111,12 +124,12 @@ async def test_past_days_continue_where_the_live_counting_starts(
         assert changes[hour] == pytest.approx(truth, abs=1e-6), hour
     assert all(change >= 0 for change in changes.values())
     # The hour the counting started holds its minutes before the first sample too: all of
-    # it up to its last sample (10:59:20; the next one, at 11:00:20, is the next hour's).
+    # it up to its last sample (the next one, a minute later, is the next hour's).
     setup_hour = datetime(2026, 12, 2, 10, tzinfo=UTC)
-    last_sample = datetime(2026, 12, 2, 10, 59, 20, tzinfo=UTC)
+    last_sample = start.replace(minute=59)
     truth = emporia.energy("1", setup_hour.timestamp(), last_sample.timestamp())
     assert changes[setup_hour] == pytest.approx(truth, abs=0.0005)
-    assert live_from == pytest.approx(START.timestamp(), abs=1)
+    assert live_from == pytest.approx(start.timestamp(), abs=1)
     # The solar circuit's production, the other direction, the same way.
     produced = await hourly(hass, SOLAR, first)
     noon = datetime(2026, 12, 1, 12, tzinfo=UTC)

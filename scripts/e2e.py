@@ -16,9 +16,11 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import yaml
@@ -42,6 +44,15 @@ PYTHON = REPO / ".venv" / "bin" / "python"
 DASHBOARD = REPO / "docs" / "dashboard.yaml"
 SCREENSHOTS = REPO / "docs" / "screenshots"
 SCREENSHOT_ATTEMPTS = 3
+ZONE = "Australia/Sydney"
+"""The simulated property's zone: Home Assistant's (develop_configuration.yaml) and the
+browser's."""
+
+
+def last_week_clicks() -> list[str]:
+    """The Energy dashboard's date (today, as the frontend writes it), then its last 7 days."""
+    today = datetime.now(ZoneInfo(ZONE))
+    return [f"{today:%b} {today.day}", "Last 7 days"]
 
 
 def free_port() -> int:
@@ -370,7 +381,9 @@ async def screenshots(run: Run, hass: Hass) -> None:
                 code = await auth_code(hass.session, run.hass_url)  # one use per code
                 try:
                     await browser.screenshot(
-                        login_url(run.hass_url, path, code), SCREENSHOTS / f"{name}.png"
+                        login_url(run.hass_url, path, code),
+                        SCREENSHOTS / f"{name}.png",
+                        click=last_week_clicks() if name == "energy" else None,
                     )
                     break
                 except PageNavigatedError:

@@ -84,8 +84,16 @@ def login_url(hass_url: str, path: str, code: str) -> str:
 class Browser:
     """One headless Chromium with a fresh profile; stopped by its pid."""
 
-    def __init__(self, width: int = 1280, height: int = 1000, language: str = "en-US") -> None:
+    def __init__(
+        self,
+        width: int = 1280,
+        height: int = 1000,
+        language: str = "en-US",
+        time_zone: str = "Australia/Sydney",
+    ) -> None:
         self._profile = tempfile.TemporaryDirectory()
+        self._time_zone = time_zone
+        """The browser's zone (the simulated property's): the frontend draws days in it."""
         self._size = f"--window-size={width},{height}"
         self._language = language
         """The browser's language: the frontend speaks it when the user has chosen none."""
@@ -103,6 +111,7 @@ class Browser:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
             start_new_session=True,
+            env={**os.environ, "TZ": self._time_zone},
         )
         return self
 
@@ -128,11 +137,11 @@ class Browser:
         target: Path,
         settle: float = 4.0,
         max_wait: float = 90.0,
-        click: str | None = None,
+        click: str | list[str] | None = None,
     ) -> str:
         """Open `url`, wait until the frontend has replaced its launch screen (and, with
-        `click`, press the button that says it), save a PNG; returns the text the page shows
-        (shadow DOM included)."""
+        `click`, press the button that says it, or each in turn), save a PNG; returns the text
+        the page shows (shadow DOM included)."""
         port = await self._devtools_port()
         async with aiohttp.ClientSession() as session:
             async with session.put(f"http://127.0.0.1:{port}/json/new?about:blank") as response:
@@ -142,8 +151,8 @@ class Browser:
                 await self._call(ws, "Page.navigate", {"url": url})
                 await self._wait_for_frontend(ws, max_wait)
                 await asyncio.sleep(settle)  # cards and charts draw after the launch screen
-                if click is not None:
-                    expression = CLICK.replace("LABEL", json.dumps(click))
+                for label in [click] if isinstance(click, str) else click or []:
+                    expression = CLICK.replace("LABEL", json.dumps(label))
                     await self._call(ws, "Runtime.evaluate", {"expression": expression})
                     await asyncio.sleep(settle)
                 shot = await self._call(ws, "Page.captureScreenshot", {"format": "png"})

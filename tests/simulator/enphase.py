@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -128,6 +130,8 @@ class CloudKnobs:
     status_shape: Literal["current", "legacy"] = "current"
     """The status answer's shape: the current envelope (`data.chargers[]`, what accounts get
     today) or the spec's legacy `evChargerData` (field-payloads/enphase/)."""
+    history_offered: bool = True
+    """False: the session history answers 550 (the service is down, as the field sees it)."""
     currency_offered: bool = True
     """False: the currency-conversion answer is a 404 (Home Assistant's currency is used)."""
 
@@ -162,6 +166,8 @@ class EnphaseSimulator:
         """Sign-ins that succeeded (the cloud's session count for the account)."""
         self.token_mints = 0
         self._status_reads = 0
+        self.finished: list[dict[str, Any]] = self._past_sessions()
+        """Finished sessions as the history answers them, oldest first."""
 
     @property
     def summary_offered(self) -> bool:
@@ -201,9 +207,42 @@ class EnphaseSimulator:
         charger = self.charger
         charger.plugged_in = False
         charger.plugged_out_at = self.clock.now()
+        if charger.session_start is not None:
+            self.finished.append(
+                self.history_item(
+                    charger.session_start,
+                    charger.plugged_out_at - charger.session_start,
+                    charger.energy_before,
+                )
+            )
         charger.delivered_before += charger.energy_before
         charger.session_start = None
         charger.energy_before = 0.0
+
+    def _past_sessions(self) -> list[dict[str, Any]]:
+        """An evening session on each of the ten days before the simulation began."""
+        day = math.floor(self.clock.now() / 86400) * 86400
+        return [
+            self.history_item(day - days * 86400 + 8 * 3600, 3 * 3600, 3 * VOLTS * 32 / 1000)
+            for days in range(10, 0, -1)
+        ]
+
+    def history_item(self, start: float, seconds: float, kwh: float) -> dict[str, Any]:
+        """One finished session in the history's shape (field-payloads/enphase/)."""
+        session_id = int(start)
+        return {
+            "id": f"{SERIAL}:{session_id}",
+            "sessionId": session_id,
+            "startTime": _cloud_time(start),
+            "endTime": _cloud_time(start + seconds),
+            "aggEnergyValue": round(kwh, 3),
+            "activeChargeTime": int(seconds),
+            "milesAdded": round(kwh * MILES_PER_KWH, 1),
+            "sessionCost": round(kwh * PRICE_PER_KWH, 2),
+            "costCalculated": True,
+            "avgCostPerUnitEnergy": PRICE_PER_KWH,
+            "sessionCostState": "COST_CALCULATED",
+        }
 
     def delivered(self) -> float:
         """kWh delivered so far (the ground truth the benchmark compares with)."""
@@ -418,6 +457,9 @@ class EnphaseSimulator:
             web.get("/app-api/search_sites.json", self._search_sites),
             web.get("/app-api/{site}/get_currency_conversion.json", self._currency),
             web.get(f"{base}/sites", self._sites),
+            web.post(
+                "/service/enho_historical_events_ms/{site}/sessions/{sn}/history", self._history
+            ),
             web.get(f"{base}/{{site}}/ev_chargers/status", self._status),
             web.get(f"{base}/api/v2/{{site}}/ev_chargers/summary", self._summary),
             web.get(f"{base}/{{site}}/ev_chargers/start_live_stream", self._live_start),
@@ -645,6 +687,41 @@ class EnphaseSimulator:
         }
         return web.json_response({"site_id": int(SITE_ID), "currency_conversion": conversion})
 
+    async def _history(self, request: web.Request) -> web.Response:
+        """Finished sessions that started on the asked local days, newest first, by page; it
+        wants the history headers (a Bearer and a request id)."""
+        if not self._known(request) or request.match_info["sn"] != SERIAL:
+            return web.json_response({"message": "Not found"}, status=404)
+        if not self.knobs.history_offered:
+            return web.json_response({"message": "Service unavailable"}, status=550)
+        if not request.headers.get("requestid") or not request.headers.get("Authorization"):
+            return web.json_response({"message": "Bad request"}, status=400)
+        params = (await request.json()).get("params", {})
+        try:
+            zone = ZoneInfo(params.get("timezone") or "UTC")
+            first = datetime.strptime(params["startDate"], "%d-%m-%Y").date()
+            last = datetime.strptime(params["endDate"], "%d-%m-%Y").date()
+            offset, limit = int(params.get("offset", 0)), int(params.get("limit", 20))
+        except KeyError, ValueError:
+            return web.json_response({"message": "Bad request"}, status=400)
+        matching = [
+            item
+            for item in reversed(self.finished)
+            if first <= _moment(item["startTime"]).astimezone(zone).date() <= last
+        ]
+        page = matching[offset : offset + limit]
+        return web.json_response(
+            {
+                "source": "evse",
+                "data": {
+                    "result": page,
+                    "hasMore": offset + limit < len(matching),
+                    "offset": offset,
+                    "limit": limit,
+                },
+            }
+        )
+
     async def _summary(self, request: web.Request) -> web.Response:
         if not self._known(request) or not self.knobs.summary_offered:
             return web.json_response({"message": "Not found"}, status=404)
@@ -799,3 +876,7 @@ def charger_list(body: Any) -> list[dict[str, Any]]:
         return chargers
     chargers = body["data"]["chargers"]
     return chargers
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.removesuffix("[UTC]").replace("Z", "+00:00"))

@@ -174,3 +174,28 @@ async def test_a_plug_listed_at_the_top_level_hangs_under_its_monitor(
     energy = known_state(hass, "sensor.aquarium_energy")
     assert energy.attributes["friendly_name"] == "Aquarium Energy"
     assert known_state(hass, OUTLET).state == "on"
+
+
+async def test_an_upgrade_keeps_the_solar_circuit_s_entity_id(
+    hass: HomeAssistant, emporia_url: str, emporia: EmporiaSimulator
+) -> None:
+    """An earlier release created the solar circuit's returned energy disabled, as
+    `sensor.home_solar_energy_returned`; now that its channel type says it produces, the same
+    entity is enabled under the same entity id (a fresh install names it `…_energy_produced`)."""
+    entry = add_entry(hass, emporia_url)
+    registry = er.async_get(hass)
+    earlier = registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"emporia_{MONITOR_GID}_channel_3_energy_returned",
+        config_entry=entry,
+        suggested_object_id="home_solar_energy_returned",
+        disabled_by=er.RegistryEntryDisabler.INTEGRATION,
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass, lambda: emporia.samples_sent >= 1)
+    entity = registry.async_get(earlier.entity_id)
+    assert entity is not None
+    assert entity.entity_id == "sensor.home_solar_energy_returned"
+    assert entity.disabled_by is None
+    assert registry.async_get("sensor.home_solar_energy_produced") is None

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aioresponses import aioresponses
+from yarl import URL
 
 from custom_components.energy_portals.vendors.enphase.api import EnphaseClient
 from custom_components.energy_portals.vendors.enphase.auth import EnphaseAuth
@@ -38,6 +39,7 @@ READ_BY_CLIENT = {
     "start-charging.json",
     "trigger-message.json",
     "currency-conversion.json",
+    "session-history.json",
 }
 NOT_READ_YET = {
     # "Enphase beyond the leading integration" (issue 23) reads these.
@@ -45,7 +47,6 @@ NOT_READ_YET = {
     "charger-config-request.json",
     "firmware-details.json",
     "schedules.json",
-    "session-history.json",
     # Not needed: the status and the summary say the same (last report, energy, features).
     "last-reported-at.json",
     "timeseries-lifetime-energy.json",
@@ -188,3 +189,25 @@ async def test_the_site_currency(client: EnphaseClient) -> None:
             payload=payload("currency-conversion.json"),
         )
         assert await client.async_get_currency(SITE) == "EUR"
+
+
+async def test_the_session_history(client: EnphaseClient) -> None:
+    """The recorded page (hasMore: the next page is asked, from the sessions read so far)."""
+    path = f"{BASE}/service/enho_historical_events_ms/{SITE}/sessions/{SN}/history"
+    with aioresponses() as mocked:
+        mocked.post(path, payload=payload("session-history.json"))
+        mocked.post(path, payload={"data": {"result": [], "hasMore": False}})
+        sessions = await client.async_get_session_history(
+            SITE, SN, date(2025, 10, 1), date(2025, 10, 16), "Europe/Paris"
+        )
+        requests = mocked.requests or {}
+        bodies = [call.kwargs["json"] for call in requests[("POST", URL(path))]]
+    (session,) = sessions
+    assert session.session_id == "1700000001"
+    assert session.start == datetime(2025, 10, 16, 0, 2, 8, 826000, tzinfo=UTC)
+    assert session.end == datetime(2025, 10, 16, 4, 39, 50, 618000, tzinfo=UTC)
+    assert (session.energy, session.active_charge_time) == (29.94, 15284)
+    assert (session.miles_added, session.cost, session.cost_per_kwh) == (120.7, 0.77, 0.03)
+    assert [body["params"]["offset"] for body in bodies] == [0, 1]
+    assert bodies[0]["params"]["startDate"] == "01-10-2025"
+    assert bodies[0]["params"]["timezone"] == "Europe/Paris"

@@ -28,6 +28,7 @@ from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
 from .diagnostics import async_get_config_entry_diagnostics
 from .flow import EnphaseOptionsFlow
 from .services import register_services
+from .sessions import EnphaseSessionsCoordinator
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> None:
@@ -58,7 +59,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> N
     site_id = entry.data[CONF_SITE_ID]
     replace_old_automatic_title(hass, entry, [f"Enphase site {site_id}"], "Enphase site")
     await coordinator.async_config_entry_first_refresh()
+    coordinator.sessions = EnphaseSessionsCoordinator(hass, entry, client, coordinator)
+    await coordinator.sessions.async_load()
     entry.runtime_data = coordinator
+    # Not the first-refresh kind: a history that does not answer fails nothing else.
+    await coordinator.sessions.async_refresh()
 
 
 VENDOR = Vendor(

@@ -8,6 +8,7 @@ remember the one that worked.
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 from ...errors import (
@@ -19,6 +20,7 @@ from ...errors import (
 from ...http import HttpResponse, parse_retry_after, raise_for_status
 from .auth import EnphaseAuth
 from .credentials import Family, is_login_wall
+from .history import HISTORY_PATH, FinishedSession, history_request, parse_history
 from .models import (
     USE_BATTERY_SETTING,
     ChargeMode,
@@ -40,6 +42,8 @@ SITE_SEARCH_PATH = "/app-api/search_sites.json?searchText=&favourite=false"
 SITE_DISCOVERY_PATHS = ("/service/evse_controller/sites", "/api/v1/sites", "/sites.json")
 CONTROLLER = "/service/evse_controller"
 SCHEDULER = "/service/evse_scheduler/api/v1/iqevc/charging-mode"
+MAX_HISTORY_PAGES = 10
+"""Pages of finished sessions read at most at once (50 each)."""
 MODE_RECHECKS = 6
 MODE_RECHECK_DELAY = 2.0
 """Seconds between re-reads after a refused mode change: the change may have landed anyway."""
@@ -188,6 +192,22 @@ class EnphaseClient:
         """The site's currency (ISO 4217), when the cloud states one."""
         path = f"/app-api/{site_id}/get_currency_conversion.json"
         return parse_currency(await self._read(path, Family.READ, site_id))
+
+    async def async_get_session_history(
+        self, site_id: str, serial: str, first: date, last: date, time_zone: str
+    ) -> list[FinishedSession]:
+        """The charger's finished sessions that started on the local days first to last."""
+        path = HISTORY_PATH.format(site=site_id, serial=serial)
+        sessions: list[FinishedSession] = []
+        for _ in range(MAX_HISTORY_PAGES):
+            body = history_request(first, last, time_zone, len(sessions))
+            response = await self._send("POST", path, Family.HISTORY, site_id=site_id, body=body)
+            raise_for_status(response)
+            page = parse_history(response.json())
+            sessions += page.sessions
+            if not page.has_more or not page.sessions:
+                break
+        return sessions
 
     async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
         """The charger's charge mode and the modes it offers."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -133,6 +134,18 @@ class EnphaseAuth:
             bearer = (None if access_bearer else self.cookies.get(MANAGER_COOKIE)) or self.token
             if bearer:
                 headers["Authorization"] = f"Bearer {bearer}"
+        elif family is Family.HISTORY:
+            # The history service wants the JWT's own session and user (field notes, §2).
+            claims = claims_of(self.token)
+            bearer = self.token or self.cookies.get(MANAGER_COOKIE)
+            if bearer:
+                headers["Authorization"] = f"Bearer {bearer}"
+            if session_id := as_str(claims.get("session_id")):
+                headers["e-auth-token"] = session_id
+            if user_id := as_str(claims.get("user_id")):
+                headers["username"] = user_id
+            headers["requestid"] = str(uuid.uuid4())
+            headers["Accept"] = "application/json"
         elif site_id is not None:
             headers["Referer"] = f"{self.base_url}/pv/systems/{site_id}/summary"
         else:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
@@ -46,6 +47,9 @@ from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
 from .power import AveragePower
 from .session_units import SessionUnits
 
+if TYPE_CHECKING:
+    from .sessions import EnphaseSessionsCoordinator
+
 type EnphaseConfigEntry = ConfigEntry[EnphaseCoordinator]
 
 
@@ -58,6 +62,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
     """Polls the site's charger status and sends the chargers' commands."""
 
     config_entry: EnphaseConfigEntry
+    sessions: EnphaseSessionsCoordinator
+    """The finished sessions (set at setup: it follows this coordinator's status)."""
 
     def __init__(
         self,

@@ -37,6 +37,7 @@ class Family(StrEnum):
     SEARCH = "search"
     STATUS = "status"
     CONTROL = "control"
+    HISTORY = "history"
     READ = "read"
 
 

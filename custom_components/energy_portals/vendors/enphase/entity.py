@@ -1,4 +1,5 @@
-"""The base entity of an Enphase charger: its serial, its device, its latest status."""
+"""The base entities of an Enphase charger (its serial, its device, its latest status) and of
+its finished sessions."""
 
 from __future__ import annotations
 
@@ -13,6 +14,20 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from ...const import DOMAIN
 from .coordinator import EnphaseConfigEntry, EnphaseCoordinator, device_key
 from .models import Charger
+from .sessions import EnphaseSessionsCoordinator
+
+
+def charger_device_info(coordinator: EnphaseCoordinator, serial: str) -> DeviceInfo:
+    """The charger's device."""
+    charger = coordinator.charger(serial)
+    return DeviceInfo(
+        identifiers={(DOMAIN, device_key(serial))},
+        manufacturer="Enphase Energy",
+        model="IQ EV Charger",
+        name=(charger.name if charger else None) or f"IQ EV Charger {serial}",
+        serial_number=serial,
+        sw_version=charger.summary.firmware_version if charger and charger.summary else None,
+    )
 
 
 class EnphaseEntity(CoordinatorEntity[EnphaseCoordinator]):
@@ -26,17 +41,8 @@ class EnphaseEntity(CoordinatorEntity[EnphaseCoordinator]):
         super().__init__(coordinator)
         self.entity_description = description
         self.serial = serial
-        key = device_key(serial)
-        charger = coordinator.charger(serial)
-        self._attr_unique_id = f"{key}_{description.key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, key)},
-            manufacturer="Enphase Energy",
-            model="IQ EV Charger",
-            name=(charger.name if charger else None) or f"IQ EV Charger {serial}",
-            serial_number=serial,
-            sw_version=charger.summary.firmware_version if charger and charger.summary else None,
-        )
+        self._attr_unique_id = f"{device_key(serial)}_{description.key}"
+        self._attr_device_info = charger_device_info(coordinator, serial)
 
     @property
     def charger(self) -> Charger | None:
@@ -47,6 +53,21 @@ class EnphaseEntity(CoordinatorEntity[EnphaseCoordinator]):
     def available(self) -> bool:
         """Available while the site reports the charger."""
         return super().available and self.charger is not None
+
+
+class EnphaseSessionsEntity(CoordinatorEntity[EnphaseSessionsCoordinator]):
+    """An entity of one charger's finished sessions (the session history)."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: EnphaseCoordinator, description: EntityDescription, serial: str
+    ) -> None:
+        super().__init__(coordinator.sessions)
+        self.entity_description = description
+        self.serial = serial
+        self._attr_unique_id = f"{device_key(serial)}_{description.key}"
+        self._attr_device_info = charger_device_info(coordinator, serial)
 
 
 @callback

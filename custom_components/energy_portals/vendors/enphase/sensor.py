@@ -1,11 +1,13 @@
 """The sensors of an Enphase charger: connector status and its reason, the session (energy,
-cost, start, plug times, range added), current and charged energy."""
+cost, start, plug times, range added), current and charged energy; from the session history
+the last session and this month's energy and cost."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -29,8 +31,9 @@ from homeassistant.util import dt as dt_util
 
 from .charged_energy import ChargedEnergyState
 from .coordinator import EnphaseConfigEntry
-from .entity import EnphaseEntity, add_charger_entities
+from .entity import EnphaseEntity, EnphaseSessionsEntity, add_charger_entities
 from .models import Charger
+from .sessions import month_start
 
 # OCPP connector states, lower case; anything else the cloud invents shows as unknown.
 CONNECTOR_STATUSES = [
@@ -183,6 +186,30 @@ CHARGED_ENERGY = SensorEntityDescription(
 )
 
 
+LAST_SESSION = SensorEntityDescription(
+    key="last_session",
+    translation_key="enphase_last_session",
+    device_class=SensorDeviceClass.ENERGY,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    suggested_display_precision=2,
+)
+MONTH_ENERGY = SensorEntityDescription(
+    key="energy_this_month",
+    translation_key="enphase_energy_this_month",
+    device_class=SensorDeviceClass.ENERGY,
+    state_class=SensorStateClass.TOTAL,
+    native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    suggested_display_precision=2,
+)
+MONTH_COST = SensorEntityDescription(
+    key="cost_this_month",
+    translation_key="enphase_cost_this_month",
+    device_class=SensorDeviceClass.MONETARY,
+    state_class=SensorStateClass.TOTAL,
+    suggested_display_precision=2,
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: EnphaseConfigEntry,
@@ -197,6 +224,9 @@ async def async_setup_entry(
             *(EnphaseSensorEntity(coordinator, description, serial) for description in SENSORS),
             SessionCostSensor(coordinator, SESSION_COST, serial),
             ChargedEnergySensor(coordinator, CHARGED_ENERGY, serial),
+            LastSessionSensor(coordinator, LAST_SESSION, serial),
+            MonthEnergySensor(coordinator, MONTH_ENERGY, serial),
+            MonthCostSensor(coordinator, MONTH_COST, serial),
         ],
     )
 
@@ -260,3 +290,64 @@ class ChargedEnergySensor(EnphaseEntity, SensorEntity, RestoreEntity):
         charger = self.charger
         if charger is not None:
             self._state.count(charger, dt_util.utcnow())
+
+
+class LastSessionSensor(EnphaseSessionsEntity, SensorEntity):
+    """The charger's latest finished session: its energy, the rest as attributes."""
+
+    @property
+    def native_value(self) -> float | None:
+        """The session's energy."""
+        session = self.coordinator.last(self.serial)
+        return None if session is None else session.energy
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Start, end, active charge time, range added, cost and cost per kWh."""
+        session = self.coordinator.last(self.serial)
+        if session is None:
+            return None
+        return {
+            "start": session.start.isoformat(),
+            "end": session.end.isoformat(),
+            "active_charge_time": session.active_charge_time,
+            "range_added_mi": session.miles_added,
+            "cost": session.cost,
+            "cost_per_kwh": session.cost_per_kwh,
+            "currency": self.coordinator.currency,
+        }
+
+
+class MonthEnergySensor(EnphaseSessionsEntity, SensorEntity):
+    """Energy of the sessions that started this month (local), from the history."""
+
+    @property
+    def native_value(self) -> float:
+        """The month's sessions' energy."""
+        now = dt_util.utcnow()
+        return round(sum(s.energy for s in self.coordinator.this_month(self.serial, now)), 3)
+
+    @property
+    def last_reset(self) -> datetime:
+        """The month's start."""
+        return month_start(dt_util.utcnow())
+
+
+class MonthCostSensor(EnphaseSessionsEntity, SensorEntity):
+    """What the sessions that started this month cost, in the site's currency."""
+
+    @property
+    def native_value(self) -> float:
+        """The month's sessions' cost (sessions without a cost count nothing)."""
+        now = dt_util.utcnow()
+        return round(sum(s.cost or 0.0 for s in self.coordinator.this_month(self.serial, now)), 2)
+
+    @property
+    def native_unit_of_measurement(self) -> str:
+        """The site's currency, else Home Assistant's."""
+        return self.coordinator.currency
+
+    @property
+    def last_reset(self) -> datetime:
+        """The month's start."""
+        return month_start(dt_util.utcnow())

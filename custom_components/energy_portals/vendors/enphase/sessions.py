@@ -1,0 +1,257 @@
+"""Finished sessions from the session history: the last session, this month's energy and cost,
+and every session's energy and cost as external long-term statistics.
+
+The history is read at setup (the past 30 days), every 30 minutes, and two minutes after a
+charger stops charging; the sessions read are kept in the entry's store, so a restart does not
+read them again. Each statistic's rows are recomputed from the first hour a new session
+touches, from the sum the recorder holds before that hour and every known session in those
+hours: reading a session again, or after a restart, writes the same rows, so each session is
+counted exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.recorder.models import (
+    StatisticData,
+    StatisticMeanType,
+    StatisticMetaData,
+)
+from homeassistant.components.recorder.statistics import (
+    async_add_external_statistics,
+    statistics_during_period,
+)
+from homeassistant.const import UnitOfEnergy
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import EnergyConverter
+
+from ...const import DOMAIN
+from ...coordinator import PortalCoordinator
+from .api import EnphaseClient
+from .const import VENDOR_KEY
+from .history import FinishedSession, parse_session
+
+if TYPE_CHECKING:
+    from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
+
+SESSIONS_INTERVAL = timedelta(minutes=30)
+AFTER_SESSION = 120.0
+"""Seconds after a charger stops charging before the history is asked for the session."""
+FIRST_DAYS = 30
+"""Days of history read when the entry has none yet."""
+HOUR = timedelta(hours=1)
+STORE_VERSION = 1
+
+type Sessions = dict[str, tuple[FinishedSession, ...]]
+"""Serial -> its finished sessions, oldest first."""
+
+
+def statistic_id(serial: str, metric: str) -> str:
+    """`energy_portals:enphase_<serial>_session_<metric>` (energy or cost)."""
+    return f"{DOMAIN}:{VENDOR_KEY}_{serial.lower()}_session_{metric}"
+
+
+def hourly_shares(
+    sessions: Iterable[FinishedSession], value: Callable[[FinishedSession], float | None]
+) -> dict[datetime, float]:
+    """Each session's value spread over the hours it ran, in proportion to the time in each."""
+    shares: dict[datetime, float] = {}
+    for session in sessions:
+        amount = value(session)
+        if not amount:
+            continue
+        span = (session.end - session.start).total_seconds()
+        hour = session.start.replace(minute=0, second=0, microsecond=0)
+        if span <= 0:
+            shares[hour] = shares.get(hour, 0.0) + amount
+            continue
+        while hour < session.end:
+            overlap = min(session.end, hour + HOUR) - max(session.start, hour)
+            shares[hour] = shares.get(hour, 0.0) + amount * overlap.total_seconds() / span
+            hour += HOUR
+    return shares
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One imported statistic per charger."""
+
+    key: str
+    value: Callable[[FinishedSession], float | None]
+
+
+METRICS = (Metric("energy", lambda s: s.energy), Metric("cost", lambda s: s.cost))
+
+
+class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
+    """The chargers' finished sessions, and their statistics (only with the recorder)."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: EnphaseConfigEntry,
+        client: EnphaseClient,
+        status: EnphaseCoordinator,
+    ) -> None:
+        super().__init__(hass, entry, name="Enphase sessions", update_interval=SESSIONS_INTERVAL)
+        self.client = client
+        self.status = status
+        self._store: Store[dict[str, Any]] = Store(
+            hass, STORE_VERSION, f"{DOMAIN}.{VENDOR_KEY}_sessions_{entry.entry_id}"
+        )
+        self._known: Sessions = {}
+        self._imported: set[str] = set()
+        """Session ids in the statistics."""
+        self._charging: dict[str, bool] = {}
+        self._soon: CALLBACK_TYPE | None = None
+        entry.async_on_unload(status.async_add_listener(self._check_session_end))
+        entry.async_on_unload(self._cancel_soon)
+
+    async def async_load(self) -> None:
+        """The sessions read before (kept across restarts)."""
+        stored = await self._store.async_load() or {}
+        for serial, items in (stored.get("sessions") or {}).items():
+            sessions = [s for item in items if (s := parse_session(item)) is not None]
+            self._known[serial] = tuple(sorted(sessions, key=lambda s: s.start))
+        self._imported = set(stored.get("imported") or [])
+
+    async def _async_fetch(self) -> Sessions:
+        today = dt_util.now().date()
+        zone = str(self.hass.config.time_zone)
+        site = self.status.site_id
+        serials = list(self.status.data.chargers) if self.status.data else []
+        for serial in serials:
+            known = self._known.get(serial, ())
+            first = (
+                dt_util.as_local(known[-1].start).date() - timedelta(days=1)
+                if known
+                else today - timedelta(days=FIRST_DAYS)
+            )
+            read = await self.client.async_get_session_history(site, serial, first, today, zone)
+            merged = {s.session_id: s for s in (*known, *read)}
+            self._known[serial] = tuple(sorted(merged.values(), key=lambda s: s.start))
+        await self._async_import_statistics()
+        self._store.async_delay_save(self._stored, 1)
+        return dict(self._known)
+
+    def _stored(self) -> dict[str, Any]:
+        return {
+            "sessions": {
+                serial: [session.as_dict() for session in sessions]
+                for serial, sessions in self._known.items()
+            },
+            "imported": sorted(self._imported),
+        }
+
+    # -- statistics ---------------------------------------------------------------------------
+
+    async def _async_import_statistics(self) -> None:
+        if "recorder" not in self.hass.config.components:
+            return
+        for serial, sessions in self._known.items():
+            new = [s for s in sessions if s.session_id not in self._imported]
+            if not new:
+                continue
+            first_hour = min(s.start for s in new).replace(minute=0, second=0, microsecond=0)
+            touching = [s for s in sessions if s.end > first_hour]
+            for metric in METRICS:
+                shares = hourly_shares(touching, metric.value)
+                total = await self._async_sum_before(statistic_id(serial, metric.key), first_hour)
+                rows: list[StatisticData] = []
+                for hour in sorted(h for h in shares if h >= first_hour):
+                    total += shares[hour]
+                    rows.append(StatisticData(start=hour, state=shares[hour], sum=total))
+                if rows:
+                    async_add_external_statistics(
+                        self.hass, self._metadata(serial, metric.key), rows
+                    )
+            self._imported.update(s.session_id for s in new)
+
+    async def _async_sum_before(self, stat_id: str, hour: datetime) -> float:
+        """The statistic's sum at its last row before `hour` (0 without one)."""
+        rows = await get_instance(self.hass).async_add_executor_job(
+            statistics_during_period,
+            self.hass,
+            hour - timedelta(days=366),
+            hour,
+            {stat_id},
+            "hour",
+            None,
+            {"sum"},
+        )
+        found = rows.get(stat_id) or []
+        return float(found[-1].get("sum") or 0.0) if found else 0.0
+
+    def _metadata(self, serial: str, metric: str) -> StatisticMetaData:
+        charger = self.status.charger(serial)
+        name = (charger.name if charger else None) or f"IQ EV Charger {serial}"
+        if metric == "energy":
+            unit: str | None = UnitOfEnergy.KILO_WATT_HOUR
+            unit_class: str | None = EnergyConverter.UNIT_CLASS
+            label = "session energy"
+        else:
+            unit, unit_class = self.currency, None
+            label = "session cost"
+        return StatisticMetaData(
+            mean_type=StatisticMeanType.NONE,
+            has_sum=True,
+            name=f"{name} {label}",
+            source=DOMAIN,
+            statistic_id=statistic_id(serial, metric),
+            unit_class=unit_class,
+            unit_of_measurement=unit,
+        )
+
+    @property
+    def currency(self) -> str:
+        """The site's currency, else Home Assistant's."""
+        return self.status.currency or self.hass.config.currency
+
+    # -- a session ended ---------------------------------------------------------------------
+
+    @callback
+    def _check_session_end(self) -> None:
+        """A charger stopped charging: read the history soon (once)."""
+        data = self.status.data
+        for serial, charger in (data.chargers if data else {}).items():
+            was, now = self._charging.get(serial), bool(charger.charging)
+            self._charging[serial] = now
+            if was and not now and self._soon is None:
+                self._soon = async_call_later(self.hass, AFTER_SESSION, self._read_soon)
+
+    @callback
+    def _read_soon(self, _now: datetime) -> None:
+        self._soon = None
+        self.hass.async_create_task(self.async_request_refresh())
+
+    @callback
+    def _cancel_soon(self) -> None:
+        if self._soon is not None:
+            self._soon()
+            self._soon = None
+
+    # -- what the sensors show ---------------------------------------------------------------
+
+    def last(self, serial: str) -> FinishedSession | None:
+        """The charger's latest finished session."""
+        sessions = (self.data or {}).get(serial, ())
+        return sessions[-1] if sessions else None
+
+    def this_month(self, serial: str, now: datetime) -> list[FinishedSession]:
+        """The sessions that started in the current local month."""
+        month = month_start(now)
+        return [s for s in (self.data or {}).get(serial, ()) if s.start >= month]
+
+
+def month_start(now: datetime) -> datetime:
+    """The first moment of the local month `now` falls in."""
+    local = dt_util.as_local(now)
+    return dt_util.start_of_local_day(date(local.year, local.month, 1))

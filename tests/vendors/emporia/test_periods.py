@@ -32,6 +32,8 @@ from custom_components.energy_portals.vendors.emporia.periods import DAY, MONTH,
 from tests.helpers import known_state, numbers, settle, watch_numbers
 from tests.simulator.emporia import MONITOR_GID, TIME_ZONE, EmporiaSimulator
 
+from .conftest import add_entry
+
 AMSTERDAM = ZoneInfo(TIME_ZONE)
 KITCHEN_TODAY = "sensor.home_kitchen_energy_today"
 KITCHEN_MONTH = "sensor.home_kitchen_energy_this_month"
@@ -344,3 +346,38 @@ async def test_a_restart_within_the_day_shows_today_only(
     assert [reset_of(state) for state in written[KITCHEN_TODAY]] == [
         at("2026-12-02T23:00:00+00:00")
     ]
+
+
+@pytest.mark.parametrize("zone_name", [None, "", "Not/AZone", "../etc"])
+async def test_a_device_without_a_usable_zone_uses_home_assistant_s(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    zone_name: str | None,
+) -> None:
+    """No zone, an empty one or one no one knows: the buckets start at Home Assistant's
+    midnight instead of failing."""
+
+    def without_zone(body: Any) -> Any:
+        for device in body.get("devices", []) if isinstance(body, dict) else []:
+            device["locationProperties"]["timeZone"] = zone_name
+        return body
+
+    emporia.state.faults.rewrite = without_zone
+    emporia.state.faults.path = "/devices"
+    await start_at(hass, emporia_entry, emporia, freezer, "2026-12-02T15:00:00+00:00")
+    today = known_state(hass, KITCHEN_TODAY)
+    assert reset_of(today) == at("2026-12-02T08:00:00+00:00")  # midnight in Los Angeles
+
+
+async def test_a_reversed_clamp_s_buckets_are_inverted_like_its_flow(
+    hass: HomeAssistant, emporia_url: str, emporia: EmporiaSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """The kitchen's clamp sits the wrong way round: its bucket is inverted, as its power."""
+    entry = add_entry(hass, emporia_url, options={"reversed_channels": [f"{MONITOR_GID}:1"]})
+    await start_at(hass, entry, emporia, freezer, "2026-12-02T15:00:00+00:00")
+    day = local(2026, 12, 2).timestamp()
+    assert float(known_state(hass, KITCHEN_TODAY).state) == pytest.approx(
+        -emporia.energy("1", day, emporia.clock.now()), abs=1e-6
+    )

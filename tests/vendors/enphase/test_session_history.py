@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.energy_portals.vendors.enphase.history import parse_session
 from custom_components.energy_portals.vendors.enphase.sessions import hourly_shares, statistic_id
-from tests.helpers import advance, init_integration, known_state
+from tests.helpers import advance, init_integration, known_state, tick_to
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 LAST = "sensor.garage_ev_last_session"
@@ -193,6 +193,13 @@ class TestStatistics:
         await hass.async_block_till_done()
         assert await self.rows(hass, ENERGY_ID) == energy
 
+        # The cloud calculates the last session's cost later: the statistic takes it up once.
+        enphase.finished[-1]["sessionCost"] = 4.0
+        await advance(hass, freezer, 30 * 60 + 1)
+        cost = await self.rows(hass, COST_ID)
+        assert cost[-1][1] == pytest.approx(7.65 - 3.6 + 4.0)
+        assert (await self.rows(hass, ENERGY_ID)) == energy
+
         # A session that ends now: read two minutes after the charger stops.
         enphase.start(32)
         await advance(hass, freezer, 60)
@@ -205,3 +212,17 @@ class TestStatistics:
         assert after[: len(energy)] == energy
         assert after[-1][1] == pytest.approx(30.6 + latest)
         assert float(known_state(hass, LAST).state) == pytest.approx(latest)
+
+
+async def test_this_month_starts_again_on_the_first_without_a_new_session(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """At Sydney's midnight into January the month's sensors show 0 with the new reset."""
+    await start(hass, enphase_entry, enphase, freezer)
+    await tick_to(hass, freezer, "2026-12-31T13:00:02+00:00")
+    month = known_state(hass, MONTH_ENERGY)
+    assert float(month.state) == 0
+    assert month.attributes["last_reset"] == "2027-01-01T00:00:00+11:00"

@@ -45,7 +45,7 @@ from homeassistant.util.unit_conversion import EnergyConverter
 
 from ...const import LOGGER
 from ...errors import PortalError
-from .api import HISTORY_STEP, EmporiaClient
+from .api import HISTORY_STEP, EmporiaClient, History
 from .backfill import MAX_STEP_KWH, SETTLE, gap_energy, history_channels
 from .live import CONSUMED, Gap
 from .usage import ChannelKey
@@ -145,46 +145,56 @@ class PastDays:
         self.entry.async_on_unload(async_call_later(self.hass, max(delay, 0.0), start))
 
     async def _async_import(self, job: PastDaysJob, attempt: int) -> bool:
-        """Import the past hours and have the recorder's rows continue from their sum."""
+        """Import the past hours and have the recorder's rows continue from their sum: by a
+        seed row before its first compile, else (its first compile is due, or the seed would
+        land in the hour before) by moving its rows once it has compiled."""
         channels = history_channels(job.key[1])
         hour = _hour(job.live_from)
         first = hour - self.days * 86400.0
         if channels is None or await self._async_has_rows(job.entity_id, first, hour):
             return True  # nothing to do
+        first_period = math.floor(job.live_from / FIVE_MINUTES) * FIVE_MINUTES
+        compiled = await self._async_compiled(job)
+        seed = (
+            not compiled
+            and first_period > hour  # the seed row stays in the hour the counting started
+            and _now() < first_period + FIVE_MINUTES - MARGIN
+        )
+        if not compiled and not seed:
+            return False  # wait for the recorder's first compile
         gid = job.key[0]
         hours = await self.client.async_get_history(gid, channels, first, hour, scale="1H")
         before = await self._async_minutes_before(job, channels)
-        start = hours.first if hours.first is not None else first
+        energies = _by_utc_hour(hours, first, hour, job)
         total = 0.0
         rows: list[StatisticData] = []
-        for index, value in enumerate(hours.values):
-            moment = start + index * HOUR
-            if first <= moment < hour:
-                total += _part(value, job.direction, job.reversed_flow)
-                rows.append(StatisticData(start=_utc(moment), sum=total))
-        async_import_statistics(self.hass, _metadata(job.entity_id), rows)
-        first_period = math.floor(job.live_from / FIVE_MINUTES) * FIVE_MINUTES
+        for moment in sorted(energies):
+            total += energies[moment]
+            rows.append(StatisticData(start=_utc(moment), sum=total))
+        metadata = _metadata(job.entity_id)
+        async_import_statistics(self.hass, metadata, rows)
         recorder = get_instance(self.hass)
-        if not await self._async_compiled(job) and _now() < first_period + FIVE_MINUTES - MARGIN:
+        if seed:
             # The first compile (queued after this period ends, so after this row) continues
             # from here.
-            seed = StatisticData(
+            row = StatisticData(
                 start=_utc(first_period - FIVE_MINUTES), state=0.0, sum=total + before
             )
-            recorder.async_import_statistics(_metadata(job.entity_id), [seed], StatisticsShortTerm)
-            moved = total + before
+            recorder.async_import_statistics(metadata, [row], StatisticsShortTerm)
         else:
-            moved = 0.0
+            recorder.async_adjust_statistics(
+                job.entity_id, _utc(hour), total + before, UnitOfEnergy.KILO_WATT_HOUR
+            )
         self.imported.append(job.entity_id)
         LOGGER.debug("Emporia: imported %d past hours for %s", len(rows), job.entity_id)
-        settled = replace(job, moved=moved, total=total)
+        settled = replace(job, moved=total + before, total=total)
         ready = max(job.live_from + SETTLE, first_period + FIVE_MINUTES + COMPILED)
         self._later(ready - _now(), self._async_settle, settled, 0)
         return True
 
     async def _async_settle(self, job: PastDaysJob, attempt: int) -> bool:
-        """Move the recorder's rows from the first hour on by what they still lack: the sum
-        when no seed row was written, and the minutes the history did not hold at first."""
+        """Move the recorder's rows from the first hour on by the minutes before the first
+        sample that the history did not hold yet at the import."""
         if not await self._async_compiled(job):
             return False
         channels = history_channels(job.key[1]) or []
@@ -235,6 +245,23 @@ class PastDays:
         return any(
             row["start"] >= job.live_from - FIVE_MINUTES for row in rows.get(job.entity_id, [])
         )
+
+
+def _by_utc_hour(hours: History, first: float, hour: float, job: PastDaysJob) -> dict[float, float]:
+    """The history's hourly values in one direction, by UTC hour in [first, hour): a value
+    whose hour is not a UTC one (a half-hour zone's local hours) is split by overlap."""
+    start = hours.first if hours.first is not None else first
+    energies: dict[float, float] = {}
+    for index, value in enumerate(hours.values):
+        begin = start + index * HOUR
+        part = _part(value, job.direction, job.reversed_flow)
+        moment = _hour(begin)
+        while moment < begin + HOUR:
+            overlap = min(moment + HOUR, begin + HOUR) - max(moment, begin)
+            if first <= moment < hour and overlap > 0:
+                energies[moment] = energies.get(moment, 0.0) + part * overlap / HOUR
+            moment += HOUR
+    return energies
 
 
 def _hour(seconds: float) -> float:

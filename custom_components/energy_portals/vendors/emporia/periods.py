@@ -60,6 +60,16 @@ def period_bounds(at: datetime, zone: tzinfo, scale: str) -> tuple[datetime, dat
     return _midnight(first, zone), _midnight(after, zone)
 
 
+async def _zone(name: str | None) -> tzinfo | None:
+    """The device's zone (None when it names none Home Assistant knows)."""
+    if not name:
+        return None
+    try:
+        return await dt_util.async_get_time_zone(name)
+    except ValueError:  # not a zone name at all
+        return None
+
+
 def _midnight(day: date, zone: tzinfo) -> datetime:
     """The day's first moment in the zone (normalised through UTC, so a gap at midnight moves
     it to the first existing time)."""
@@ -86,10 +96,11 @@ class EmporiaPeriodsCoordinator(PortalCoordinator[PeriodData]):
         data: PeriodData = {}
         now = dt_util.utcnow()
         next_boundary = now + PERIODS_INTERVAL
+        self.update_interval = PERIODS_INTERVAL  # a failed read is tried again in 15 minutes
         for device in self._devices().values():
             if not device.top_level:
                 continue
-            zone = dt_util.get_time_zone(device.time_zone or "") or dt_util.get_default_time_zone()
+            zone = await _zone(device.time_zone) or dt_util.get_default_time_zone()
             for scale in SCALES:
                 sample = await self.client.async_get_period_usage(device.gid, scale)
                 start, end = period_bounds(sample.instant or now, zone, scale)

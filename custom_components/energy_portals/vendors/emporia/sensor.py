@@ -474,6 +474,7 @@ class EmporiaPeriodSensor(
     ) -> None:
         super().__init__(data.periods)
         self.entity_description = description
+        self._data = data
         self._key = key
         self._attr_unique_id = f"{device_key(key[0])}_{description.key}"
         self._attr_device_info = info
@@ -537,7 +538,10 @@ class EmporiaPeriodSensor(
         reading = self._shown
         if reading is None or reading.energy is None:
             return None
-        return -reading.energy + 0.0 if self.entity_description.produces else reading.energy
+        # A reversed clamp's bucket is inverted like its flow; a producing circuit's is shown
+        # as production.
+        flipped = (self._key in self._data.live.state.reversed) != self.entity_description.produces
+        return -reading.energy + 0.0 if flipped else reading.energy
 
     @property
     def last_reset(self) -> datetime | None:

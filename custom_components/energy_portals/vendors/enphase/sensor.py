@@ -25,6 +25,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
@@ -318,14 +319,20 @@ class LastSessionSensor(EnphaseSessionsEntity, SensorEntity):
         }
 
 
-class MonthEnergySensor(EnphaseSessionsEntity, SensorEntity):
-    """Energy of the sessions that started this month (local), from the history."""
+class MonthSensor(EnphaseSessionsEntity, SensorEntity):
+    """A month's total of the sessions that ended in it: written at local midnight too, so
+    it starts again on the 1st even when no session comes."""
 
-    @property
-    def native_value(self) -> float:
-        """The month's sessions' energy."""
-        now = dt_util.utcnow()
-        return round(sum(s.energy for s in self.coordinator.this_month(self.serial, now)), 3)
+    async def async_added_to_hass(self) -> None:
+        """Write the state every local midnight as well."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_track_time_change(self.hass, self._new_day, hour=0, minute=0, second=1)
+        )
+
+    @callback
+    def _new_day(self, _now: datetime) -> None:
+        self.async_write_ha_state()
 
     @property
     def last_reset(self) -> datetime:
@@ -333,8 +340,18 @@ class MonthEnergySensor(EnphaseSessionsEntity, SensorEntity):
         return month_start(dt_util.utcnow())
 
 
-class MonthCostSensor(EnphaseSessionsEntity, SensorEntity):
-    """What the sessions that started this month cost, in the site's currency."""
+class MonthEnergySensor(MonthSensor):
+    """Energy of the sessions that ended this month (local), from the history."""
+
+    @property
+    def native_value(self) -> float:
+        """The month's sessions' energy."""
+        now = dt_util.utcnow()
+        return round(sum(s.energy for s in self.coordinator.this_month(self.serial, now)), 3)
+
+
+class MonthCostSensor(MonthSensor):
+    """What the sessions that ended this month cost, in the site's currency."""
 
     @property
     def native_value(self) -> float:
@@ -346,8 +363,3 @@ class MonthCostSensor(EnphaseSessionsEntity, SensorEntity):
     def native_unit_of_measurement(self) -> str:
         """The site's currency, else Home Assistant's."""
         return self.coordinator.currency
-
-    @property
-    def last_reset(self) -> datetime:
-        """The month's start."""
-        return month_start(dt_util.utcnow())

@@ -3,7 +3,8 @@ and every session's energy and cost as external long-term statistics.
 
 The history is read at setup (the past 30 days), every 30 minutes, and two minutes after a
 charger stops charging; the sessions read are kept in the entry's store, so a restart does not
-read them again. Each statistic's rows are recomputed from the first hour a new session
+read them again. Each statistic's rows are recomputed from the first hour a new session (or
+one whose energy or cost the cloud changed later, as a cost calculated after the session)
 touches, from the sum the recorder holds before that hour and every known session in those
 hours: reading a session again, or after a restart, writes the same rows, so each session is
 counted exactly once.
@@ -108,8 +109,8 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
             hass, STORE_VERSION, f"{DOMAIN}.{VENDOR_KEY}_sessions_{entry.entry_id}"
         )
         self._known: Sessions = {}
-        self._imported: set[str] = set()
-        """Session ids in the statistics."""
+        self._imported: dict[str, list[float | None]] = {}
+        """Session id -> the energy and cost the statistics hold for it."""
         self._charging: dict[str, bool] = {}
         self._soon: CALLBACK_TYPE | None = None
         entry.async_on_unload(status.async_add_listener(self._check_session_end))
@@ -121,7 +122,8 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         for serial, items in (stored.get("sessions") or {}).items():
             sessions = [s for item in items if (s := parse_session(item)) is not None]
             self._known[serial] = tuple(sorted(sessions, key=lambda s: s.start))
-        self._imported = set(stored.get("imported") or [])
+        imported = stored.get("imported")
+        self._imported = dict(imported) if isinstance(imported, dict) else {}
 
     async def _async_fetch(self) -> Sessions:
         today = dt_util.now().date()
@@ -148,7 +150,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
                 serial: [session.as_dict() for session in sessions]
                 for serial, sessions in self._known.items()
             },
-            "imported": sorted(self._imported),
+            "imported": self._imported,
         }
 
     # -- statistics ---------------------------------------------------------------------------
@@ -157,7 +159,9 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         if "recorder" not in self.hass.config.components:
             return
         for serial, sessions in self._known.items():
-            new = [s for s in sessions if s.session_id not in self._imported]
+            # New sessions, and those whose energy or cost the cloud has changed since (a cost
+            # is often calculated after the session ended).
+            new = [s for s in sessions if self._imported.get(s.session_id) != _held(s)]
             if not new:
                 continue
             first_hour = min(s.start for s in new).replace(minute=0, second=0, microsecond=0)
@@ -173,7 +177,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
                     async_add_external_statistics(
                         self.hass, self._metadata(serial, metric.key), rows
                     )
-            self._imported.update(s.session_id for s in new)
+            self._imported.update((s.session_id, _held(s)) for s in new)
 
     async def _async_sum_before(self, stat_id: str, hour: datetime) -> float:
         """The statistic's sum at its last row before `hour` (0 without one)."""
@@ -246,9 +250,14 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         return sessions[-1] if sessions else None
 
     def this_month(self, serial: str, now: datetime) -> list[FinishedSession]:
-        """The sessions that started in the current local month."""
+        """The sessions that ended in the current local month."""
         month = month_start(now)
-        return [s for s in (self.data or {}).get(serial, ()) if s.start >= month]
+        return [s for s in (self.data or {}).get(serial, ()) if s.end >= month]
+
+
+def _held(session: FinishedSession) -> list[float | None]:
+    """What the statistics hold of a session."""
+    return [session.energy, session.cost]
 
 
 def month_start(now: datetime) -> datetime:

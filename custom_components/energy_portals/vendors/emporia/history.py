@@ -89,6 +89,9 @@ class PastDaysJob:
     """kWh of the imported hours."""
     moved: float = 0.0
     """kWh the recorder's own rows continue from already (the seed row)."""
+    last_hour: float = 0.0
+    """kWh imported for the hour before the counting's (read early, it may have lacked its
+    last minutes)."""
 
 
 class PastDays:
@@ -187,25 +190,33 @@ class PastDays:
             )
         self.imported.append(job.entity_id)
         LOGGER.debug("Emporia: imported %d past hours for %s", len(rows), job.entity_id)
-        settled = replace(job, moved=total + before, total=total)
+        last_hour = energies.get(hour - HOUR, 0.0)
+        settled = replace(job, moved=total + before, total=total, last_hour=last_hour)
         ready = max(job.live_from + SETTLE, first_period + FIVE_MINUTES + COMPILED)
         self._later(ready - _now(), self._async_settle, settled, 0)
         return True
 
     async def _async_settle(self, job: PastDaysJob, attempt: int) -> bool:
-        """Move the recorder's rows from the first hour on by the minutes before the first
-        sample that the history did not hold yet at the import."""
+        """Take up what the history did not hold yet at the import: the last minutes of the
+        hour before (its row and every row after move up) and the minutes before the first
+        sample."""
         if not await self._async_compiled(job):
             return False
         channels = history_channels(job.key[1]) or []
+        hour = _hour(job.live_from)
+        read = await self.client.async_get_history(
+            job.key[0], channels, hour - HOUR, hour, scale="1H"
+        )
+        late = max(_by_utc_hour(read, hour - HOUR, hour, job).get(hour - HOUR, 0.0), 0.0)
+        late = max(late - job.last_hour, 0.0)
+        if late > 0:  # the hour before gets its last minutes, and every row after moves up
+            row = StatisticData(start=_utc(hour - HOUR), sum=job.total + late)
+            async_import_statistics(self.hass, _metadata(job.entity_id), [row])
         before = await self._async_minutes_before(job, channels)
-        missing = job.total + before - job.moved
+        missing = job.total + late + before - job.moved
         if missing > 0:
             get_instance(self.hass).async_adjust_statistics(
-                job.entity_id,
-                _utc(_hour(job.live_from)),
-                missing,
-                UnitOfEnergy.KILO_WATT_HOUR,
+                job.entity_id, _utc(hour), missing, UnitOfEnergy.KILO_WATT_HOUR
             )
         return True
 

@@ -39,6 +39,7 @@ SESSION_LIFETIME = 3 * 24 * 3600
 MILES_PER_KWH = 2.1
 PRICE_PER_KWH = 0.25
 CURRENCY = "AUD"
+FIRMWARE = "25.37.1.13"
 """The site's currency, as the currency-conversion answer states it."""
 LOGIN_WALL = "<html><body><form action='/login/login'>Enphase Enlighten sign in</form></html>"
 
@@ -130,6 +131,10 @@ class CloudKnobs:
     status_shape: Literal["current", "legacy"] = "current"
     """The status answer's shape: the current envelope (`data.chargers[]`, what accounts get
     today) or the spec's legacy `evChargerData` (field-payloads/enphase/)."""
+    firmware_offered: bool = True
+    """False: fwDetails answers 404 (not available on this cloud)."""
+    firmware_target: str = FIRMWARE
+    """The version the cloud offers (another than FIRMWARE: an update is pending)."""
     history_offered: bool = True
     """False: the session history answers 550 (the service is down, as the field sees it)."""
     currency_offered: bool = True
@@ -395,7 +400,7 @@ class EnphaseSimulator:
                     ),
                     "phaseMode": 1,
                     "phaseCount": 1,
-                    "firmwareVersion": "25.37.1.13",
+                    "firmwareVersion": FIRMWARE,
                     "lastReportedAt": "2026-11-29T10:00:00Z[UTC]",
                     "supportsUseBattery": self.knobs.supports_use_battery,
                     "isConnected": True,
@@ -457,6 +462,7 @@ class EnphaseSimulator:
             web.get("/app-api/search_sites.json", self._search_sites),
             web.get("/app-api/{site}/get_currency_conversion.json", self._currency),
             web.get(f"{base}/sites", self._sites),
+            web.get("/service/evse_management/fwDetails/{site}", self._firmware),
             web.post(
                 "/service/enho_historical_events_ms/{site}/sessions/{sn}/history", self._history
             ),
@@ -686,6 +692,26 @@ class EnphaseSimulator:
             "currency_symbol": "$",
         }
         return web.json_response({"site_id": int(SITE_ID), "currency_conversion": conversion})
+
+    async def _firmware(self, request: web.Request) -> web.Response:
+        """A bare array, as the field recorded it."""
+        if not self._known(request) or not self.knobs.firmware_offered:
+            return web.json_response({"message": "Not found"}, status=404)
+        return web.json_response(
+            [
+                {
+                    "serialNumber": SERIAL,
+                    "siteId": int(SITE_ID),
+                    "upgradeStatus": 5,
+                    "currentFwVersion": FIRMWARE,
+                    "targetFwVersion": self.knobs.firmware_target,
+                    "lastSuccessfulUpgradeDate": "2025-12-08T22:41:46.568837098Z[UTC]",
+                    "lastUpdatedAt": "2025-12-08T15:52:59.806385175Z[UTC]",
+                    "statusDetail": None,
+                    "isAutoOta": False,
+                }
+            ]
+        )
 
     async def _history(self, request: web.Request) -> web.Response:
         """Finished sessions that started on the asked local days, newest first, by page; it

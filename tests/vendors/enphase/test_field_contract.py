@@ -40,12 +40,12 @@ READ_BY_CLIENT = {
     "trigger-message.json",
     "currency-conversion.json",
     "session-history.json",
+    "firmware-details.json",
 }
 NOT_READ_YET = {
     # "Enphase beyond the leading integration" (issue 23) reads these.
     "charger-config-answer.json",
     "charger-config-request.json",
-    "firmware-details.json",
     "schedules.json",
     # Not needed: the status and the summary say the same (last report, energy, features).
     "last-reported-at.json",
@@ -211,3 +211,21 @@ async def test_the_session_history(client: EnphaseClient) -> None:
     assert [body["params"]["offset"] for body in bodies] == [0, 1]
     assert bodies[0]["params"]["startDate"] == "01-10-2025"
     assert bodies[0]["params"]["timezone"] == "Europe/Paris"
+
+
+async def test_the_firmware_details(client: EnphaseClient) -> None:
+    """A bare array by serial."""
+    with aioresponses() as mocked:
+        mocked.get(
+            f"{BASE}/service/evse_management/fwDetails/{SITE}",
+            payload=payload("firmware-details.json"),
+        )
+        firmware = await client.async_get_firmware(SITE)
+    details = firmware["EVSE-SERIAL-0001"]
+    assert (details.installed, details.target, details.upgrade_status) == (
+        "25.37.1.14",
+        "25.37.1.14",
+        5,
+    )
+    assert details.last_upgrade == datetime(2025, 12, 8, 22, 41, 46, 568837, tzinfo=UTC)
+    assert details.auto_update is False

@@ -20,6 +20,7 @@ from ...errors import (
 from ...http import HttpResponse, parse_retry_after, raise_for_status
 from .auth import EnphaseAuth
 from .credentials import Family, is_login_wall
+from .firmware import FIRMWARE_PATH, Firmware, parse_firmware
 from .history import HISTORY_PATH, FinishedSession, history_request, parse_history
 from .models import (
     USE_BATTERY_SETTING,
@@ -208,6 +209,11 @@ class EnphaseClient:
             if not page.has_more or not page.sessions:
                 break
         return sessions
+
+    async def async_get_firmware(self, site_id: str) -> dict[str, Firmware]:
+        """Each charger's installed and offered firmware, by serial."""
+        path = FIRMWARE_PATH.format(site=site_id)
+        return parse_firmware(await self._read(path, Family.READ, site_id))
 
     async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
         """The charger's charge mode and the modes it offers."""

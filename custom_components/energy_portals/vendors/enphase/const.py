@@ -36,6 +36,7 @@ METER_VALUES: Final = "MeterValues"
 SETTINGS_INTERVAL: Final = timedelta(minutes=5)
 # The site's currency (for the session cost) is read again this often.
 CURRENCY_INTERVAL: Final = timedelta(days=1)
+FIRMWARE_INTERVAL: Final = timedelta(hours=1)
 # The live stream: status every 10 s for as long as the cloud says it runs (else 900 s).
 LIVE_STREAM_INTERVAL: Final = timedelta(seconds=10)
 LIVE_STREAM_SECONDS: Final = 900

@@ -24,13 +24,19 @@ from ...commands import run_command
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
-from ...errors import PortalError, PortalNotFoundError, PortalRateLimitError
+from ...errors import (
+    PortalAccessDeniedError,
+    PortalError,
+    PortalNotFoundError,
+    PortalRateLimitError,
+)
 from .api import CommandRefusedError, EnphaseClient
 from .const import (
     CONF_SESSION_UNITS,
     CONF_SUMMARY_SEEN,
     CURRENCY_INTERVAL,
     CURRENT_RESTART_DELAY,
+    FIRMWARE_INTERVAL,
     LIVE_STREAM_INTERVAL,
     LIVE_STREAM_SECONDS,
     MAX_BACKOFF,
@@ -43,6 +49,7 @@ from .const import (
     VENDOR_KEY,
 )
 from .credentials import EnphaseSignInError
+from .firmware import Firmware
 from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
 from .power import AveragePower
 from .session_units import SessionUnits
@@ -94,6 +101,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.currency: str | None = None
         """The site's currency, when the cloud states one (else Home Assistant's is used)."""
         self._currency_read_at: datetime | None = None
+        self.firmware: dict[str, Firmware] = {}
+        """Each charger's installed and offered firmware (fwDetails)."""
+        self._firmware_read_at: datetime | None = None
+        self._firmware_offered = True
         self._summary_read_at: datetime | None = None
         self._summary_offered = True
         self._summary_answered = bool(entry.data.get(CONF_SUMMARY_SEEN))
@@ -130,6 +141,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         await self._async_refresh_summaries(active, now)
         await self._async_refresh_settings(list(status.chargers), now)
         await self._async_refresh_currency(now)
+        await self._async_refresh_firmware(now)
         chargers = {
             serial: self._completed(charger, now) for serial, charger in status.chargers.items()
         }
@@ -221,6 +233,22 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             self.currency = await self.client.async_get_currency(self.site_id) or self.currency
         except PortalError as err:
             LOGGER.debug("The site's currency is not read this time: %s", err)
+
+    async def _async_refresh_firmware(self, now: datetime) -> None:
+        """Read the firmware once an hour; a cloud that refuses it (401, 403, 404) is not
+        asked again (the summary's version stays on the device)."""
+        if not self._firmware_offered or (
+            self._firmware_read_at is not None and now - self._firmware_read_at < FIRMWARE_INTERVAL
+        ):
+            return
+        self._firmware_read_at = now
+        try:
+            self.firmware = await self.client.async_get_firmware(self.site_id)
+        except (PortalNotFoundError, PortalAccessDeniedError) as err:
+            LOGGER.info("This Enlighten cloud offers no firmware details (%s)", err)
+            self._firmware_offered = False
+        except PortalError as err:
+            LOGGER.debug("The firmware is not read this time: %s", err)
 
     def _without_meter(self, reason: str) -> None:
         """The summary did not answer: keep its limits, but no stale meter reading (charged

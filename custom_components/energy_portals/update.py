@@ -1,0 +1,21 @@
+"""Update entities (firmware): the entry's vendor adds them (vendors/<vendor>/update.py)."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .vendor import PortalConfigEntry
+from .vendors import vendor_of
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PortalConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the entry's update entities."""
+    await vendor_of(entry).platforms[Platform.UPDATE](hass, entry, async_add_entities)

@@ -101,6 +101,31 @@ async def test_diagnostics_redact_tokens_and_identifiers(
     assert diagnostics["data"]["chargers"][0]["plugged_in"] is True
 
 
+async def test_diagnostics_count_requests_and_the_last_error_per_family(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The requests sent per endpoint as the simulator saw them, and the last failure of each
+    call family (a status code, never a secret)."""
+    enphase.state.faults.status = 502
+    enphase.state.faults.path = "/ev_chargers/status"
+    await advance(hass, freezer, 60)
+    enphase.state.faults.clear()
+    diagnostics: Any = await get_diagnostics_for_config_entry(hass, hass_client, loaded_enphase)
+    requests = diagnostics["data"]["requests"]
+    seen = enphase.state.calls("GET", "/ev_chargers/status")
+    assert requests["status"] == len(seen)
+    assert requests["history"] == len(enphase.state.calls("POST", "/history"))
+    assert requests["summary"] >= 1
+    assert diagnostics["data"]["last_errors"] == {"status": "HTTP 502"}
+    text = json.dumps(diagnostics)
+    for secret in (E_AUTH_TOKEN, COOKIE, SITE_ID, SERIAL):
+        assert secret not in text
+
+
 async def test_charged_energy_covers_sessions_while_home_assistant_was_down(
     hass: HomeAssistant,
     enphase_entry: MockConfigEntry,

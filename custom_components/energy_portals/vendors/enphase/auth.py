@@ -38,6 +38,7 @@ from .credentials import (
     cookies_of,
     is_login_wall,
 )
+from .requests_log import RequestLog
 
 
 class EnphaseAuth:
@@ -56,6 +57,8 @@ class EnphaseAuth:
     ) -> None:
         self.session = session
         self.base_url = base_url.rstrip("/")
+        self.requests = RequestLog()
+        """Requests per endpoint and the last error per family, for the diagnostics."""
         self._email = email
         self._password = password
         self.mfa = mfa
@@ -164,14 +167,21 @@ class EnphaseAuth:
         access_bearer: bool = False,
     ) -> HttpResponse:
         """One request with the family's headers; the cookies it sets are kept."""
-        response = await send(
-            self.session,
-            method,
-            f"{self.base_url}{path}",
-            headers=self.headers(family, site_id, access_bearer=access_bearer),
-            json_body=json_body,
-            form=form,
-        )
+        self.requests.sent(path)
+        try:
+            response = await send(
+                self.session,
+                method,
+                f"{self.base_url}{path}",
+                headers=self.headers(family, site_id, access_bearer=access_bearer),
+                json_body=json_body,
+                form=form,
+            )
+        except PortalError as err:
+            self.requests.failed(family, type(err).__name__)
+            raise
+        if response.status >= 400:
+            self.requests.failed(family, f"HTTP {response.status}")
         if any(self.cookies.get(name) != value for name, value in response.cookies.items()):
             self.cookies.update(response.cookies)
             self._changed()  # stored only when a cookie really changed, not at every call

@@ -1,4 +1,5 @@
-"""Diagnostics of an Enphase entry: the site's chargers as last read, without identities."""
+"""Diagnostics of an Enphase entry: the site's chargers as last read, without identities, and
+the requests sent per endpoint with the last error per call family."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ async def async_get_config_entry_diagnostics(
             "site_id": coordinator.site_id,
             "update_interval": str(coordinator.update_interval),
             "chargers": [asdict(charger) for charger in data.chargers.values()] if data else [],
+            "requests": dict(sorted(coordinator.client.auth.requests.counts.items())),
+            "last_errors": dict(sorted(coordinator.client.auth.requests.last_errors.items())),
         },
         TO_REDACT,
     )

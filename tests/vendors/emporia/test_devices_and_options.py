@@ -199,3 +199,19 @@ async def test_an_upgrade_keeps_the_solar_circuit_s_entity_id(
     assert entity.entity_id == "sensor.home_solar_energy_returned"
     assert entity.disabled_by is None
     assert registry.async_get("sensor.home_solar_energy_produced") is None
+
+
+@pytest.mark.parametrize(
+    ("options", "offered"),
+    [({}, []), ({"solar_channels": [f"{MONITOR_GID}:2"]}, [f"{MONITOR_GID}:2"])],
+)
+async def test_the_solar_circuits_offered_when_the_entry_is_not_running(
+    hass: HomeAssistant, emporia_url: str, options: dict[str, object], offered: list[str]
+) -> None:
+    """Without the running entry, no channel types are known: the owner's choice or none."""
+    entry = add_entry(hass, emporia_url, options=options)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    schema = result["data_schema"]
+    assert schema is not None
+    (solar,) = [key for key in schema.schema if key == "solar_channels"]
+    assert solar.default() == offered

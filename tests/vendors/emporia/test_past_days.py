@@ -210,3 +210,22 @@ async def test_no_past_days_when_the_option_says_none(
     await run_until(hass, freezer, START, START + timedelta(minutes=8))
     assert [c for c in emporia.state.calls("GET", "/history") if c.query["scale"] == "1H"] == []
     assert await hourly(hass, KITCHEN, START - 3 * 24 * HOUR) == {}
+
+
+async def test_a_history_that_never_answers_is_given_up_once(
+    hass: HomeAssistant,
+    emporia_url: str,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Asked every minute for half an hour, then one warning per sensor, and no more asks."""
+    emporia.scenario.history_served = False
+    entry = await start_entry(hass, emporia_url, emporia, freezer)
+    moment = await run_until(hass, freezer, START, START + timedelta(minutes=33))
+    assert caplog.text.count(f"did not give the past days of {KITCHEN}") == 1
+    assert "did not give the past days of sensor.home_balance_energy" not in caplog.text
+    assert entry.runtime_data.past_days.imported == []
+    asked = len(emporia.state.calls("GET", "/history"))
+    await run_until(hass, freezer, moment, moment + timedelta(minutes=5))
+    assert len(emporia.state.calls("GET", "/history")) - asked < 10  # the gaps' backfill only

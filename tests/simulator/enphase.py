@@ -66,6 +66,45 @@ START_VARIANTS = {
 STOP_VARIANTS = {1: ("PUT", PLURAL), 2: ("POST", PLURAL), 3: ("POST", SINGULAR)}
 
 
+def default_slots() -> list[dict[str, Any]]:
+    """A weeknight schedule (off) and the off-peak one (off), as the field records them."""
+    common = {
+        "remindTime": 10,
+        "remindFlag": False,
+        "sourceType": "SYSTEM",
+        "reminderTimeUtc": None,
+        "serializedDays": None,
+    }
+    return [
+        {
+            "id": f"{SITE_ID}:{SERIAL}:7c1e",
+            "startTime": "23:00",
+            "endTime": "06:00",
+            "chargingLevel": 32,
+            "chargingLevelAmp": 32,
+            "scheduleType": "CUSTOM",
+            "days": [1, 2, 3, 4, 5],
+            "enabled": False,
+            "recurringKind": "Recurring",
+            "chargeLevelType": "Weekly",
+            **common,
+        },
+        {
+            "id": f"{SITE_ID}:{SERIAL}:0ff9",
+            "startTime": None,
+            "endTime": None,
+            "chargingLevel": None,
+            "chargingLevelAmp": None,
+            "scheduleType": "OFF_PEAK",
+            "days": [1, 2, 3, 4, 5, 6, 7],
+            "enabled": False,
+            "recurringKind": None,
+            "chargeLevelType": None,
+            **common,
+        },
+    ]
+
+
 @dataclass
 class ChargerSimulation:
     """The charger's state; energy grows with time while charging (the ground truth)."""
@@ -83,7 +122,18 @@ class ChargerSimulation:
     """kWh delivered by every session before the current one (the truth)."""
     mode: str = "MANUAL_CHARGING"
     use_battery: bool = True
-    schedules_enabled: bool = False
+    default_level: int | str | None = None
+    """The config's `DefaultChargeLevel` (None: unset, as before any write; or "disabled")."""
+    slots: list[dict[str, Any]] = field(default_factory=default_slots)
+    """The charger's schedules in the answer's shape (field-payloads/enphase/schedules.json)."""
+
+    @property
+    def schedules_enabled(self) -> bool:
+        return any(slot["enabled"] for slot in self.slots)
+
+    @schedules_enabled.setter
+    def schedules_enabled(self, enabled: bool) -> None:
+        self.slots[0]["enabled"] = enabled
 
     def session_energy(self, now: float) -> float:
         if self.charging_since is None:
@@ -120,6 +170,16 @@ class CloudKnobs:
     connector-only one for starts without a level."""
     stop_variants: set[int] = field(default_factory=lambda: {1})
     rejects_level: bool = False
+    min_level: int = 6
+    level_step: int = 1
+    """The charger accepts `min_level` to MAX_LEVEL in these steps (coarse: 16); the summary
+    states them, and any other level answers 500 "Invalid charge level"."""
+    ignores_commands: bool = False
+    """Start and stop answer "accepted" but the charger does not follow (the anchor's #717)."""
+    config_offered: bool = True
+    """False: the charger config answers without `DefaultChargeLevel` (no default level)."""
+    schedules_rejected: bool = False
+    """Schedule writes answer 400, as for a schedule the cloud does not take."""
     """An IQ 40 backend: any charge level answers 500 "Invalid charge level" (#544)."""
     preference_empty: bool = False
     """The charge-mode preference comes back without a mode (#424)."""
@@ -387,9 +447,9 @@ class EnphaseSimulator:
                     "serialNumber": SERIAL,
                     "displayName": "Garage EV",
                     "chargeLevelDetails": {
-                        "min": "6",
+                        "min": str(self.knobs.min_level),
                         "max": str(MAX_LEVEL),
-                        "granularity": "1",
+                        "granularity": str(self.knobs.level_step),
                         "defaultChargeLevel": "disabled",
                     },
                     "maxCurrent": MAX_LEVEL,
@@ -475,6 +535,12 @@ class EnphaseSimulator:
             web.put(f"{scheduler}/{{site}}/{{sn}}/preference", self._set_preference),
             web.get(f"{scheduler}/GREEN_CHARGING/{{site}}/{{sn}}/settings", self._green),
             web.put(f"{scheduler}/GREEN_CHARGING/{{site}}/{{sn}}/settings", self._set_green),
+            web.post(f"{base}/api/v1/{{site}}/ev_chargers/{{sn}}/ev_charger_config", self._config),
+            web.put(f"{base}/api/v1/{{site}}/ev_chargers/{{sn}}/ev_charger_config", self._config),
+            web.get(f"{scheduler}/SCHEDULED_CHARGING/{{site}}/{{sn}}/schedules", self._schedules),
+            web.patch(
+                f"{scheduler}/SCHEDULED_CHARGING/{{site}}/{{sn}}/schedules", self._write_schedules
+            ),
         ]
         for method, path, _ in START_VARIANTS.values():
             route = path.format(site="{site}", sn="{sn}") + "/start_charging"
@@ -819,6 +885,82 @@ class EnphaseSimulator:
                 self.charger.use_battery = bool(setting.get("enabled"))
         return web.json_response({"data": None})
 
+    # -- charger config and schedules ---------------------------------------------------------
+
+    def _accepted_level(self, level: int) -> bool:
+        knobs = self.knobs
+        return (
+            knobs.min_level <= level <= MAX_LEVEL
+            and (level - knobs.min_level) % (knobs.level_step) == 0
+        )
+
+    async def _config(self, request: web.Request) -> web.Response:
+        """Reads (POST) and writes (PUT) config keys; only the default level and the phase
+        switch are known."""
+        if not self._known(request):
+            return web.json_response({"message": "Not found"}, status=404)
+        items = await request.json()
+        if not isinstance(items, list):
+            return web.json_response({"error": {"displayMessage": "Bad request"}}, status=400)
+        known: dict[str, str | None] = {"phase_switch_config": "auto"}
+        if self.knobs.config_offered:
+            level = self.charger.default_level
+            known["DefaultChargeLevel"] = None if level is None else str(level)
+        answer = []
+        for item in items:
+            key = item.get("key")
+            if key not in known:
+                continue
+            if request.method == "PUT" and key == "DefaultChargeLevel":
+                level = int(item["value"])
+                if not self._accepted_level(level):
+                    error = {"displayMessage": "Invalid charge level"}
+                    return web.json_response({"error": error}, status=400)
+                self.charger.default_level = level
+                known[key] = str(level)
+            status = 2 if request.method == "PUT" else 1
+            answer.append({"key": key, "value": known[key], "reqValue": None, "status": status})
+        meta = {"serverTimeStamp": int(self.clock.now() * 1000), "rowCount": len(answer)}
+        return web.json_response({"meta": meta, "data": answer, "error": {}})
+
+    async def _schedules(self, request: web.Request) -> web.Response:
+        refusal = self._scheduler_refusal(request)
+        if refusal is not None:
+            return refusal
+        config = {"isOffPeakEligible": True, "scheduleSyncStatus": "synced"}
+        stamp = _cloud_time(self.clock.now())
+        return web.json_response(
+            {
+                "meta": {"serverTimeStamp": stamp},
+                "data": {"config": config, "slots": self.charger.slots},
+                "error": {},
+            }
+        )
+
+    async def _write_schedules(self, request: web.Request) -> web.Response:
+        """Every slot (a slot left out is deleted), or states only (`{id: "ENABLED"}`)."""
+        refusal = self._scheduler_refusal(request)
+        if refusal is not None:
+            return refusal
+        body = await request.json()
+        bad = {"error": {"displayMessage": "Schedule not saved"}}
+        if self.knobs.schedules_rejected:
+            return web.json_response(bad, status=400)
+        if isinstance(body, dict) and isinstance(body.get("data"), list):
+            slots = body["data"]
+            if any(
+                slot.get("startTime") and slot["startTime"] == slot.get("endTime") for slot in slots
+            ):
+                return web.json_response(bad, status=400)
+            self.charger.slots = slots
+        elif isinstance(body, dict):
+            for slot in self.charger.slots:
+                if slot["id"] in body:
+                    slot["enabled"] = body[slot["id"]] == "ENABLED"
+        else:
+            return web.json_response(bad, status=400)
+        return web.json_response({"data": None})
+
     # -- start and stop variants ------------------------------------------------------------------
 
     def _stop_handler(self, number: int) -> Handler:
@@ -838,8 +980,10 @@ class EnphaseSimulator:
         if not self.charger.plugged_in:
             return web.json_response({"message": "iqevc_ms-10008 EV not plugged"}, status=400)
         level = None if level_value is None else int(level_value)
-        if level is not None and (self.knobs.rejects_level or not 6 <= level <= MAX_LEVEL):
+        if level is not None and (self.knobs.rejects_level or not self._accepted_level(level)):
             return web.json_response({"message": "Invalid charge level"}, status=500)
+        if self.knobs.ignores_commands:
+            return web.json_response({"status": "accepted", "chargingLevel": level})
         if self.charger.charging and level in (None, self.charger.level):
             error = {"message": "iqevc_ms-10012 already in charging state"}
             return web.json_response(error, status=400)
@@ -853,6 +997,8 @@ class EnphaseSimulator:
             return web.json_response({"message": "No static resource"}, status=404)
         if not self.charger.charging:
             return web.json_response({"message": "No active session"}, status=400)
+        if self.knobs.ignores_commands:
+            return web.json_response({"status": "accepted"})
         self.stop()
         return web.json_response({"status": "accepted"})
 

@@ -311,3 +311,66 @@ async def test_stopping_calls_off_a_pending_restart(
     await advance(hass, freezer, 31)
     assert charging(enphase) is False
     assert len(enphase.state.calls("POST", "start_charging")) == 1
+
+
+async def test_a_start_or_stop_the_charger_does_not_follow_is_an_error(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """The cloud answers "accepted" but the charger keeps its state (#717): after two status
+    reads the action raises a translated error, and the switch shows the real state."""
+    enphase.knobs.ignores_commands = True
+    reads = len(enphase.state.calls("GET", "/status"))
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert caught.value.translation_key == "enphase_start_not_followed"
+    assert len(enphase.state.calls("GET", "/status")) == reads + 2
+    assert known_state(hass, SWITCH).state == "off"
+
+    enphase.knobs.ignores_commands = False
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    enphase.knobs.ignores_commands = True
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            "switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True
+        )
+    assert caught.value.translation_key == "enphase_stop_not_followed"
+    assert known_state(hass, SWITCH).state == "on"
+
+
+async def test_a_charger_that_follows_at_the_second_read_is_fine(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """The status lags one read behind the start: the second read shows it, no error."""
+    enphase.knobs.ignores_commands = True
+    statuses = 0
+
+    def follow_late(body: object) -> object:
+        nonlocal statuses
+        statuses += 1
+        if statuses == 2:  # the second read after the start: the charger has begun
+            enphase.knobs.ignores_commands = False
+            enphase.start(None)
+            return enphase.status_body()
+        return body
+
+    enphase.state.faults.path = "/status"
+    enphase.state.faults.rewrite = follow_late
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert known_state(hass, SWITCH).state == "on"
+    assert statuses == 2
+
+
+async def test_a_green_start_is_not_checked(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """In Green the charger may wait for the sun: a start it does not follow yet is no error."""
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {ATTR_ENTITY_ID: "select.garage_ev_charge_mode", "option": "green"},
+        blocking=True,
+    )
+    enphase.knobs.ignores_commands = True
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert len(enphase.state.calls("POST", "start_charging")) == 1
+    assert known_state(hass, SWITCH).state == "off"

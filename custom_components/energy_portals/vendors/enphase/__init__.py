@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
-from . import binary_sensor, button, number, select, sensor, switch, update
+from . import binary_sensor, button, number, select, sensor, switch, time, update
 from .api import EnphaseClient
 from .auth import auth_of
 from .const import (
@@ -75,6 +75,7 @@ VENDOR = Vendor(
         Platform.SELECT: select.async_setup_entry,
         Platform.SENSOR: sensor.async_setup_entry,
         Platform.SWITCH: switch.async_setup_entry,
+        Platform.TIME: time.async_setup_entry,
         Platform.UPDATE: update.async_setup_entry,
     },
     async_setup_entry=async_setup_entry,

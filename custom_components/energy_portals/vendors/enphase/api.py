@@ -19,6 +19,13 @@ from ...errors import (
 )
 from ...http import HttpResponse, parse_retry_after, raise_for_status
 from .auth import EnphaseAuth
+from .charge_levels import (
+    CONFIG_PATH,
+    DEFAULT_LEVEL_READ,
+    DefaultLevel,
+    default_level_write,
+    parse_default_level,
+)
 from .credentials import Family, is_login_wall
 from .firmware import FIRMWARE_PATH, Firmware, parse_firmware
 from .history import HISTORY_PATH, FinishedSession, history_request, parse_history
@@ -37,6 +44,7 @@ from .models import (
     parse_summaries,
     parse_use_battery,
 )
+from .schedules import SCHEDULES_PATH, Schedules, parse_schedules
 
 DEFAULT_BASE_URL = "https://enlighten.enphaseenergy.com"
 SITE_SEARCH_PATH = "/app-api/search_sites.json?searchText=&favourite=false"
@@ -215,6 +223,34 @@ class EnphaseClient:
         path = FIRMWARE_PATH.format(site=site_id)
         return parse_firmware(await self._read(path, Family.READ, site_id))
 
+    async def async_get_default_level(self, site_id: str, serial: str) -> DefaultLevel | None:
+        """The charger's default charge level; None when its config has no such key."""
+        path = CONFIG_PATH.format(site=site_id, serial=serial)
+        response = await self._send(
+            "POST", path, Family.CONTROL, site_id=site_id, body=DEFAULT_LEVEL_READ
+        )
+        raise_for_status(response)
+        return parse_default_level(response.json())
+
+    async def async_set_default_level(self, site_id: str, serial: str, amps: int) -> None:
+        """Set the charger's default charge level (integer amps)."""
+        path = CONFIG_PATH.format(site=site_id, serial=serial)
+        response = await self._send(
+            "PUT", path, Family.CONTROL, site_id=site_id, body=default_level_write(amps)
+        )
+        _raise_for_command(response)
+
+    async def async_get_schedules(self, site_id: str, serial: str) -> Schedules:
+        """The charger's charging schedules."""
+        path = SCHEDULES_PATH.format(site=site_id, serial=serial)
+        return parse_schedules(await self._read(path, Family.CONTROL, site_id))
+
+    async def async_write_schedules(self, site_id: str, serial: str, body: dict[str, Any]) -> None:
+        """Write the charger's schedules back (every slot, `Schedules.patch`)."""
+        path = SCHEDULES_PATH.format(site=site_id, serial=serial)
+        response = await self._send("PATCH", path, Family.CONTROL, site_id=site_id, body=body)
+        _raise_for_command(response)
+
     async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
         """The charger's charge mode and the modes it offers."""
         path = f"{SCHEDULER}/{site_id}/{serial}/preference"
@@ -253,11 +289,12 @@ class EnphaseClient:
 
     async def async_start_charging(
         self, site_id: str, serial: str, level: int | None, *, explicit: bool = False
-    ) -> None:
+    ) -> bool:
         """Start a session, at `level` amps unless it is None (Green and Smart).
 
         A charger that refuses every level with 500 "Invalid charge level" (IQ 40, #544) is
-        started without one, unless the user asked for these amps.
+        started once more without one, unless the user asked for these amps: True when it
+        was started so.
         """
         try:
             await self._start(site_id, serial, level)
@@ -265,6 +302,8 @@ class EnphaseClient:
             if err.reason != "level_rejected" or level is None or explicit:
                 raise
             await self._start(site_id, serial, None)
+            return True
+        return False
 
     async def _start(self, site_id: str, serial: str, level: int | None) -> None:
         with_level = level is not None

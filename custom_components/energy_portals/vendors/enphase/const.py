@@ -42,6 +42,10 @@ LIVE_STREAM_INTERVAL: Final = timedelta(seconds=10)
 LIVE_STREAM_SECONDS: Final = 900
 # A new current reaches a running session only through a stop, this pause and a start (#158).
 CURRENT_RESTART_DELAY: Final = 30
+# A start or stop is checked in the status: the poll right after it, and one more this many
+# seconds later (the charger has not followed after two: the action fails).
+COMMAND_CHECKS: Final = 2
+COMMAND_CHECK_DELAY: Final = 10.0
 # Waits after a 400 or 429 without Retry-After: growing from 60 s to 15 minutes.
 MIN_BACKOFF: Final = 60.0
 MAX_BACKOFF: Final = 900.0

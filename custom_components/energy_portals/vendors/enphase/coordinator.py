@@ -6,9 +6,10 @@ The entry's runtime data is this coordinator (`EnphaseConfigEntry`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,10 @@ from ...errors import (
     PortalRateLimitError,
 )
 from .api import CommandRefusedError, EnphaseClient
+from .charge_levels import ChargeLevels, DefaultLevel
 from .const import (
+    COMMAND_CHECK_DELAY,
+    COMMAND_CHECKS,
     CONF_SESSION_UNITS,
     CONF_SUMMARY_SEEN,
     CURRENCY_INTERVAL,
@@ -41,8 +45,10 @@ from .const import (
     LIVE_STREAM_SECONDS,
     MAX_BACKOFF,
     MAX_CHARGER_POWER_KW,
+    MAX_CHARGING_CURRENT,
     METER_VALUES,
     MIN_BACKOFF,
+    MIN_CHARGING_CURRENT,
     SETTINGS_INTERVAL,
     SUMMARY_FAST_INTERVAL,
     SUMMARY_IDLE_INTERVAL,
@@ -52,6 +58,7 @@ from .credentials import EnphaseSignInError
 from .firmware import Firmware
 from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
 from .power import AveragePower
+from .schedules import Schedules
 from .session_units import SessionUnits
 
 if TYPE_CHECKING:
@@ -94,6 +101,13 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.summaries: dict[str, ChargerSummary] = {}
         self.modes: dict[str, ChargeModes] = {}
         self.use_battery: dict[str, bool | None] = {}
+        self.default_levels: dict[str, DefaultLevel] = {}
+        """Each charger's default charge level, for chargers whose config has one."""
+        self.schedules: dict[str, Schedules] = {}
+        """Each charger's charging schedules, for chargers the scheduler has them for."""
+        self._not_offered: set[tuple[str, str]] = set()
+        """(setting, serial) the cloud does not offer: not asked again until a restart."""
+        self._level_refusals_logged: set[str] = set()
         self.power: dict[str, AveragePower] = {}
         self.units = SessionUnits(dict(entry.data.get(CONF_SESSION_UNITS, {})))
         """Each charger's session-energy unit, once decided (kept in the entry)."""
@@ -282,10 +296,15 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             return
         self._settings_read_at = now
         for serial in serials:
-            try:
-                await self._async_read_settings(serial)
-            except PortalError as err:
-                LOGGER.debug("Charge mode not read this time: %s", err)
+            for read in (
+                self._async_read_settings,
+                self._async_read_default_level,
+                self._async_read_schedules,
+            ):
+                try:
+                    await read(serial)
+                except PortalError as err:
+                    LOGGER.debug("A charger setting is not read this time: %s", err)
 
     async def _async_read_settings(self, serial: str) -> None:
         self.modes[serial] = await self.client.async_get_charge_modes(self.site_id, serial)
@@ -293,21 +312,93 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         if summary is not None and summary.supports_use_battery:
             self.use_battery[serial] = await self.client.async_get_use_battery(self.site_id, serial)
 
-    def current_range(self, serial: str) -> tuple[int, int, int] | None:
-        """The charger's own (min, max, step) in amps, when its summary tells them."""
+    async def _async_read_default_level(self, serial: str) -> None:
+        level = await self._async_read_offered(
+            "default_level", serial, self.client.async_get_default_level
+        )
+        if level is not None:
+            self.default_levels[serial] = level
+
+    async def _async_read_schedules(self, serial: str) -> None:
+        schedules = await self._async_read_offered(
+            "schedules", serial, self.client.async_get_schedules
+        )
+        if schedules is not None:
+            self.schedules[serial] = schedules
+
+    async def _async_read_offered[T](
+        self, setting: str, serial: str, read: Callable[[str, str], Awaitable[T | None]]
+    ) -> T | None:
+        """Read a setting the cloud may not have for this charger: a refusal (401, 403, 404)
+        or an answer without it means it has none, and it is not asked again."""
+        if (setting, serial) in self._not_offered:
+            return None
+        try:
+            value = await read(self.site_id, serial)
+        except (PortalNotFoundError, PortalAccessDeniedError) as err:
+            LOGGER.debug("The charger offers no %s (%s)", setting, err)
+            value = None
+        if value is None:
+            self._not_offered.add((setting, serial))
+        return value
+
+    def charge_levels(self, serial: str) -> ChargeLevels:
+        """The levels the charger accepts: its summary's, else the usual 6 to 40 A."""
         summary = self.summaries.get(serial)
-        if summary is None or summary.min_current is None or summary.max_current is None:
-            return None
-        if summary.min_current > summary.max_current:
-            return None
-        return summary.min_current, summary.max_current, max(summary.current_step or 1, 1)
+        if (
+            summary is None
+            or summary.min_current is None
+            or summary.max_current is None
+            or summary.min_current > summary.max_current
+        ):
+            return ChargeLevels(MIN_CHARGING_CURRENT, MAX_CHARGING_CURRENT)
+        return ChargeLevels(
+            summary.min_current, summary.max_current, max(summary.current_step or 1, 1)
+        )
 
     def charging_current(self, serial: str) -> int:
         """The current the next start uses (the user's choice, else the option's default),
-        within the charger's own range."""
+        snapped to a level the charger accepts."""
         current = self.charging_currents.get(serial, self.default_charging_current)
-        limits = self.current_range(serial)
-        return current if limits is None else min(max(current, limits[0]), limits[1])
+        return self.charge_levels(serial).snap(current)
+
+    async def async_set_default_level(self, serial: str, amps: float) -> None:
+        """Set the level the charger starts at by itself (snapped to one it accepts)."""
+        level = self.charge_levels(serial).snap(amps)
+        await run_command(
+            _refusals_explained(self.client.async_set_default_level(self.site_id, serial, level))
+        )
+        self.default_levels[serial] = DefaultLevel(level)
+        self.async_update_listeners()
+
+    async def async_set_schedule(
+        self,
+        serial: str,
+        slot_id: str,
+        *,
+        enabled: bool | None = None,
+        start: time | None = None,
+        end: time | None = None,
+    ) -> None:
+        """Change one schedule (every slot is written back); a refusal keeps the old one."""
+        schedules = self.schedules.get(serial)
+        if schedules is None or schedules.slot(slot_id) is None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="enphase_schedule_gone"
+            )
+        body = schedules.patch(slot_id, enabled=enabled, start=start, end=end)
+        try:
+            await run_command(self.client.async_write_schedules(self.site_id, serial, body))
+        except HomeAssistantError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="enphase_schedule_rejected"
+            ) from err
+        self.schedules[serial] = schedules.written(body)
+        try:
+            self.schedules[serial] = await self.client.async_get_schedules(self.site_id, serial)
+        except PortalError as err:
+            LOGGER.debug("The schedules are read again later: %s", err)
+        self.async_update_listeners()
 
     async def async_set_charging_current(self, serial: str, current: int) -> None:
         """Remember the current. A running manual session only takes it on a new start, so
@@ -337,11 +428,22 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         await self._async_command(
             self._start_keeping_mode(serial, level, explicit=current is not None, mode=mode)
         )
+        if mode is None or mode.takes_amps:  # Green and Smart may wait for the sun or a tariff
+            await self._async_check_followed(serial, charging=True)
 
     async def _start_keeping_mode(
         self, serial: str, level: int | None, *, explicit: bool, mode: ChargeMode | None
     ) -> None:
-        await self.client.async_start_charging(self.site_id, serial, level, explicit=explicit)
+        dropped = await self.client.async_start_charging(
+            self.site_id, serial, level, explicit=explicit
+        )
+        if dropped and serial not in self._level_refusals_logged:
+            self._level_refusals_logged.add(serial)
+            LOGGER.warning(
+                'The charger refused %s A ("Invalid charge level") and was started without '
+                "a level: it charges at the current it chooses itself",
+                level,
+            )
         await self._keep_scheduled(serial, mode)
 
     async def async_stop_charging(self, serial: str) -> None:
@@ -350,6 +452,23 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         charger = self.charger(serial)
         mode = charger.charge_mode if charger else None
         await self._async_command(self._stop_keeping_mode(serial, mode))
+        await self._async_check_followed(serial, charging=False)
+
+    async def _async_check_followed(self, serial: str, *, charging: bool) -> None:
+        """The status after a start or stop: the poll just made, else one more after a pause.
+        A charger that did not follow raises, and its entities show what it really does
+        (the cloud has answered "accepted" while the car kept charging, #717)."""
+        for poll in range(COMMAND_CHECKS):
+            if poll:
+                await asyncio.sleep(COMMAND_CHECK_DELAY)
+                await self.async_refresh()
+            charger = self.charger(serial)
+            if not self.last_update_success or charger is None or charger.charging is charging:
+                return  # followed, or no status to tell: the entities show that
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=f"enphase_{'start' if charging else 'stop'}_not_followed",
+        )
 
     async def _stop_keeping_mode(self, serial: str, mode: ChargeMode | None) -> None:
         await self.client.async_stop_charging(self.site_id, serial)

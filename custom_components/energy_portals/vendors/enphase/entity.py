@@ -14,6 +14,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from ...const import DOMAIN
 from .coordinator import EnphaseConfigEntry, EnphaseCoordinator, device_key
 from .models import Charger
+from .schedules import OFF_PEAK, Schedule
 from .sessions import EnphaseSessionsCoordinator
 
 
@@ -55,6 +56,41 @@ class EnphaseEntity(CoordinatorEntity[EnphaseCoordinator]):
         return super().available and self.charger is not None
 
 
+class EnphaseScheduleEntity(EnphaseEntity):
+    """An entity of one of the charger's schedules, unavailable once the charger has it no
+    more. Schedules with times are numbered in the charger's order; the off-peak one is
+    named so."""
+
+    def __init__(
+        self,
+        coordinator: EnphaseCoordinator,
+        description: EntityDescription,
+        serial: str,
+        slot_id: str,
+    ) -> None:
+        super().__init__(coordinator, description, serial)
+        self.slot_id = slot_id
+        self._attr_unique_id = f"{device_key(serial)}_schedule_{slot_id}_{description.key}"
+        schedule = self.schedule
+        if schedule is not None and schedule.kind == OFF_PEAK:
+            self._attr_translation_key = f"{description.translation_key}_off_peak"
+        else:
+            timed = [slot.slot_id for slot in coordinator.schedules[serial].slots if slot.start]
+            number = timed.index(slot_id) + 1 if slot_id in timed else len(timed) + 1
+            self._attr_translation_placeholders = {"number": str(number)}
+
+    @property
+    def schedule(self) -> Schedule | None:
+        """The schedule as last read."""
+        schedules = self.coordinator.schedules.get(self.serial)
+        return None if schedules is None else schedules.slot(self.slot_id)
+
+    @property
+    def available(self) -> bool:
+        """Available while the charger has the schedule."""
+        return super().available and self.schedule is not None
+
+
 class EnphaseSessionsEntity(CoordinatorEntity[EnphaseSessionsCoordinator]):
     """An entity of one charger's finished sessions (the session history)."""
 
@@ -84,4 +120,31 @@ def add_charger_entities(
         keys=lambda: coordinator.data.chargers,
         entities_for=entities_for,
         device_key=device_key,
+    )
+
+
+@callback
+def add_schedule_entities(
+    entry: EnphaseConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities_for: Callable[[str, Schedule], Iterable[Entity]],
+) -> None:
+    """Add one platform's entities of each schedule, now and when a schedule appears."""
+    coordinator = entry.runtime_data
+
+    def entities_of(key: tuple[str, str]) -> Iterable[Entity]:
+        serial, slot_id = key
+        schedule = coordinator.schedules[serial].slot(slot_id)
+        return entities_for(serial, schedule) if schedule is not None else ()
+
+    coordinator.chargers.add_entities(
+        (coordinator,),
+        async_add_entities,
+        keys=lambda: [
+            (serial, slot.slot_id)
+            for serial, schedules in coordinator.schedules.items()
+            for slot in schedules.slots
+        ],
+        entities_for=entities_of,
+        device_key=lambda key: device_key(key[0]),
     )

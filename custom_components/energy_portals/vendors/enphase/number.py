@@ -1,7 +1,9 @@
-"""The charging current of an Enphase charger: the current the next start uses.
+"""The charging current of an Enphase charger (the current the next start uses) and its
+default charge level (the level the charger starts at by itself).
 
 Only a current the user chose is restored after a restart; until then the option's default
-applies, so a new default from the options takes effect.
+applies, so a new default from the options takes effect. Both keep to the levels the charger
+accepts (its range and steps).
 """
 
 from __future__ import annotations
@@ -36,18 +38,67 @@ CHARGING_CURRENT = NumberEntityDescription(
     entity_category=EntityCategory.CONFIG,
 )
 
+DEFAULT_LEVEL = NumberEntityDescription(
+    key="default_charge_level",
+    translation_key="enphase_default_charge_level",
+    device_class=NumberDeviceClass.CURRENT,
+    native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+    mode=NumberMode.BOX,
+    entity_category=EntityCategory.CONFIG,
+)
+
 
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: EnphaseConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each charger's charging current."""
-    add_charger_entities(
-        entry,
-        async_add_entities,
-        lambda serial: [ChargingCurrentNumber(entry.runtime_data, CHARGING_CURRENT, serial)],
-    )
+    """Add each charger's charging current, and its default level where its config has one
+    (checked again at each new charger and each restart)."""
+    coordinator = entry.runtime_data
+
+    def entities_for(serial: str) -> list[NumberEntity]:
+        entities: list[NumberEntity] = [
+            ChargingCurrentNumber(coordinator, CHARGING_CURRENT, serial)
+        ]
+        if serial in coordinator.default_levels:
+            entities.append(DefaultLevelNumber(coordinator, DEFAULT_LEVEL, serial))
+        return entities
+
+    add_charger_entities(entry, async_add_entities, entities_for)
+
+
+class ChargerLevelsNumber(EnphaseEntity, NumberEntity):
+    """A current within the levels the charger accepts."""
+
+    @property
+    def native_min_value(self) -> float:
+        """The charger's own minimum, else the usual 6 A."""
+        return self.coordinator.charge_levels(self.serial).min
+
+    @property
+    def native_max_value(self) -> float:
+        """The charger's own maximum, else 40 A."""
+        return self.coordinator.charge_levels(self.serial).max
+
+    @property
+    def native_step(self) -> float:
+        """The charger's own step, else 1 A."""
+        return self.coordinator.charge_levels(self.serial).step
+
+
+class DefaultLevelNumber(ChargerLevelsNumber):
+    """The level the charger starts at without a command (unknown while it is "disabled")."""
+
+    @property
+    def native_value(self) -> float | None:
+        """The charger's default level."""
+        level = self.coordinator.default_levels.get(self.serial)
+        return None if level is None or self.charger is None else level.amps
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Set the default level."""
+        await self.coordinator.async_set_default_level(self.serial, value)
 
 
 class ChosenCurrent(ExtraStoredData):
@@ -61,7 +112,7 @@ class ChosenCurrent(ExtraStoredData):
         return {"chosen": self.current}
 
 
-class ChargingCurrentNumber(EnphaseEntity, NumberEntity, RestoreEntity):
+class ChargingCurrentNumber(ChargerLevelsNumber, RestoreEntity):
     """The current the next start uses; a change restarts a running session at it."""
 
     async def async_added_to_hass(self) -> None:
@@ -74,24 +125,6 @@ class ChargingCurrentNumber(EnphaseEntity, NumberEntity, RestoreEntity):
             self.async_write_ha_state()
 
     @property
-    def native_min_value(self) -> float:
-        """The charger's own minimum, else the usual 6 A."""
-        limits = self.coordinator.current_range(self.serial)
-        return MIN_CHARGING_CURRENT if limits is None else limits[0]
-
-    @property
-    def native_max_value(self) -> float:
-        """The charger's own maximum, else 40 A."""
-        limits = self.coordinator.current_range(self.serial)
-        return MAX_CHARGING_CURRENT if limits is None else limits[1]
-
-    @property
-    def native_step(self) -> float:
-        """The charger's own step, else 1 A."""
-        limits = self.coordinator.current_range(self.serial)
-        return 1 if limits is None else limits[2]
-
-    @property
     def native_value(self) -> float | None:
         """The chosen current, else the option's default (unknown while the charger is gone)."""
         if self.charger is None:
@@ -102,7 +135,9 @@ class ChargingCurrentNumber(EnphaseEntity, NumberEntity, RestoreEntity):
         """Choose the current."""
         if self.charger is None:
             return
-        await self.coordinator.async_set_charging_current(self.serial, int(value))
+        await self.coordinator.async_set_charging_current(
+            self.serial, self.coordinator.charge_levels(self.serial).snap(value)
+        )
         self.async_write_ha_state()
 
     @property

@@ -1,4 +1,5 @@
-"""The switches of an Enphase charger: charging, and whether Green charging uses the battery."""
+"""The switches of an Enphase charger: charging, whether Green charging uses the battery, and
+each of its schedules."""
 
 from __future__ import annotations
 
@@ -10,12 +11,23 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import EnphaseConfigEntry
-from .entity import EnphaseEntity, add_charger_entities
+from .entity import (
+    EnphaseEntity,
+    EnphaseScheduleEntity,
+    add_charger_entities,
+    add_schedule_entities,
+)
+from .schedules import Schedule
 
 CHARGING = SwitchEntityDescription(key="charging_switch", translation_key="enphase_charging")
 USE_BATTERY = SwitchEntityDescription(
     key="green_use_battery",
     translation_key="enphase_green_use_battery",
+    entity_category=EntityCategory.CONFIG,
+)
+SCHEDULE = SwitchEntityDescription(
+    key="enabled",
+    translation_key="enphase_schedule",
     entity_category=EntityCategory.CONFIG,
 )
 
@@ -36,6 +48,11 @@ async def async_setup_entry(
         return entities
 
     add_charger_entities(entry, async_add_entities, entities_for)
+
+    def schedule_entities(serial: str, schedule: Schedule) -> list[SwitchEntity]:
+        return [ScheduleSwitch(coordinator, SCHEDULE, serial, schedule.slot_id)]
+
+    add_schedule_entities(entry, async_add_entities, schedule_entities)
 
 
 class EnphaseChargingSwitch(EnphaseEntity, SwitchEntity):
@@ -75,3 +92,21 @@ class GreenUseBatterySwitch(EnphaseEntity, SwitchEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Keep the battery for the house."""
         await self.coordinator.async_set_use_battery(self.serial, False)
+
+
+class ScheduleSwitch(EnphaseScheduleEntity, SwitchEntity):
+    """Whether one of the charger's schedules is on (a refusal keeps the old state)."""
+
+    @property
+    def is_on(self) -> bool | None:
+        """The schedule's state, as last read."""
+        schedule = self.schedule
+        return None if schedule is None else schedule.enabled
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the schedule on."""
+        await self.coordinator.async_set_schedule(self.serial, self.slot_id, enabled=True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the schedule off."""
+        await self.coordinator.async_set_schedule(self.serial, self.slot_id, enabled=False)

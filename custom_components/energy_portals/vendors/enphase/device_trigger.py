@@ -41,7 +41,7 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
 )
 
 
-def _charger_key(hass: HomeAssistant, device_id: str) -> str | None:
+def charger_key(hass: HomeAssistant, device_id: str) -> str | None:
     """The charger's device key, or None when the device is not an Enphase charger."""
     device = dr.async_get(hass).async_get(device_id)
     prefix = device_key("")
@@ -53,7 +53,7 @@ def _charger_key(hass: HomeAssistant, device_id: str) -> str | None:
 
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, str]]:
     """The four triggers of a charger's device (none for other devices)."""
-    if _charger_key(hass, device_id) is None:
+    if charger_key(hass, device_id) is None:
         return []
     return [
         {CONF_PLATFORM: "device", CONF_DOMAIN: DOMAIN, CONF_DEVICE_ID: device_id, CONF_TYPE: kind}
@@ -68,7 +68,7 @@ async def async_attach_trigger(
     trigger_info: TriggerInfo,
 ) -> CALLBACK_TYPE:
     """Watch the charger's binary sensor for the trigger's change."""
-    key = _charger_key(hass, config[CONF_DEVICE_ID])
+    key = charger_key(hass, config[CONF_DEVICE_ID])
     sensor, from_state, to_state = TRIGGERS[config[CONF_TYPE]]
     entity_id = (
         er.async_get(hass).async_get_entity_id("binary_sensor", DOMAIN, f"{key}_{sensor}")

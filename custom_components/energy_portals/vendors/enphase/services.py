@@ -29,7 +29,7 @@ START_SCHEMA = vol.Schema(
 STOP_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): cv.string})
 
 
-def _charger_of(hass: HomeAssistant, device_id: str) -> tuple[EnphaseCoordinator, str]:
+def charger_of(hass: HomeAssistant, device_id: str) -> tuple[EnphaseCoordinator, str]:
     """The coordinator and serial of the charger behind a device id."""
     device = dr.async_get(hass).async_get(device_id)
     prefix = f"{VENDOR_KEY}_"
@@ -63,11 +63,11 @@ def register_services(hass: HomeAssistant) -> None:
     """Register start_charging and stop_charging."""
 
     async def start_charging(call: ServiceCall) -> None:
-        coordinator, serial = _charger_of(hass, call.data[ATTR_DEVICE_ID])
+        coordinator, serial = charger_of(hass, call.data[ATTR_DEVICE_ID])
         await coordinator.async_start_charging(serial, call.data.get(ATTR_CHARGING_LEVEL))
 
     async def stop_charging(call: ServiceCall) -> None:
-        coordinator, serial = _charger_of(hass, call.data[ATTR_DEVICE_ID])
+        coordinator, serial = charger_of(hass, call.data[ATTR_DEVICE_ID])
         await coordinator.async_stop_charging(serial)
 
     hass.services.async_register(DOMAIN, SERVICE_START_CHARGING, start_charging, START_SCHEMA)

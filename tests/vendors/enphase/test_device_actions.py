@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -21,6 +20,11 @@ from custom_components.energy_portals import device_action
 from custom_components.energy_portals.const import DOMAIN
 from tests.helpers import known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
+
+
+def charging(sim: EnphaseSimulator) -> bool:
+    """Whether the simulated charger charges now."""
+    return sim.charger.charging
 
 
 def _charger_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
@@ -59,9 +63,9 @@ async def test_automations_start_at_a_current_and_stop(
     action = {"domain": DOMAIN, "device_id": device.id}
     assert await async_setup_component(
         hass,
-        automation.DOMAIN,
+        "automation",
         {
-            automation.DOMAIN: [
+            "automation": [
                 {
                     "triggers": {"trigger": "event", "event_type": "start_ev"},
                     "actions": {**action, "type": "start_charging", "charging_level": 16},
@@ -75,14 +79,14 @@ async def test_automations_start_at_a_current_and_stop(
     )
     hass.bus.async_fire("start_ev")
     await hass.async_block_till_done()
-    assert enphase.charger.charging is True
+    assert charging(enphase)
     (start,) = enphase.state.calls("POST", "start_charging")
     assert json.loads(start.body) == {"chargingLevel": 16, "connectorId": 1}
     assert known_state(hass, "switch.garage_ev_charging").state == "on"
 
     hass.bus.async_fire("stop_ev")
     await hass.async_block_till_done()
-    assert enphase.charger.charging is False
+    assert not charging(enphase)
     assert known_state(hass, "switch.garage_ev_charging").state == "off"
 
 

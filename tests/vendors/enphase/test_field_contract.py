@@ -18,6 +18,7 @@ from yarl import URL
 
 from custom_components.energy_portals.vendors.enphase.api import EnphaseClient
 from custom_components.energy_portals.vendors.enphase.auth import EnphaseAuth
+from custom_components.energy_portals.vendors.enphase.charge_levels import DefaultLevel
 from custom_components.energy_portals.vendors.enphase.models import ChargeMode
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "enphase"
@@ -41,12 +42,11 @@ READ_BY_CLIENT = {
     "currency-conversion.json",
     "session-history.json",
     "firmware-details.json",
-}
-NOT_READ_YET = {
-    # "Enphase beyond the leading integration" (issue 23) reads these.
     "charger-config-answer.json",
     "charger-config-request.json",
     "schedules.json",
+}
+NOT_READ_YET = {
     # Not needed: the status and the summary say the same (last report, energy, features).
     "last-reported-at.json",
     "timeseries-lifetime-energy.json",
@@ -229,3 +229,33 @@ async def test_the_firmware_details(client: EnphaseClient) -> None:
     )
     assert details.last_upgrade == datetime(2025, 12, 8, 22, 41, 46, 568837, tzinfo=UTC)
     assert details.auto_update is False
+
+
+async def test_the_charger_config(client: EnphaseClient) -> None:
+    """The default level unset (null); an answer for other keys means the charger has none."""
+    path = f"{CONTROLLER}/api/v1/{SITE}/ev_chargers/{SN}/ev_charger_config"
+    with aioresponses() as mocked:
+        mocked.post(path, payload=payload("charger-config-answer.json"))
+        mocked.post(path, payload=payload("charger-config-request.json"))
+        assert await client.async_get_default_level(SITE, SN) == DefaultLevel(None)
+        assert await client.async_get_default_level(SITE, SN) is None
+
+
+async def test_the_schedules(client: EnphaseClient) -> None:
+    """The recorded slots, and the PATCH that switches one: every slot, the stamp as read."""
+    path = f"{SCHEDULER}/SCHEDULED_CHARGING/{SITE}/{SN}/schedules"
+    recorded = payload("schedules.json")
+    with aioresponses() as mocked:
+        mocked.get(path, payload=recorded)
+        mocked.patch(path, payload={"data": None})
+        schedules = await client.async_get_schedules(SITE, SN)
+        custom = schedules.slots[0]
+        body = schedules.patch(custom.slot_id, enabled=False)
+        await client.async_write_schedules(SITE, SN, body)
+        requests = mocked.requests or {}
+        (write,) = requests[("PATCH", URL(path))]
+    assert [slot.kind for slot in schedules.slots] == ["CUSTOM", "OFF_PEAK"]
+    sent = write.kwargs["json"]
+    assert sent["meta"] == {"serverTimeStamp": "2025-01-01T00:00:00.000+00:00", "rowCount": 2}
+    first, second = recorded["data"]["slots"]
+    assert sent["data"] == [{**first, "enabled": False}, second]

@@ -1,6 +1,7 @@
 """The fault matrix for the endpoints the sign-in and the charger settings added: a fault on
-the summary, the charge mode, the battery setting or the token renewal never crashes, never
-asks for reauth, and leaves the status entities alone."""
+the summary, the charge mode, the battery setting, the charger config (default level), the
+schedules, the firmware, the session history or the token renewal never crashes, never asks
+for reauth, and leaves the status entities alone."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ from custom_components.energy_portals.const import DOMAIN
 from tests.helpers import advance, known_state, unhandled_errors
 from tests.simulator.enphase import EnphaseSimulator
 
-PATHS = ["/summary", "/preference", "/settings"]
+PATHS = [
+    "/summary",
+    "/preference",
+    "/settings",
+    "/ev_charger_config",
+    "/schedules",
+    "/fwDetails",
+    "/history",
+]
 FAULTS = ["500", "429", "400", "malformed", "html", "empty", "nulls"]
 
 
@@ -47,9 +56,13 @@ async def test_a_fault_on_a_side_endpoint_stays_there(
     assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert unhandled_errors(caplog) == []
     enphase.state.faults.clear()
-    await advance(hass, freezer, 601)
+    await advance(hass, freezer, 1801)  # the history is read every 30 minutes
     assert known_state(hass, "select.garage_ev_charge_mode").state == "manual"
     assert known_state(hass, "sensor.garage_ev_phase_mode").state == "single_phase"
+    assert known_state(hass, "number.garage_ev_default_charge_level").state == "unknown"
+    assert known_state(hass, "switch.garage_ev_schedule_1").state == "off"
+    assert known_state(hass, "update.garage_ev_firmware").state == "off"
+    assert known_state(hass, "sensor.garage_ev_last_session").state != "unavailable"
 
 
 @pytest.mark.usefixtures("loaded_enphase")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 
@@ -27,8 +28,9 @@ from .const import (
 from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
 from .diagnostics import async_get_config_entry_diagnostics
 from .flow import EnphaseOptionsFlow
+from .repairs import delete_issues
 from .services import register_services
-from .sessions import EnphaseSessionsCoordinator
+from .sessions import EnphaseSessionsCoordinator, sessions_store
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> None:
@@ -66,6 +68,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> N
     await coordinator.sessions.async_refresh()
 
 
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """A removed entry's finished sessions and repair issues go with it."""
+    await sessions_store(hass, entry.entry_id).async_remove()
+    delete_issues(hass, entry.entry_id)
+
+
 VENDOR = Vendor(
     key=VENDOR_KEY,
     platforms={
@@ -80,6 +88,7 @@ VENDOR = Vendor(
     },
     async_setup_entry=async_setup_entry,
     async_get_diagnostics=async_get_config_entry_diagnostics,
+    async_remove_entry=async_remove_entry,
     options_flow=EnphaseOptionsFlow,
     register_services=register_services,
 )

@@ -58,6 +58,7 @@ from .credentials import EnphaseSignInError
 from .firmware import Firmware
 from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
 from .power import AveragePower
+from .repairs import EnphaseRepairs
 from .schedules import Schedules
 from .session_units import SessionUnits
 
@@ -129,10 +130,22 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The last summary read failed: it is asked at the idle cadence until it answers."""
         self._settings_read_at: datetime | None = None
         self._backoffs = 0
+        self.repairs = EnphaseRepairs(hass, entry)
+        """The repair issues of what blocks the owner (sign-in, sessions, rate limits)."""
         self._restarts: dict[str, CALLBACK_TYPE] = {}
         self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
         """The chargers the site reports: entities for new ones, removal of gone ones."""
         entry.async_on_unload(self._cancel_restarts)
+
+    async def _async_update_data(self) -> EvseStatus:
+        """Fetch; raise or clear the repair issues by what the poll met."""
+        try:
+            status = await super()._async_update_data()
+        except Exception as err:
+            self.repairs.failed(err.__cause__ or err, dt_util.utcnow())
+            raise
+        self.repairs.served()
+        return status
 
     async def _async_fetch(self) -> EvseStatus:
         try:

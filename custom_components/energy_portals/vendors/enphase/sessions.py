@@ -92,6 +92,11 @@ class Metric:
 METRICS = (Metric("energy", lambda s: s.energy), Metric("cost", lambda s: s.cost))
 
 
+def sessions_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Where an entry's finished sessions are kept."""
+    return Store(hass, STORE_VERSION, f"{DOMAIN}.{VENDOR_KEY}_sessions_{entry_id}")
+
+
 class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
     """The chargers' finished sessions, and their statistics (only with the recorder)."""
 
@@ -105,9 +110,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         super().__init__(hass, entry, name="Enphase sessions", update_interval=SESSIONS_INTERVAL)
         self.client = client
         self.status = status
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORE_VERSION, f"{DOMAIN}.{VENDOR_KEY}_sessions_{entry.entry_id}"
-        )
+        self._store = sessions_store(hass, entry.entry_id)
         self._known: Sessions = {}
         self._imported: dict[str, list[float | None]] = {}
         """Session id -> the energy and cost the statistics hold for it."""

@@ -72,8 +72,8 @@ async def test_a_refused_password_is_a_fixable_issue(
     assert reauth_steps(hass) == ["enphase_reauth"]
 
     (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"password": PASSWORD})
-    assert result["reason"] == "reauth_successful"
+    reauth = await hass.config_entries.flow.async_configure(flow["flow_id"], {"password": PASSWORD})
+    assert reauth["reason"] == "reauth_successful"
     await hass.async_block_till_done()
     assert known_state(hass, PLUG).state == "on"
     assert _issue(hass, "enphase_sign_in_refused", entry) is None
@@ -139,6 +139,7 @@ async def test_rate_limiting_over_an_hour_is_an_issue(
         await advance(hass, freezer, 900)
     issue = _issue(hass, "enphase_rate_limited", entry)
     assert issue is not None
+    assert issue.translation_placeholders is not None
     assert int(issue.translation_placeholders["hours"]) >= 1
     sim.state.faults.clear()
     await advance(hass, freezer, 900)

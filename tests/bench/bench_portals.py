@@ -206,7 +206,14 @@ async def test_enphase_requests_per_day(
     renewals = sim.token_mints - mints
     sign_ins = sim.logins - logins
     summaries = len(sim.state.calls("GET", "/summary"))
-    settings = len(sim.state.calls("GET", "/preference")) + len(sim.state.calls("GET", "/settings"))
+    settings = (
+        len(sim.state.calls("GET", "/preference"))
+        + len(sim.state.calls("GET", "/settings"))
+        + len(sim.state.calls("POST", "ev_charger_config"))
+        + len(sim.state.calls("GET", "/schedules"))
+    )
+    history = len(sim.state.calls("POST", "/history"))
+    firmware = len(sim.state.calls("GET", "/fwDetails"))
     entities = len(er.async_entries_for_config_entry(er.async_get(hass), _entry_id(hass)))
     if plugged_in:
         ENPHASE_PLUGGED.append(status)
@@ -220,10 +227,11 @@ async def test_enphase_requests_per_day(
         )
         record(
             "Enphase",
-            "all requests that day: summary reads, charge-mode and battery-setting reads, "
-            "token renewals (6-hour tokens) and sign-ins included",
-            f"{total} ({summaries} summary, {settings} settings, {renewals} renewals, "
-            f"{sign_ins} sign-ins)",
+            "all requests that day: summary reads, settings reads (charge mode, battery, "
+            "default level, schedules), session history, firmware, token renewals (6-hour "
+            "tokens) and sign-ins included",
+            f"{total} ({summaries} summary, {settings} settings, {history} history, "
+            f"{firmware} firmware, {renewals} renewals, {sign_ins} sign-ins)",
         )
         record(
             "Enphase",

@@ -122,6 +122,9 @@ async def test_a_schedule_added_in_the_app_appears_and_a_removed_one_goes(
     del enphase.charger.slots[0]
     await advance(hass, freezer, 301)
     assert known_state(hass, SWITCH).state == "unavailable"
+    assert known_state(hass, START).state == "unavailable"
+    times = hass.data["entity_components"]["time"]
+    assert times.get_entity(START).native_value is None
     coordinator = loaded_enphase.runtime_data
     with pytest.raises(HomeAssistantError) as caught:
         await coordinator.async_set_schedule(SERIAL, f"{SITE_ID}:{SERIAL}:7c1e", enabled=True)

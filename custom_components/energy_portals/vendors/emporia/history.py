@@ -47,7 +47,7 @@ from ...const import LOGGER
 from ...errors import PortalError
 from .api import HISTORY_STEP, EmporiaClient, History
 from .backfill import MAX_STEP_KWH, SETTLE, gap_energy, history_channels
-from .live import CONSUMED, Gap
+from .live import CONSUMED, Gap, in_direction
 from .usage import ChannelKey
 
 HOUR = 3600.0
@@ -230,9 +230,7 @@ class PastDays:
         consumed, returned = gap_energy(
             Gap(job.key, hour, job.live_from, job.direction), minutes, hour
         )
-        if job.reversed_flow:
-            consumed, returned = returned, consumed
-        return consumed if job.direction == CONSUMED else returned
+        return in_direction(consumed, returned, job.direction, reversed_flow=job.reversed_flow)
 
     async def _async_has_rows(self, entity_id: str, first: float, hour: float) -> bool:
         """The statistic holds hours before the live counting (imported, or its own)."""

@@ -33,6 +33,16 @@ MAX_BACKFILL = 7 * 86400.0
 """Seconds of a gap the history is asked for (the most recent part of a longer one)."""
 CONSUMED = "consumed"
 RETURNED = "returned"
+
+
+def in_direction(consumed: float, returned: float, direction: str, *, reversed_flow: bool) -> float:
+    """One direction's energy of a (consumed, returned) pair the history gave, for a clamp that
+    may be reversed (its history's directions are swapped)."""
+    if reversed_flow:
+        consumed, returned = returned, consumed
+    return consumed if direction == CONSUMED else returned
+
+
 DIRECTIONS = (CONSUMED, RETURNED)
 
 
@@ -177,13 +187,15 @@ class LiveState:
         if gap not in self.gaps:
             return  # filled already
         self.gaps.remove(gap)
-        if gap.key in self.reversed:
-            consumed, returned = returned, consumed
+        energy = max(
+            in_direction(consumed, returned, gap.direction, reversed_flow=gap.key in self.reversed),
+            0.0,
+        )
         channel = self.channels.setdefault(gap.key, ChannelState())
         if gap.direction == CONSUMED:
-            channel.consumed += max(consumed, 0.0)
+            channel.consumed += energy
         else:
-            channel.returned += max(returned, 0.0)
+            channel.returned += energy
 
     def open_gaps(self, key: ChannelKey, direction: str) -> list[Gap]:
         """The gaps of one channel's direction not filled yet."""

@@ -208,6 +208,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.live_stream_until = None
         return self.fast_interval if active else self.idle_interval
 
+    @property
+    def cost_currency(self) -> str:
+        """The currency of the charging costs: the site's, else Home Assistant's."""
+        return self.currency or self.hass.config.currency
+
     def reported_device_keys(self) -> set[str]:
         """The chargers the site reports now."""
         return {device_key(serial) for serial in self.data.chargers}

@@ -256,7 +256,7 @@ class SessionCostSensor(EnphaseEntity, SensorEntity):
     @property
     def native_unit_of_measurement(self) -> str:
         """The currency the cloud states for the site, else the one Home Assistant uses."""
-        return self.coordinator.currency or self.hass.config.currency
+        return self.coordinator.cost_currency
 
 
 class ChargedEnergySensor(EnphaseEntity, SensorEntity, RestoreEntity):

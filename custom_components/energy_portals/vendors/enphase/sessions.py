@@ -220,7 +220,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
     @property
     def currency(self) -> str:
         """The site's currency, else Home Assistant's."""
-        return self.status.currency or self.hass.config.currency
+        return self.status.cost_currency
 
     # -- a session ended ---------------------------------------------------------------------
 

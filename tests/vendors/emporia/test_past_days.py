@@ -147,7 +147,9 @@ async def test_past_days_continue_where_the_live_counting_starts(
     ]
     imported = entry.runtime_data.past_days.imported
     assert {KITCHEN, SOLAR, "sensor.home_mains_energy", "sensor.aquarium_energy"} <= set(imported)
-    assert len(asked) == 2 * len(imported)  # per sensor: at the import, and settled
+    # Per sensor: at the import, and settled; a read that timed out (eight at once on a busy
+    # machine) is asked again a minute later, never in a loop.
+    assert 2 * len(imported) <= len(asked) <= 3 * len(imported)
 
 
 async def test_a_restart_imports_nothing_again(

@@ -99,7 +99,24 @@ async def test_a_config_that_fails_is_asked_again(
     enphase.charger.default_level = 24
     await advance(hass, freezer, 301)
     assert len(enphase.state.calls("POST", CONFIG)) == 2
-    assert hass.config_entries.async_get_entry(enphase_entry.entry_id) is not None
+    assert known_state(hass, DEFAULT_LEVEL).state == "24"  # added once it answered
+
+
+async def test_a_config_that_answered_once_is_asked_again_after_a_404(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 404 after answers is an outage: the last value stays and the next read is made."""
+    enphase.state.faults.path = CONFIG
+    enphase.state.faults.status = 404
+    await advance(hass, freezer, 301)
+    enphase.state.faults.clear()
+    enphase.charger.default_level = 20
+    await advance(hass, freezer, 301)
+    assert len(enphase.state.calls("POST", CONFIG)) == 3
+    assert known_state(hass, DEFAULT_LEVEL).state == "20"
 
 
 async def test_a_refused_default_level_is_a_translated_error(
@@ -118,8 +135,8 @@ async def test_a_refused_default_level_is_a_translated_error(
 async def test_levels_snap_to_coarse_steps(
     hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    """A charger with 16 A steps (16, 32): the current and the default level snap to them,
-    and a start sends an accepted level."""
+    """A charger with 16 A steps (16, 32): the current and the default level snap down to
+    them (a current is a limit: never above what was asked), and a start sends one."""
     enphase.knobs.min_level = 16
     enphase.knobs.level_step = 16
     await init_integration(hass, enphase_entry)
@@ -129,16 +146,19 @@ async def test_levels_snap_to_coarse_steps(
 
     await _set(hass, CURRENT, 20)
     assert known_state(hass, CURRENT).state == "16"
-    await _set(hass, CURRENT, 25)
-    assert known_state(hass, CURRENT).state == "32"
+    await _set(hass, CURRENT, 31)
+    assert known_state(hass, CURRENT).state == "16"
     await _set(hass, CURRENT, 40)
     assert known_state(hass, CURRENT).state == "32"  # 48 is beyond the maximum
+    await _set(hass, CURRENT, 32)
 
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     (start,) = enphase.state.calls("POST", "start_charging")
     assert json.loads(start.body)["chargingLevel"] == 32
     assert enphase.charger.charging is True
 
+    await _set(hass, DEFAULT_LEVEL, 35)
+    assert enphase.charger.default_level == 32
     await _set(hass, DEFAULT_LEVEL, 23)
     assert enphase.charger.default_level == 16
     assert known_state(hass, DEFAULT_LEVEL).state == "16"
@@ -196,16 +216,16 @@ async def test_explicit_amps_a_charger_refuses_are_an_error(
     [
         (ChargeLevels(6, 32), 5, 6),
         (ChargeLevels(6, 32), 40, 32),
-        (ChargeLevels(6, 32), 12.4, 12),
-        (ChargeLevels(6, 32), 12.5, 13),
-        (ChargeLevels(16, 64, 16), 39, 32),
-        (ChargeLevels(16, 64, 16), 41, 48),
+        (ChargeLevels(6, 32), 12.9, 12),
+        (ChargeLevels(16, 64, 16), 47, 32),
+        (ChargeLevels(16, 64, 16), 48, 48),
+        (ChargeLevels(16, 64, 16), 10, 16),
         (ChargeLevels(16, 64, 16), 64, 64),
         (ChargeLevels(6, 40, 16), 40, 38),
     ],
 )
 def test_snap(levels: ChargeLevels, amps: float, snapped: int) -> None:
-    """Nearest accepted level, never outside the range."""
+    """The highest accepted level not above the request, never outside the range."""
     assert levels.snap(amps) == snapped
 
 

@@ -127,6 +127,19 @@ async def test_a_scheduled_start_keeps_the_scheduled_mode(
     assert writes == [{"mode": "SCHEDULED_CHARGING"}] * 3
 
 
+async def test_a_scheduled_stop_is_not_checked(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """In Scheduled the schedule's window may start the charger again at once: a stop it
+    does not follow is no error."""
+    enphase.charger.schedules_enabled = True
+    await _select(hass, "scheduled")
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    enphase.knobs.ignores_commands = True
+    await hass.services.async_call("switch", "turn_off", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert known_state(hass, SWITCH).state == "on"
+
+
 async def test_an_empty_preference_falls_back_to_the_status(
     hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 import voluptuous as vol
@@ -374,3 +375,60 @@ async def test_a_green_start_is_not_checked(
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     assert len(enphase.state.calls("POST", "start_charging")) == 1
     assert known_state(hass, SWITCH).state == "off"
+
+
+async def test_a_new_current_restarts_even_when_the_stop_shows_late(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The stop for a new current is not followed within two reads: the error says so, and
+    the restart 30 s later still comes (the session is not left stopped)."""
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    enphase.knobs.ignores_commands = True
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 16}, blocking=True
+        )
+    assert caught.value.translation_key == "enphase_stop_not_followed"
+    enphase.knobs.ignores_commands = False
+    enphase.stop()  # the stop lands late
+    await advance(hass, freezer, 31)
+    assert charging(enphase) is True
+    assert enphase.charger.level == 16
+
+
+async def test_a_status_without_the_charging_flag_is_no_error(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """A status that does not say whether the charger charges cannot contradict a start."""
+
+    def without_flag(body: Any) -> Any:
+        for charger in body["data"]["chargers"]:
+            charger.pop("charging", None)
+        return body
+
+    enphase.knobs.ignores_commands = True
+    enphase.state.faults.path = "/status"
+    enphase.state.faults.rewrite = without_flag
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert known_state(hass, SWITCH).state == "unknown"
+
+
+async def test_a_command_reads_the_mode_again_but_not_the_schedules(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """After a command the charge mode is read again at once; the charger config and the
+    schedules wait for their 5 minutes."""
+    modes = len(enphase.state.calls("GET", "/preference"))
+    others = len(enphase.state.calls("GET", "/schedules")) + len(
+        enphase.state.calls("POST", "ev_charger_config")
+    )
+    await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert len(enphase.state.calls("GET", "/preference")) == modes + 1
+    assert (
+        len(enphase.state.calls("GET", "/schedules"))
+        + len(enphase.state.calls("POST", "ev_charger_config"))
+        == others
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -245,12 +245,14 @@ async def test_the_schedules(client: EnphaseClient) -> None:
     """The recorded slots, and the PATCH that switches one: every slot, the stamp as read."""
     path = f"{SCHEDULER}/SCHEDULED_CHARGING/{SITE}/{SN}/schedules"
     recorded = payload("schedules.json")
+    for number, slot in enumerate(recorded["data"]["slots"]):  # the ids are anonymised alike
+        slot["id"] = f"{SITE}:{SN}:{number}"
     with aioresponses() as mocked:
         mocked.get(path, payload=recorded)
         mocked.patch(path, payload={"data": None})
         schedules = await client.async_get_schedules(SITE, SN)
         custom = schedules.slots[0]
-        body = schedules.patch(custom.slot_id, enabled=False)
+        body = schedules.patch(custom.slot_id, enabled=False, start=time(22, 30))
         await client.async_write_schedules(SITE, SN, body)
         requests = mocked.requests or {}
         (write,) = requests[("PATCH", URL(path))]
@@ -258,4 +260,4 @@ async def test_the_schedules(client: EnphaseClient) -> None:
     sent = write.kwargs["json"]
     assert sent["meta"] == {"serverTimeStamp": "2025-01-01T00:00:00.000+00:00", "rowCount": 2}
     first, second = recorded["data"]["slots"]
-    assert sent["data"] == [{**first, "enabled": False}, second]
+    assert sent["data"] == [{**first, "enabled": False, "startTime": "22:30"}, second]

@@ -13,6 +13,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
@@ -161,3 +162,17 @@ async def test_removing_the_entry_removes_its_issues(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert _issue(hass, "enphase_too_many_sessions", entry) is None
+
+
+async def test_a_pasted_session_that_ends(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No password to sign in with: the issue asks for a new sign-in, not a password."""
+    enphase.expire_tokens()
+    await advance(hass, freezer, 15)
+    issue = _issue(hass, "enphase_sign_in_refused", loaded_enphase)
+    assert issue is not None
+    assert issue.translation_key == "enphase_sign_in_refused_session"

@@ -163,7 +163,14 @@ def test_average_power_restarts_with_a_new_session_and_stays_within_physics() ->
     start = datetime(2026, 11, 29, 12, tzinfo=UTC)
     charger = Charger(SERIAL, None, True, True, True, False, "charging", 5.0, None, None, 32, None)
     power = AveragePower()
-    readings = [(5.0, 0, None), (5.5, 5, 6000.0), (0.1, 6, None), (9.0, 7, 7400.0)]
+    # Two readings at one moment (a command's read and a poll) keep the last average.
+    readings = [
+        (5.0, 0, None),
+        (5.5, 5, 6000.0),
+        (5.6, 5, 6000.0),
+        (0.1, 6, None),
+        (9.0, 7, 7400.0),
+    ]
     for energy, minutes, watts in readings:
         power.update(
             replace(charger, session_energy=energy), start + timedelta(minutes=minutes), 7.4

@@ -26,10 +26,10 @@ class ChargeLevels:
     step: int = 1
 
     def snap(self, amps: float) -> int:
-        """The accepted level nearest to `amps` (within the range; half a step rounds up)."""
-        steps = (self.max - self.min) // self.step
-        nearest = int((min(max(amps, self.min), self.max) - self.min) / self.step + 0.5)
-        return self.min + min(nearest, steps) * self.step
+        """The highest accepted level not above `amps` (a limit, never exceeded: a breaker or
+        the load balancing counts on it), and at least the minimum."""
+        below = int((min(max(amps, self.min), self.max) - self.min) // self.step)
+        return self.min + below * self.step
 
 
 @dataclass(frozen=True, slots=True)

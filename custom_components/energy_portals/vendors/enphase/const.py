@@ -29,6 +29,9 @@ DEFAULT_IDLE_INTERVAL: Final = 60
 DEFAULT_CHARGING_CURRENT: Final = 32
 MIN_CHARGING_CURRENT: Final = 6
 MAX_CHARGING_CURRENT: Final = 40
+MAX_ASKED_CURRENT: Final = 80
+"""The most an action may ask for; it is snapped to the charger's own levels (its summary's
+maximum may be above 40 A)."""
 
 METER_VALUES: Final = "MeterValues"
 

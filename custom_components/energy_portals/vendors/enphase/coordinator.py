@@ -67,6 +67,9 @@ if TYPE_CHECKING:
 
 type EnphaseConfigEntry = ConfigEntry[EnphaseCoordinator]
 
+STARTED_STATUSES = ("charging", "suspended_ev")
+"""Connector states that show a start took (the car may pause drawing current)."""
+
 
 def device_key(serial: str) -> str:
     """The device identifier and unique-id prefix of a charger."""
@@ -108,6 +111,12 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Each charger's charging schedules, for chargers the scheduler has them for."""
         self._not_offered: set[tuple[str, str]] = set()
         """(setting, serial) the cloud does not offer: not asked again until a restart."""
+        self._answered: set[tuple[str, str]] = set()
+        """(setting, serial) that answered once: a refusal later is an outage."""
+        self._schedule_lock = asyncio.Lock()
+        """One schedule write at a time: each writes every slot from the last read."""
+        self._modes_stale = False
+        """A command ran: the charge mode and battery setting are read at the next poll."""
         self._level_refusals_logged: set[str] = set()
         self.power: dict[str, AveragePower] = {}
         self.units = SessionUnits(dict(entry.data.get(CONF_SESSION_UNITS, {})))
@@ -310,15 +319,15 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         The scheduler is a service of its own: when it is down, the last answers stay and
         the rest keeps running.
         """
-        if self._settings_read_at is not None and now - self._settings_read_at < SETTINGS_INTERVAL:
+        reads = [self._async_read_settings]
+        if self._settings_read_at is None or now - self._settings_read_at >= SETTINGS_INTERVAL:
+            self._settings_read_at = now
+            reads += [self._async_read_default_level, self._async_read_schedules]
+        elif not self._modes_stale:
             return
-        self._settings_read_at = now
+        self._modes_stale = False
         for serial in serials:
-            for read in (
-                self._async_read_settings,
-                self._async_read_default_level,
-                self._async_read_schedules,
-            ):
+            for read in reads:
                 try:
                     await read(serial)
                 except PortalError as err:
@@ -349,15 +358,20 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
     ) -> T | None:
         """Read a setting the cloud may not have for this charger: a refusal (401, 403, 404)
         or an answer without it means it has none, and it is not asked again."""
-        if (setting, serial) in self._not_offered:
+        key = (setting, serial)
+        if key in self._not_offered:
             return None
         try:
             value = await read(self.site_id, serial)
         except (PortalNotFoundError, PortalAccessDeniedError) as err:
+            if key in self._answered:
+                raise  # it answered before: an outage, asked again at the next read
             LOGGER.debug("The charger offers no %s (%s)", setting, err)
             value = None
         if value is None:
-            self._not_offered.add((setting, serial))
+            self._not_offered.add(key)
+        else:
+            self._answered.add(key)
         return value
 
     def charge_levels(self, serial: str) -> ChargeLevels:
@@ -399,23 +413,23 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         end: time | None = None,
     ) -> None:
         """Change one schedule (every slot is written back); a refusal keeps the old one."""
-        schedules = self.schedules.get(serial)
-        if schedules is None or schedules.slot(slot_id) is None:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="enphase_schedule_gone"
+        async with self._schedule_lock:
+            schedules = self.schedules.get(serial)
+            if schedules is None or schedules.slot(slot_id) is None:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN, translation_key="enphase_schedule_gone"
+                )
+            body = schedules.patch(slot_id, enabled=enabled, start=start, end=end)
+            await run_command(
+                _schedule_refusal_explained(
+                    self.client.async_write_schedules(self.site_id, serial, body)
+                )
             )
-        body = schedules.patch(slot_id, enabled=enabled, start=start, end=end)
-        try:
-            await run_command(self.client.async_write_schedules(self.site_id, serial, body))
-        except HomeAssistantError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="enphase_schedule_rejected"
-            ) from err
-        self.schedules[serial] = schedules.written(body)
-        try:
-            self.schedules[serial] = await self.client.async_get_schedules(self.site_id, serial)
-        except PortalError as err:
-            LOGGER.debug("The schedules are read again later: %s", err)
+            self.schedules[serial] = schedules.written(body)
+            try:
+                self.schedules[serial] = await self.client.async_get_schedules(self.site_id, serial)
+            except PortalError as err:
+                LOGGER.debug("The schedules are read again later: %s", err)
         self.async_update_listeners()
 
     async def async_set_charging_current(self, serial: str, current: int) -> None:
@@ -427,12 +441,14 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             return
         if charger.charge_mode not in (None, ChargeMode.MANUAL):
             return  # Green and Smart choose the amps; the current waits for Manual
-        await self.async_stop_charging(serial)
+        self._cancel_restart(serial)
+        await self._async_command(self._stop_keeping_mode(serial, ChargeMode.MANUAL))
         self._restarts[serial] = async_call_later(
             self.hass,
             CURRENT_RESTART_DELAY,
             HassJob(partial(self._restart, serial), cancel_on_shutdown=True),
         )
+        await self._async_check_followed(serial, charging=False)
 
     async def async_start_charging(self, serial: str, current: int | None = None) -> None:
         """Start charging: at the chosen current (or `current`) in Manual and Scheduled,
@@ -470,7 +486,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         charger = self.charger(serial)
         mode = charger.charge_mode if charger else None
         await self._async_command(self._stop_keeping_mode(serial, mode))
-        await self._async_check_followed(serial, charging=False)
+        if mode is not ChargeMode.SCHEDULED:  # its window may start it again at once
+            await self._async_check_followed(serial, charging=False)
 
     async def _async_check_followed(self, serial: str, *, charging: bool) -> None:
         """The status after a start or stop: the poll just made, else one more after a pause.
@@ -481,7 +498,12 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
                 await asyncio.sleep(COMMAND_CHECK_DELAY)
                 await self.async_refresh()
             charger = self.charger(serial)
-            if not self.last_update_success or charger is None or charger.charging is charging:
+            if (
+                not self.last_update_success
+                or charger is None
+                or charger.charging is None
+                or _followed(charger, charging=charging)
+            ):
                 return  # followed, or no status to tell: the entities show that
         raise HomeAssistantError(
             translation_domain=DOMAIN,
@@ -530,7 +552,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Run a command, explain a refusal, then read everything again at once (not after a
         failure)."""
         await run_command(_refusals_explained(command))
-        self._settings_read_at = None
+        self._modes_stale = True
         await self.async_refresh()
 
     async def _restart(self, serial: str, _now: datetime) -> None:
@@ -550,6 +572,24 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
     def _cancel_restarts(self) -> None:
         for serial in list(self._restarts):
             self._cancel_restart(serial)
+
+
+def _followed(charger: Charger, *, charging: bool) -> bool:
+    """The charger does what it was told: charging, or started with the car pausing (a full
+    battery, the car's own timer); or not charging."""
+    if charging:
+        return bool(charger.charging) or charger.connector_status in STARTED_STATUSES
+    return not charger.charging
+
+
+async def _schedule_refusal_explained(command: Awaitable[None]) -> None:
+    """A schedule the cloud refuses (4xx) keeps its old value; other failures say theirs."""
+    try:
+        await command
+    except CommandRefusedError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="enphase_schedule_rejected"
+        ) from err
 
 
 async def _refusals_explained[T](command: Awaitable[T]) -> T:

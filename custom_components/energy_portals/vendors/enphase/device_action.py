@@ -10,13 +10,13 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType, TemplateVarsType
 
 from ...const import DOMAIN
-from .const import MAX_CHARGING_CURRENT, MIN_CHARGING_CURRENT
+from .const import MAX_ASKED_CURRENT, MIN_CHARGING_CURRENT
 from .device_trigger import charger_key
 from .services import ATTR_CHARGING_LEVEL, charger_of
 
 START = "start_charging"
 STOP = "stop_charging"
-LEVEL = vol.All(vol.Coerce(int), vol.Range(min=MIN_CHARGING_CURRENT, max=MAX_CHARGING_CURRENT))
+LEVEL = vol.All(vol.Coerce(int), vol.Range(min=MIN_CHARGING_CURRENT, max=MAX_ASKED_CURRENT))
 
 ACTION_SCHEMA = cv.DEVICE_ACTION_BASE_SCHEMA.extend(
     {

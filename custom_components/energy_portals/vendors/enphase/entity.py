@@ -124,27 +124,43 @@ def add_charger_entities(
 
 
 @callback
+def add_setting_entities(
+    entry: EnphaseConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    keys: Callable[[EnphaseCoordinator], Iterable[tuple[str, str]]],
+    entities_for: Callable[[str, str], Iterable[Entity]],
+) -> None:
+    """Add one platform's entities of each (serial, setting) `keys` lists for a charger the
+    site reports, now and whenever one appears (a default level read late, a new schedule)."""
+    coordinator = entry.runtime_data
+    coordinator.chargers.add_entities(
+        (coordinator,),
+        async_add_entities,
+        keys=lambda: [key for key in keys(coordinator) if coordinator.charger(key[0])],
+        entities_for=lambda key: entities_for(*key),
+        device_key=lambda key: device_key(key[0]),
+    )
+
+
+@callback
 def add_schedule_entities(
     entry: EnphaseConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
     entities_for: Callable[[str, Schedule], Iterable[Entity]],
 ) -> None:
     """Add one platform's entities of each schedule, now and when a schedule appears."""
-    coordinator = entry.runtime_data
 
-    def entities_of(key: tuple[str, str]) -> Iterable[Entity]:
-        serial, slot_id = key
-        schedule = coordinator.schedules[serial].slot(slot_id)
+    def entities_of(serial: str, slot_id: str) -> Iterable[Entity]:
+        schedule = entry.runtime_data.schedules[serial].slot(slot_id)
         return entities_for(serial, schedule) if schedule is not None else ()
 
-    coordinator.chargers.add_entities(
-        (coordinator,),
+    add_setting_entities(
+        entry,
         async_add_entities,
-        keys=lambda: [
+        lambda coordinator: [
             (serial, slot.slot_id)
             for serial, schedules in coordinator.schedules.items()
             for slot in schedules.slots
         ],
-        entities_for=entities_of,
-        device_key=lambda key: device_key(key[0]),
+        entities_of,
     )

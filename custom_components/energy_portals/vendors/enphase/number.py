@@ -22,9 +22,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 
 from ...parse import as_int
-from .const import MAX_CHARGING_CURRENT, MIN_CHARGING_CURRENT
+from .const import MAX_ASKED_CURRENT, MAX_CHARGING_CURRENT, MIN_CHARGING_CURRENT
 from .coordinator import EnphaseConfigEntry
-from .entity import EnphaseEntity, add_charger_entities
+from .entity import EnphaseEntity, add_charger_entities, add_setting_entities
 
 CHARGING_CURRENT = NumberEntityDescription(
     key="charging_current",
@@ -53,19 +53,21 @@ async def async_setup_entry(
     entry: EnphaseConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add each charger's charging current, and its default level where its config has one
-    (checked again at each new charger and each restart)."""
+    """Add each charger's charging current, and its default level once its config has
+    answered with one."""
     coordinator = entry.runtime_data
 
-    def entities_for(serial: str) -> list[NumberEntity]:
-        entities: list[NumberEntity] = [
-            ChargingCurrentNumber(coordinator, CHARGING_CURRENT, serial)
-        ]
-        if serial in coordinator.default_levels:
-            entities.append(DefaultLevelNumber(coordinator, DEFAULT_LEVEL, serial))
-        return entities
-
-    add_charger_entities(entry, async_add_entities, entities_for)
+    add_charger_entities(
+        entry,
+        async_add_entities,
+        lambda serial: [ChargingCurrentNumber(coordinator, CHARGING_CURRENT, serial)],
+    )
+    add_setting_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator: [(serial, DEFAULT_LEVEL.key) for serial in coordinator.default_levels],
+        lambda serial, _key: [DefaultLevelNumber(coordinator, DEFAULT_LEVEL, serial)],
+    )
 
 
 class ChargerLevelsNumber(EnphaseEntity, NumberEntity):
@@ -120,7 +122,7 @@ class ChargingCurrentNumber(ChargerLevelsNumber, RestoreEntity):
         await super().async_added_to_hass()
         last = await self.async_get_last_extra_data()
         current = as_int(last.as_dict().get("chosen")) if last else None
-        if current is not None and MIN_CHARGING_CURRENT <= current <= MAX_CHARGING_CURRENT:
+        if current is not None and MIN_CHARGING_CURRENT <= current <= MAX_ASKED_CURRENT:
             self.coordinator.charging_currents.setdefault(self.serial, current)
             self.async_write_ha_state()
 

@@ -33,8 +33,8 @@ class AveragePower:
             return
         if energy is None or self._energy is None or self._since is None or energy < self._energy:
             self.watts = None  # no reading, or a new session: its first average comes next
-        elif energy == self._energy:
-            return  # no news: keep the anchor and the last average
+        elif energy == self._energy or now <= self._since:
+            return  # no news, or two readings at one moment: keep the anchor and the average
         else:
             hours = (now - self._since).total_seconds() / 3600
             self.watts = round(min((energy - self._energy) / hours, max_kw) * 1000, 1)

@@ -17,6 +17,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from ...const import DOMAIN
 from ...errors import PortalAuthError, PortalRateLimitError
+from .const import CONF_EMAIL
 from .credentials import EnphaseMfaRequiredError, EnphaseSignInError
 
 ISSUE_SIGN_IN = "enphase_sign_in_refused"
@@ -50,9 +51,16 @@ class EnphaseRepairs:
         if isinstance(err, EnphaseSignInError) and err.reason == "too_many_sessions":
             hours = max(round((err.retry_after or 0) / 3600), 1)
             self._raise(ISSUE_SESSIONS, {"hours": str(hours)})
-        elif isinstance(err, PortalAuthError):
-            reason = "mfa" if isinstance(err, EnphaseMfaRequiredError) else "password"
-            self._raise(ISSUE_SIGN_IN, {"reason": reason}, fixable=True)
+        elif isinstance(err, PortalAuthError) or (
+            isinstance(err, EnphaseSignInError) and err.reason == "rejected"
+        ):  # refused now, or paused after a refusal (a restart keeps the pause)
+            self._raise(ISSUE_SIGN_IN, {"reason": self._sign_in_reason(err)}, fixable=True)
+
+    def _sign_in_reason(self, err: BaseException) -> str:
+        """What the owner must give again: a code, the password, or a new pasted session."""
+        if isinstance(err, EnphaseMfaRequiredError):
+            return "mfa"
+        return "password" if CONF_EMAIL in self.entry.data else "session"
 
     def served(self) -> None:
         """The status answered: whatever blocked the owner is gone."""

@@ -30,8 +30,6 @@ class Schedule:
     start: time | None
     end: time | None
     enabled: bool
-    raw: dict[str, Any]
-    """The slot as the cloud sent it (written back with only the changed fields)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +38,9 @@ class Schedules:
 
     stamp: Any
     slots: tuple[Schedule, ...]
+    raw_slots: tuple[Any, ...] = ()
+    """Every slot as read, those without an id too: a write sends them all back, each
+    unchanged but for the change (a slot left out may be deleted)."""
 
     def slot(self, slot_id: str) -> Schedule | None:
         """The slot with this id, if the charger still has it."""
@@ -62,7 +63,8 @@ class Schedules:
         if end is not None:
             changes["endTime"] = end.strftime("%H:%M")
         data = [
-            {**slot.raw, **changes} if slot.slot_id == slot_id else slot.raw for slot in self.slots
+            {**raw, **changes} if as_str(as_object(raw).get("id")) == slot_id else raw
+            for raw in self.raw_slots
         ]
         return {"meta": {"serverTimeStamp": self.stamp, "rowCount": len(data)}, "data": data}
 
@@ -101,7 +103,10 @@ def parse_schedules(body: Any) -> Schedules:
                 start=_clock_time(item.get("startTime")),
                 end=_clock_time(item.get("endTime")),
                 enabled=as_bool(item.get("enabled")) is True,
-                raw=item,
             )
         )
-    return Schedules(stamp=as_object(answer.get("meta")).get("serverTimeStamp"), slots=tuple(slots))
+    return Schedules(
+        stamp=as_object(answer.get("meta")).get("serverTimeStamp"),
+        slots=tuple(slots),
+        raw_slots=tuple(data["slots"]),
+    )

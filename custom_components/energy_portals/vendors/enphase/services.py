@@ -11,7 +11,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
 from ...const import CONF_VENDOR, DOMAIN
-from .const import MAX_CHARGING_CURRENT, MIN_CHARGING_CURRENT, VENDOR_KEY
+from .const import MAX_ASKED_CURRENT, MIN_CHARGING_CURRENT, VENDOR_KEY
 from .coordinator import EnphaseCoordinator
 
 ATTR_CHARGING_LEVEL = "charging_level"
@@ -22,7 +22,7 @@ START_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_DEVICE_ID): cv.string,
         vol.Optional(ATTR_CHARGING_LEVEL): vol.All(
-            vol.Coerce(int), vol.Range(min=MIN_CHARGING_CURRENT, max=MAX_CHARGING_CURRENT)
+            vol.Coerce(int), vol.Range(min=MIN_CHARGING_CURRENT, max=MAX_ASKED_CURRENT)
         ),
     }
 )

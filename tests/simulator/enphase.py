@@ -179,6 +179,9 @@ class CloudKnobs:
     config_offered: bool = True
     """False: the charger config answers without `DefaultChargeLevel` (no default level)."""
     schedules_rejected: bool = False
+    config_cookie_only: bool = False
+    """The charger config refuses calls with tokens (403) and answers the session cookie
+    alone: the case the field's retry without tokens is for (enphase-cloud-more.md, §2)."""
     """Schedule writes answer 400, as for a schedule the cloud does not take."""
     """An IQ 40 backend: any charge level answers 500 "Invalid charge level" (#544)."""
     preference_empty: bool = False
@@ -570,6 +573,10 @@ class EnphaseSimulator:
             return await handler(request)
         if self.knobs.login_wall_always:
             return web.Response(text=LOGIN_WALL, content_type="text/html")
+        if "ev_charger_config" in path and self.knobs.config_cookie_only:
+            if "Authorization" in request.headers or "e-auth-token" in request.headers:
+                return web.json_response({"message": "Forbidden"}, status=403)
+            return await handler(request)
         token = request.headers.get("e-auth-token", "")
         if self.tokens.get(token, 0) <= now:
             return self._refused()

@@ -240,3 +240,36 @@ def test_default_level_answers() -> None:
     assert parse_default_level({"data": [{"key": "phase_switch_config"}, "junk"]}) is None
     with pytest.raises(PortalResponseError):
         parse_default_level({"data": None})
+
+
+async def test_a_config_that_refuses_tokens_answers_the_cookies(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """A config that refuses the tokens even after a renewal is asked with the cookies
+    alone (the field's retry): read and write work, and the status is untouched."""
+    enphase.knobs.config_cookie_only = True
+    enphase.charger.default_level = 16
+    await init_integration(hass, enphase_entry)
+    assert known_state(hass, DEFAULT_LEVEL).state == "16"
+    reads = enphase.state.calls("POST", CONFIG)
+    assert "Authorization" in reads[0].headers
+    assert "Authorization" not in reads[-1].headers
+    assert "e-auth-token" not in reads[-1].headers
+    mints = enphase.token_mints
+    await _set(hass, DEFAULT_LEVEL, 20)
+    assert enphase.charger.default_level == 20
+    (write,) = enphase.state.calls("PUT", CONFIG)
+    assert "Authorization" not in write.headers  # asked with the cookies from now on
+    assert enphase.token_mints == mints  # no renewal for it
+    assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
+
+
+async def test_a_config_that_refuses_everything_offers_no_default_level(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """403 with tokens and without: no default level, and the entry works."""
+    enphase.state.faults.path = CONFIG
+    enphase.state.faults.status = 403
+    await init_integration(hass, enphase_entry)
+    assert hass.states.get(DEFAULT_LEVEL) is None
+    assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"

@@ -129,6 +129,8 @@ class EnphaseClient:
         self._start_variant: dict[bool, int] = {}
         """The start variant that worked last, with a level (True) and without (False)."""
         self._stop_variant = 0
+        self._config_by_cookies = False
+        """The charger config answered the cookies alone after refusing the tokens."""
 
     async def _send(
         self,
@@ -225,20 +227,36 @@ class EnphaseClient:
 
     async def async_get_default_level(self, site_id: str, serial: str) -> DefaultLevel | None:
         """The charger's default charge level; None when its config has no such key."""
-        path = CONFIG_PATH.format(site=site_id, serial=serial)
-        response = await self._send(
-            "POST", path, Family.CONTROL, site_id=site_id, body=DEFAULT_LEVEL_READ
-        )
+        response = await self._send_config("POST", site_id, serial, DEFAULT_LEVEL_READ)
         raise_for_status(response)
         return parse_default_level(response.json())
 
     async def async_set_default_level(self, site_id: str, serial: str, amps: int) -> None:
         """Set the charger's default charge level (integer amps)."""
-        path = CONFIG_PATH.format(site=site_id, serial=serial)
-        response = await self._send(
-            "PUT", path, Family.CONTROL, site_id=site_id, body=default_level_write(amps)
-        )
+        response = await self._send_config("PUT", site_id, serial, default_level_write(amps))
         _raise_for_command(response)
+
+    async def _send_config(
+        self, method: str, site_id: str, serial: str, body: list[dict[str, Any]]
+    ) -> HttpResponse:
+        """A charger-config call; refused with a renewed sign-in, it is tried with the
+        cookies alone, as the field does (section 2)."""
+        path = CONFIG_PATH.format(site=site_id, serial=serial)
+        if not self._config_by_cookies:
+            try:
+                return await self._send(method, path, Family.CONTROL, site_id=site_id, body=body)
+            except PortalAccessDeniedError:
+                pass
+        response = await self.auth.send(
+            method, path, Family.CONTROL, site_id=site_id, json_body=body, tokens=False
+        )
+        if _refused(response):
+            self._config_by_cookies = False
+            raise PortalAccessDeniedError(
+                f"Charger config refused (HTTP {response.status})", status=response.status
+            )
+        self._config_by_cookies = True  # asked so from now on (no renewal at every read)
+        return response
 
     async def async_get_schedules(self, site_id: str, serial: str) -> Schedules:
         """The charger's charging schedules."""

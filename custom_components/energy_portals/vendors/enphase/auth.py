@@ -101,13 +101,19 @@ class EnphaseAuth:
     # -- headers ------------------------------------------------------------------------------
 
     def headers(
-        self, family: Family, site_id: str | None = None, *, access_bearer: bool = False
+        self,
+        family: Family,
+        site_id: str | None = None,
+        *,
+        access_bearer: bool = False,
+        tokens: bool = True,
     ) -> dict[str, str]:
         """The headers a call of `family` needs (cookies, tokens, browser, Referer, Accept).
 
         Control calls carry the manager cookie's JWT as Bearer, else the access token;
         `access_bearer` sends the access token (for a retry: the manager JWT may have expired
-        while the session still renews access tokens).
+        while the session still renews access tokens); without `tokens`, only the cookies
+        sign the call (a refused charger-config read is tried so, as the field does).
         """
         headers = {
             "User-Agent": BROWSER_USER_AGENT,
@@ -153,6 +159,9 @@ class EnphaseAuth:
             headers["Referer"] = f"{self.base_url}/pv/systems/{site_id}/summary"
         else:
             headers["Referer"] = f"{self.base_url}/"
+        if not tokens:
+            headers.pop("Authorization", None)
+            headers.pop("e-auth-token", None)
         return headers
 
     async def send(
@@ -165,6 +174,7 @@ class EnphaseAuth:
         json_body: Any = None,
         form: Mapping[str, str] | None = None,
         access_bearer: bool = False,
+        tokens: bool = True,
     ) -> HttpResponse:
         """One request with the family's headers; the cookies it sets are kept."""
         self.requests.sent(path)
@@ -173,7 +183,7 @@ class EnphaseAuth:
                 self.session,
                 method,
                 f"{self.base_url}{path}",
-                headers=self.headers(family, site_id, access_bearer=access_bearer),
+                headers=self.headers(family, site_id, access_bearer=access_bearer, tokens=tokens),
                 json_body=json_body,
                 form=form,
             )

@@ -273,3 +273,39 @@ async def test_a_config_that_refuses_everything_offers_no_default_level(
     await init_integration(hass, enphase_entry)
     assert hass.states.get(DEFAULT_LEVEL) is None
     assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
+
+
+async def test_a_config_back_on_its_tokens_is_asked_with_them(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Asked with the cookies alone, then the config wants its tokens again: the refused
+    cookie call is followed by one with the tokens, and the value keeps coming."""
+    enphase.knobs.config_cookie_only = True
+    await init_integration(hass, enphase_entry)
+    enphase.knobs.config_cookie_only = False
+    enphase.charger.default_level = 24
+    await advance(hass, freezer, 301)
+    last = enphase.state.calls("POST", CONFIG)[-1]
+    assert "Authorization" in last.headers
+    assert known_state(hass, DEFAULT_LEVEL).state == "24"
+
+
+async def test_a_default_level_refused_three_times_in_a_row_goes(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After answers, one refusal is an outage; three in a row mean the charger has it no
+    more: the number goes unavailable and the config is not asked again."""
+    enphase.state.faults.path = CONFIG
+    enphase.state.faults.status = 404
+    for _ in range(3):
+        await advance(hass, freezer, 301)
+    assert known_state(hass, DEFAULT_LEVEL).state == "unavailable"
+    asked = len(enphase.state.calls("POST", CONFIG))
+    await advance(hass, freezer, 301)
+    assert len(enphase.state.calls("POST", CONFIG)) == asked

@@ -129,8 +129,8 @@ class EnphaseClient:
         self._start_variant: dict[bool, int] = {}
         """The start variant that worked last, with a level (True) and without (False)."""
         self._stop_variant = 0
-        self._config_by_cookies = False
-        """The charger config answered the cookies alone after refusing the tokens."""
+        self._config_by_cookies: set[str] = set()
+        """Chargers whose config answered the cookies alone after refusing the tokens."""
 
     async def _send(
         self,
@@ -242,20 +242,25 @@ class EnphaseClient:
         """A charger-config call; refused with a renewed sign-in, it is tried with the
         cookies alone, as the field does (section 2)."""
         path = CONFIG_PATH.format(site=site_id, serial=serial)
-        if not self._config_by_cookies:
-            try:
-                return await self._send(method, path, Family.CONTROL, site_id=site_id, body=body)
-            except PortalAccessDeniedError:
-                pass
+        if serial in self._config_by_cookies:
+            response = await self.auth.send(
+                method, path, Family.CONTROL, site_id=site_id, json_body=body, tokens=False
+            )
+            if not _refused(response):
+                return response
+            self._config_by_cookies.discard(serial)  # the session ended: tokens again
+        try:
+            return await self._send(method, path, Family.CONTROL, site_id=site_id, body=body)
+        except PortalAccessDeniedError:
+            pass
         response = await self.auth.send(
             method, path, Family.CONTROL, site_id=site_id, json_body=body, tokens=False
         )
         if _refused(response):
-            self._config_by_cookies = False
             raise PortalAccessDeniedError(
                 f"Charger config refused (HTTP {response.status})", status=response.status
             )
-        self._config_by_cookies = True  # asked so from now on (no renewal at every read)
+        self._config_by_cookies.add(serial)  # asked so from now on (no renewal at every read)
         return response
 
     async def async_get_schedules(self, site_id: str, serial: str) -> Schedules:

@@ -57,6 +57,7 @@ from .const import (
 from .credentials import EnphaseSignInError
 from .firmware import Firmware
 from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
+from .offers import Offers
 from .power import AveragePower
 from .repairs import EnphaseRepairs
 from .schedules import Schedules
@@ -109,10 +110,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Each charger's default charge level, for chargers whose config has one."""
         self.schedules: dict[str, Schedules] = {}
         """Each charger's charging schedules, for chargers the scheduler has them for."""
-        self._not_offered: set[tuple[str, str]] = set()
-        """(setting, serial) the cloud does not offer: not asked again until a restart."""
-        self._answered: set[tuple[str, str]] = set()
-        """(setting, serial) that answered once: a refusal later is an outage."""
+        self._offers = Offers()
+        """Whether each charger has a default level and schedules."""
         self._schedule_lock = asyncio.Lock()
         """One schedule write at a time: each writes every slot from the last read."""
         self._modes_stale = False
@@ -142,6 +141,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.repairs = EnphaseRepairs(hass, entry)
         """The repair issues of what blocks the owner (sign-in, sessions, rate limits)."""
         self._restarts: dict[str, CALLBACK_TYPE] = {}
+        self._restart_wanted: set[str] = set()
+        """Chargers stopped for a new current, to be started again (unless told otherwise)."""
         self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
         """The chargers the site reports: entities for new ones, removal of gone ones."""
         entry.async_on_unload(self._cancel_restarts)
@@ -340,39 +341,42 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             self.use_battery[serial] = await self.client.async_get_use_battery(self.site_id, serial)
 
     async def _async_read_default_level(self, serial: str) -> None:
-        level = await self._async_read_offered(
-            "default_level", serial, self.client.async_get_default_level
+        await self._async_read_offered(
+            "default_level", serial, self.client.async_get_default_level, self.default_levels
         )
-        if level is not None:
-            self.default_levels[serial] = level
 
     async def _async_read_schedules(self, serial: str) -> None:
-        schedules = await self._async_read_offered(
-            "schedules", serial, self.client.async_get_schedules
-        )
-        if schedules is not None:
-            self.schedules[serial] = schedules
+        async with self._schedule_lock:  # a read never lands after a write it started before
+            await self._async_read_offered(
+                "schedules", serial, self.client.async_get_schedules, self.schedules
+            )
 
     async def _async_read_offered[T](
-        self, setting: str, serial: str, read: Callable[[str, str], Awaitable[T | None]]
-    ) -> T | None:
-        """Read a setting the cloud may not have for this charger: a refusal (401, 403, 404)
-        or an answer without it means it has none, and it is not asked again."""
+        self,
+        setting: str,
+        serial: str,
+        read: Callable[[str, str], Awaitable[T | None]],
+        store: dict[str, T],
+    ) -> None:
+        """Read a setting the cloud may not have for this charger into `store`.
+
+        A refusal (401, 403, 404) or an answer without it means the charger has none: it is
+        not asked again (until a restart). Once it has answered, the same is taken as an
+        outage (the last value stays) until it happens a few times in a row (offers.py).
+        """
         key = (setting, serial)
-        if key in self._not_offered:
-            return None
+        if key in self._offers.not_offered:
+            return
         try:
             value = await read(self.site_id, serial)
         except (PortalNotFoundError, PortalAccessDeniedError) as err:
-            if key in self._answered:
-                raise  # it answered before: an outage, asked again at the next read
-            LOGGER.debug("The charger offers no %s (%s)", setting, err)
+            LOGGER.debug("The charger's %s is refused (%s)", setting, err)
             value = None
-        if value is None:
-            self._not_offered.add(key)
-        else:
-            self._answered.add(key)
-        return value
+        if value is not None:
+            self._offers.answered(key)
+            store[serial] = value
+        elif self._offers.gone(key):
+            store.pop(serial, None)
 
     def charge_levels(self, serial: str) -> ChargeLevels:
         """The levels the charger accepts: its summary's, else the usual 6 to 40 A."""
@@ -442,7 +446,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         if charger.charge_mode not in (None, ChargeMode.MANUAL):
             return  # Green and Smart choose the amps; the current waits for Manual
         self._cancel_restart(serial)
+        self._restart_wanted.add(serial)  # a stop or start meanwhile calls the restart off
         await self._async_command(self._stop_keeping_mode(serial, ChargeMode.MANUAL))
+        if serial not in self._restart_wanted:
+            return
         self._restarts[serial] = async_call_later(
             self.hass,
             CURRENT_RESTART_DELAY,
@@ -462,7 +469,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         await self._async_command(
             self._start_keeping_mode(serial, level, explicit=current is not None, mode=mode)
         )
-        if mode is None or mode.takes_amps:  # Green and Smart may wait for the sun or a tariff
+        if mode in (None, ChargeMode.MANUAL):  # the others follow the sun, tariff or schedule
             await self._async_check_followed(serial, charging=True)
 
     async def _start_keeping_mode(
@@ -564,6 +571,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             LOGGER.warning("The charger did not restart at the new current: %s", err)
 
     def _cancel_restart(self, serial: str) -> None:
+        self._restart_wanted.discard(serial)
         cancel = self._restarts.pop(serial, None)
         if cancel is not None:
             cancel()

@@ -93,6 +93,11 @@ class DefaultLevelNumber(ChargerLevelsNumber):
     """The level the charger starts at without a command (unknown while it is "disabled")."""
 
     @property
+    def available(self) -> bool:
+        """Available while the charger's config has the setting."""
+        return super().available and self.serial in self.coordinator.default_levels
+
+    @property
     def native_value(self) -> float | None:
         """The charger's default level."""
         level = self.coordinator.default_levels.get(self.serial)

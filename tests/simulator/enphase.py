@@ -234,8 +234,19 @@ class EnphaseSimulator:
         """Sign-ins that succeeded (the cloud's session count for the account)."""
         self.token_mints = 0
         self._status_reads = 0
-        self.finished: list[dict[str, Any]] = self._past_sessions()
-        """Finished sessions as the history answers them, oldest first."""
+        self._finished: list[dict[str, Any]] | None = None
+
+    @property
+    def finished(self) -> list[dict[str, Any]]:
+        """Finished sessions as the history answers them, oldest first: the ten days before
+        the simulator is first asked (by the clock the test has set by then)."""
+        if self._finished is None:
+            self._finished = self._past_sessions()
+        return self._finished
+
+    @finished.setter
+    def finished(self, sessions: list[dict[str, Any]]) -> None:
+        self._finished = sessions
 
     @property
     def summary_offered(self) -> bool:

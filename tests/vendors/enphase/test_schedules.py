@@ -178,3 +178,18 @@ def test_the_recorded_answer_and_junk() -> None:
     assert [(slot.slot_id, slot.start) for slot in odd.slots] == [("a", None)]
     with pytest.raises(PortalResponseError):
         parse_schedules({"data": {"slots": None}})
+
+
+def test_a_write_sends_every_slot_back() -> None:
+    """Slots without an id are kept in the write (a slot left out may be deleted), and only
+    the chosen slot changes."""
+    nameless = {"startTime": "01:00", "endTime": "02:00", "enabled": True}
+    chosen = {"id": "a", "startTime": "23:00", "endTime": "06:00", "enabled": False, "x": 1}
+    schedules = parse_schedules(
+        {"meta": {"serverTimeStamp": 5}, "data": {"slots": [nameless, chosen]}}
+    )
+    body = schedules.patch("a", enabled=True, end=time(7))
+    assert body == {
+        "meta": {"serverTimeStamp": 5, "rowCount": 2},
+        "data": [nameless, {**chosen, "enabled": True, "endTime": "07:00"}],
+    }

@@ -242,10 +242,14 @@ class EnphaseClient:
         """A charger-config call; refused with a renewed sign-in, it is tried with the
         cookies alone, as the field does (section 2)."""
         path = CONFIG_PATH.format(site=site_id, serial=serial)
-        if serial in self._config_by_cookies:
-            response = await self.auth.send(
+
+        async def by_cookies() -> HttpResponse:
+            return await self.auth.send(
                 method, path, Family.CONTROL, site_id=site_id, json_body=body, tokens=False
             )
+
+        if serial in self._config_by_cookies:
+            response = await by_cookies()
             if not _refused(response):
                 return response
             self._config_by_cookies.discard(serial)  # the session ended: tokens again
@@ -253,9 +257,7 @@ class EnphaseClient:
             return await self._send(method, path, Family.CONTROL, site_id=site_id, body=body)
         except PortalAccessDeniedError:
             pass
-        response = await self.auth.send(
-            method, path, Family.CONTROL, site_id=site_id, json_body=body, tokens=False
-        )
+        response = await by_cookies()
         if _refused(response):
             raise PortalAccessDeniedError(
                 f"Charger config refused (HTTP {response.status})", status=response.status
@@ -272,7 +274,7 @@ class EnphaseClient:
         """Write the charger's schedules back (every slot, `Schedules.patch`)."""
         path = SCHEDULES_PATH.format(site=site_id, serial=serial)
         response = await self._send("PATCH", path, Family.CONTROL, site_id=site_id, body=body)
-        _raise_for_command(response)
+        _raise_for_command(response, "schedule_rejected")  # the old schedule stays
 
     async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
         """The charger's charge mode and the modes it offers."""
@@ -400,7 +402,7 @@ def _refused_command(response: HttpResponse, reason: str) -> CommandRefusedError
     )
 
 
-def _raise_for_command(response: HttpResponse) -> None:
+def _raise_for_command(response: HttpResponse, reason: str = "refused") -> None:
     if response.status in (400, 409, 422):
-        raise _refused_command(response, "refused")
+        raise _refused_command(response, reason)
     raise_for_status(response)

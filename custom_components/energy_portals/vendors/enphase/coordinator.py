@@ -425,9 +425,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
                 )
             body = schedules.patch(slot_id, enabled=enabled, start=start, end=end)
             await run_command(
-                _schedule_refusal_explained(
-                    self.client.async_write_schedules(self.site_id, serial, body)
-                )
+                _refusals_explained(self.client.async_write_schedules(self.site_id, serial, body))
             )
             self.schedules[serial] = schedules.written(body)
             try:
@@ -588,16 +586,6 @@ def _followed(charger: Charger, *, charging: bool) -> bool:
     if charging:
         return bool(charger.charging) or charger.connector_status in STARTED_STATUSES
     return not charger.charging
-
-
-async def _schedule_refusal_explained(command: Awaitable[None]) -> None:
-    """A schedule the cloud refuses (4xx) keeps its old value; other failures say theirs."""
-    try:
-        await command
-    except CommandRefusedError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key="enphase_schedule_rejected"
-        ) from err
 
 
 async def _refusals_explained[T](command: Awaitable[T]) -> T:

@@ -11,7 +11,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -24,6 +23,7 @@ from custom_components.energy_portals.vendors.enphase.charge_levels import (
 )
 from tests.helpers import advance, init_integration, known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
+from tests.vendors.enphase.helpers import charger_device
 
 DEFAULT_LEVEL = "number.garage_ev_default_charge_level"
 CURRENT = "number.garage_ev_charging_current"
@@ -196,10 +196,7 @@ async def test_explicit_amps_a_charger_refuses_are_an_error(
 ) -> None:
     """Amps the user asked for in an action are not dropped silently."""
     enphase.knobs.rejects_level = True
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"enphase_{SERIAL}"), loaded_enphase.entry_id
-    )
-    assert device is not None
+    device = charger_device(hass, loaded_enphase)
     with pytest.raises(HomeAssistantError) as caught:
         await hass.services.async_call(
             DOMAIN,

@@ -22,23 +22,11 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.models import parse_status
 from tests.helpers import advance, known_state
-from tests.simulator.enphase import SERIAL, EnphaseSimulator
+from tests.simulator.enphase import EnphaseSimulator
+from tests.vendors.enphase.helpers import charger_device, charging
 
 SWITCH = "switch.garage_ev_charging"
 NUMBER = "number.garage_ev_charging_current"
-
-
-def charging(sim: EnphaseSimulator) -> bool:
-    """Whether the simulated charger charges now."""
-    return sim.charger.charging
-
-
-def _device_id(hass: HomeAssistant, entry: MockConfigEntry) -> str:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"enphase_{SERIAL}"), entry.entry_id
-    )
-    assert device is not None
-    return device.id
 
 
 async def test_switch_starts_and_stops_the_session(
@@ -156,7 +144,7 @@ async def test_start_and_stop_actions(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
     """The start and stop actions work on a charger chosen by device, with a current."""
-    device_id = _device_id(hass, loaded_enphase)
+    device_id = charger_device(hass, loaded_enphase).id
     await hass.services.async_call(
         DOMAIN, "start_charging", {"device_id": device_id, "charging_level": 10}, blocking=True
     )
@@ -171,7 +159,7 @@ async def test_actions_refuse_bad_input(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
     """The actions refuse a device that is no charger and a current out of range."""
-    device_id = _device_id(hass, loaded_enphase)
+    device_id = charger_device(hass, loaded_enphase).id
     with pytest.raises(ServiceValidationError) as caught:
         await hass.services.async_call(
             DOMAIN, "start_charging", {"device_id": "nope"}, blocking=True

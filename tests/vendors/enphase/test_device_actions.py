@@ -19,20 +19,8 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.energy_portals import device_action
 from custom_components.energy_portals.const import DOMAIN
 from tests.helpers import known_state
-from tests.simulator.enphase import SERIAL, EnphaseSimulator
-
-
-def charging(sim: EnphaseSimulator) -> bool:
-    """Whether the simulated charger charges now."""
-    return sim.charger.charging
-
-
-def _charger_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"enphase_{SERIAL}"), entry.entry_id
-    )
-    assert device is not None
-    return device
+from tests.simulator.enphase import EnphaseSimulator
+from tests.vendors.enphase.helpers import charger_device, charging
 
 
 async def test_a_charger_lists_start_and_stop(
@@ -40,7 +28,7 @@ async def test_a_charger_lists_start_and_stop(
 ) -> None:
     """The charger's device offers start (with an optional current) and stop; another
     device offers none."""
-    device = _charger_device(hass, loaded_enphase)
+    device = charger_device(hass, loaded_enphase)
     actions = await async_get_device_automations(hass, DeviceAutomationType.ACTION, device.id)
     ours = sorted(a["type"] for a in actions if a["domain"] == DOMAIN)
     assert ours == ["start_charging", "stop_charging"]
@@ -59,7 +47,7 @@ async def test_automations_start_at_a_current_and_stop(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
     """An automation's device actions drive the charger: start at 16 A, then stop."""
-    device = _charger_device(hass, loaded_enphase)
+    device = charger_device(hass, loaded_enphase)
     action = {"domain": DOMAIN, "device_id": device.id}
     assert await async_setup_component(
         hass,
@@ -94,7 +82,7 @@ async def test_an_action_on_an_unloaded_charger_is_refused(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
     """Once the entry is unloaded, the action raises a translated error and sends nothing."""
-    device = _charger_device(hass, loaded_enphase)
+    device = charger_device(hass, loaded_enphase)
     await hass.config_entries.async_unload(loaded_enphase.entry_id)
     config = {"domain": DOMAIN, "device_id": device.id, "type": "stop_charging"}
     with pytest.raises(ServiceValidationError) as caught:

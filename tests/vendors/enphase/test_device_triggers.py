@@ -23,7 +23,8 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase import device_trigger
 from tests.helpers import advance
-from tests.simulator.enphase import SERIAL, EnphaseSimulator
+from tests.simulator.enphase import EnphaseSimulator
+from tests.vendors.enphase.helpers import charger_device
 
 TRIGGER_INFO: TriggerInfo = {
     "domain": DOMAIN,
@@ -40,19 +41,11 @@ async def _never(run_variables: dict[str, Any], context: Context | None = None) 
 TRIGGERS = ["car_plugged_in", "car_unplugged", "charging_started", "charging_stopped"]
 
 
-def _charger_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntry:
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, f"enphase_{SERIAL}"), entry.entry_id
-    )
-    assert device is not None
-    return device
-
-
 async def test_a_charger_lists_its_four_triggers(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry
 ) -> None:
     """The charger's device offers the four triggers; another device offers none."""
-    device = _charger_device(hass, loaded_enphase)
+    device = charger_device(hass, loaded_enphase)
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device.id)
     ours = sorted(t["type"] for t in triggers if t["domain"] == DOMAIN)
     assert ours == sorted(TRIGGERS)
@@ -69,7 +62,7 @@ async def test_triggers_fire_an_automation(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Unplugging, plugging in, starting and stopping each fire their own trigger once."""
-    device = _charger_device(hass, loaded_enphase)
+    device = charger_device(hass, loaded_enphase)
     fired: list[str] = []
 
     async def record(call: ServiceCall) -> None:

@@ -35,13 +35,20 @@ from hass_api import (
     onboarding_storage,
     wait_for,
 )
+from homeassistant.const import __version__ as VERSION  # noqa: N812 - a constant here
 from screenshot import Browser, PageNavigatedError, login_url
 
 from tests.simulator import all_simulators
 from tests.simulator import enphase as enphase_sim
 
 REPO = Path(__file__).resolve().parent.parent
-PYTHON = REPO / ".venv" / "bin" / "python"
+VENV = REPO / os.environ.get("E2E_VENV", ".venv")
+"""The virtualenv whose Home Assistant runs (scripts/e2e runs the pinned and the newest)."""
+PYTHON = VENV / "bin" / "python"
+DEPRECATION = re.compile(
+    r"Detected that custom integration 'energy_portals'|energy_portals.*DeprecationWarning"
+)
+"""A line in which Home Assistant says it will stop accepting something we do."""
 DASHBOARD = REPO / "docs" / "dashboard.yaml"
 SCREENSHOTS = REPO / "docs" / "screenshots"
 SCREENSHOT_ATTEMPTS = 3
@@ -66,14 +73,17 @@ def free_port() -> int:
 class Process:
     """A child process in its own process group, stopped by that group's pid."""
 
-    def __init__(self, name: str, args: list[str], log: Path) -> None:
+    def __init__(
+        self, name: str, args: list[str], log: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.name, self.args, self.log = name, args, log
+        self.env = {**os.environ, **(env or {})}
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
         with self.log.open("ab") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                *self.args, stdout=log, stderr=log, cwd=REPO, start_new_session=True
+                *self.args, stdout=log, stderr=log, cwd=REPO, env=self.env, start_new_session=True
             )
 
     async def stop(self) -> None:
@@ -104,8 +114,10 @@ class Run:
         )
         self.hass = Process(
             "hass",
-            [str(REPO / ".venv/bin/hass"), "-c", str(self.config), "--skip-pip"],
+            [str(VENV / "bin" / "hass"), "-c", str(self.config), "--skip-pip"],
             workdir / "hass.out",
+            # Python then prints each DeprecationWarning once; one in our code fails the run.
+            {"PYTHONWARNINGS": "default::DeprecationWarning"},
         )
         self.checks = 0
         self.statistics_before_restart: dict[str, float] = {}
@@ -123,6 +135,15 @@ class Run:
             f"{base.rstrip()}\n  server_port: {self.hass_port}\n"
         )
         (self.config / ".storage" / "onboarding").write_text(onboarding_storage())
+
+    def deprecations(self) -> list[str]:
+        """Lines of hass's output and log that report a deprecation about us."""
+        lines: list[str] = []
+        for log in (self.hass.log, self.config / "home-assistant.log"):
+            if log.exists():
+                text = log.read_text(errors="replace")
+                lines += [line for line in text.splitlines() if DEPRECATION.search(line)]
+        return lines
 
     def check(self, condition: bool, what: str) -> None:
         self.checks += 1
@@ -516,7 +537,11 @@ async def main() -> int:
     try:
         await run.simulator.start()
         await run.hass.start()
-        print(f"==> hass {run.hass_url}, simulator {run.sim_url}, logs in {workdir}", flush=True)
+        print(
+            f"==> Home Assistant {VERSION} ({VENV.name}) at {run.hass_url}, simulator "
+            f"{run.sim_url}, logs in {workdir}",
+            flush=True,
+        )
         async with run.client() as hass:
             await add_entries(run, hass)
             await charge_and_stop(run, hass)
@@ -536,8 +561,16 @@ async def main() -> int:
     finally:
         await run.hass.stop()
         await run.simulator.stop()
+    if found := run.deprecations():
+        print("e2e: Home Assistant reported a deprecation:", *found, sep="\n", file=sys.stderr)
+        print(f"(logs kept in {workdir})", file=sys.stderr)
+        return 1
+    run.check(True, "no deprecation about energy_portals in the hass log")
     shutil.rmtree(workdir, ignore_errors=True)
-    print(f"==> e2e passed: {run.checks} checks in {time.monotonic() - started:.0f} s")
+    print(
+        f"==> e2e passed against Home Assistant {VERSION}: {run.checks} checks "
+        f"in {time.monotonic() - started:.0f} s"
+    )
     return 0
 
 

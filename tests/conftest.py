@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,46 @@ from tests.simulator.clock import Clock
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant find custom_components/energy_portals."""
+
+
+ALLOWED_DEPRECATIONS: dict[str, str] = {}
+"""Deprecation lines a test may log, by a part of the line, with the reason it is allowed.
+Empty: every deprecation Home Assistant reports about us fails the test that caused it."""
+
+
+class DeprecationGuard(logging.Handler):
+    """Collects every line that says Home Assistant will stop accepting something we do:
+    `report_usage` ("Detected that custom integration 'energy_portals' ...") and a
+    DeprecationWarning raised in our code (pyproject.toml turns those into errors), wherever
+    Home Assistant logged it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        deprecated = "integration 'energy_portals'" in message and "Detected that" in message
+        if record.exc_info and isinstance(record.exc_info[1], DeprecationWarning):
+            deprecated = True
+            message = f"{message}: {record.exc_info[1]}"
+        if deprecated and not any(part in message for part in ALLOWED_DEPRECATIONS):
+            self.found.append(message)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_deprecations() -> Iterator[None]:
+    """A deprecation Home Assistant reports about us fails the test (issue: the release that
+    breaks us is named in a log line that no test used to read)."""
+    guard = DeprecationGuard()
+    root = logging.getLogger()
+    root.addHandler(guard)
+    try:
+        yield
+    finally:
+        root.removeHandler(guard)
+    if guard.found:
+        pytest.fail("Home Assistant reported a deprecation:\n" + "\n".join(guard.found))
 
 
 @dataclass

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
@@ -31,7 +27,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> bo
     vendor = vendor_of(entry)
     await vendor.async_setup_entry(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, list(vendor.platforms))
-    entry.async_on_unload(entry.add_update_listener(_reload_on_new_options(dict(entry.options))))
     return True
 
 
@@ -44,21 +39,6 @@ async def async_remove_entry(hass: HomeAssistant, entry: PortalConfigEntry) -> N
     """Let the vendor delete what it stored beside the removed entry."""
     if (remove := vendor_of(entry).async_remove_entry) is not None:
         await remove(hass, entry)
-
-
-def _reload_on_new_options(
-    options: dict[str, Any],
-) -> Callable[[HomeAssistant, ConfigEntry], Coroutine[Any, Any, None]]:
-    """An update listener that reloads when the options change (intervals and defaults).
-
-    A change of the data alone does not reload: Enphase stores its renewed session there.
-    """
-
-    async def reload_when_options_changed(hass: HomeAssistant, entry: ConfigEntry) -> None:
-        if entry.options != options:
-            hass.config_entries.async_schedule_reload(entry.entry_id)
-
-    return reload_when_options_changed
 
 
 async def async_remove_config_entry_device(

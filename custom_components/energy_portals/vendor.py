@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from homeassistant.config_entries import ConfigEntry, OptionsFlow
+from homeassistant.config_entries import ConfigEntry, OptionsFlowWithReload
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -39,7 +39,9 @@ class Vendor:
     platforms: Mapping[Platform, PlatformSetup]
     """Each platform's `async_setup_entry` (the vendor's sensor.py, switch.py ...)."""
     async_get_diagnostics: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[dict[str, Any]]]
-    options_flow: type[OptionsFlow] | None = None
+    options_flow: type[OptionsFlowWithReload] | None = None
+    """Changed options reload the entry (there is no update listener: reauth and reconfigure
+    reload through `async_update_reload_and_abort`)."""
     async_remove_entry: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[None]] | None = None
     """Delete what the vendor stored beside the entry (Home Assistant's Store files)."""
     register_services: Callable[[HomeAssistant], None] | None = None

@@ -139,6 +139,7 @@ async def test_allume_live_requests_per_day(
     """Measures what the live readings (every 15 minutes, the default) add per property."""
     running = await setup(hass, simulator, freezer, "allume")
     hass.config_entries.async_update_entry(running.entry, options={"live_interval": 15})
+    await hass.config_entries.async_reload(running.entry.entry_id)
     await hass.async_block_till_done()
     sim = running.sim
     sim.state.requests.clear()

@@ -79,6 +79,9 @@ class EmporiaScenario:
     """Where /devices lists the smart plug: "nested" under the monitor; "top" at the top level
     with a device-level `parentDeviceGid` (2026 captures); "top_outlet" at the top level with
     only `outlet.parentDeviceGid` (older ones)."""
+    charger_only: bool = False
+    """The account holds only the EV charger, at the top level (no Vue monitor, no plug), as
+    recorded answers of public clients show."""
     periods_refused: bool = False
     """/devices/instant answers 400 for the day and month buckets (Emporia failing them)."""
     emporia_down: bool = False
@@ -225,6 +228,16 @@ class EmporiaSimulator:
         )
         moment = self.clock.now() if at is None else at
         instant = datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
+        if self.scenario.charger_only:
+            devices = [self._nested(CHARGER_GID, "charger", scale, at)]
+            return {
+                "deviceListUsages": {
+                    "instant": instant,
+                    "scale": scale,
+                    "devices": [d for d in devices if gids is None or d["deviceGid"] in gids],
+                    "energyUnit": "KilowattHours",
+                }
+            }
         return {
             "deviceListUsages": {
                 "instant": instant,
@@ -287,6 +300,9 @@ class EmporiaSimulator:
                 "deviceConnected": connected(gid),
             }
 
+        if self.scenario.charger_only:
+            charger = outlet(CHARGER_GID, "EVC001", "Driveway charger")
+            return {"customerGid": 5001, "email": EMPORIA_USERNAME, "devices": [charger]}
         plug = outlet(PLUG_GID, "SSO001", "Aquarium")
         if self.scenario.plug_listed == "top":
             plug["parentDeviceGid"] = MONITOR_GID

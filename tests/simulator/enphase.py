@@ -227,6 +227,8 @@ class EnphaseSimulator:
         """Access tokens and when they expire."""
         self.pending_mfa: dict[str, str] = {}
         """Sign-ins waiting for a code: nonce -> e-mail."""
+        self.password = PASSWORD
+        """The account's password (a test may change it, as its owner would)."""
         self.mfa_code = "000000"
         self.codes_sent = 0
         self.wrong_codes = 0
@@ -644,7 +646,7 @@ class EnphaseSimulator:
             )
         if self.knobs.blocked:
             return web.json_response({"success": False, "isBlocked": True})
-        if email not in (EMAIL, MFA_EMAIL) or form.get("user[password]") != PASSWORD:
+        if email not in (EMAIL, MFA_EMAIL) or form.get("user[password]") != self.password:
             return web.json_response({"success": False, "message": "Invalid"}, status=401)
         if email in self.knobs.mfa_accounts:
             nonce = secrets.token_hex(8)

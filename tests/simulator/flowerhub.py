@@ -70,6 +70,8 @@ class FlowerHubSimulator:
         """False: the owner answer lacks the asset id (the client asks /withAssetId)."""
         self.asset_assigned = True
         """False: the account has no battery system yet."""
+        self.fuse_size: float = 20
+        """The main fuse the installer entered; 0 when nobody did (seen in the field)."""
 
     def expire_access(self) -> None:
         """The access cookie stops working; the refresh cookie still mints a new one."""
@@ -379,7 +381,7 @@ class FlowerHubSimulator:
                     "energyCapacity": 9.6,
                     "powerCapacity": 5.76,
                 },
-                "fuseSize": 20,
+                "fuseSize": self.fuse_size,
                 "flowerHubStatus": {"status": self.status, "message": self.status_message},
                 "isInstalled": True,
             },

@@ -138,6 +138,30 @@ async def test_devices_and_sensors(
     )
 
 
+async def test_an_account_with_only_a_charger_has_no_mains(
+    hass: HomeAssistant, emporia_entry: MockConfigEntry, emporia: EmporiaSimulator
+) -> None:
+    """A charger on its own: its channel is the charger's power and energy, never "Mains"."""
+    emporia.scenario.charger_only = True
+    assert await hass.config_entries.async_setup(emporia_entry.entry_id)
+    await connected(hass, emporia_entry)
+    await hass.async_block_till_done()
+    power = state(hass, "sensor.driveway_charger_power")
+    assert power.attributes["friendly_name"] == "Driveway charger Power"
+    assert float(power.state) == 7200
+    assert state(hass, "sensor.driveway_charger_energy").attributes["friendly_name"] == (
+        "Driveway charger Energy"
+    )
+    entities = er.async_get(hass)
+    returned = entities.async_get("sensor.driveway_charger_energy_returned")
+    assert returned is not None
+    assert returned.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    names = [
+        state.attributes.get("friendly_name", "") for state in hass.states.async_all("sensor")
+    ]
+    assert not [name for name in names if "Mains" in name]
+
+
 async def test_a_bidirectional_channel_produces(
     hass: HomeAssistant, loaded_emporia: MockConfigEntry
 ) -> None:

@@ -247,7 +247,10 @@ async def test_nothing_chosen_restores_nothing(
     mock_restore_cache_with_extra_data(hass, [(State(NUMBER, "32"), {"chosen": None})])
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
-    hass.config_entries.async_update_entry(enphase_entry, options={"charging_current": 12})
+    result = await hass.config_entries.options.async_init(enphase_entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], {**enphase_entry.options, "charging_current": 12}
+    )
     await hass.async_block_till_done()
     assert known_state(hass, NUMBER).state == "12"
     number = hass.data["entity_components"]["number"].get_entity(NUMBER)

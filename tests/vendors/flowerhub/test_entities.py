@@ -88,6 +88,16 @@ async def test_status_entities(hass: HomeAssistant, loaded_flowerhub: MockConfig
         assert entry.entity_category is EntityCategory.DIAGNOSTIC
 
 
+async def test_a_fuse_nobody_entered_is_unknown(
+    hass: HomeAssistant, flowerhub: FlowerHubSimulator, flowerhub_entry: MockConfigEntry
+) -> None:
+    """The portal says 0 A for a fuse that was never entered: unknown, not "0.0 A"."""
+    flowerhub.fuse_size = 0
+    await init_integration(hass, flowerhub_entry)
+    assert state(hass, "sensor.flowerhub_fuse_size") == "unknown"
+    assert state(hass, "binary_sensor.flowerhub_installed") == "on"
+
+
 async def test_owner_entities(hass: HomeAssistant, loaded_flowerhub: MockConfigEntry) -> None:
     """The owner's entities show compensation status and installer with their attributes."""
     compensation = known_state(hass, "sensor.flowerhub_compensation_status")

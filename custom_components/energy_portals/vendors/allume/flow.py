@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -178,7 +178,7 @@ _LIVE_INTERVALS = SelectSelector(
 """Off or every 5 to 30 minutes; each choice's label says its requests a day per property."""
 
 
-class AllumeOptionsFlow(OptionsFlow):
+class AllumeOptionsFlow(OptionsFlowWithReload):
     """How many days of history the first setup imports; how often live readings come."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

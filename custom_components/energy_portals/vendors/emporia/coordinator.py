@@ -93,6 +93,14 @@ class EmporiaData:
             return device.parent_gid
         return self.live.state.parents.get(gid)
 
+    def is_monitor(self, gid: int) -> bool:
+        """A Vue monitor, whose channels are mains and circuits: not a plug or a charger,
+        nested under a monitor or on its own (an account may hold only a charger)."""
+        device = self.device(gid)
+        if device is not None and device.changes_often:
+            return False
+        return self.parent(gid) is None
+
     def bidirectional(self, key: ChannelKey) -> bool:
         """/devices gives the channel a type whose flow runs both ways (solar, a battery)."""
         device = self.device(key[0])

@@ -10,7 +10,7 @@ from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
     ConfigEntryState,
     ConfigFlowResult,
-    OptionsFlow,
+    OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_URL
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -213,7 +213,7 @@ class EmporiaFlow(PortalFlowBase):
         )
 
 
-class EmporiaOptionsFlow(OptionsFlow):
+class EmporiaOptionsFlow(OptionsFlowWithReload):
     """How often the live states are written; which channels are solar or reversed."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -276,7 +276,7 @@ class EmporiaOptionsFlow(OptionsFlow):
         if entry.state is ConfigEntryState.LOADED:
             data: EmporiaData = entry.runtime_data
             for key in data.all_channels():
-                if key[1] in (MAINS_CHANNEL, BALANCE_CHANNEL) or data.parent(key[0]):
+                if key[1] in (MAINS_CHANNEL, BALANCE_CHANNEL) or not data.is_monitor(key[0]):
                     continue  # circuits only: not the mains, the balance or a plug
                 device = data.device(key[0])
                 label = data.channel_name(key) or f"Channel {key[1]}"

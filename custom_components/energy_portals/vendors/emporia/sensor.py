@@ -262,7 +262,7 @@ async def async_setup_entry(
 
     def entities_for(key: ChannelKey) -> list[Entity]:
         gid, num = key
-        nested = data.parent(gid) is not None
+        nested = not data.is_monitor(gid)
         name = data.channel_name(key)
         info = device_info(hass, entry, gid)
         solar = produces(entry, key)
@@ -295,7 +295,7 @@ async def async_setup_entry(
             num,
             data.channel_name(key),
             scale,
-            nested=data.parent(gid) is not None,
+            nested=not data.is_monitor(gid),
             solar=produces(entry, key),
         )
         return [EmporiaPeriodSensor(data, description, key, device_info(hass, entry, gid))]

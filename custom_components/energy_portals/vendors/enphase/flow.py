@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 import voluptuous as vol
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import AbortFlow, section
 from homeassistant.helpers.selector import (
@@ -339,7 +339,7 @@ class EnphaseNoSitesError(PortalError):
     """The account sees no site."""
 
 
-class EnphaseOptionsFlow(OptionsFlow):
+class EnphaseOptionsFlow(OptionsFlowWithReload):
     """Polling intervals and the default charging current."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -150,7 +150,7 @@ def old_entry_titles(login: Login | None) -> list[str]:
     return ["FlowerHub"] + ([f"FlowerHub {login.name}"] if login and login.name else [])
 
 
-class FlowerHubOptionsFlow(OptionsFlow):
+class FlowerHubOptionsFlow(OptionsFlowWithReload):
     """How often the battery system's status is read."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -183,6 +183,7 @@ class Asset:
     inverter: Component
     battery: Component
     fuse_size: float | None
+    """The main fuse in amperes; None while not entered (the portal then says 0)."""
     status: str | None
     """Lower case: `connected`, `disconnected` or whatever else the portal says."""
     status_message: str | None
@@ -208,7 +209,7 @@ def parse_asset(body: Any) -> Asset:
         asset_id=as_str(body.get("id")),
         inverter=_component(body.get("inverter")),
         battery=_component(body.get("battery")),
-        fuse_size=as_float(body.get("fuseSize")),
+        fuse_size=as_float(body.get("fuseSize")) or None,
         status=raw_status.lower().replace(" ", "_") if raw_status else None,
         status_message=as_str(status.get("message")),
         installed=as_bool(body.get("isInstalled")),

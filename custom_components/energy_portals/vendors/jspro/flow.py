@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     TextSelector,
@@ -165,7 +165,7 @@ class JsproFlow(PortalFlowBase):
         return await self.async_finish(VENDOR_KEY, info.account_id, entry_title(info), data)
 
 
-class JsproOptionsFlow(OptionsFlow):
+class JsproOptionsFlow(OptionsFlowWithReload):
     """How often the monitoring and system data are read."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

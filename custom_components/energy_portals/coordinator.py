@@ -7,6 +7,7 @@ class only translates the vendor clients' errors into those terms.
 
 from __future__ import annotations
 
+import logging
 from abc import abstractmethod
 from datetime import timedelta
 from typing import Any
@@ -22,10 +23,30 @@ from .errors import (
     PortalConnectionError,
     PortalError,
     PortalRateLimitError,
+    PortalUpstreamError,
 )
 
 # Used when a 429 carries no Retry-After: long enough that a vendor's block can lift.
 DEFAULT_RATE_LIMIT_WAIT = 300.0
+
+
+class UpstreamFailuresAtInfo(logging.Filter):
+    """Home Assistant logs a coordinator's first failure at ERROR. When the peer answered that
+    the service behind it is unreachable (PortalUpstreamError), nothing is broken here: the
+    line (still once, and its recovery once) goes out at INFO."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Lower the record's level when it reports such a failure; never drop it."""
+        args = record.args if isinstance(record.args, tuple) else ()
+        if any(
+            isinstance(arg, UpdateFailed) and isinstance(arg.__cause__, PortalUpstreamError)
+            for arg in args
+        ):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+LOGGER.addFilter(UpstreamFailuresAtInfo())
 
 
 class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):

@@ -17,6 +17,11 @@ class PortalConnectionError(PortalError):
         self.retry_after = retry_after
 
 
+class PortalUpstreamError(PortalConnectionError):
+    """The peer answered, but cannot reach the service behind it (the Emporia proxy's 400 when
+    Emporia fails): the service is unreachable, which is neither our error nor the user's."""
+
+
 class PortalRateLimitError(PortalError):
     """The service asked us to slow down (HTTP 429)."""
 

@@ -82,12 +82,14 @@ class EmporiaScenario:
     charger_only: bool = False
     """The account holds only the EV charger, at the top level (no Vue monitor, no plug), as
     recorded answers of public clients show."""
-    periods_refused: bool = False
-    """/devices/instant answers 400 for the day and month buckets (Emporia failing them)."""
+    periods_refused: set[str] = field(default_factory=set)
+    """The bucket scales ("1D", "1MON") /devices/instant answers 400 for (Emporia failing them)."""
+    periods_missing: bool = False
+    """/devices/instant answers 404 for the buckets (a proxy that does not serve them)."""
     emporia_down: bool = False
     """The proxy cannot reach Emporia (unlinked, down, its token refresh failed): as the real
     proxy (daylight-interview, src/websocket/index.ts), the socket authenticates, then sends
-    "Error fetching devices." and closes; /devices/instant answers 500."""
+    "Error fetching devices." and closes; /devices answers 400 and /devices/instant 500."""
 
 
 class EmporiaSimulator:
@@ -476,6 +478,8 @@ class EmporiaSimulator:
     async def _devices(self, request: web.Request) -> web.Response:
         if not self.scenario.linked:
             return web.json_response({"message": "Emporia account not linked"}, status=400)
+        if self.scenario.emporia_down:  # devicesController.ts: every upstream failure is a 400
+            return web.json_response({"error": "Failed to fetch devices"}, status=400)
         return web.json_response(self.devices_body())
 
     async def _instant(self, request: web.Request) -> web.Response:
@@ -486,8 +490,10 @@ class EmporiaSimulator:
             return web.json_response({"error": MISSING_PARAMS}, status=400)
         if self.scenario.emporia_down:
             return web.json_response({"error": "Failed to fetch instant usage"}, status=500)
-        if self.scenario.periods_refused and query["scale"] in PERIOD_SCALES:
+        if query["scale"] in self.scenario.periods_refused:
             return web.json_response({"error": "Failed to fetch instant usage"}, status=400)
+        if self.scenario.periods_missing and query["scale"] in PERIOD_SCALES:
+            return web.json_response({"message": "Not found"}, status=404)
         try:
             gids = [int(gid) for gid in query.getall("devices", [])] or None
             at = datetime.fromisoformat(query["instant"].replace("Z", "+00:00")).timestamp()

@@ -156,9 +156,7 @@ async def test_an_account_with_only_a_charger_has_no_mains(
     returned = entities.async_get("sensor.driveway_charger_energy_returned")
     assert returned is not None
     assert returned.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    names = [
-        state.attributes.get("friendly_name", "") for state in hass.states.async_all("sensor")
-    ]
+    names = [state.attributes.get("friendly_name", "") for state in hass.states.async_all("sensor")]
     assert not [name for name in names if "Mains" in name]
 
 

@@ -21,6 +21,9 @@ from custom_components.energy_portals.vendors.emporia.usage import UsageSample
 from tests.conftest import RunningSimulator
 from tests.helpers import known_state, settle
 from tests.simulator.emporia import EMAIL, PASSWORD, EmporiaSimulator
+from tests.simulator.faults import RecordedRequest
+
+CHARGER_STATUS = "sensor.driveway_charger_charger_status"
 
 
 async def test_instant_is_asked_with_its_required_parameters(
@@ -121,6 +124,27 @@ async def test_a_proxy_that_refuses_every_token_is_not_hammered(
     assert loaded_emporia.state.value == "loaded"
 
 
+async def let_requests_finish(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float
+) -> None:
+    """Move frozen time on and give loopback requests the loop turns to finish (a request
+    still in flight at the next jump would time out)."""
+    freezer.tick(seconds)
+    async_fire_time_changed(hass)
+    for _ in range(100):
+        await hass.async_block_till_done()
+        await asyncio.sleep(0)
+
+
+def live_reads(emporia: EmporiaSimulator) -> list[RecordedRequest]:
+    """The /devices/instant reads of the live usage (not of the day and month buckets)."""
+    return [
+        call
+        for call in emporia.state.calls("GET", "/instant")
+        if call.query.get("scale") not in ("1D", "1MON")
+    ]
+
+
 async def test_a_proxy_that_cannot_reach_emporia_is_not_stormed(
     hass: HomeAssistant,
     loaded_emporia: MockConfigEntry,
@@ -137,7 +161,7 @@ async def test_a_proxy_that_cannot_reach_emporia_is_not_stormed(
     runtime.push._rand = lambda: 0.5
     emporia.scenario.emporia_down = True
     await emporia.drop_sockets()
-    before, instant_before = emporia.connections, len(emporia.state.calls("GET", "/instant"))
+    before, instant_before = emporia.connections, len(live_reads(emporia))
     issues = ir.async_get(hass)
     issue = (DOMAIN, f"emporia_no_data_{loaded_emporia.entry_id}")
     for _ in range(31 * 6):  # 31 minutes, ten seconds at a time
@@ -149,7 +173,8 @@ async def test_a_proxy_that_cannot_reach_emporia_is_not_stormed(
     # 1 + 2 + 4 + ... + 256 s, then every 300 s: 13 sockets in 31 minutes, not 1 860.
     sockets = emporia.connections - before
     assert 8 <= sockets <= 15
-    assert len(emporia.state.calls("GET", "/instant")) - instant_before <= 15
+    # /devices/instant is asked at least once a minute (to see Emporia return), no more.
+    assert len(live_reads(emporia)) - instant_before <= 35
     assert runtime.push.last_delay == pytest.approx(300)
     lost = [r for r in caplog.records if "connection lost" in r.getMessage()]
     back = [r for r in caplog.records if "connection is back" in r.getMessage()]
@@ -158,12 +183,17 @@ async def test_a_proxy_that_cannot_reach_emporia_is_not_stormed(
     assert found is not None
     assert found.translation_key == "emporia_no_data"
 
+    # Emporia returns just after a failed socket: its next try is 5 minutes away.
+    connections = emporia.connections
+    while emporia.connections == connections:
+        await let_requests_finish(hass, freezer, 10)
     emporia.scenario.emporia_down = False
-    for _ in range(6 * 6):
-        freezer.tick(10)
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done()
-        await settle(hass, lambda: True)
+    seconds = 0
+    while not runtime.push.authenticated:
+        await let_requests_finish(hass, freezer, 10)
+        seconds += 10
+        assert seconds <= 70, "the socket waited out its backoff after Emporia came back"
+    await let_requests_finish(hass, freezer, 10)
     assert issues.async_get_issue(*issue) is None
     back = [r for r in caplog.records if "connection is back" in r.getMessage()]
     assert len(back) == 1
@@ -190,3 +220,35 @@ async def test_the_no_data_notice_goes_with_the_entry(
     assert ir.async_get(hass).async_get_issue(*issue) is not None
     assert await hass.config_entries.async_unload(loaded_emporia.entry_id)
     assert ir.async_get(hass).async_get_issue(*issue) is None
+
+
+async def test_devices_400_is_the_proxy_not_reaching_emporia(
+    hass: HomeAssistant,
+    loaded_emporia: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The proxy's 400 on /devices (its answer to every upstream failure) makes the device
+    entities unavailable and is logged once at INFO as unreachable, once again when back;
+    nothing about it at WARNING or above."""
+    runtime = loaded_emporia.runtime_data
+    await settle(hass, lambda: runtime.push.authenticated)
+    assert known_state(hass, CHARGER_STATUS).state == "Charging"
+    emporia.scenario.emporia_down = True
+    caplog.clear()
+    for _ in range(2 * 30):
+        await let_requests_finish(hass, freezer, 10)
+    assert known_state(hass, CHARGER_STATUS).state == "unavailable"
+    emporia.scenario.emporia_down = False
+    for _ in range(30):
+        await let_requests_finish(hass, freezer, 10)
+    assert known_state(hass, CHARGER_STATUS).state == "Charging"
+    devices = [
+        r for r in caplog.records if r.levelno >= logging.INFO and "Emporia devices" in r.message
+    ]
+    assert [r.levelname for r in devices] == ["INFO", "INFO"]
+    assert "cannot reach Emporia" in devices[0].getMessage()
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and "Emporia devices" in r.message
+    ]

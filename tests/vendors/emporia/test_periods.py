@@ -158,11 +158,11 @@ async def test_read_every_15_minutes_and_just_after_local_midnight(
     await jump(hass, freezer, 5 * 60 + 5)  # 00:00:06 local: not read yet
     assert len(bucket_calls(emporia)) == 6
     await jump(hass, freezer, 6)
-    # The new day, the day before once more (its final value), the month.
+    # The new day, the day before once more (its final value); the month goes on at its
+    # own 15-minute pace (its bucket does not turn at this midnight).
     assert [call[1:] for call in bucket_calls(emporia)[6:]] == [
         ("1D", "2026-12-02T23:00:12Z"),
         ("1D", "2026-12-02T22:59:59Z"),
-        ("1MON", "2026-12-02T23:00:12Z"),
     ]
     closed, new_day = numbers(written[KITCHEN_TODAY])
     assert closed == pytest.approx(
@@ -238,23 +238,72 @@ async def test_refused_buckets_leave_the_rest_running(
 ) -> None:
     """A proxy refusing the buckets at setup: the entry runs, the bucket sensors come when the
     buckets first answer; later refusals make them unavailable (logged once) and back."""
-    emporia.scenario.periods_refused = True
+    emporia.scenario.periods_refused = {DAY, MONTH}
     await start_at(hass, emporia_entry, emporia, freezer, "2026-12-02T15:00:00+00:00")
     assert hass.states.get(KITCHEN_TODAY) is None
     assert known_state(hass, "sensor.home_kitchen_power")
-    emporia.scenario.periods_refused = False
+    emporia.scenario.periods_refused = set()
     await jump(hass, freezer, 15 * 60 + 1)
     assert float(known_state(hass, KITCHEN_TODAY).state) > 0
-    emporia.scenario.periods_refused = True
+    emporia.scenario.periods_refused = {DAY, MONTH}
     caplog.clear()
     await jump(hass, freezer, 15 * 60 + 1)
     await jump(hass, freezer, 15 * 60 + 1)
     assert known_state(hass, KITCHEN_TODAY).state == STATE_UNAVAILABLE
-    assert logged(caplog, "Emporia day and month") == 1
-    emporia.scenario.periods_refused = False
+    assert logged(caplog, "Emporia day data") == logged(caplog, "Emporia month data") == 1
+    emporia.scenario.periods_refused = set()
     await jump(hass, freezer, 15 * 60 + 1)
     assert float(known_state(hass, KITCHEN_TODAY).state) > 0
-    assert logged(caplog, "Emporia day and month") == 2  # and once back
+    # and once back
+    assert logged(caplog, "Emporia day data") == logged(caplog, "Emporia month data") == 2
+
+
+async def test_a_failing_month_keeps_the_day(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Emporia failing the month buckets makes this month's sensors unavailable, never
+    today's (each scale has its own coordinator)."""
+    await start_at(hass, emporia_entry, emporia, freezer, "2026-12-02T15:00:00+00:00")
+    emporia.scenario.periods_refused = {MONTH}
+    await jump(hass, freezer, 15 * 60 + 1)
+    assert known_state(hass, KITCHEN_MONTH).state == STATE_UNAVAILABLE
+    assert float(known_state(hass, KITCHEN_TODAY).state) > 0
+
+
+async def test_a_proxy_without_buckets_is_asked_daily_and_logged_once(
+    hass: HomeAssistant,
+    emporia_entry: MockConfigEntry,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A proxy answering 404 for the buckets: no bucket sensors, the rest runs, one WARNING
+    per scale that says what to do, nothing at ERROR; asked again a day later, not every
+    15 minutes, and the sensors come once the proxy serves them."""
+    emporia.scenario.periods_missing = True
+    await start_at(hass, emporia_entry, emporia, freezer, "2026-12-02T15:00:00+00:00")
+    assert hass.states.get(KITCHEN_TODAY) is None
+    assert hass.states.get(KITCHEN_MONTH) is None
+    assert known_state(hass, "sensor.home_kitchen_power")
+    asked = len(bucket_calls(emporia))
+    assert asked == 2  # one day and one month request
+    for _ in range(8):
+        await jump(hass, freezer, 15 * 60 + 1)
+    assert len(bucket_calls(emporia)) == asked
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "404" in r.message]
+    assert len(warnings) == 2
+    assert "update the proxy" in warnings[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    emporia.scenario.periods_missing = False
+    await jump(hass, freezer, 24 * 3600)
+    await jump(hass, freezer, 15 * 60 + 1)
+    assert float(known_state(hass, KITCHEN_TODAY).state) > 0
+    assert float(known_state(hass, KITCHEN_MONTH).state) > 0
+    assert logged(caplog, "offers its day buckets endpoint again") == 1
 
 
 class TestRecorder:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_URL, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
+from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
-from ...errors import PortalAuthError
+from ...errors import PortalAuthError, PortalConnectionError
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from . import binary_sensor, sensor
@@ -36,7 +39,7 @@ from .entity import sync_devices
 from .flow import EmporiaOptionsFlow, entry_title, old_entry_titles
 from .history import PastDays
 from .live import LiveState
-from .periods import EmporiaPeriodsCoordinator
+from .periods import SCALES, EmporiaPeriodsCoordinator
 from .push import EmporiaPush
 from .stream import EmporiaStream
 from .usage import channel_keys
@@ -72,7 +75,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
         coordinator=live,
         interval=interval,
     )
-    periods = EmporiaPeriodsCoordinator(hass, entry, client, lambda: devices.data or {})
+    periods = {
+        scale: EmporiaPeriodsCoordinator(hass, entry, client, lambda: devices.data or {}, scale)
+        for scale in SCALES
+    }
     entry.runtime_data = EmporiaData(
         devices,
         live,
@@ -93,10 +99,27 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
             translation_domain=DOMAIN, translation_key="auth_failed"
         ) from err
     # Not the first-refresh kind: the buckets are extra, a proxy refusing them fails nothing.
-    await periods.async_refresh()
+    for bucket in periods.values():
+        await bucket.async_refresh()
     sync_devices(hass, entry)
     entry.async_on_unload(devices.async_add_listener(partial(sync_devices, hass, entry)))
+    rest: list[PortalCoordinator[Any]] = [devices, *periods.values()]
+    for coordinator in rest:
+        entry.async_on_unload(
+            coordinator.async_add_listener(partial(_tell_push_of_emporia, push, coordinator))
+        )
     push.async_start()
+
+
+@callback
+def _tell_push_of_emporia(push: EmporiaPush, coordinator: PortalCoordinator[Any]) -> None:
+    """A REST read finished: whether the proxy reaches Emporia decides the socket's wait."""
+    if coordinator.last_update_success:
+        push.emporia_answered()
+    elif isinstance(coordinator.last_exception, UpdateFailed) and isinstance(
+        coordinator.last_exception.__cause__, PortalConnectionError
+    ):
+        push.emporia_unreachable()
 
 
 VENDOR = Vendor(

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from ...errors import PortalAuthError, PortalResponseError
+from ...errors import PortalAuthError, PortalResponseError, PortalUpstreamError
 from ...http import (
     HttpResponse,
     endpoint_name,
@@ -326,8 +326,18 @@ class EmporiaClient:
         raise_for_status(response)
 
     async def async_get_devices(self) -> dict[int, EmporiaDevice]:
-        """Every monitor and nested device of the linked Emporia account, by deviceGid."""
-        return parse_devices((await self._request("GET", "/devices")).json())
+        """Every monitor and nested device of the linked Emporia account, by deviceGid.
+
+        The proxy answers 400 when it cannot get them from Emporia (its devicesController
+        maps every upstream failure, an unlinked account included, to 400).
+        """
+        try:
+            response = await self._request("GET", "/devices")
+        except PortalResponseError as err:
+            if err.status == 400:
+                raise PortalUpstreamError("The proxy cannot reach Emporia (HTTP 400)") from err
+            raise
+        return parse_devices(response.json())
 
     async def async_get_instant(self) -> UsageSample:
         """The usage of the last minute, for every monitor (the proxy requires all three

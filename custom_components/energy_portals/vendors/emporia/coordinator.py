@@ -77,8 +77,8 @@ class EmporiaData:
     push: EmporiaPush
     channels: DeviceTracker
     """Adds entities when their channel or device first appears (devices are never removed)."""
-    periods: EmporiaPeriodsCoordinator
-    """Emporia's own day and month buckets per channel."""
+    periods: dict[str, EmporiaPeriodsCoordinator]
+    """Emporia's own day and month buckets per channel, by scale."""
     past_days: PastDays
     """Imports the past days of new energy sensors into their statistics."""
 

@@ -11,6 +11,7 @@ would lock the writes into the timer's phase, up to a whole interval behind the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Callable
 from datetime import timedelta
@@ -43,6 +44,10 @@ from .coordinator import EmporiaLiveCoordinator
 from .live import LiveState, clock
 from .stream import EmporiaStream, StreamTokenError
 from .usage import UsageSample
+
+INSTANT_RECHECK_MAX = 60.0
+"""While Emporia fails, /devices/instant is asked at least this often (one small request), so
+that live data comes back within a minute of Emporia (the socket's backoff reaches 5 min)."""
 
 
 def backoff_delay(attempt: int, rand: float) -> float:
@@ -97,6 +102,10 @@ class EmporiaPush:
         """When data last arrived (socket or /devices/instant), or when the task started."""
         self.issue_id = f"{ISSUE_NO_DATA}_{entry.entry_id}"
         self._issue_raised = False
+        self._emporia_failing = False
+        """A REST answer said the proxy cannot reach Emporia (and none has said otherwise)."""
+        self._reachable = asyncio.Event()
+        """Set when a REST answer shows the proxy reaches Emporia again after failing."""
 
     async def async_prime(self) -> None:
         """Fill the first state from /devices/instant where the proxy serves it (404: push only)."""
@@ -197,9 +206,28 @@ class EmporiaPush:
         LOGGER.warning("The Emporia proxy refused the stored credentials")
         self.entry.async_start_reauth(self.hass)
 
+    @callback
+    def emporia_unreachable(self) -> None:
+        """A REST answer said the proxy cannot reach Emporia."""
+        self._emporia_failing = True
+
+    @callback
+    def emporia_answered(self) -> None:
+        """A REST answer came from Emporia: after a failure, a socket waiting to reconnect
+        goes at once (its backoff may have grown to minutes during the outage)."""
+        if self._emporia_failing:
+            self._emporia_failing = False
+            self._reachable.set()
+
     async def _async_wait(self, delay: float) -> None:
-        """Sleep before reconnecting; meanwhile /devices/instant keeps the states going."""
+        """Sleep before reconnecting; meanwhile /devices/instant keeps the states going.
+
+        Ends early when a REST answer shows that the proxy reaches Emporia again. Only an
+        answer after a failed one does: a socket that fails while the REST side works keeps
+        its backoff (no reconnect storm).
+        """
         end = self._now() + delay
+        self._reachable.clear()
         while not self._stopping and (left := end - self._now()) > 0:
             try:
                 await self._async_poll_instant()
@@ -207,7 +235,11 @@ class EmporiaPush:
                 raise
             except Exception:  # noqa: BLE001  # the live task must outlive any bug
                 self._unexpected()
-            await asyncio.sleep(min(left, self.interval))
+            if self._reachable.is_set():
+                LOGGER.debug("The Emporia proxy reaches Emporia again: reconnecting now")
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._reachable.wait(), min(left, self.interval))
 
     def _unexpected(self) -> None:
         """Log a bug's traceback once per entry; the task goes on."""
@@ -231,14 +263,17 @@ class EmporiaPush:
         except PortalAuthError:
             raise
         except PortalError as err:
-            # The proxy asks Emporia for every call: back off as the socket does.
+            # The proxy asks Emporia for every call: back off as the socket does, but look
+            # at least every INSTANT_RECHECK_MAX, the first answer reconnecting the socket.
             LOGGER.debug("Emporia /devices/instant failed: %s", err)
-            wait = backoff_delay(self._instant_failures, self._rand())
+            self.emporia_unreachable()
+            wait = min(backoff_delay(self._instant_failures, self._rand()), INSTANT_RECHECK_MAX)
             self._instant_failures += 1
             self._instant_not_before = now + max(self.interval, _retry_after(err), wait)
             return
         self._instant_failures = 0
         self.instant_supported = True
+        self.emporia_answered()
         self._ingest(sample, force=True)
 
     @callback

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -300,13 +301,14 @@ async def async_setup_entry(
         )
         return [EmporiaPeriodSensor(data, description, key, device_info(hass, entry, gid))]
 
-    data.channels.add_entities(
-        (data.periods,),
-        async_add_entities,
-        keys=lambda: list(data.periods.data or {}),
-        entities_for=period_entities,
-        device_key=lambda period_key: device_key(period_key[1][0]),
-    )
+    for periods in data.periods.values():
+        data.channels.add_entities(
+            (periods,),
+            async_add_entities,
+            keys=partial(_period_keys, periods),
+            entities_for=period_entities,
+            device_key=lambda period_key: device_key(period_key[1][0]),
+        )
 
     def charger_entities(device: EmporiaDevice, info: DeviceInfo) -> list[Entity]:
         if device.ev_charger is None:
@@ -317,6 +319,10 @@ async def async_setup_entry(
         ]
 
     add_device_entities(hass, entry, async_add_entities, charger_entities)
+
+
+def _period_keys(periods: EmporiaPeriodsCoordinator) -> list[tuple[str, ChannelKey]]:
+    return list(periods.data or {})
 
 
 def _enable_production(
@@ -472,7 +478,7 @@ class EmporiaPeriodSensor(
         key: ChannelKey,
         info: DeviceInfo,
     ) -> None:
-        super().__init__(data.periods)
+        super().__init__(data.periods[description.scale])
         self.entity_description = description
         self._data = data
         self._key = key

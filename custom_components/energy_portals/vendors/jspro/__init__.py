@@ -26,12 +26,12 @@ from .const import (
     VENDOR_KEY,
 )
 from .coordinator import (
-    EndpointGroups,
     JsproConfigEntry,
     JsproData,
     JsproInformationCoordinator,
     JsproMonitoringCoordinator,
     JsproSystemCoordinator,
+    endpoint_groups,
 )
 from .diagnostics import async_get_config_entry_diagnostics
 from .entity import register_controller
@@ -47,7 +47,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: JsproConfigEntry) -> Non
         data[CONF_URL],
         api_token=data.get(CONF_API_TOKEN) or None,
     )
-    monitoring_groups, system_groups = EndpointGroups(client), EndpointGroups(client)
+    monitoring_groups, system_groups = endpoint_groups(), endpoint_groups()
     information = JsproInformationCoordinator(
         hass, entry, client, (monitoring_groups, system_groups)
     )

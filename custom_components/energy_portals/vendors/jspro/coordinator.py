@@ -7,7 +7,6 @@ from both battery lists for the removal delay is removed with its device (device
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,10 +16,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from ...commands import run_command
-from ...const import LOGGER
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
-from ...errors import PortalNotFoundError
+from ...optional_endpoints import OptionalEndpoints
 from .api import JsproClient
 from .const import INFORMATION_INTERVAL
 from .models import DeviceInformation, MonitoringData, PowerManagement, SystemData
@@ -39,38 +37,9 @@ class PackPlace:
     slave_id: int
 
 
-class EndpointGroups:
-    """Which endpoint groups the device does not offer (404), each reported once."""
-
-    def __init__(self, client: JsproClient) -> None:
-        self._client = client
-        self.unsupported: set[str] = set()
-        self._reported: set[str] = set()
-
-    async def fetch[T](self, group: str, call: Callable[[], Awaitable[T]]) -> T | None:
-        """The group's data, or None while the device answers 404 for it."""
-        if group in self.unsupported:
-            return None
-        try:
-            data = await call()
-        except PortalNotFoundError:
-            self.unsupported.add(group)
-            if group not in self._reported:
-                self._reported.add(group)
-                LOGGER.warning(
-                    "The JSPro controller does not offer its %s endpoint (HTTP 404); "
-                    "those entities stay unavailable, the rest keeps working",
-                    group,
-                )
-            return None
-        if group in self._reported:
-            self._reported.discard(group)
-            LOGGER.info("The JSPro controller offers its %s endpoint again", group)
-        return data
-
-    def reprobe(self) -> None:
-        """Ask for the unsupported groups again (firmware may have been updated)."""
-        self.unsupported.clear()
+def endpoint_groups() -> OptionalEndpoints:
+    """The controller's endpoint groups that may answer 404 (older firmware)."""
+    return OptionalEndpoints("The JSPro controller")
 
 
 class JsproMonitoringCoordinator(PortalCoordinator[MonitoringData]):
@@ -82,7 +51,7 @@ class JsproMonitoringCoordinator(PortalCoordinator[MonitoringData]):
         entry: JsproConfigEntry,
         client: JsproClient,
         interval: timedelta,
-        groups: EndpointGroups,
+        groups: OptionalEndpoints,
         *,
         key: str,
     ) -> None:
@@ -138,7 +107,7 @@ class JsproSystemCoordinator(PortalCoordinator[SystemData]):
         entry: JsproConfigEntry,
         client: JsproClient,
         interval: timedelta,
-        groups: EndpointGroups,
+        groups: OptionalEndpoints,
     ) -> None:
         super().__init__(hass, entry, name="JSPro system", update_interval=interval)
         self.client = client
@@ -180,7 +149,7 @@ class JsproInformationCoordinator(PortalCoordinator[DeviceInformation]):
         hass: HomeAssistant,
         entry: JsproConfigEntry,
         client: JsproClient,
-        groups: tuple[EndpointGroups, ...],
+        groups: tuple[OptionalEndpoints, ...],
     ) -> None:
         super().__init__(
             hass, entry, name="JSPro device information", update_interval=INFORMATION_INTERVAL

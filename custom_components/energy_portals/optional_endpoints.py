@@ -1,5 +1,6 @@
-"""Endpoints that an account or a device may not offer (HTTP 404): a JSPro endpoint group, the
-Emporia proxy's day and month buckets, Enphase session history, a FlowerHub data group.
+"""Endpoints that an account or a device may not offer (HTTP 404, or 403 where the login works
+but this data is refused): a JSPro endpoint group, the Emporia proxy's day and month buckets,
+Enphase session history, a FlowerHub data group.
 
 Their entities stay away or unavailable, the rest of the entry keeps working, the log says so
 once at WARNING with what the owner can do, and the endpoint is asked again once a day (a
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
-from .errors import PortalNotFoundError
+from .errors import PortalAccessDeniedError, PortalNotFoundError
 
 ASK_AGAIN_AFTER = timedelta(days=1)
 NO_HINT = "those entities stay unavailable, the rest keeps working"
@@ -34,11 +35,11 @@ class OptionalEndpoints:
 
     @property
     def unsupported(self) -> set[str]:
-        """The endpoints that answered 404 at their last read."""
+        """The endpoints that answered 404 (or 403) at their last read."""
         return set(self._missing_since)
 
     def offered(self, name: str) -> bool:
-        """False while the endpoint's last answer was 404."""
+        """False while the endpoint's last answer was 404 (or 403)."""
         return name not in self._missing_since
 
     async def fetch[T](self, name: str, call: Callable[[], Awaitable[T]]) -> T | None:
@@ -48,14 +49,15 @@ class OptionalEndpoints:
             return None
         try:
             data = await call()
-        except PortalNotFoundError:
+        except (PortalNotFoundError, PortalAccessDeniedError) as err:
             self._missing_since[name] = dt_util.utcnow()
             if name not in self._reported:
                 self._reported.add(name)
                 LOGGER.warning(
-                    "%s does not offer its %s endpoint (HTTP 404); %s. It is asked again daily",
+                    "%s does not offer its %s endpoint (HTTP %s); %s. It is asked again daily",
                     self._owner,
                     name,
+                    err.status,
                     self._hints.get(
                         name, "those entities stay unavailable, the rest keeps working"
                     ),

@@ -200,6 +200,8 @@ class CloudKnobs:
     """The version the cloud offers (another than FIRMWARE: an update is pending)."""
     history_offered: bool = True
     """False: the session history answers 550 (the service is down, as the field sees it)."""
+    history_missing: bool = False
+    """True: the session history answers 404 (an account without it)."""
     currency_offered: bool = True
     """False: the currency-conversion answer is a 404 (Home Assistant's currency is used)."""
 
@@ -806,6 +808,8 @@ class EnphaseSimulator:
             return web.json_response({"message": "Not found"}, status=404)
         if not self.knobs.history_offered:
             return web.json_response({"message": "Service unavailable"}, status=550)
+        if self.knobs.history_missing:
+            return web.json_response({"message": "Not found"}, status=404)
         if not request.headers.get("requestid") or not request.headers.get("Authorization"):
             return web.json_response({"message": "Bad request"}, status=400)
         params = (await request.json()).get("params", {})

@@ -5,6 +5,7 @@ the history's headers and dates, and every session in the external statistics ex
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -114,6 +115,39 @@ async def test_history_down_leaves_the_charger_running(
     assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
     enphase.knobs.history_offered = True
     await advance(hass, freezer, 30 * 60 + 1)
+    assert float(known_state(hass, LAST).state) == 14.4
+
+
+async def test_an_account_without_history_is_asked_daily_and_logged_once(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A session history that answers 404: its sensors unavailable, the charger's working, one
+    WARNING saying so, nothing at ERROR, and the history asked again a day later, not every
+    30 minutes or after every session."""
+    enphase.knobs.history_missing = True
+    await start(hass, enphase_entry, enphase, freezer)
+    assert known_state(hass, LAST).state == "unavailable"
+    assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
+    asked = len(enphase.state.calls("POST", "/history"))
+    for _ in range(6):
+        await advance(hass, freezer, 30 * 60 + 1)
+    assert len(enphase.state.calls("POST", "/history")) == asked
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and "session history" in r.getMessage()
+    ]
+    assert len(warnings) == 1
+    assert "charging and control work" in warnings[0]
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.ERROR and "Enphase" in r.getMessage()
+    ]
+    enphase.knobs.history_missing = False
+    await advance(hass, freezer, 24 * 3600)
     assert float(known_state(hass, LAST).state) == 14.4
 
 

@@ -284,20 +284,38 @@ async def test_setup_with_refused_login_asks_for_reauth(
 
 
 async def test_optional_endpoints_missing(
-    hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
+    hass: HomeAssistant,
+    flowerhub_entry: MockConfigEntry,
+    flowerhub: FlowerHubSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Missing uptime and consumption endpoints leave their sensors unknown; the rest works."""
+    """Missing uptime and consumption endpoints: their sensors unavailable, one WARNING each,
+    nothing at ERROR; asked again a day later, not every hour; the rest works."""
     flowerhub.uptime_prefix = "/nowhere"
     flowerhub.state.faults.status = 404
     flowerhub.state.faults.path = "/consumption"
     assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
     await hass.async_block_till_done()
-    assert known_state(hass, "sensor.flowerhub_uptime_this_month").state == STATE_UNKNOWN
-    assert known_state(hass, "sensor.flowerhub_downtime_this_month").state == STATE_UNKNOWN
+    assert known_state(hass, "sensor.flowerhub_uptime_this_month").state == STATE_UNAVAILABLE
+    assert known_state(hass, "sensor.flowerhub_downtime_this_month").state == STATE_UNAVAILABLE
     consumption = known_state(hass, "sensor.flowerhub_last_invoiced_month_consumption")
-    assert consumption.state == STATE_UNKNOWN
-    assert consumption.attributes["invoiced_month"] is None
+    assert consumption.state == STATE_UNAVAILABLE
     assert known_state(hass, "sensor.flowerhub_latest_invoice_amount").state == "389.5"
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len([w for w in warnings if "does not offer its uptime endpoint" in w]) == 1
+    assert len([w for w in warnings if "does not offer its consumption endpoint" in w]) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    asked = len(flowerhub.state.calls("GET", "/consumption"))
+    for _ in range(6):
+        await advance(hass, freezer, 3 * 3600)
+    assert len(flowerhub.state.calls("GET", "/consumption")) == asked
+    flowerhub.state.faults.clear()
+    for _ in range(2):  # past a day since the 404
+        await advance(hass, freezer, 3 * 3600)
+    assert known_state(hass, "sensor.flowerhub_last_invoiced_month_consumption").state != (
+        STATE_UNAVAILABLE
+    )
 
 
 async def test_diagnostics_redact_identities(

@@ -6,7 +6,7 @@ import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import STATE_UNKNOWN, EntityCategory
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN, EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
@@ -189,14 +189,15 @@ async def test_notification_entity_when_enabled(
 async def test_refused_invoices_are_unknown_not_a_reauth(
     hass: HomeAssistant, flowerhub_entry: MockConfigEntry, flowerhub: FlowerHubSimulator
 ) -> None:
-    """A 403 on the invoices refuses that data only: the rest works, nobody is asked to log in."""
+    """A 403 on the invoices refuses that data only: its sensors unavailable, the rest works,
+    nobody is asked to log in."""
     flowerhub.state.faults.status = 403
     flowerhub.state.faults.path = "/invoice"
     assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
     await hass.async_block_till_done()
     assert flowerhub_entry.state is ConfigEntryState.LOADED
     assert not list(flowerhub_entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
-    assert state(hass, "sensor.flowerhub_latest_invoice_amount") == STATE_UNKNOWN
-    assert state(hass, "sensor.flowerhub_unpaid_amount") == STATE_UNKNOWN
+    assert state(hass, "sensor.flowerhub_latest_invoice_amount") == STATE_UNAVAILABLE
+    assert state(hass, "sensor.flowerhub_unpaid_amount") == STATE_UNAVAILABLE
     assert state(hass, "sensor.flowerhub_status") == "connected"
     assert float(state(hass, "sensor.flowerhub_last_invoiced_month_consumption")) > 0

@@ -15,7 +15,7 @@ from ...const import DOMAIN
 from .coordinator import EnphaseConfigEntry, EnphaseCoordinator, device_key
 from .models import Charger
 from .schedules import OFF_PEAK, Schedule
-from .sessions import EnphaseSessionsCoordinator
+from .sessions import HISTORY, EnphaseSessionsCoordinator
 
 
 def charger_device_info(coordinator: EnphaseCoordinator, serial: str) -> DeviceInfo:
@@ -104,6 +104,11 @@ class EnphaseSessionsEntity(CoordinatorEntity[EnphaseSessionsCoordinator]):
         self.serial = serial
         self._attr_unique_id = f"{device_key(serial)}_{description.key}"
         self._attr_device_info = charger_device_info(coordinator, serial)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the account has no session history (404)."""
+        return super().available and self.coordinator.endpoints.offered(HISTORY)
 
 
 @callback

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.recorder.models import (
@@ -36,6 +37,7 @@ from homeassistant.util.unit_conversion import EnergyConverter
 
 from ...const import DOMAIN
 from ...coordinator import PortalCoordinator
+from ...optional_endpoints import OptionalEndpoints
 from .api import EnphaseClient
 from .const import VENDOR_KEY
 from .history import FinishedSession, parse_session
@@ -50,6 +52,7 @@ FIRST_DAYS = 30
 """Days of history read when the entry has none yet."""
 HOUR = timedelta(hours=1)
 STORE_VERSION = 1
+HISTORY = "session history"
 
 type Sessions = dict[str, tuple[FinishedSession, ...]]
 """Serial -> its finished sessions, oldest first."""
@@ -116,6 +119,10 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         """Session id -> the energy and cost the statistics hold for it."""
         self._charging: dict[str, bool] = {}
         self._soon: CALLBACK_TYPE | None = None
+        self.endpoints = OptionalEndpoints(
+            "The Enlighten account",
+            {HISTORY: "its session sensors stay unavailable; charging and control work as ever"},
+        )
         entry.async_on_unload(status.async_add_listener(self._check_session_end))
         entry.async_on_unload(self._cancel_soon)
 
@@ -140,7 +147,12 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
                 if known
                 else today - timedelta(days=FIRST_DAYS)
             )
-            read = await self.client.async_get_session_history(site, serial, first, today, zone)
+            read = await self.endpoints.fetch(
+                HISTORY,
+                partial(self.client.async_get_session_history, site, serial, first, today, zone),
+            )
+            if read is None:
+                continue
             merged = {s.session_id: s for s in (*known, *read)}
             self._known[serial] = tuple(sorted(merged.values(), key=lambda s: s.start))
         await self._async_import_statistics()

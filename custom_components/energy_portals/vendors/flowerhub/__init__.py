@@ -22,6 +22,7 @@ from .coordinator import (
     FlowerHubOwnerCoordinator,
     FlowerHubStatusCoordinator,
     FlowerHubUptimeCoordinator,
+    optional_endpoints,
 )
 from .diagnostics import async_get_config_entry_diagnostics
 from .flow import ENTRY_TITLE, FlowerHubOptionsFlow, old_entry_titles
@@ -36,20 +37,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: FlowerHubConfigEntry) ->
         base_url=entry.data[CONF_BASE_URL],
     )
     owner_id = str(entry.data[CONF_ASSET_OWNER_ID])
-    owner = FlowerHubOwnerCoordinator(hass, entry, client, owner_id)
+    endpoints = optional_endpoints()
+    owner = FlowerHubOwnerCoordinator(hass, entry, client, owner_id, endpoints)
     await owner.async_config_entry_first_refresh()
     asset_id = owner.data.owner.asset_id
     if asset_id is None:
         raise ConfigEntryNotReady(translation_domain=DOMAIN, translation_key="flowerhub_no_asset")
     interval = timedelta(seconds=entry.options.get(CONF_STATUS_INTERVAL, DEFAULT_STATUS_INTERVAL))
     status = FlowerHubStatusCoordinator(hass, entry, client, asset_id, interval)
-    uptime = FlowerHubUptimeCoordinator(hass, entry, client, asset_id)
-    account = FlowerHubAccountCoordinator(hass, entry, client, owner_id)
+    uptime = FlowerHubUptimeCoordinator(hass, entry, client, asset_id, endpoints)
+    account = FlowerHubAccountCoordinator(hass, entry, client, owner_id, endpoints)
     for coordinator in (status, uptime, account):
         await coordinator.async_config_entry_first_refresh()
     entry.async_on_unload(status.clear_issues)
     replace_old_automatic_title(hass, entry, old_entry_titles(client.login), ENTRY_TITLE)
-    entry.runtime_data = FlowerHubData(client, owner, status, uptime, account)
+    entry.runtime_data = FlowerHubData(client, endpoints, owner, status, uptime, account)
 
 
 VENDOR = Vendor(

@@ -17,14 +17,14 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .billing import Agreement
-from .coordinator import FlowerHubConfigEntry
+from .coordinator import AGREEMENTS, FlowerHubConfigEntry
 from .data import Account
-from .entity import FlowerHubEntity
+from .entity import FlowerHubEntity, OptionalGroup
 from .models import Asset
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlowerHubBinarySensorEntityDescription[DataT](BinarySensorEntityDescription):
+class FlowerHubBinarySensorEntityDescription[DataT](OptionalGroup, BinarySensorEntityDescription):
     """A binary sensor read from one coordinator's data."""
 
     is_on_fn: Callable[[DataT], bool | None]
@@ -64,6 +64,7 @@ STATUS_BINARY_SENSORS: tuple[FlowerHubBinarySensorEntityDescription[Asset], ...]
 ACCOUNT_BINARY_SENSORS: tuple[FlowerHubBinarySensorEntityDescription[Account], ...] = (
     FlowerHubBinarySensorEntityDescription(
         key="consumption_agreement",
+        endpoint=AGREEMENTS,
         translation_key="flowerhub_consumption_agreement",
         is_on_fn=lambda account: _agreement_active(
             account.agreements.consumption if account.agreements else None
@@ -74,6 +75,7 @@ ACCOUNT_BINARY_SENSORS: tuple[FlowerHubBinarySensorEntityDescription[Account], .
     ),
     FlowerHubBinarySensorEntityDescription(
         key="production_agreement",
+        endpoint=AGREEMENTS,
         translation_key="flowerhub_production_agreement",
         is_on_fn=lambda account: _agreement_active(
             account.agreements.production if account.agreements else None

@@ -5,9 +5,9 @@ The entry's runtime data holds the client and the four coordinators (`FlowerHubC
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -16,7 +16,7 @@ from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
-from ...errors import PortalAccessDeniedError, PortalNotFoundError
+from ...optional_endpoints import OptionalEndpoints
 from .api import FlowerHubClient
 from .const import (
     ACCOUNT_INTERVAL,
@@ -35,14 +35,38 @@ from .models import Asset
 
 type FlowerHubConfigEntry = ConfigEntry[FlowerHubData]
 
+# The data groups an account may lack; entities name theirs in their description.
+PROFILE = "profile"
+REVENUE = "revenue"
+UPTIME = "uptime"
+AGREEMENTS = "agreements"
+INVOICES = "invoices"
+CONSUMPTION = "consumption"
+NOTIFICATION_GROUP = "system notification"
 
-async def _optional[T](request: Awaitable[T], missing: T) -> T:
-    """An endpoint this account may not have or may not read: 404 and 403 mean `missing`."""
-    try:
-        return await request
-    except (PortalNotFoundError, PortalAccessDeniedError) as err:
-        LOGGER.debug("FlowerHub data not available to this account: %s", err)
-        return missing
+
+NOT_IN_PLAN = (
+    "this data is not part of the account (nothing to do); those entities stay unavailable"
+)
+
+
+def optional_endpoints() -> OptionalEndpoints:
+    """The account's data groups that may be missing (404) or refused to it (403)."""
+    return OptionalEndpoints(
+        "The FlowerHub account",
+        {
+            name: NOT_IN_PLAN
+            for name in (
+                PROFILE,
+                REVENUE,
+                UPTIME,
+                AGREEMENTS,
+                INVOICES,
+                CONSUMPTION,
+                NOTIFICATION_GROUP,
+            )
+        },
+    )
 
 
 def previous_month(period: str) -> str | None:
@@ -69,19 +93,25 @@ class FlowerHubOwnerCoordinator(PortalCoordinator[OwnerData]):
         entry: FlowerHubConfigEntry,
         client: FlowerHubClient,
         owner_id: str,
+        endpoints: OptionalEndpoints,
     ) -> None:
         super().__init__(hass, entry, name="FlowerHub owner", update_interval=OWNER_INTERVAL)
         self.client = client
         self.owner_id = owner_id
+        self.endpoints = endpoints
 
     async def _async_fetch(self) -> OwnerData:
         owner = await self.client.async_get_asset_owner(self.owner_id)
         if owner.asset_id is None:
             owner = replace(owner, asset_id=await self.client.async_get_asset_id(self.owner_id))
-        profile = await _optional(self.client.async_get_profile(self.owner_id), None)
+        profile = await self.endpoints.fetch(
+            PROFILE, partial(self.client.async_get_profile, self.owner_id)
+        )
         revenue = None
         if owner.asset_id is not None:
-            revenue = await _optional(self.client.async_get_revenue(owner.asset_id), None)
+            revenue = await self.endpoints.fetch(
+                REVENUE, partial(self.client.async_get_revenue, owner.asset_id)
+            )
         return OwnerData(owner=owner, profile=profile, revenue=revenue)
 
 
@@ -190,18 +220,20 @@ class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
         entry: FlowerHubConfigEntry,
         client: FlowerHubClient,
         asset_id: str,
+        endpoints: OptionalEndpoints,
     ) -> None:
         super().__init__(hass, entry, name="FlowerHub uptime", update_interval=UPTIME_INTERVAL)
         self.client = client
         self.asset_id = asset_id
+        self.endpoints = endpoints
 
     async def _async_fetch(self) -> Uptime:
-        client, asset_id = self.client, self.asset_id
-        months = await _optional(client.async_get_uptime_months(asset_id), [])
+        client, asset_id, fetch = self.client, self.asset_id, self.endpoints.fetch
+        months = await fetch(UPTIME, partial(client.async_get_uptime_months, asset_id)) or []
         # The portal's months are Swedish months, whatever Home Assistant's zone.
         period = months[-1] if months else dt_util.now(PORTAL_ZONE).strftime("%Y-%m")
-        history = await _optional(client.async_get_uptime_history(asset_id), {})
-        pie = await _optional(client.async_get_uptime_pie(asset_id, period), {})
+        history = await fetch(UPTIME, partial(client.async_get_uptime_history, asset_id)) or {}
+        pie = await fetch(UPTIME, partial(client.async_get_uptime_pie, asset_id, period)) or {}
         last = previous_month(period)
         this_month = history.get(period)
         return Uptime(
@@ -223,18 +255,23 @@ class FlowerHubAccountCoordinator(PortalCoordinator[Account]):
         entry: FlowerHubConfigEntry,
         client: FlowerHubClient,
         owner_id: str,
+        endpoints: OptionalEndpoints,
     ) -> None:
         super().__init__(hass, entry, name="FlowerHub account", update_interval=ACCOUNT_INTERVAL)
         self.client = client
         self.owner_id = owner_id
+        self.endpoints = endpoints
 
     async def _async_fetch(self) -> Account:
-        client, owner_id = self.client, self.owner_id
+        client, owner_id, fetch = self.client, self.owner_id, self.endpoints.fetch
         return Account(
-            agreements=await _optional(client.async_get_agreements(owner_id), None),
-            invoices=await _optional(client.async_get_invoices(owner_id), ()),
-            consumption=await _optional(client.async_get_consumption(owner_id), ()),
-            notification=await _optional(client.async_get_system_notification(NOTIFICATION), None),
+            agreements=await fetch(AGREEMENTS, partial(client.async_get_agreements, owner_id)),
+            invoices=await fetch(INVOICES, partial(client.async_get_invoices, owner_id)) or (),
+            consumption=await fetch(CONSUMPTION, partial(client.async_get_consumption, owner_id))
+            or (),
+            notification=await fetch(
+                NOTIFICATION_GROUP, partial(client.async_get_system_notification, NOTIFICATION)
+            ),
         )
 
 
@@ -243,6 +280,8 @@ class FlowerHubData:
     """An entry at run time: its client and one coordinator per cadence."""
 
     client: FlowerHubClient
+    endpoints: OptionalEndpoints
+    """The account's data groups that are missing or refused (their entities unavailable)."""
     owner: FlowerHubOwnerCoordinator
     status: FlowerHubStatusCoordinator
     uptime: FlowerHubUptimeCoordinator

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -30,6 +32,14 @@ def device_info(data: FlowerHubData) -> DeviceInfo:
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class OptionalGroup:
+    """Part of an entity description: the optional data group the entity shows."""
+
+    endpoint: str | None = None
+    """Unavailable while the account lacks it (404) or is refused it (403)."""
+
+
 class FlowerHubEntity[DataT](CoordinatorEntity[PortalCoordinator[DataT]]):
     """An entity of the battery system that reads one coordinator's data."""
 
@@ -45,3 +55,11 @@ class FlowerHubEntity[DataT](CoordinatorEntity[PortalCoordinator[DataT]]):
         self.entity_description = description
         self._attr_unique_id = f"{data.device_key}_{description.key}"
         self._attr_device_info = device_info(data)
+        self._endpoints = data.endpoints
+
+    @property
+    def available(self) -> bool:
+        """Unavailable while the account lacks the data group the entity shows."""
+        description = self.entity_description
+        endpoint = description.endpoint if isinstance(description, OptionalGroup) else None
+        return super().available and (endpoint is None or self._endpoints.offered(endpoint))

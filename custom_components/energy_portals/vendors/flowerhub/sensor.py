@@ -28,9 +28,17 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .const import CURRENCY
-from .coordinator import FlowerHubConfigEntry, FlowerHubData
+from .coordinator import (
+    CONSUMPTION,
+    INVOICES,
+    NOTIFICATION_GROUP,
+    REVENUE,
+    UPTIME,
+    FlowerHubConfigEntry,
+    FlowerHubData,
+)
 from .data import Account, OwnerData, Uptime
-from .entity import FlowerHubEntity
+from .entity import FlowerHubEntity, OptionalGroup
 from .models import Asset
 
 # Known FlowerHub states; the status sensor adds any other state the portal reports.
@@ -38,7 +46,7 @@ STATUSES = ["connected", "disconnected"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class FlowerHubSensorEntityDescription[DataT](SensorEntityDescription):
+class FlowerHubSensorEntityDescription[DataT](OptionalGroup, SensorEntityDescription):
     """A sensor read from one coordinator's data."""
 
     value_fn: Callable[[DataT], StateType | date]
@@ -144,6 +152,7 @@ OWNER_SENSORS: tuple[FlowerHubSensorEntityDescription[OwnerData], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="min_available_power",
+        endpoint=REVENUE,
         translation_key="flowerhub_min_available_power",
         device_class=SensorDeviceClass.POWER,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
@@ -152,6 +161,7 @@ OWNER_SENSORS: tuple[FlowerHubSensorEntityDescription[OwnerData], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="compensation",
+        endpoint=REVENUE,
         translation_key="flowerhub_compensation",
         device_class=SensorDeviceClass.MONETARY,
         native_unit_of_measurement=CURRENCY,
@@ -160,6 +170,7 @@ OWNER_SENSORS: tuple[FlowerHubSensorEntityDescription[OwnerData], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="compensation_per_kw",
+        endpoint=REVENUE,
         translation_key="flowerhub_compensation_per_kw",
         native_unit_of_measurement=f"{CURRENCY}/{UnitOfPower.KILO_WATT}",
         suggested_display_precision=2,
@@ -170,6 +181,7 @@ OWNER_SENSORS: tuple[FlowerHubSensorEntityDescription[OwnerData], ...] = (
 UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     FlowerHubSensorEntityDescription(
         key="uptime_this_month",
+        endpoint=UPTIME,
         translation_key="flowerhub_uptime_this_month",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -179,6 +191,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="uptime_excluding_no_data",
+        endpoint=UPTIME,
         translation_key="flowerhub_uptime_excluding_no_data",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -188,6 +201,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="downtime_this_month",
+        endpoint=UPTIME,
         translation_key="flowerhub_downtime_this_month",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -197,6 +211,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="no_data_this_month",
+        endpoint=UPTIME,
         translation_key="flowerhub_no_data_this_month",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -206,6 +221,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="uptime_last_month",
+        endpoint=UPTIME,
         translation_key="flowerhub_uptime_last_month",
         native_unit_of_measurement=PERCENTAGE,
         suggested_display_precision=1,
@@ -216,6 +232,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
 ACCOUNT_SENSORS: tuple[FlowerHubSensorEntityDescription[Account], ...] = (
     FlowerHubSensorEntityDescription(
         key="latest_invoice_amount",
+        endpoint=INVOICES,
         translation_key="flowerhub_latest_invoice_amount",
         device_class=SensorDeviceClass.MONETARY,
         native_unit_of_measurement=CURRENCY,
@@ -227,6 +244,7 @@ ACCOUNT_SENSORS: tuple[FlowerHubSensorEntityDescription[Account], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="latest_invoice_due_date",
+        endpoint=INVOICES,
         translation_key="flowerhub_latest_invoice_due_date",
         device_class=SensorDeviceClass.DATE,
         value_fn=lambda account: (
@@ -235,16 +253,19 @@ ACCOUNT_SENSORS: tuple[FlowerHubSensorEntityDescription[Account], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="latest_invoice_status",
+        endpoint=INVOICES,
         translation_key="flowerhub_latest_invoice_status",
         value_fn=lambda account: account.latest_invoice.status if account.latest_invoice else None,
     ),
     FlowerHubSensorEntityDescription(
         key="latest_invoice_period",
+        endpoint=INVOICES,
         translation_key="flowerhub_latest_invoice_period",
         value_fn=lambda account: account.latest_invoice.period if account.latest_invoice else None,
     ),
     FlowerHubSensorEntityDescription(
         key="unpaid_amount",
+        endpoint=INVOICES,
         translation_key="flowerhub_unpaid_amount",
         device_class=SensorDeviceClass.MONETARY,
         native_unit_of_measurement=CURRENCY,
@@ -253,6 +274,7 @@ ACCOUNT_SENSORS: tuple[FlowerHubSensorEntityDescription[Account], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="notification",
+        endpoint=NOTIFICATION_GROUP,
         translation_key="flowerhub_notification",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
@@ -262,6 +284,7 @@ ACCOUNT_SENSORS: tuple[FlowerHubSensorEntityDescription[Account], ...] = (
 
 CONSUMPTION_SENSOR = FlowerHubSensorEntityDescription[Account](
     key="last_month_consumption",
+    endpoint=CONSUMPTION,
     translation_key="flowerhub_last_month_consumption",
     device_class=SensorDeviceClass.ENERGY,
     state_class=SensorStateClass.TOTAL,

@@ -165,7 +165,7 @@ async def _send_once(
                     f"Answer from {_where(url)} is larger than {MAX_BODY // 1024 // 1024} MiB",
                     status=response.status,
                 )
-            text = body.decode(_charset(response.headers.get("Content-Type")), errors="replace")
+            text = _decode(body, response.headers.get("Content-Type"), url, response.status)
             cookies = {name: morsel.value for name, morsel in response.cookies.items()}
             return HttpResponse(response.status, dict(response.headers), text, cookies)
     except TimeoutError as err:
@@ -230,6 +230,22 @@ async def _read_capped(content: aiohttp.StreamReader) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
+
+
+def _decode(body: bytes, content_type: str | None, url: str, status: int) -> str:
+    """The body as text in the charset its Content-Type names (UTF-8 when none or unknown).
+
+    A peer may name a codec that is no text encoding (hex, base64, zlib, rot13): bytes do not
+    decode with those, and the answer is unusable.
+    """
+    charset = _charset(content_type)
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError as err:
+        raise PortalResponseError(
+            f"Answer from {_where(url)} names a charset that is not a text encoding",
+            status=status,
+        ) from err
 
 
 def _charset(content_type: str | None) -> str:

@@ -137,6 +137,8 @@ SCENARIOS: dict[str, Scenario] = {
     "10_mib_body": Scenario(knobs(huge=True), clear_faults),
     "deeply_nested_json": Scenario(knobs(deep=True), clear_faults),
     "trickle_past_timeout": Scenario(trickle, clear_faults, stalled=True),
+    "charset_hex": Scenario(knobs(charset="hex"), clear_faults),
+    "charset_rot13": Scenario(knobs(charset="rot13"), clear_faults),
 }
 
 OK, DOWN, REAUTH = Outcome.OK, Outcome.DOWN, Outcome.REAUTH

@@ -52,6 +52,9 @@ class Faults:
     """Answer JSON nested 100 000 levels deep."""
     trickle: float = 0.0
     """Send the headers and the first bytes at once, the rest after this many seconds."""
+    charset: str | None = None
+    """Name this charset in a JSON answer's Content-Type (a codec such as `hex` is no text
+    encoding: a hostile or broken peer)."""
     times: int | None = None
     path: str | None = None
     served: int = 0
@@ -141,7 +144,17 @@ async def _faulty(request: web.Request, handler: Handler, faults: Faults) -> web
         return await _trickled(request, faults.trickle)
     if faults.rewrite is not None:
         return await _rewritten(request, handler, faults.rewrite)
+    if faults.charset is not None:
+        return await _with_charset(request, handler, faults.charset)
     return await handler(request)
+
+
+async def _with_charset(request: web.Request, handler: Handler, charset: str) -> web.StreamResponse:
+    """The handler's JSON answer, its Content-Type naming `charset` (never a 304)."""
+    response = await handler(_without_etag(request))
+    if isinstance(response, web.Response) and response.content_type == "application/json":
+        response.headers["Content-Type"] = f"application/json; charset={charset}"
+    return response
 
 
 async def _trickled(request: web.Request, pause: float) -> web.StreamResponse:
@@ -156,14 +169,19 @@ async def _trickled(request: web.Request, pause: float) -> web.StreamResponse:
     return response
 
 
+def _without_etag(request: web.Request) -> web.Request:
+    """The request without If-None-Match: the answer is a full one, not a 304."""
+    if "If-None-Match" not in request.headers:
+        return request
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "if-none-match"}
+    return request.clone(headers=headers)
+
+
 async def _rewritten(
     request: web.Request, handler: Handler, rewrite: Callable[[Any], Any]
 ) -> web.StreamResponse:
     """The handler's answer with its JSON body rewritten (never a 304 from an old ETag)."""
-    if "If-None-Match" in request.headers:
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "if-none-match"}
-        request = request.clone(headers=headers)
-    response = await handler(request)
+    response = await handler(_without_etag(request))
     if (
         not isinstance(response, web.Response)
         or response.content_type != "application/json"

@@ -54,17 +54,7 @@ class HttpResponse:
                 f"HTML answer where JSON was expected (HTTP {self.status})",
                 status=self.status,
             )
-        try:
-            value = json.loads(self.text)
-        except (ValueError, RecursionError) as err:
-            raise PortalResponseError(
-                f"Answer is not valid JSON (HTTP {self.status})", status=self.status
-            ) from err
-        if _too_deep(value):
-            raise PortalResponseError(
-                f"Answer is nested deeper than {MAX_DEPTH} levels", status=self.status
-            )
-        return value
+        return parse_json(self.text, status=self.status)
 
     def json_object(self) -> dict[str, Any]:
         """Parse the body as a JSON object."""
@@ -72,6 +62,42 @@ class HttpResponse:
         if not isinstance(value, dict):
             raise PortalResponseError("Answer is not a JSON object", status=self.status)
         return value
+
+
+class CrossOriginRedirectError(PortalConnectionError):
+    """A redirect to another origin (another host or port, or from TLS to plain) refused."""
+
+
+def same_origin_only(url: str) -> aiohttp.ClientMiddlewareType:
+    """A client middleware for a session that talks to one peer only (the Emporia socket):
+    aiohttp follows a WebSocket handshake's redirects itself, so each request of the chain is
+    checked here, and one to another origin is never sent (nor anything after it)."""
+    origin = URL(url).origin()
+
+    async def middleware(
+        request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        if request.url.origin() != origin:
+            raise CrossOriginRedirectError(
+                f"{_where(str(origin))} redirected to another origin ({request.url.scheme}://"
+                f"{request.url.host}); refused, the credentials go only to the configured one"
+            )
+        return await handler(request)
+
+    return middleware
+
+
+def parse_json(text: str, *, status: int | None = None) -> Any:
+    """JSON a peer sent (an answer's body, a socket frame), with the same limits for both:
+    garbage or nesting deeper than MAX_DEPTH raise a response error, never RecursionError."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        where = f" (HTTP {status})" if status is not None else ""
+        raise PortalResponseError(f"Answer is not valid JSON{where}", status=status) from err
+    if _too_deep(value):
+        raise PortalResponseError(f"Answer is nested deeper than {MAX_DEPTH} levels", status=status)
+    return value
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

@@ -6,6 +6,8 @@ Numbers arrive as numbers, as strings, as null or as sentinels; these read them 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,3 +90,37 @@ def as_object(value: Any) -> dict[str, Any]:
 def as_list(value: Any) -> list[Any]:
     """A JSON array, else an empty one."""
     return value if isinstance(value, list) else []
+
+
+PEER_TEXT_LIMIT = 200
+"""Characters of a peer's own text (an error message) that a log line or an error keeps."""
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+"""A terminal's control sequence (colours, cursor moves)."""
+NAME_LIMIT = 64
+"""Characters of a name a peer gives (a device, a channel) that reach a registry."""
+
+
+def peer_text(value: Any, limit: int = PEER_TEXT_LIMIT) -> str:
+    """A peer's text as a log line may carry it: quoted, control characters escaped (no line
+    breaks or terminal escapes to forge lines with), cut to `limit` characters."""
+    text = str(value)
+    cut = len(text) > limit
+    quoted = repr(text[:limit])
+    return f"{quoted}... ({len(text)} characters)" if cut else quoted
+
+
+def clean_name(value: Any, limit: int = NAME_LIMIT) -> str | None:
+    """A name a peer gives, fit for a device or entity name: control and format characters
+    (ANSI escapes, line breaks, bidi overrides) and markup brackets dropped, whitespace
+    folded, cut to `limit` characters; None when nothing readable is left."""
+    text = as_str(value)
+    if text is None:
+        return None
+    text = ANSI_ESCAPE.sub("", text[: limit * 8])
+    kept = "".join(
+        " " if char.isspace() else char
+        for char in text
+        if char.isspace() or (unicodedata.category(char)[0] != "C" and char not in "<>")
+    )
+    name = " ".join(kept.split())[:limit].strip()
+    return name or None

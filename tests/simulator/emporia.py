@@ -379,6 +379,12 @@ class EmporiaSimulator:
         for ws in list(self.open_sockets):
             await ws.send_str(payload)
 
+    async def send_raw(self, text: str) -> None:
+        """Send one frame as it is to every open socket (a hostile or broken proxy)."""
+        for ws in list(self.open_sockets):
+            with contextlib.suppress(ConnectionError):
+                await ws.send_str(text)
+
     async def drop_sockets(self) -> None:
         """Close every open socket (as a proxy restart would)."""
         for ws in list(self.open_sockets):

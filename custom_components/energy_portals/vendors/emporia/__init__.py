@@ -8,13 +8,17 @@ from typing import Any
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, CONF_URL, Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.aiohttp_client import (
+    async_create_clientsession,
+    async_get_clientsession,
+)
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
 from ...errors import PortalAuthError, PortalConnectionError
+from ...http import same_origin_only
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
 from . import binary_sensor, sensor
@@ -71,7 +75,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
         hass,
         entry,
         client=client,
-        stream=EmporiaStream(session, client.ws_url),
+        # The socket has a session of its own that refuses a redirect to another origin:
+        # the account's token goes only to the proxy the user configured.
+        stream=EmporiaStream(
+            async_create_clientsession(hass, middlewares=(same_origin_only(client.ws_url),)),
+            client.ws_url,
+        ),
         coordinator=live,
         interval=interval,
     )

@@ -20,7 +20,8 @@ from ...http import (
     retry_once_when_refused,
     send,
 )
-from ...parse import as_bool, as_datetime, as_float, as_int, as_object, as_str
+from ...parse import as_bool, as_datetime, as_float, as_int, as_object, as_str, clean_name
+from ...peer_limits import MAX_DEVICES, nesting_ok
 from ...tokens import jwt_claims
 from .usage import KWH, UsageSample, parse_usage
 
@@ -167,7 +168,7 @@ def _parse_channels(raw: Any) -> tuple[Channel, ...]:
             channels.append(
                 Channel(
                     num=num,
-                    name=as_str(item.get("name")),
+                    name=clean_name(item.get("name")),
                     multiplier=as_float(item.get("channelMultiplier")),
                     type=as_str(item.get("type")),
                 )
@@ -199,7 +200,7 @@ def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -
     into.append(
         EmporiaDevice(
             gid=gid,
-            name=as_str(location.get("deviceName")),
+            name=clean_name(location.get("deviceName")),
             model=as_str(raw.get("model")),
             firmware=as_str(raw.get("firmware")),
             time_zone=as_str(location.get("timeZone")),
@@ -224,9 +225,15 @@ def parse_devices(body: Any) -> dict[int, EmporiaDevice]:
     if not isinstance(raw, list):
         raise PortalResponseError("/devices answer has no device list")
     devices: list[EmporiaDevice] = []
-    for item in raw:
+    for item in raw[: MAX_DEVICES + 1]:
         _parse_device(item, None, devices)
-    return {device.gid: device for device in devices}
+    if len(devices) > MAX_DEVICES:
+        raise PortalResponseError(f"/devices lists more than {MAX_DEVICES} devices")
+    by_gid = {device.gid: device for device in devices}
+    parent_of = {gid: device.parent_gid for gid, device in by_gid.items()}
+    if not all(nesting_ok(gid, parent_of.get) for gid in by_gid):
+        raise PortalResponseError("/devices links devices in a cycle or nests them too deep")
+    return by_gid
 
 
 class EmporiaClient:

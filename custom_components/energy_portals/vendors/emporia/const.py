@@ -37,6 +37,7 @@ STABLE_SESSION: Final = 60.0
 proxy authenticates, then closes with "Error fetching devices." while Emporia fails."""
 NO_DATA_REPAIR_AFTER: Final = timedelta(minutes=30)
 ISSUE_NO_DATA: Final = "emporia_no_data"
+ISSUE_TOO_MANY: Final = "emporia_too_many_devices"
 
 MAINS_CHANNEL: Final = "1,2,3"
 BALANCE_CHANNEL: Final = "Balance"

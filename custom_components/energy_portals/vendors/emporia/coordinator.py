@@ -14,6 +14,7 @@ from homeassistant.core import HomeAssistant
 
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
+from ...peer_limits import nesting_ok
 from .api import EmporiaClient, EmporiaDevice
 from .const import DEVICES_INTERVAL, DEVICES_INTERVAL_WITH_PLUGS, VENDOR_KEY
 from .live import ChannelSnapshot, LiveSnapshot, LiveState, clock
@@ -87,7 +88,12 @@ class EmporiaData:
         return (self.devices.data or {}).get(gid)
 
     def parent(self, gid: int) -> int | None:
-        """The monitor a nested device (smart plug, charger) hangs off."""
+        """The monitor a nested device (smart plug, charger) hangs off; None also where the
+        links a peer sent loop or nest too deep (its device then stands on its own)."""
+        parent = self._direct_parent(gid)
+        return parent if parent is not None and nesting_ok(gid, self._direct_parent) else None
+
+    def _direct_parent(self, gid: int) -> int | None:
         device = self.device(gid)
         if device is not None:
             return device.parent_gid
@@ -116,12 +122,13 @@ class EmporiaData:
 
     def all_channels(self) -> list[ChannelKey]:
         """Channels from /devices and from the samples so far."""
-        keys: list[ChannelKey] = [
+        keys = dict.fromkeys(
             (device.gid, channel.num)
             for device in (self.devices.data or {}).values()
             for channel in device.channels
-        ]
-        return keys + [key for key in self.live.state.channels if key not in keys]
+        )
+        keys.update(dict.fromkeys(self.live.state.channels))
+        return list(keys)
 
     def channel_name(self, key: ChannelKey) -> str | None:
         """The channel's name from /devices, else from the samples."""

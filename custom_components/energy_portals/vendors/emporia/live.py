@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from ...peer_limits import MAX_CHANNELS, MAX_DEVICES
 from .usage import ChannelKey, UsageSample
 
 
@@ -119,6 +120,10 @@ class LiveState:
         self.gaps: list[Gap] = []
         """Gaps waiting to be filled from the history, oldest first."""
         self._noted: set[Gap] = set()
+        self.devices: set[int] = set()
+        """The devices whose channels are kept (at most MAX_DEVICES)."""
+        self.refused = 0
+        """Channels not taken because the entry holds MAX_DEVICES or MAX_CHANNELS already."""
 
     def ingest(self, sample: UsageSample, now: float, wall: float) -> list[ChannelKey]:
         """Take one sample at monotonic `now` and wall-clock `wall` seconds.
@@ -127,12 +132,15 @@ class LiveState:
         """
         self.samples += 1
         self.last_sample_at = now
-        self.parents.update(sample.parents)
         new: list[ChannelKey] = []
         for key, reading in sample.readings.items():
             channel = self.channels.get(key)
             if channel is None:
+                if not self._room_for(key[0]):
+                    self.refused += 1
+                    continue
                 channel = self.channels[key] = ChannelState()
+                self.devices.add(key[0])
                 new.append(key)
             channel.name = reading.name or channel.name
             watts = reading.watts
@@ -156,7 +164,16 @@ class LiveState:
             if watts is not None:
                 channel.watts, channel.watts_at = watts, now
             channel.seen_at, channel.wall_at = now, wall
+        self.parents.update(
+            (gid, parent) for gid, parent in sample.parents.items() if gid in self.devices
+        )
         return new
+
+    def _room_for(self, gid: int) -> bool:
+        """A new channel of `gid` fits within the entry's bounds."""
+        if len(self.channels) >= MAX_CHANNELS:
+            return False
+        return gid in self.devices or len(self.devices) < MAX_DEVICES
 
     def restore(
         self, key: ChannelKey, direction: str, counted_until: float, gaps: list[Gap]
@@ -167,6 +184,7 @@ class LiveState:
         sample, or the newest one when the sensor joins a running channel) is its gap too.
         """
         channel = self.channels.setdefault(key, ChannelState())
+        self.devices.add(key[0])
         for gap in gaps:
             self.note_gap(gap)
         if channel.wall_at is not None:

@@ -29,12 +29,14 @@ from ...errors import (
     PortalNotFoundError,
     PortalRateLimitError,
 )
+from ...peer_limits import MAX_CHANNELS, MAX_DEVICES
 from .api import EmporiaClient, wall_clock
 from .backfill import Backfill
 from .const import (
     BACKOFF_BASE,
     BACKOFF_MAX,
     ISSUE_NO_DATA,
+    ISSUE_TOO_MANY,
     NO_DATA_REPAIR_AFTER,
     PUBLISH_JITTER,
     STABLE_SESSION,
@@ -102,6 +104,9 @@ class EmporiaPush:
         """When data last arrived (socket or /devices/instant), or when the task started."""
         self.issue_id = f"{ISSUE_NO_DATA}_{entry.entry_id}"
         self._issue_raised = False
+        self._refused_frames_logged = False
+        self._too_many_raised = False
+        self.too_many_issue_id = f"{ISSUE_TOO_MANY}_{entry.entry_id}"
         self._emporia_failing = False
         """A REST answer said the proxy cannot reach Emporia (and none has said otherwise)."""
         self._reachable = asyncio.Event()
@@ -122,8 +127,11 @@ class EmporiaPush:
             async_track_time_interval(self.hass, self._async_tick, timedelta(seconds=self.interval))
         )
         self.entry.async_on_unload(self.async_stop)
-        # The no-data notice belongs to this run of the entry (it is raised again if need be).
+        # The notices belong to this run of the entry (they are raised again if need be).
         self.entry.async_on_unload(lambda: ir.async_delete_issue(self.hass, DOMAIN, self.issue_id))
+        self.entry.async_on_unload(
+            lambda: ir.async_delete_issue(self.hass, DOMAIN, self.too_many_issue_id)
+        )
 
     @property
     def stopping(self) -> bool:
@@ -301,6 +309,8 @@ class EmporiaPush:
             self._issue_raised = False
             ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
         new = self.state.ingest(sample, now, self._wall())
+        if self.state.refused and not self._too_many_raised:
+            self._too_many()
         current = self.coordinator.data
         if (
             force
@@ -311,6 +321,40 @@ class EmporiaPush:
             or now - self._last_publish >= self.interval - PUBLISH_JITTER
         ):
             self.publish()
+
+    def _too_many(self) -> None:
+        """The proxy named more devices or channels than an entry holds: the new ones are
+        refused (once said in the log, and in a repair issue until the entry reloads)."""
+        self._too_many_raised = True
+        LOGGER.warning(
+            "The Emporia proxy reports more than %s devices or %s channels; the new ones "
+            "are not added (%s refused so far)",
+            MAX_DEVICES,
+            MAX_CHANNELS,
+            self.state.refused,
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self.too_many_issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_TOO_MANY,
+            translation_placeholders={
+                "title": self.entry.title,
+                "devices": str(MAX_DEVICES),
+                "channels": str(MAX_CHANNELS),
+            },
+        )
+
+    def _note_refused_frames(self) -> None:
+        """Frames the stream refused as unusable: said once per run of the entry."""
+        if self.stream.refused_frames and not self._refused_frames_logged:
+            self._refused_frames_logged = True
+            LOGGER.warning(
+                "The Emporia proxy sent live data that cannot be used (not JSON, nested "
+                "too deep, or devices linked in a cycle); such data is skipped"
+            )
 
     @callback
     def publish(self) -> None:
@@ -332,6 +376,7 @@ class EmporiaPush:
             )
         now = self._now()
         self._check_no_data(now)
+        self._note_refused_frames()
         snapshot = self.state.snapshot(now)
         current = self.coordinator.data
         if current is None or snapshot == current:

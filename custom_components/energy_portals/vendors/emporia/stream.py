@@ -6,14 +6,14 @@ callback until the connection ends. Reconnecting is the caller's job.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 
 from ...errors import PortalAuthError, PortalConnectionError, PortalResponseError
-from ...parse import as_str
+from ...http import MAX_BODY, parse_json
+from ...parse import as_str, peer_text
 from .usage import UsageSample, parse_usage
 
 CLOSE_TIMEOUT = 10.0
@@ -31,6 +31,8 @@ class EmporiaStream:
         self._session = session
         self._url = url
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self.refused_frames = 0
+        """deviceData frames refused as unusable (bad JSON, too deep, links in a cycle)."""
 
     async def async_listen(
         self,
@@ -46,6 +48,7 @@ class EmporiaStream:
                 self._url,
                 timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=CLOSE_TIMEOUT),
                 autoping=True,
+                max_msg_size=MAX_BODY,
             )
         except (aiohttp.ClientError, TimeoutError, OSError) as err:
             raise PortalConnectionError(f"Cannot open the socket: {type(err).__name__}") from err
@@ -77,6 +80,9 @@ class EmporiaStream:
             if message.type is not aiohttp.WSMsgType.TEXT:
                 continue
             payload = _decode(message.data)
+            if not payload:
+                self.refused_frames += 1
+                continue
             kind = payload.get("type")
             if kind == "authenticated":
                 authenticated = True
@@ -85,11 +91,12 @@ class EmporiaStream:
                 text = as_str(payload.get("message")) or ""
                 # Before `authenticated` every error means the token was not accepted.
                 if not authenticated or "token" in text.lower():
-                    raise StreamTokenError(f"Socket refused the token: {text}")
+                    raise StreamTokenError(f"Socket refused the token: {peer_text(text)}")
             elif kind == "deviceData" and authenticated:
                 try:
                     sample = parse_usage(payload.get("data"))
                 except PortalResponseError:
+                    self.refused_frames += 1
                     continue
                 on_sample(sample)
 
@@ -100,8 +107,11 @@ class EmporiaStream:
 
 
 def _decode(text: Any) -> dict[str, Any]:
+    """A frame's JSON object; {} for anything else (the REST answers' limits apply)."""
+    if not isinstance(text, str):
+        return {}
     try:
-        payload = json.loads(text)
-    except TypeError, ValueError:
+        payload = parse_json(text)
+    except PortalResponseError:
         return {}
     return payload if isinstance(payload, dict) else {}

@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from ...errors import PortalResponseError
-from ...parse import as_datetime, as_float, as_int, as_str
+from ...parse import as_datetime, as_float, as_int, as_str, clean_name
+from ...peer_limits import nesting_ok
 
 KWH = "KilowattHours"
 SCALE_SECONDS = {"1S": 1, "1MIN": 60, "15MIN": 900, "1H": 3600}
@@ -72,7 +73,7 @@ def _collect(
             if num is not None:
                 sample.readings[gid, num] = ChannelReading(
                     watts=watts(channel.get("usage"), scale, unit),
-                    name=as_str(channel.get("name")),
+                    name=clean_name(channel.get("name")),
                     energy=as_float(channel.get("usage")) if unit in (KWH, None) else None,
                 )
             _collect(channel.get("nestedDevices"), gid, scale, unit, sample)
@@ -87,6 +88,8 @@ def parse_usage(body: Any) -> UsageSample:
     unit = as_str(usages.get("energyUnit"))
     sample = UsageSample(instant=as_datetime(usages.get("instant")), scale=scale, energy_unit=unit)
     _collect(usages.get("devices"), None, scale, unit, sample)
+    if not all(nesting_ok(gid, sample.parents.get) for gid in sample.parents):
+        raise PortalResponseError("Usage data links devices in a cycle or nests them too deep")
     return sample
 
 

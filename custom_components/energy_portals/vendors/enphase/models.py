@@ -18,6 +18,7 @@ from ...parse import (
     as_list,
     as_object,
     as_str,
+    clean_name,
 )
 
 
@@ -190,7 +191,7 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
     )
     return Charger(
         serial=serial,
-        name=as_str(raw.get("name")),
+        name=clean_name(raw.get("name")),
         connected=as_bool(raw.get("connected")),
         plugged_in=as_bool(raw.get("pluggedIn", connector.get("pluggedIn"))),
         charging=as_bool(raw.get("charging")),
@@ -305,7 +306,7 @@ def parse_sites(body: Any) -> list[Site]:
             continue
         site_id = as_str(raw.get("site_id", raw.get("siteId", raw.get("id"))))
         if site_id is not None:
-            name = as_str(raw.get("name", raw.get("title")))
+            name = clean_name(raw.get("name", raw.get("title")))
             sites.append(Site(site_id=site_id, name=name))
     return sites
 

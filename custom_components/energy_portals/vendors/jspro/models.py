@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ...parse import as_bool, as_float, as_int, as_list, as_object, as_str
+from ...parse import as_bool, as_float, as_int, as_list, as_object, as_str, clean_name
 from .packs import ActivePack, BatteryPack
 from .units import SCC_MISSING, scaled
 
@@ -81,7 +81,7 @@ def parse_information(data: Any) -> DeviceInformation | None:
     model = as_object(data.get("device_model"))
     info = DeviceInformation(
         site_id=as_str(site.get("site_id")),
-        site_name=as_str(site.get("site_name")),
+        site_name=clean_name(site.get("site_name")),
         address=as_str(site.get("address")),
         model=as_str(model.get("model")),
         part_number=as_str(model.get("part_number")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -62,6 +63,19 @@ class HttpResponse:
         if not isinstance(value, dict):
             raise PortalResponseError("Answer is not a JSON object", status=self.status)
         return value
+
+
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@+-]{0,127}")
+"""What an id a service sent may look like where a path is built from it."""
+
+
+def path_id(value: object) -> str:
+    """An id from a service's answer, fit to be a path segment; an id carrying `/`, `..`,
+    `?`, `#` or anything else that would change the path is an unusable answer."""
+    text = str(value)
+    if not SAFE_ID.fullmatch(text) or ".." in text:
+        raise PortalResponseError("An id in the answer cannot be used in a path")
+    return text
 
 
 class CrossOriginRedirectError(PortalConnectionError):

@@ -17,7 +17,7 @@ from typing import Any
 import aiohttp
 
 from ...errors import PortalAccessDeniedError, PortalAuthError, PortalResponseError
-from ...http import HttpResponse, raise_for_status, send
+from ...http import HttpResponse, path_id, raise_for_status, send
 from ...parse import as_datetime, as_float, as_str
 from ...tokens import jwt_claims
 from .models import Energy, Interval, Property, User
@@ -200,7 +200,7 @@ class AllumeClient:
                 "from": int(start.timestamp()),
                 "to": int(piece_end.timestamp()),
             }
-            body = await self._get_json(f"/{source}/{ident}/snapshots", params)
+            body = await self._get_json(f"/{source}/{path_id(ident)}/snapshots", params)
             intervals += parse_snapshots(body)
             start = piece_end
         return intervals

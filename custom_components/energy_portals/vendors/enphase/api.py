@@ -17,7 +17,7 @@ from ...errors import (
     PortalRateLimitError,
     PortalResponseError,
 )
-from ...http import HttpResponse, parse_retry_after, raise_for_status
+from ...http import HttpResponse, parse_retry_after, path_id, raise_for_status
 from .auth import EnphaseAuth
 from .charge_levels import (
     CONFIG_PATH,
@@ -201,14 +201,14 @@ class EnphaseClient:
 
     async def async_get_currency(self, site_id: str) -> str | None:
         """The site's currency (ISO 4217), when the cloud states one."""
-        path = f"/app-api/{site_id}/get_currency_conversion.json"
+        path = f"/app-api/{path_id(site_id)}/get_currency_conversion.json"
         return parse_currency(await self._read(path, Family.READ, site_id))
 
     async def async_get_session_history(
         self, site_id: str, serial: str, first: date, last: date, time_zone: str
     ) -> list[FinishedSession]:
         """The charger's finished sessions that started on the local days first to last."""
-        path = HISTORY_PATH.format(site=site_id, serial=serial)
+        path = HISTORY_PATH.format(site=path_id(site_id), serial=path_id(serial))
         sessions: list[FinishedSession] = []
         for _ in range(MAX_HISTORY_PAGES):
             body = history_request(first, last, time_zone, len(sessions))
@@ -222,7 +222,7 @@ class EnphaseClient:
 
     async def async_get_firmware(self, site_id: str) -> dict[str, Firmware]:
         """Each charger's installed and offered firmware, by serial."""
-        path = FIRMWARE_PATH.format(site=site_id)
+        path = FIRMWARE_PATH.format(site=path_id(site_id))
         return parse_firmware(await self._read(path, Family.READ, site_id))
 
     async def async_get_default_level(self, site_id: str, serial: str) -> DefaultLevel | None:
@@ -241,7 +241,7 @@ class EnphaseClient:
     ) -> HttpResponse:
         """A charger-config call; refused with a renewed sign-in, it is tried with the
         cookies alone, as the field does (section 2)."""
-        path = CONFIG_PATH.format(site=site_id, serial=serial)
+        path = CONFIG_PATH.format(site=path_id(site_id), serial=path_id(serial))
 
         async def by_cookies() -> HttpResponse:
             return await self.auth.send(
@@ -267,12 +267,12 @@ class EnphaseClient:
 
     async def async_get_schedules(self, site_id: str, serial: str) -> Schedules:
         """The charger's charging schedules."""
-        path = SCHEDULES_PATH.format(site=site_id, serial=serial)
+        path = SCHEDULES_PATH.format(site=path_id(site_id), serial=path_id(serial))
         return parse_schedules(await self._read(path, Family.CONTROL, site_id))
 
     async def async_write_schedules(self, site_id: str, serial: str, body: dict[str, Any]) -> None:
         """Write the charger's schedules back (every slot, `Schedules.patch`)."""
-        path = SCHEDULES_PATH.format(site=site_id, serial=serial)
+        path = SCHEDULES_PATH.format(site=path_id(site_id), serial=path_id(serial))
         response = await self._send("PATCH", path, Family.CONTROL, site_id=site_id, body=body)
         _raise_for_command(response, "schedule_rejected")  # the old schedule stays
 

@@ -19,7 +19,7 @@ from ...errors import (
     PortalNotFoundError,
     PortalResponseError,
 )
-from ...http import HttpResponse, endpoint_name, raise_for_status, send
+from ...http import HttpResponse, endpoint_name, path_id, raise_for_status, send
 from .billing import (
     Agreements,
     ConsumptionReading,
@@ -177,39 +177,41 @@ class FlowerHubClient:
 
     async def async_get_asset_owner(self, owner_id: str) -> AssetOwner:
         """The owner, installer, asset and compensation."""
-        return await self._get(f"/asset-owner/{owner_id}", parse_asset_owner)
+        return await self._get(f"/asset-owner/{path_id(owner_id)}", parse_asset_owner)
 
     async def async_get_asset_id(self, owner_id: str) -> str | None:
         """The owner's asset id (when the owner answer lacks it)."""
-        return await self._get(f"/asset-owner/{owner_id}/withAssetId", parse_asset_id)
+        return await self._get(f"/asset-owner/{path_id(owner_id)}/withAssetId", parse_asset_id)
 
     async def async_get_profile(self, owner_id: str) -> Profile:
         """The owner's contact details and account status."""
-        return await self._get(f"/asset-owner/{owner_id}/profile", parse_profile)
+        return await self._get(f"/asset-owner/{path_id(owner_id)}/profile", parse_profile)
 
     async def async_get_agreements(self, owner_id: str) -> Agreements:
         """The consumption and production electricity agreements."""
-        return await self._get(f"/asset-owner/{owner_id}/electricity-agreement", parse_agreements)
+        return await self._get(
+            f"/asset-owner/{path_id(owner_id)}/electricity-agreement", parse_agreements
+        )
 
     async def async_get_invoices(self, owner_id: str) -> tuple[Invoice, ...]:
         """Every invoice, with nested sub-group invoices."""
-        return await self._get(f"/asset-owner/{owner_id}/invoice", parse_invoices)
+        return await self._get(f"/asset-owner/{path_id(owner_id)}/invoice", parse_invoices)
 
     async def async_get_consumption(self, owner_id: str) -> tuple[ConsumptionReading, ...]:
         """Consumption by invoiced month."""
-        return await self._get(f"/asset-owner/{owner_id}/consumption", parse_consumption)
+        return await self._get(f"/asset-owner/{path_id(owner_id)}/consumption", parse_consumption)
 
     async def async_get_asset(self, asset_id: str) -> Asset:
         """The battery system's hardware and status."""
-        return await self._get(f"/asset/{asset_id}", parse_asset)
+        return await self._get(f"/asset/{path_id(asset_id)}", parse_asset)
 
     async def async_get_revenue(self, asset_id: str) -> Revenue | None:
         """The last invoice's compensation summary (None when the answer has no id)."""
-        return await self._get(f"/asset/{asset_id}/revenue", parse_revenue)
+        return await self._get(f"/asset/{path_id(asset_id)}/revenue", parse_revenue)
 
     async def async_get_system_notification(self, name: str) -> str | None:
         """A system notification's message; its usual empty 200 body means none."""
-        response = await self._request(f"/system-notification/{name}")
+        response = await self._request(f"/system-notification/{path_id(name)}")
         raise_for_status(response)
         return parse_notification(response.text)
 
@@ -231,12 +233,12 @@ class FlowerHubClient:
 
     async def async_get_uptime_months(self, asset_id: str) -> list[str]:
         """The `YYYY-MM` months with uptime data, oldest first."""
-        return await self._uptime(f"/available-months/{asset_id}", parse_months)
+        return await self._uptime(f"/available-months/{path_id(asset_id)}", parse_months)
 
     async def async_get_uptime_history(self, asset_id: str) -> dict[str, float]:
         """Uptime percent by `YYYY-MM`."""
-        return await self._uptime(f"/bar-chart/history/{asset_id}", parse_history)
+        return await self._uptime(f"/bar-chart/history/{path_id(asset_id)}", parse_history)
 
     async def async_get_uptime_pie(self, asset_id: str, period: str) -> dict[str, float]:
         """Seconds of uptime, downtime and noData in the `YYYY-MM` period."""
-        return await self._uptime(f"/pie-chart/{asset_id}", parse_pie, {"period": period})
+        return await self._uptime(f"/pie-chart/{path_id(asset_id)}", parse_pie, {"period": period})

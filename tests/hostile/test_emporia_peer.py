@@ -22,6 +22,7 @@ from custom_components.energy_portals.peer_limits import MAX_CHANNELS, MAX_DEVIC
 from tests.conftest import RunningSimulator
 from tests.helpers import known_state, settle
 from tests.simulator.emporia import MONITOR_GID, EmporiaSimulator
+from tests.simulator.faults import Handler
 from tests.vendors.emporia.conftest import add_entry
 
 KITCHEN_POWER = "sensor.home_kitchen_power"
@@ -269,7 +270,7 @@ async def test_the_socket_never_follows_a_redirect_to_another_origin(
     other_port = other_runner.addresses[0][1]
 
     @web.middleware
-    async def redirect(request: web.Request, handler: Any) -> web.StreamResponse:
+    async def redirect(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
             raise web.HTTPTemporaryRedirect(f"http://127.0.0.2:{other_port}/stolen")
         return await handler(request)

@@ -7,13 +7,15 @@ import logging
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
 from custom_components.energy_portals.errors import PortalResponseError
 from custom_components.energy_portals.http import path_id
 from tests.conftest import RunningSimulator
-from tests.helpers import add_mock_entry, unhandled_errors
+from tests.helpers import add_mock_entry, add_vendor_entry, advance, unhandled_errors
 from tests.simulator.flowerhub import OWNER_ID, FlowerHubSimulator
 from tests.vendors.flowerhub.conftest import entry_data
 
@@ -63,4 +65,32 @@ async def test_a_hostile_asset_id_never_reaches_a_path(
     assert not [path for path in paths if "refresh-token" in path and "/asset" in path]
     assert not [call for call in flowerhub.state.requests if "everything" in str(call.query)]
     assert not [path for path in paths if path.startswith("/flowerhub/asset/") and ".." in path]
+    assert unhandled_errors(caplog) == []
+
+
+async def test_a_pack_list_of_thousands_creates_no_devices(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A controller answering 5 000 packs where a site has a handful: an unusable answer (one
+    line, the pack entities unavailable), not 5 000 devices."""
+    entry_id = await add_vendor_entry(hass, simulator, "jspro")
+    registry = dr.async_get(hass)
+    before = len(dr.async_entries_for_config_entry(registry, entry_id))
+    jspro = simulator["jspro"]
+
+    def flood(body: Any) -> Any:
+        data = body.get("data", body) if isinstance(body, dict) else None
+        if isinstance(data, dict) and isinstance(data.get("bms_data"), list):
+            sample = data["bms_data"][0]
+            data["bms_data"] = [{**sample, "slave_id": n} for n in range(5000)]
+        return body
+
+    jspro.state.faults.rewrite = flood
+    jspro.state.faults.path = "/monitoring/battery"
+    await advance(hass, freezer, 60)
+    assert len(dr.async_entries_for_config_entry(registry, entry_id)) == before
+    assert [r for r in caplog.records if "Error fetching JSPro monitoring" in r.getMessage()]
     assert unhandled_errors(caplog) == []

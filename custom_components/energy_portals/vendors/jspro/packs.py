@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...parse import as_bool, as_int, as_list, as_object, as_str
+from ...errors import PortalResponseError
+from ...parse import as_bool, as_int, as_list, as_object, as_str, clean_name
+from ...peer_limits import MAX_DEVICES
 from .units import NO_ALARM, PACK_UNKNOWN, scaled, strings
 
 # fault_status_flag mixes status bits with faults; these are the status bits.
@@ -102,7 +104,7 @@ def parse_pack(raw: dict[str, Any]) -> BatteryPack | None:
         return None
     deci = 0.1
     return BatteryPack(
-        port=as_str(raw.get("port")) or "bus",
+        port=clean_name(raw.get("port")) or "bus",
         slave_id=slave_id,
         pcb_code=as_str(raw.get("pcb_code")),
         serial_code=as_str(raw.get("sn1_code")),
@@ -137,10 +139,18 @@ def parse_pack(raw: dict[str, Any]) -> BatteryPack | None:
     )
 
 
+def _bounded(items: list[Any]) -> list[Any]:
+    """A pack list of a size a site can have: more than MAX_DEVICES entries (a hostile or
+    broken controller) is an unusable answer, not hundreds of devices."""
+    if len(items) > MAX_DEVICES:
+        raise PortalResponseError(f"The pack list has {len(items)} entries, over {MAX_DEVICES}")
+    return items
+
+
 def parse_battery(data: Any) -> dict[str, BatteryPack]:
     """`/api/v1/monitoring/battery`: the packs by their place on the bus."""
     packs = {}
-    for raw in as_list(as_object(data).get("bms_data")):
+    for raw in _bounded(as_list(as_object(data).get("bms_data"))):
         if isinstance(raw, dict) and (pack := parse_pack(raw)) is not None:
             packs[pack.key] = pack
     return packs
@@ -162,11 +172,11 @@ class ActivePack:
 def parse_active(data: Any) -> dict[str, ActivePack]:
     """`/api/v1/monitoring/battery/active`."""
     packs = {}
-    for raw in as_list(as_object(data).get("bms_data")):
+    for raw in _bounded(as_list(as_object(data).get("bms_data"))):
         if not isinstance(raw, dict) or (slave_id := as_int(raw.get("slave_id"))) is None:
             continue
         pack = ActivePack(
-            port=as_str(raw.get("port")) or "bus",
+            port=clean_name(raw.get("port")) or "bus",
             slave_id=slave_id,
             active=as_bool(raw.get("status")),
         )

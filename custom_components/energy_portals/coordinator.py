@@ -25,6 +25,7 @@ from .errors import (
     PortalRateLimitError,
     PortalUpstreamError,
 )
+from .optional_endpoints import OptionalEndpoints
 
 # Used when a 429 carries no Retry-After: long enough that a vendor's block can lift.
 DEFAULT_RATE_LIMIT_WAIT = 300.0
@@ -36,13 +37,15 @@ class UpstreamFailuresAtInfo(logging.Filter):
     line (still once, and its recovery once) goes out at INFO."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Lower the record's level when it reports such a failure; never drop it."""
+        """Lower the record's level when it reports such a failure (dropped when the logger
+        is set above INFO)."""
         args = record.args if isinstance(record.args, tuple) else ()
         if any(
             isinstance(arg, UpdateFailed) and isinstance(arg.__cause__, PortalUpstreamError)
             for arg in args
         ):
             record.levelno, record.levelname = logging.INFO, "INFO"
+            return LOGGER.isEnabledFor(logging.INFO)
         return True
 
 
@@ -53,6 +56,10 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """A coordinator whose `_async_fetch` may raise the vendor client errors."""
 
     config_entry: ConfigEntry[Any]
+    endpoints: OptionalEndpoints | None = None
+    """The optional endpoints its fetch reads, where its entities' availability follows them:
+    a refresh in which one goes missing or comes back tells the entities even when the data
+    is equal (the coordinator otherwise skips unchanged data)."""
 
     def __init__(
         self,
@@ -77,6 +84,7 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     async def _async_update_data(self) -> DataT:
         """Fetch, with the vendor's errors as Home Assistant's (reauth, retry after, failure)."""
+        changes = self.endpoints.changes if self.endpoints else 0
         try:
             return await self._async_fetch()
         except PortalAuthError as err:
@@ -104,3 +112,5 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_key="invalid_response",
                 translation_placeholders={"error": str(err)},
             ) from err
+        finally:
+            self.always_update = self.endpoints is not None and self.endpoints.changes != changes

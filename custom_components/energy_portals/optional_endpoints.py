@@ -4,12 +4,13 @@ Enphase session history, a FlowerHub data group.
 
 Their entities stay away or unavailable, the rest of the entry keeps working, the log says so
 once at WARNING with what the owner can do, and the endpoint is asked again once a day (a
-firmware, a proxy or a plan may add it), not at every poll.
+firmware, a proxy or a plan may add it), not at every poll. One endpoint asked for several
+things (each device's buckets, each charger's history) is tracked for each of them apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from datetime import datetime, timedelta
 
 from homeassistant.util import dt as dt_util
@@ -22,35 +23,42 @@ NO_HINT = "those entities stay unavailable, the rest keeps working"
 
 
 class OptionalEndpoints:
-    """The endpoints of one entry (or one of its coordinators) that answered 404, and since
-    when; each is reported once until it answers again."""
+    """The endpoints of one entry that answered 404 (or 403), for what, and since when; each
+    endpoint is reported once until none of its reads is missing any more."""
 
     def __init__(self, owner: str, hints: Mapping[str, str] | None = None) -> None:
         self._owner = owner
         """Who does not offer the endpoint, as a log line names it ("The JSPro controller")."""
         self._hints = hints or {}
         """What the owner can do, by endpoint (default: nothing; the rest keeps working)."""
-        self._missing_since: dict[str, datetime] = {}
+        self._missing_since: dict[tuple[str, Hashable], datetime] = {}
         self._reported: set[str] = set()
+        self.changes = 0
+        """Counts each time an endpoint goes missing or comes back (entities follow it)."""
 
     @property
     def unsupported(self) -> set[str]:
-        """The endpoints that answered 404 (or 403) at their last read."""
-        return set(self._missing_since)
+        """The endpoints whose last read (of something) answered 404 (or 403)."""
+        return {name for name, _ in self._missing_since}
 
-    def offered(self, name: str) -> bool:
-        """False while the endpoint's last answer was 404 (or 403)."""
-        return name not in self._missing_since
+    def offered(self, name: str, key: Hashable = None) -> bool:
+        """False while the endpoint's last read for `key` answered 404 (or 403)."""
+        return (name, key) not in self._missing_since
 
-    async def fetch[T](self, name: str, call: Callable[[], Awaitable[T]]) -> T | None:
-        """The endpoint's answer; None while it is not offered (asked again once a day)."""
-        since = self._missing_since.get(name)
-        if since is not None and dt_util.utcnow() - since < ASK_AGAIN_AFTER:
+    async def fetch[T](
+        self, name: str, call: Callable[[], Awaitable[T]], key: Hashable = None
+    ) -> T | None:
+        """The endpoint's answer for `key`; None while it is not offered (asked again daily)."""
+        now = dt_util.utcnow()
+        since = self._missing_since.get((name, key))
+        if since is not None and since <= now < since + ASK_AGAIN_AFTER:
             return None
         try:
             data = await call()
         except (PortalNotFoundError, PortalAccessDeniedError) as err:
-            self._missing_since[name] = dt_util.utcnow()
+            if since is None:
+                self.changes += 1
+            self._missing_since[name, key] = now
             if name not in self._reported:
                 self._reported.add(name)
                 LOGGER.warning(
@@ -58,13 +66,12 @@ class OptionalEndpoints:
                     self._owner,
                     name,
                     err.status,
-                    self._hints.get(
-                        name, "those entities stay unavailable, the rest keeps working"
-                    ),
+                    self._hints.get(name, NO_HINT),
                 )
             return None
-        self._missing_since.pop(name, None)
-        if name in self._reported:
+        if self._missing_since.pop((name, key), None) is not None:
+            self.changes += 1
+        if name in self._reported and name not in self.unsupported:
             self._reported.discard(name)
             LOGGER.info("%s offers its %s endpoint again", self._owner, name)
         return data

@@ -151,6 +151,24 @@ async def test_an_account_without_history_is_asked_daily_and_logged_once(
     assert float(known_state(hass, LAST).state) == 14.4
 
 
+async def test_history_gone_and_back_with_the_same_sessions_is_shown(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The history answers, then 404s, then answers again with the sessions already known:
+    the sensors go unavailable and come back although the data never changed."""
+    await start(hass, enphase_entry, enphase, freezer)
+    assert float(known_state(hass, LAST).state) == 14.4
+    enphase.knobs.history_missing = True
+    await advance(hass, freezer, 30 * 60 + 1)
+    assert known_state(hass, LAST).state == "unavailable"
+    enphase.knobs.history_missing = False
+    await advance(hass, freezer, 24 * 3600)
+    assert float(known_state(hass, LAST).state) == 14.4
+
+
 def test_hourly_shares_spread_a_session_over_its_hours() -> None:
     """90 minutes from 08:10: 50 minutes in the first hour, 40 in the second."""
     session = parse_session(

@@ -297,13 +297,16 @@ async def test_optional_endpoints_missing(
     flowerhub.state.faults.path = "/consumption"
     assert await hass.config_entries.async_setup(flowerhub_entry.entry_id)
     await hass.async_block_till_done()
-    assert known_state(hass, "sensor.flowerhub_uptime_this_month").state == STATE_UNAVAILABLE
+    # This month's uptime comes from the history or the pie: unknown without both.
+    assert known_state(hass, "sensor.flowerhub_uptime_this_month").state == STATE_UNKNOWN
     assert known_state(hass, "sensor.flowerhub_downtime_this_month").state == STATE_UNAVAILABLE
+    assert known_state(hass, "sensor.flowerhub_uptime_last_month").state == STATE_UNAVAILABLE
     consumption = known_state(hass, "sensor.flowerhub_last_invoiced_month_consumption")
     assert consumption.state == STATE_UNAVAILABLE
     assert known_state(hass, "sensor.flowerhub_latest_invoice_amount").state == "389.5"
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len([w for w in warnings if "does not offer its uptime endpoint" in w]) == 1
+    for name in ("uptime months", "uptime history", "uptime pie"):
+        assert len([w for w in warnings if f"does not offer its {name} endpoint" in w]) == 1
     assert len([w for w in warnings if "does not offer its consumption endpoint" in w]) == 1
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     asked = len(flowerhub.state.calls("GET", "/consumption"))

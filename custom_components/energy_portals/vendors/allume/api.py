@@ -18,7 +18,7 @@ import aiohttp
 
 from ...errors import PortalAccessDeniedError, PortalAuthError, PortalResponseError
 from ...http import HttpResponse, path_id, raise_for_status, send
-from ...parse import as_datetime, as_float, as_str
+from ...parse import as_datetime, as_float, as_str, clean_name
 from ...tokens import jwt_claims
 from .models import Energy, Interval, Property, User
 
@@ -27,6 +27,8 @@ DEFAULT_BASE_URL = "https://api.allumeenergy.com.au/v2"
 RELOGIN_MARGIN = 600.0
 # Long windows are fetched in pieces of at most this length.
 MAX_WINDOW = timedelta(days=7)
+ADDRESS_LIMIT = 100
+"""Characters of each address line kept (they name the property's device and statistics)."""
 LOGIN_REFUSED = frozenset({400, 401, 403, 422})
 ACCESS_REFUSED = frozenset({401, 403})
 ENERGY_KEYS = (
@@ -83,7 +85,7 @@ def parse_properties(body: Any) -> list[Property]:
     for raw in body:
         if not isinstance(raw, dict) or (property_id := as_str(raw.get("id"))) is None:
             continue
-        parts = [as_str(raw.get("address1")), as_str(raw.get("address2"))]
+        parts = [clean_name(raw.get(key), ADDRESS_LIMIT) for key in ("address1", "address2")]
         address = ", ".join(part for part in parts if part) or f"Property {property_id}"
         properties.append(
             Property(

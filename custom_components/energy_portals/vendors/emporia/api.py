@@ -21,9 +21,9 @@ from ...http import (
     send,
 )
 from ...parse import as_bool, as_datetime, as_float, as_int, as_object, as_str, clean_name
-from ...peer_limits import MAX_DEVICES, nesting_ok
+from ...peer_limits import MAX_CHANNELS, MAX_DEVICES, nesting_ok
 from ...tokens import jwt_claims
-from .usage import KWH, UsageSample, parse_usage
+from .usage import KWH, UsageSample, channel_num, parse_usage
 
 TOKEN_LIFETIME = 3600.0
 """The proxy's JWTs last an hour; used when a token carries no readable `exp`."""
@@ -164,7 +164,7 @@ def parse_user(body: Any) -> User:
 def _parse_channels(raw: Any) -> tuple[Channel, ...]:
     channels = []
     for item in raw if isinstance(raw, list) else []:
-        if isinstance(item, dict) and (num := as_str(item.get("channelNum"))) is not None:
+        if isinstance(item, dict) and (num := channel_num(item.get("channelNum"))) is not None:
             channels.append(
                 Channel(
                     num=num,
@@ -187,7 +187,7 @@ def _named_parent(raw: dict[str, Any], gid: int) -> int | None:
 
 
 def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -> None:
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or len(into) > MAX_DEVICES:
         return
     gid = as_int(raw.get("deviceGid"))
     if gid is None:
@@ -201,8 +201,8 @@ def _parse_device(raw: Any, parent_gid: int | None, into: list[EmporiaDevice]) -
         EmporiaDevice(
             gid=gid,
             name=clean_name(location.get("deviceName")),
-            model=as_str(raw.get("model")),
-            firmware=as_str(raw.get("firmware")),
+            model=clean_name(raw.get("model")),
+            firmware=clean_name(raw.get("firmware")),
             time_zone=as_str(location.get("timeZone")),
             channels=_parse_channels(raw.get("channels")),
             parent_gid=parent_gid,
@@ -229,6 +229,8 @@ def parse_devices(body: Any) -> dict[int, EmporiaDevice]:
         _parse_device(item, None, devices)
     if len(devices) > MAX_DEVICES:
         raise PortalResponseError(f"/devices lists more than {MAX_DEVICES} devices")
+    if sum(len(device.channels) for device in devices) > MAX_CHANNELS:
+        raise PortalResponseError(f"/devices lists more than {MAX_CHANNELS} channels")
     by_gid = {device.gid: device for device in devices}
     parent_of = {gid: device.parent_gid for gid, device in by_gid.items()}
     if not all(nesting_ok(gid, parent_of.get) for gid in by_gid):

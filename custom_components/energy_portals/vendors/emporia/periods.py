@@ -84,6 +84,8 @@ class EmporiaPeriodsCoordinator(PortalCoordinator[PeriodData]):
     """Every channel's bucket of one scale (day or month), read every 15 minutes and after
     the period turns."""
 
+    endpoints: OptionalEndpoints
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -119,6 +121,7 @@ class EmporiaPeriodsCoordinator(PortalCoordinator[PeriodData]):
             sample = await self.endpoints.fetch(
                 f"{SCALE_NAMES[scale]} buckets",
                 partial(self.client.async_get_period_usage, device.gid, scale),
+                key=device.gid,
             )
             if sample is None:
                 continue

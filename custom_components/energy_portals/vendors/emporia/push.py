@@ -110,6 +110,8 @@ class EmporiaPush:
         self._emporia_failing = False
         """A REST answer said the proxy cannot reach Emporia (and none has said otherwise)."""
         self._reachable = asyncio.Event()
+        self._quiet_until = 0.0
+        """Until when the proxy asked for quiet (Retry-After): no early reconnect before."""
         """Set when a REST answer shows the proxy reaches Emporia again after failing."""
 
     async def async_prime(self) -> None:
@@ -149,6 +151,7 @@ class EmporiaPush:
         renew = False
         while not self._stopping:
             self.authenticated = False
+            self._reachable.clear()  # only news from after this attempt may cut its wait
             retry_after = 0.0
             error: PortalError
             try:
@@ -191,6 +194,7 @@ class EmporiaPush:
             self.last_delay = max(retry_after, backoff_delay(attempt, self._rand()))
             if retry_after:  # the proxy asked for quiet: /devices/instant waits as well
                 self._instant_not_before = self._now() + retry_after
+            self._quiet_until = self._now() + retry_after
             attempt += 1
             try:
                 await self._async_wait(self.last_delay)
@@ -235,7 +239,6 @@ class EmporiaPush:
         its backoff (no reconnect storm).
         """
         end = self._now() + delay
-        self._reachable.clear()
         while not self._stopping and (left := end - self._now()) > 0:
             try:
                 await self._async_poll_instant()
@@ -243,9 +246,12 @@ class EmporiaPush:
                 raise
             except Exception:  # noqa: BLE001  # the live task must outlive any bug
                 self._unexpected()
-            if self._reachable.is_set():
+            if self._reachable.is_set() and self._now() >= self._quiet_until:
                 LOGGER.debug("The Emporia proxy reaches Emporia again: reconnecting now")
                 return
+            if self._reachable.is_set():  # but the proxy asked for quiet: sleep plainly
+                await asyncio.sleep(min(left, self.interval))
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._reachable.wait(), min(left, self.interval))
 
@@ -274,7 +280,8 @@ class EmporiaPush:
             # The proxy asks Emporia for every call: back off as the socket does, but look
             # at least every INSTANT_RECHECK_MAX, the first answer reconnecting the socket.
             LOGGER.debug("Emporia /devices/instant failed: %s", err)
-            self.emporia_unreachable()
+            if isinstance(err, PortalConnectionError):
+                self.emporia_unreachable()
             wait = min(backoff_delay(self._instant_failures, self._rand()), INSTANT_RECHECK_MAX)
             self._instant_failures += 1
             self._instant_not_before = now + max(self.interval, _retry_after(err), wait)

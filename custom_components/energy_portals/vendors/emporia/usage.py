@@ -44,6 +44,12 @@ class UsageSample:
     """deviceGid of a nested device -> deviceGid of the monitor it hangs under."""
 
 
+def channel_num(value: Any) -> str | None:
+    """A channel's number as the proxy names it ("1", "1,2,3", "Balance"), fit for a unique
+    id: cleaned and cut like a name."""
+    return clean_name(value, limit=32)
+
+
 def watts(usage: Any, scale: str | None, energy_unit: str | None) -> float | None:
     """Mean power over the window; None for null usage, another unit or an unknown scale."""
     energy = as_float(usage)
@@ -69,7 +75,7 @@ def _collect(
         for channel in channels if isinstance(channels, list) else []:
             if not isinstance(channel, dict):
                 continue
-            num = as_str(channel.get("channelNum"))
+            num = channel_num(channel.get("channelNum"))
             if num is not None:
                 sample.readings[gid, num] = ChannelReading(
                     watts=watts(channel.get("usage"), scale, unit),

@@ -108,7 +108,7 @@ class EnphaseSessionsEntity(CoordinatorEntity[EnphaseSessionsCoordinator]):
     @property
     def available(self) -> bool:
         """Unavailable while the account has no session history (404)."""
-        return super().available and self.coordinator.endpoints.offered(HISTORY)
+        return super().available and self.coordinator.endpoints.offered(HISTORY, self.serial)
 
 
 @callback

@@ -103,6 +103,8 @@ def sessions_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
     """The chargers' finished sessions, and their statistics (only with the recorder)."""
 
+    endpoints: OptionalEndpoints
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -150,6 +152,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
             read = await self.endpoints.fetch(
                 HISTORY,
                 partial(self.client.async_get_session_history, site, serial, first, today, zone),
+                key=serial,
             )
             if read is None:
                 continue

@@ -38,7 +38,9 @@ type FlowerHubConfigEntry = ConfigEntry[FlowerHubData]
 # The data groups an account may lack; entities name theirs in their description.
 PROFILE = "profile"
 REVENUE = "revenue"
-UPTIME = "uptime"
+UPTIME_MONTHS = "uptime months"
+UPTIME_HISTORY = "uptime history"
+UPTIME_PIE = "uptime pie"
 AGREEMENTS = "agreements"
 INVOICES = "invoices"
 CONSUMPTION = "consumption"
@@ -59,7 +61,9 @@ def optional_endpoints() -> OptionalEndpoints:
             for name in (
                 PROFILE,
                 REVENUE,
-                UPTIME,
+                UPTIME_MONTHS,
+                UPTIME_HISTORY,
+                UPTIME_PIE,
                 AGREEMENTS,
                 INVOICES,
                 CONSUMPTION,
@@ -86,6 +90,8 @@ def uptime_percent(pie: dict[str, float]) -> float | None:
 
 class FlowerHubOwnerCoordinator(PortalCoordinator[OwnerData]):
     """The asset owner and profile, every few hours."""
+
+    endpoints: OptionalEndpoints
 
     def __init__(
         self,
@@ -214,6 +220,8 @@ class FlowerHubStatusCoordinator(PortalCoordinator[Asset]):
 class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
     """This month's uptime, hourly."""
 
+    endpoints: OptionalEndpoints
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -229,11 +237,13 @@ class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
 
     async def _async_fetch(self) -> Uptime:
         client, asset_id, fetch = self.client, self.asset_id, self.endpoints.fetch
-        months = await fetch(UPTIME, partial(client.async_get_uptime_months, asset_id)) or []
+        months = await fetch(UPTIME_MONTHS, partial(client.async_get_uptime_months, asset_id)) or []
         # The portal's months are Swedish months, whatever Home Assistant's zone.
         period = months[-1] if months else dt_util.now(PORTAL_ZONE).strftime("%Y-%m")
-        history = await fetch(UPTIME, partial(client.async_get_uptime_history, asset_id)) or {}
-        pie = await fetch(UPTIME, partial(client.async_get_uptime_pie, asset_id, period)) or {}
+        history = (
+            await fetch(UPTIME_HISTORY, partial(client.async_get_uptime_history, asset_id)) or {}
+        )
+        pie = await fetch(UPTIME_PIE, partial(client.async_get_uptime_pie, asset_id, period)) or {}
         last = previous_month(period)
         this_month = history.get(period)
         return Uptime(
@@ -248,6 +258,8 @@ class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
 
 class FlowerHubAccountCoordinator(PortalCoordinator[Account]):
     """Agreements, invoices, consumption and the notification, every few hours."""
+
+    endpoints: OptionalEndpoints
 
     def __init__(
         self,

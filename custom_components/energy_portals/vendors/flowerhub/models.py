@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ...errors import PortalResponseError
-from ...parse import as_bool, as_datetime, as_float, as_int, as_list, as_object, as_str
+from ...parse import as_bool, as_datetime, as_float, as_int, as_list, as_object, as_str, clean_name
 
 
 def as_date(value: Any) -> date | None:
@@ -77,7 +77,7 @@ def parse_asset_owner(body: Any) -> AssetOwner:
         owner_id=owner_id,
         asset_id=as_str(asset.get("id", body.get("assetId"))),
         serial_number=as_str(asset.get("serialNumber")),
-        asset_model=as_str(model.get("name")),
+        asset_model=clean_name(model.get("name")),
         asset_manufacturer=as_str(model.get("manufacturer")),
         installer=as_str(as_object(body.get("installer")).get("name")),
         distributor=as_str(as_object(body.get("distributor")).get("name")),
@@ -166,7 +166,7 @@ def _component(value: Any) -> Component:
     raw = as_object(value)
     return Component(
         manufacturer=as_str(raw.get("manufacturerName")),
-        model=as_str(raw.get("name")),
+        model=clean_name(raw.get("name")),
         power_capacity=as_float(raw.get("powerCapacity")),
         energy_capacity=as_float(raw.get("energyCapacity")),
         battery_stacks=as_int(raw.get("numberOfBatteryStacksSupported")),

@@ -33,7 +33,8 @@ from .coordinator import (
     INVOICES,
     NOTIFICATION_GROUP,
     REVENUE,
-    UPTIME,
+    UPTIME_HISTORY,
+    UPTIME_PIE,
     FlowerHubConfigEntry,
     FlowerHubData,
 )
@@ -181,7 +182,6 @@ OWNER_SENSORS: tuple[FlowerHubSensorEntityDescription[OwnerData], ...] = (
 UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     FlowerHubSensorEntityDescription(
         key="uptime_this_month",
-        endpoint=UPTIME,
         translation_key="flowerhub_uptime_this_month",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -191,7 +191,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="uptime_excluding_no_data",
-        endpoint=UPTIME,
+        endpoint=UPTIME_PIE,
         translation_key="flowerhub_uptime_excluding_no_data",
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
@@ -201,7 +201,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="downtime_this_month",
-        endpoint=UPTIME,
+        endpoint=UPTIME_PIE,
         translation_key="flowerhub_downtime_this_month",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -211,7 +211,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="no_data_this_month",
-        endpoint=UPTIME,
+        endpoint=UPTIME_PIE,
         translation_key="flowerhub_no_data_this_month",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
@@ -221,7 +221,7 @@ UPTIME_SENSORS: tuple[FlowerHubSensorEntityDescription[Uptime], ...] = (
     ),
     FlowerHubSensorEntityDescription(
         key="uptime_last_month",
-        endpoint=UPTIME,
+        endpoint=UPTIME_HISTORY,
         translation_key="flowerhub_uptime_last_month",
         native_unit_of_measurement=PERCENTAGE,
         suggested_display_precision=1,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
@@ -23,7 +24,7 @@ class Peer:
         self.refused: set[str] = set()
         self.asked: list[str] = []
 
-    def read(self, key: str) -> object:
+    def read(self, key: str) -> Callable[[], Awaitable[str]]:
         async def call() -> str:
             self.asked.append(key)
             if key in self.missing:

@@ -23,6 +23,7 @@ from homeassistant.core import HomeAssistant
 from tests.bench.bench_portals import record
 from tests.conftest import RunningSimulator, _serve
 from tests.helpers import settle
+from tests.hostile.frames import chain, device, frame
 from tests.simulator import all_simulators
 from tests.simulator.clock import Clock
 from tests.simulator.emporia import EmporiaSimulator
@@ -84,46 +85,14 @@ async def measured(*, memory: bool) -> AsyncIterator[Cost]:
             tracemalloc.stop()
 
 
-def frame(devices: list[dict[str, Any]]) -> str:
-    return json.dumps(
-        {
-            "type": "deviceData",
-            "data": {
-                "deviceListUsages": {
-                    "instant": "2026-12-07T00:00:00Z",
-                    "scale": "1S",
-                    "devices": devices,
-                    "energyUnit": "KilowattHours",
-                }
-            },
-        }
-    )
-
-
-def device(gid: int, nested: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {
-        "deviceGid": gid,
-        "channelUsages": [
-            {"name": f"C{gid}", "usage": 0.0001, "channelNum": "1", "nestedDevices": nested or []}
-        ],
-    }
-
-
-def _chain(depth: int) -> list[dict[str, Any]]:
-    chain = device(5000)
-    for gid in range(5001, 5000 + depth):
-        chain = device(gid, [chain])
-    return [chain]
-
-
 ATTACKS: dict[str, Callable[[], str]] = {
     "one socket frame naming 2 000 unknown devices": lambda: frame(
         [device(100_000 + n) for n in range(2000)]
     ),
     "a frame linking devices in a cycle": lambda: frame(
-        [device(1, [device(2)]), device(2, [device(1)])]
+        [device(1, nested=[device(2)]), device(2, nested=[device(1)])]
     ),
-    "a frame nesting devices 1 200 deep": lambda: frame(_chain(1200)),
+    "a frame nesting devices 1 200 deep": lambda: frame(chain(1200)),
     "an error text of 1 000 000 characters with a forged log line": lambda: json.dumps(
         {"type": "error", "message": "token\r\n2026 ERROR forged" + "y" * 1_000_000}
     ),

@@ -21,44 +21,12 @@ from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.peer_limits import MAX_CHANNELS, MAX_DEVICES
 from tests.conftest import RunningSimulator
 from tests.helpers import known_state, settle
+from tests.hostile.frames import chain, device, frame
 from tests.simulator.emporia import MONITOR_GID, EmporiaSimulator
 from tests.simulator.faults import Handler
 from tests.vendors.emporia.conftest import add_entry
 
 KITCHEN_POWER = "sensor.home_kitchen_power"
-
-
-def frame(devices: list[dict[str, Any]]) -> str:
-    """A deviceData frame naming `devices` (deviceListUsages' device items)."""
-    return json.dumps(
-        {
-            "type": "deviceData",
-            "data": {
-                "deviceListUsages": {
-                    "instant": "2026-12-07T00:00:00Z",
-                    "scale": "1S",
-                    "devices": devices,
-                    "energyUnit": "KilowattHours",
-                }
-            },
-        }
-    )
-
-
-def device(gid: int, *, nested: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A device with one channel, `nested` under that channel."""
-    return {
-        "deviceGid": gid,
-        "channelUsages": [
-            {
-                "name": f"Circuit {gid}",
-                "usage": 0.0001,
-                "deviceGid": gid,
-                "channelNum": "1",
-                "nestedDevices": nested or [],
-            }
-        ],
-    }
 
 
 @pytest.fixture
@@ -151,10 +119,7 @@ async def test_a_frame_nested_a_thousand_deep_is_refused(
     """A chain of 1 200 nested devices: refused by the depth limit, no RecursionError."""
     entry = await loaded(hass, simulator.base_url("emporia"), emporia)
     runtime = entry.runtime_data
-    chain = device(5000)
-    for gid in range(5001, 6200):
-        chain = device(gid, nested=[chain])
-    await emporia.send_raw(frame([chain]))
+    await emporia.send_raw(frame(chain(1200)))
     await settle(hass, lambda: runtime.push.stream.refused_frames >= 1)
     assert 5000 not in runtime.live.state.devices
     assert entry.state is ConfigEntryState.LOADED

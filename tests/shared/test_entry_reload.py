@@ -94,54 +94,47 @@ async def assert_reloaded_with(
 VENDORS = ["allume", "emporia", "enphase", "flowerhub", "jspro"]
 
 
+async def submit(
+    hass: HomeAssistant, entry: ConfigEntry, source: str, user_input: dict[str, Any]
+) -> Any:
+    """Start the entry's reauth or reconfigure flow as Home Assistant does, and submit its form."""
+    data = entry.data if source == SOURCE_REAUTH else None
+    result: Any = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": source, "entry_id": entry.entry_id}, data=data
+    )
+    assert result["type"] is FlowResultType.FORM
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [(SOURCE_REAUTH, "reauth_successful"), (SOURCE_RECONFIGURE, "reconfigure_successful")],
+)
 @pytest.mark.parametrize("vendor", VENDORS)
-async def test_reauth_reloads_the_loaded_entry(
+async def test_reauth_and_reconfigure_reload_the_loaded_entry(  # noqa: PLR0917
     hass: HomeAssistant,
     simulator: RunningSimulator,
     caplog: pytest.LogCaptureFixture,
     vendor: str,
+    source: str,
+    reason: str,
 ) -> None:
-    """The owner's new password finishes reauth, and the running entry is set up again with it."""
+    """The owner's new password (JSPro: token) in the reauth or reconfigure form: the flow
+    finishes and the running entry is set up again with it, nothing logged at WARNING."""
     entry = hass.config_entries.async_get_known_entry(
         await add_vendor_entry(hass, simulator, vendor)
     )
     before = entry.runtime_data
     key = change_secret(simulator, vendor)
     caplog.clear()
-    result: Any = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_REAUTH, "entry_id": entry.entry_id}, data=entry.data
+    user_input = (
+        reauth_input(vendor)
+        if source == SOURCE_REAUTH
+        else reconfigure_input(vendor, simulator.base_url(vendor))
     )
-    assert result["type"] is FlowResultType.FORM
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], reauth_input(vendor))
+    result = await submit(hass, entry, source, user_input)
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
-    await assert_reloaded_with(hass, entry, before, key)
-    assert warnings_logged(caplog) == []
-
-
-@pytest.mark.parametrize("vendor", VENDORS)
-async def test_reconfigure_reloads_the_loaded_entry(
-    hass: HomeAssistant,
-    simulator: RunningSimulator,
-    caplog: pytest.LogCaptureFixture,
-    vendor: str,
-) -> None:
-    """New credentials in the reconfigure form: the running entry is set up again with them."""
-    entry = hass.config_entries.async_get_known_entry(
-        await add_vendor_entry(hass, simulator, vendor)
-    )
-    before = entry.runtime_data
-    key = change_secret(simulator, vendor)
-    caplog.clear()
-    result: Any = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_RECONFIGURE, "entry_id": entry.entry_id}
-    )
-    assert result["type"] is FlowResultType.FORM
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], reconfigure_input(vendor, simulator.base_url(vendor))
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
+    assert result["reason"] == reason
     await assert_reloaded_with(hass, entry, before, key)
     assert warnings_logged(caplog) == []
 

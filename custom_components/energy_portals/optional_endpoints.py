@@ -10,7 +10,7 @@ things (each device's buckets, each charger's history) is tracked for each of th
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import datetime, timedelta
 
 from homeassistant.util import dt as dt_util
@@ -26,11 +26,11 @@ class OptionalEndpoints:
     """The endpoints of one entry that answered 404 (or 403), for what, and since when; each
     endpoint is reported once until none of its reads is missing any more."""
 
-    def __init__(self, owner: str, hints: Mapping[str, str] | None = None) -> None:
+    def __init__(self, owner: str, hint: str = NO_HINT) -> None:
         self._owner = owner
         """Who does not offer the endpoint, as a log line names it ("The JSPro controller")."""
-        self._hints = hints or {}
-        """What the owner can do, by endpoint (default: nothing; the rest keeps working)."""
+        self._hint = hint
+        """What the owner can do about a missing endpoint (default: nothing)."""
         self._missing_since: dict[tuple[str, Hashable], datetime] = {}
         self._reported: set[str] = set()
         self.changes = 0
@@ -66,7 +66,7 @@ class OptionalEndpoints:
                     self._owner,
                     name,
                     err.status,
-                    self._hints.get(name, NO_HINT),
+                    self._hint,
                 )
             return None
         if self._missing_since.pop((name, key), None) is not None:

@@ -118,7 +118,7 @@ def clean_name(value: Any, limit: int = NAME_LIMIT) -> str | None:
         return None
     text = ANSI_ESCAPE.sub("", text[: limit * 8])
     kept = "".join(
-        " " if char.isspace() else char
+        char
         for char in text
         if char.isspace() or (unicodedata.category(char)[0] != "C" and char not in "<>")
     )

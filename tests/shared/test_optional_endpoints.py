@@ -42,7 +42,7 @@ async def test_one_missing_key_leaves_the_others(
     """One charger's history missing: the other's is still read, at every poll; the missing
     one is asked again a day later; one WARNING for the endpoint, one INFO when back."""
     freezer.move_to("2026-12-07T10:00:00+00:00")
-    endpoints = OptionalEndpoints("The account", {"history": "nothing to do"})
+    endpoints = OptionalEndpoints("The account", "nothing to do")
     peer = Peer()
     peer.missing.add("B")
     assert await endpoints.fetch("history", peer.read("A"), key="A") == "data of A"

@@ -100,12 +100,11 @@ class EmporiaPeriodsCoordinator(PortalCoordinator[PeriodData]):
         self.client = client
         self.scale = scale
         self._devices = devices
+        self._endpoint = f"{SCALE_NAMES[scale]} buckets"
         self.endpoints = OptionalEndpoints(
             "The Emporia proxy",
-            {
-                f"{SCALE_NAMES[scale]} buckets": "update the proxy to see the Emporia app's "
-                "totals; the energy sensors keep counting without them"
-            },
+            "update the proxy to see the Emporia app's totals; the energy sensors keep "
+            "counting without them",
         )
 
     async def _async_fetch(self) -> PeriodData:
@@ -119,7 +118,7 @@ class EmporiaPeriodsCoordinator(PortalCoordinator[PeriodData]):
                 continue
             zone = await _zone(device.time_zone) or dt_util.get_default_time_zone()
             sample = await self.endpoints.fetch(
-                f"{SCALE_NAMES[scale]} buckets",
+                self._endpoint,
                 partial(self.client.async_get_period_usage, device.gid, scale),
                 key=device.gid,
             )

@@ -110,9 +110,9 @@ class EmporiaPush:
         self._emporia_failing = False
         """A REST answer said the proxy cannot reach Emporia (and none has said otherwise)."""
         self._reachable = asyncio.Event()
+        """Set when a REST answer shows the proxy reaches Emporia again after failing."""
         self._quiet_until = 0.0
         """Until when the proxy asked for quiet (Retry-After): no early reconnect before."""
-        """Set when a REST answer shows the proxy reaches Emporia again after failing."""
 
     async def async_prime(self) -> None:
         """Fill the first state from /devices/instant where the proxy serves it (404: push only)."""

@@ -123,7 +123,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         self._soon: CALLBACK_TYPE | None = None
         self.endpoints = OptionalEndpoints(
             "The Enlighten account",
-            {HISTORY: "its session sensors stay unavailable; charging and control work as ever"},
+            "its session sensors stay unavailable; charging and control work as ever",
         )
         entry.async_on_unload(status.async_add_listener(self._check_session_end))
         entry.async_on_unload(self._cancel_soon)

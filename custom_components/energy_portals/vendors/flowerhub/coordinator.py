@@ -54,23 +54,7 @@ NOT_IN_PLAN = (
 
 def optional_endpoints() -> OptionalEndpoints:
     """The account's data groups that may be missing (404) or refused to it (403)."""
-    return OptionalEndpoints(
-        "The FlowerHub account",
-        {
-            name: NOT_IN_PLAN
-            for name in (
-                PROFILE,
-                REVENUE,
-                UPTIME_MONTHS,
-                UPTIME_HISTORY,
-                UPTIME_PIE,
-                AGREEMENTS,
-                INVOICES,
-                CONSUMPTION,
-                NOTIFICATION_GROUP,
-            )
-        },
-    )
+    return OptionalEndpoints("The FlowerHub account", NOT_IN_PLAN)
 
 
 def previous_month(period: str) -> str | None:

@@ -86,6 +86,11 @@ class EmporiaScenario:
     """The bucket scales ("1D", "1MON") /devices/instant answers 400 for (Emporia failing them)."""
     periods_missing: bool = False
     """/devices/instant answers 404 for the buckets (a proxy that does not serve them)."""
+    time_zone: str = TIME_ZONE
+    """The device's zone: its days and months, and the local hours of the hourly history (a
+    half-hour zone's hours begin at :30 UTC)."""
+    history_delay: float = HISTORY_DELAY
+    """Seconds after a step ends before the history has it (the cloud settling late)."""
     emporia_down: bool = False
     """The proxy cannot reach Emporia (unlinked, down, its token refresh failed): as the real
     proxy (daylight-interview, src/websocket/index.ts), the socket authenticates, then sends
@@ -147,7 +152,7 @@ class EmporiaSimulator:
 
     def period(self, scale: str, at: float) -> tuple[float, float]:
         """The device's local day (1D) or month (1MON) that `at` falls in."""
-        zone = ZoneInfo(TIME_ZONE)
+        zone = ZoneInfo(self.scenario.time_zone)
         local = datetime.fromtimestamp(at, zone).date()
         if scale == "1D":
             first, after = local, local + timedelta(days=1)
@@ -264,7 +269,7 @@ class EmporiaSimulator:
         """The Emporia customer with its monitor and the devices nested under it."""
 
         def location(name: str) -> dict[str, Any]:
-            return {"deviceName": name, "timeZone": TIME_ZONE, "zipCode": "1234"}
+            return {"deviceName": name, "timeZone": self.scenario.time_zone, "zipCode": "1234"}
 
         def connected(gid: int) -> dict[str, Any]:
             since = self.offline.get(gid)
@@ -539,7 +544,11 @@ class EmporiaSimulator:
         if channel is None or step is None:  # Balance turns into NaN upstream
             return web.json_response({"error": "Error fetching usage history."}, status=400)
         first = math.floor(start / step) * step
-        complete = self.clock.now() - HISTORY_DELAY
+        if step == SCALE_SECONDS["1H"]:  # the device's local hours
+            offset = datetime.fromtimestamp(start, ZoneInfo(self.scenario.time_zone)).utcoffset()
+            shift = -offset.total_seconds() % step if offset else 0.0
+            first = math.floor((start - shift) / step) * step + shift
+        complete = self.clock.now() - self.scenario.history_delay
         values: list[float | None] = []
         moment = first
         while moment < end:

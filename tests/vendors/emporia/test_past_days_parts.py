@@ -1,4 +1,4 @@
-"""The pieces of the past-days import: one hour's value in one direction (nulls, junk and a
+"""The pieces of the past-days import: one step's value in one direction (nulls, junk and a
 reversed clamp), and hourly values that are not UTC hours (a half-hour zone's local hours)."""
 
 from __future__ import annotations
@@ -8,12 +8,13 @@ import math
 import pytest
 
 from custom_components.energy_portals.vendors.emporia.api import History
-from custom_components.energy_portals.vendors.emporia.history import (
+from custom_components.energy_portals.vendors.emporia.live import CONSUMED, RETURNED
+from custom_components.energy_portals.vendors.emporia.past_days import (
+    MAX_HOUR_KWH,
     PastDaysJob,
-    _by_utc_hour,
+    _hourly_energies,
     _part,
 )
-from custom_components.energy_portals.vendors.emporia.live import CONSUMED, RETURNED
 
 HOUR = 3600.0
 
@@ -34,13 +35,26 @@ HOUR = 3600.0
 def test_one_hour_in_one_direction(
     value: float | None, direction: str, reversed_flow: bool, expected: float
 ) -> None:
-    assert _part(value, direction, reversed_flow) == expected
+    job = PastDaysJob("sensor.x", (1, "1"), direction, 0.0, reversed_flow=reversed_flow)
+    assert _part(value, job, MAX_HOUR_KWH) == expected
 
 
 def test_local_half_hours_are_split_over_the_utc_hours() -> None:
-    """Hours that begin at :30 UTC (Adelaide's local hours) are split in two; only the hours
-    in the asked window are kept."""
+    """Hours that begin at :30 UTC (Adelaide's local hours) are split in two; only the part
+    from the first asked hour is kept; the hour still filling (null) and everything after it
+    is left to the minutes, read from the end of the last complete hour."""
     job = PastDaysJob("sensor.x", (1, "1"), CONSUMED, 10 * HOUR + 100)
-    history = History(first=7.5 * HOUR, values=(1.0, 2.0, None))
-    energies = _by_utc_hour(history, 7 * HOUR, 10 * HOUR, job)
-    assert energies == {7 * HOUR: 0.5, 8 * HOUR: 1.5, 9 * HOUR: 1.0}
+    history = History(first=6.5 * HOUR, values=(4.0, 1.0, 2.0, None))
+    energies, minutes_from = _hourly_energies(history, 7 * HOUR, job)
+    assert energies == {7 * HOUR: 2.5, 8 * HOUR: 1.5, 9 * HOUR: 1.0}
+    assert minutes_from == 9.5 * HOUR
+
+
+def test_an_old_null_hour_stays_missing() -> None:
+    """A null hour long before the first sample (the device was offline) is not read in
+    minutes: at most the two hours before the first sample's hour are."""
+    job = PastDaysJob("sensor.x", (1, "1"), CONSUMED, 20 * HOUR + 100)
+    history = History(first=0.0, values=(1.0,) + (None,) * 20)
+    energies, minutes_from = _hourly_energies(history, 0.0, job)
+    assert energies == {0.0: 1.0}
+    assert minutes_from == 18 * HOUR

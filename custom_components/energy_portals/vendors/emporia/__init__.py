@@ -41,8 +41,8 @@ from .coordinator import (
 from .diagnostics import async_get_config_entry_diagnostics
 from .entity import sync_devices
 from .flow import EmporiaOptionsFlow, entry_title, old_entry_titles
-from .history import PastDays
 from .live import LiveState
+from .past_days import PastDays
 from .periods import SCALES, EmporiaPeriodsCoordinator
 from .push import EmporiaPush
 from .stream import EmporiaStream

@@ -4,8 +4,9 @@ A gap (restart, dropped socket, proxy down) is asked for once its last minute is
 one history request per channel and stretch (a day at most per request), which fills each
 direction that lacks the stretch. The history sums channel
 numbers, so the mains ("1,2,3") is asked as 1, 2 and 3; the Balance channel cannot be asked
-and its gaps stay unfilled. A missing (null) minute is not counted; a failed request is tried
-again a few minutes later, for an hour at most.
+and its gaps stay unfilled. A failed request is tried again a few minutes later, for an hour
+at most. A gap whose minutes the history still lacks (null: the cloud settling late) is read
+again a few minutes later too, for half an hour; then a missing minute is not counted.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SETTLE = 180.0
 """Seconds after a gap ends before its last minute is complete in the history."""
 RETRY_WAIT = 300.0
 MAX_ATTEMPTS = 12
+UNSETTLED_ATTEMPTS = 6
 PIECE = 86400.0
 """Seconds of history asked for in one request."""
 MAX_STEP_KWH = MAX_CHANNEL_WATTS * HISTORY_STEP / 3_600_000
@@ -34,6 +36,19 @@ def history_channels(num: str) -> list[str] | None:
     """The channel numbers the history sums for a channel; None when it cannot be asked."""
     parts = [part.strip() for part in num.split(",")]
     return parts if all(part.isdigit() for part in parts) else None
+
+
+def settled(gap: Gap, history: History, asked_from: float) -> bool:
+    """The history holds every minute of the gap (none null, none beyond its end)."""
+    first = history.first if history.first is not None else asked_from
+    covered = first + len(history.values) * HISTORY_STEP
+    if first > gap.start or covered < gap.end:
+        return False
+    return all(
+        value is not None
+        for index, value in enumerate(history.values)
+        if first + index * HISTORY_STEP < gap.end and first + (index + 1) * HISTORY_STEP > gap.start
+    )
 
 
 def gap_energy(gap: Gap, history: History, asked_from: float) -> tuple[float, float]:
@@ -90,11 +105,16 @@ class Backfill:
                     self.state.fill(gap, 0.0, 0.0)
                 continue
             try:
-                consumed, returned = await self._async_read(gaps[0], channels)
+                consumed, returned, complete = await self._async_read(gaps[0], channels)
             except PortalAuthError:
                 raise
             except PortalError as err:
                 self._failed(gaps, err)
+                continue
+            count = max(self.attempts.get(gap, (0, 0.0))[0] for gap in gaps) + 1
+            if not complete and count < UNSETTLED_ATTEMPTS:
+                for gap in gaps:
+                    self.attempts[gap] = (count, self.wall() + RETRY_WAIT)
                 continue
             for gap in gaps:
                 self.attempts.pop(gap, None)
@@ -102,8 +122,10 @@ class Backfill:
             changed = changed or consumed > 0 or returned > 0
         return changed
 
-    async def _async_read(self, gap: Gap, channels: list[str]) -> tuple[float, float]:
+    async def _async_read(self, gap: Gap, channels: list[str]) -> tuple[float, float, bool]:
+        """The gap's energy in both directions, and whether the history had all of it."""
         consumed = returned = 0.0
+        complete = True
         start = math.floor(gap.start / HISTORY_STEP) * HISTORY_STEP
         end = math.ceil(gap.end / HISTORY_STEP) * HISTORY_STEP
         while start < end:
@@ -111,8 +133,10 @@ class Backfill:
             history = await self.client.async_get_history(gap.key[0], channels, start, piece_end)
             part = gap_energy(gap, history, start)
             consumed, returned = consumed + part[0], returned + part[1]
+            piece = Gap(gap.key, max(gap.start, start), min(gap.end, piece_end), gap.direction)
+            complete = complete and settled(piece, history, start)
             start = piece_end
-        return consumed, returned
+        return consumed, returned, complete
 
     def _failed(self, gaps: list[Gap], err: PortalError) -> None:
         """One stretch's read failed: try again later, or give up after MAX_ATTEMPTS."""

@@ -21,7 +21,7 @@ from .live import ChannelSnapshot, LiveSnapshot, LiveState, clock
 from .usage import ChannelKey
 
 if TYPE_CHECKING:
-    from .history import PastDays
+    from .past_days import PastDays
     from .periods import EmporiaPeriodsCoordinator
     from .push import EmporiaPush
 

@@ -1,0 +1,273 @@
+"""A new energy sensor's past days, from the proxy's history, in its own long-term statistics.
+
+When a circuit's energy sensor is new (first setup, or a circuit that appeared), the past days
+(option, default 7, at most 30) before the live counting started are imported into the
+sensor's own statistics, so the Energy dashboard shows them from day one.
+
+The import is computed from the history alone, written in one step, and only once the
+recorder has compiled the sensor's first rows: the past hours (their sum grows from 0 to the
+total) and a move of the recorder's own rows up by that total plus the minutes of the first
+hour before the first sample. Both are queued in the same callback, so no compile of the
+recorder can run between them and no row of the sensor ever steps down. It waits until the
+history holds the minute before the first sample (a few minutes); a history that still lacks
+it is asked again a minute later. The pending import is part of the sensor's restore data, so
+a reload or restart while it waits carries it on; an import already written is not written
+again (the statistic then has rows before the first hour).
+
+Past hours are read in hours and split over UTC hours by overlap (a half-hour zone's local
+hours straddle two UTC hours); what lies between the last complete hour of the history and
+the first sample is read in minutes, so no part of an hour is lost. The hourly history is
+net: an hour in which a circuit both drew and returned energy counts only its net.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from homeassistant.components.recorder.models import (
+    StatisticData,
+    StatisticMeanType,
+    StatisticMetaData,
+)
+from homeassistant.components.recorder.statistics import (
+    async_import_statistics,
+    get_last_short_term_statistics,
+    statistics_during_period,
+)
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import UnitOfEnergy
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.recorder import get_instance
+from homeassistant.util import dt as dt_util
+from homeassistant.util.unit_conversion import EnergyConverter
+
+from ...const import LOGGER
+from ...errors import PortalError
+from .api import HISTORY_STEP, EmporiaClient, History
+from .backfill import MAX_STEP_KWH, PIECE, SETTLE, history_channels
+from .live import CONSUMED
+from .usage import ChannelKey
+
+HOUR = 3600.0
+MAX_HOUR_KWH = MAX_STEP_KWH * HOUR / HISTORY_STEP
+"""More in an hour than any home circuit can carry: junk, not counted."""
+FIVE_MINUTES = 300.0
+COMPILED = 90.0
+"""Seconds after a 5-minute period ends by which the recorder has compiled it."""
+RETRY_WAIT = 60.0
+MAX_ATTEMPTS = 30
+UNSETTLED_ATTEMPTS = 10
+"""Reads whose last minutes are still null before those minutes are taken as missing."""
+MINUTES_SPAN = 2 * HOUR
+"""At most this much before the first sample's hour is read in minutes."""
+
+
+@dataclass(frozen=True, slots=True)
+class PastDaysJob:
+    """One new energy sensor whose past days are to be imported."""
+
+    entity_id: str
+    key: ChannelKey
+    direction: str
+    live_from: float
+    """Unix seconds of the channel's first sample: where the live counting starts."""
+    reversed_flow: bool = False
+
+
+class PastDays:
+    """Imports the past days of new energy sensors (does nothing without the recorder)."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, client: EmporiaClient, days: int
+    ) -> None:
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.days = days
+        self.imported: list[str] = []
+        """Entities whose past days were imported in this run."""
+        self.pending: dict[str, PastDaysJob] = {}
+        """Imports not written yet, by entity id (kept in the sensors' restore data)."""
+
+    @property
+    def enabled(self) -> bool:
+        """Statistics need the recorder, and the option at least a day."""
+        return self.days > 0 and "recorder" in self.hass.config.components
+
+    @callback
+    def schedule(self, job: PastDaysJob) -> None:
+        """Import the job's past days once the history and the recorder are ready for it."""
+        self.pending[job.entity_id] = job
+        period_end = math.ceil(job.live_from / FIVE_MINUTES) * FIVE_MINUTES
+        ready = max(job.live_from + SETTLE, period_end + COMPILED)
+        self._later(ready - _now(), job, 0)
+
+    def _later(self, delay: float, job: PastDaysJob, attempt: int) -> None:
+        """Try the import after `delay` seconds; one that is not done is tried again later."""
+
+        async def run() -> None:
+            try:
+                done = await self._async_import(job, attempt)
+            except PortalError as err:
+                LOGGER.debug("Emporia history not read for %s this time: %s", job.entity_id, err)
+                done = False
+            if done:
+                self.pending.pop(job.entity_id, None)
+            elif attempt + 1 < MAX_ATTEMPTS:
+                self._later(RETRY_WAIT, job, attempt + 1)
+            else:
+                self.pending.pop(job.entity_id, None)
+                LOGGER.warning("Emporia history did not give the past days of %s", job.entity_id)
+
+        @callback
+        def start(_now: datetime) -> None:
+            self.entry.async_create_background_task(
+                self.hass, run(), f"Emporia past days {job.entity_id}"
+            )
+
+        self.entry.async_on_unload(async_call_later(self.hass, max(delay, 0.0), start))
+
+    async def _async_import(self, job: PastDaysJob, attempt: int) -> bool:
+        """Read the past hours and write them with the move of the recorder's rows; False
+        while the recorder has no rows of the sensor yet or the history is not settled."""
+        channels = history_channels(job.key[1])
+        hour = _hour(job.live_from)
+        first = hour - self.days * 86400.0
+        if channels is None or await self._async_has_rows(job.entity_id, first, hour):
+            return True  # nothing to do, or written already
+        if not await self._async_compiled(job):
+            return False  # wait for the recorder's first compile
+        gid = job.key[0]
+        hours = await self.client.async_get_history(gid, channels, first, hour, scale="1H")
+        energies, minutes_from = _hourly_energies(hours, first, job)
+        minutes, settled = await self._async_minutes(job, channels, minutes_from)
+        if not settled and attempt + 1 < UNSETTLED_ATTEMPTS:
+            return False  # the history still fills the last minutes before the first sample
+        for moment, energy in minutes.items():
+            energies[moment] = energies.get(moment, 0.0) + energy
+        before = energies.pop(hour, 0.0)
+        total = 0.0
+        rows: list[StatisticData] = []
+        moment = first
+        while moment < hour:  # every hour, so the statistic shows the import was written
+            total += energies.get(moment, 0.0)
+            rows.append(StatisticData(start=_utc(moment), sum=total))
+            moment += HOUR
+        # Both in this callback: no compile of the recorder runs between them.
+        async_import_statistics(self.hass, _metadata(job.entity_id), rows)
+        get_instance(self.hass).async_adjust_statistics(
+            job.entity_id, _utc(hour), total + before, UnitOfEnergy.KILO_WATT_HOUR
+        )
+        self.imported.append(job.entity_id)
+        LOGGER.debug("Emporia: imported %d past hours for %s", len(rows), job.entity_id)
+        return True
+
+    async def _async_minutes(
+        self, job: PastDaysJob, channels: list[str], start: float
+    ) -> tuple[dict[float, float], bool]:
+        """The energy by UTC hour of the minutes from `start` to the first sample (the edge
+        minute by overlap), and whether the history had every one of them."""
+        energies: dict[float, float] = {}
+        settled = True
+        end = math.ceil(job.live_from / HISTORY_STEP) * HISTORY_STEP
+        while start < end:
+            piece_end = min(end, start + PIECE)
+            minutes = await self.client.async_get_history(job.key[0], channels, start, piece_end)
+            first = minutes.first if minutes.first is not None else start
+            for index, value in enumerate(minutes.values):
+                begin = first + index * HISTORY_STEP
+                overlap = min(begin + HISTORY_STEP, job.live_from) - max(begin, start)
+                if overlap <= 0:
+                    continue
+                settled = settled and value is not None
+                part = _part(value, job, MAX_STEP_KWH) * overlap / HISTORY_STEP
+                energies[_hour(begin)] = energies.get(_hour(begin), 0.0) + part
+            start = piece_end
+        return energies, settled
+
+    async def _async_has_rows(self, entity_id: str, first: float, hour: float) -> bool:
+        """The statistic holds hours before the live counting (imported, or its own)."""
+        rows = await get_instance(self.hass).async_add_executor_job(
+            statistics_during_period,
+            self.hass,
+            _utc(first),
+            _utc(hour),
+            {entity_id},
+            "hour",
+            None,
+            {"sum"},
+        )
+        return bool(rows.get(entity_id))
+
+    async def _async_compiled(self, job: PastDaysJob) -> bool:
+        """The recorder has compiled 5-minute rows of the sensor since it started counting."""
+        rows = await get_instance(self.hass).async_add_executor_job(
+            get_last_short_term_statistics, self.hass, 1, job.entity_id, False, {"sum"}
+        )
+        return any(
+            row["start"] >= job.live_from - FIVE_MINUTES for row in rows.get(job.entity_id, [])
+        )
+
+
+def _part(value: float | None, job: PastDaysJob, limit: float) -> float:
+    """The energy of one step in the job's direction (0 for null, junk or the other way)."""
+    if value is None or not math.isfinite(value) or abs(value) > limit:
+        return 0.0
+    if job.reversed_flow:
+        value = -value
+    return max(value, 0.0) if job.direction == CONSUMED else max(-value, 0.0)
+
+
+def _hourly_energies(
+    hours: History, first: float, job: PastDaysJob
+) -> tuple[dict[float, float], float]:
+    """The complete hours of the history before the first sample, by UTC hour from `first`
+    (an hour that is not a UTC one split by overlap), and where the complete hours end: the
+    minutes from there on are read in minutes."""
+    start = hours.first if hours.first is not None else first
+    energies: dict[float, float] = {}
+    complete_until = max(start, first)
+    for index, value in enumerate(hours.values):
+        begin = start + index * HOUR
+        if begin + HOUR > job.live_from:
+            break
+        if value is None:
+            continue  # missing (the device was offline), or still filling: see below
+        complete_until = begin + HOUR
+        part = _part(value, job, MAX_HOUR_KWH)
+        moment = _hour(begin)
+        while moment < begin + HOUR:
+            overlap = min(moment + HOUR, begin + HOUR) - max(moment, begin, first)
+            if overlap > 0:
+                energies[moment] = energies.get(moment, 0.0) + part * overlap / HOUR
+            moment += HOUR
+    # Hours still filling are read in minutes; an older null hour stays missing.
+    return energies, max(complete_until, _hour(job.live_from) - MINUTES_SPAN)
+
+
+def _hour(seconds: float) -> float:
+    return math.floor(seconds / HOUR) * HOUR
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _now() -> float:
+    return dt_util.utcnow().timestamp()
+
+
+def _metadata(entity_id: str) -> StatisticMetaData:
+    """The metadata the recorder gives a total_increasing energy sensor of its own."""
+    return StatisticMetaData(
+        mean_type=StatisticMeanType.NONE,
+        has_sum=True,
+        name=None,
+        source="recorder",
+        statistic_id=entity_id,
+        unit_class=EnergyConverter.UNIT_CLASS,
+        unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+    )

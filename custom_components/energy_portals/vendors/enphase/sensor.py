@@ -341,23 +341,23 @@ class MonthSensor(EnphaseSessionsEntity, SensorEntity):
 
 
 class MonthEnergySensor(MonthSensor):
-    """Energy of the sessions that ended this month (local), from the history."""
+    """Energy of the sessions that count this month (local): those that ended in it, and those
+    of the month before that the history listed only after it closed."""
 
     @property
     def native_value(self) -> float:
         """The month's sessions' energy."""
-        now = dt_util.utcnow()
-        return round(sum(s.energy for s in self.coordinator.this_month(self.serial, now)), 3)
+        return round(self.coordinator.month_energy(self.serial, dt_util.utcnow()), 3)
 
 
 class MonthCostSensor(MonthSensor):
-    """What the sessions that ended this month cost, in the site's currency."""
+    """What the sessions that count this month cost (a cost calculated after its month closed
+    counts in the month it came), in the site's currency."""
 
     @property
     def native_value(self) -> float:
         """The month's sessions' cost (sessions without a cost count nothing)."""
-        now = dt_util.utcnow()
-        return round(sum(s.cost or 0.0 for s in self.coordinator.this_month(self.serial, now)), 2)
+        return round(self.coordinator.month_cost(self.serial, dt_util.utcnow()), 2)
 
     @property
     def native_unit_of_measurement(self) -> str:

@@ -1,5 +1,6 @@
-"""Finished sessions from the session history: the last session, this month's energy and cost,
-and every session's energy and cost as external long-term statistics.
+"""Finished sessions from the session history: the last session, this month's energy and cost
+(month_book.py says which month each counts in), and every session's energy and cost as
+external long-term statistics.
 
 The history is read at setup (the past 30 days), every 30 minutes, and two minutes after a
 charger stops charging; the sessions read are kept in the entry's store, so a restart does not
@@ -41,6 +42,7 @@ from ...optional_endpoints import OptionalEndpoints
 from .api import EnphaseClient
 from .const import VENDOR_KEY
 from .history import FinishedSession, parse_session
+from .month_book import MonthBook, month_key
 
 if TYPE_CHECKING:
     from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
@@ -119,6 +121,8 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         self._known: Sessions = {}
         self._imported: dict[str, list[float | None]] = {}
         """Session id -> the energy and cost the statistics hold for it."""
+        self.months = MonthBook()
+        """The month each session's energy and cost count in (the month sensors)."""
         self._charging: dict[str, bool] = {}
         self._soon: CALLBACK_TYPE | None = None
         self.endpoints = OptionalEndpoints(
@@ -136,6 +140,12 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
             self._known[serial] = tuple(sorted(sessions, key=lambda s: s.start))
         imported = stored.get("imported")
         self._imported = dict(imported) if isinstance(imported, dict) else {}
+        months = MonthBook.from_dict(stored.get("months"))
+        if months is None:  # stored before the book: each session in the month it ended
+            months = MonthBook()
+            for known in self._known.values():
+                months.book(known, dt_util.utcnow(), by_end=True)
+        self.months = months
 
     async def _async_fetch(self) -> Sessions:
         today = dt_util.now().date()
@@ -158,6 +168,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
                 continue
             merged = {s.session_id: s for s in (*known, *read)}
             self._known[serial] = tuple(sorted(merged.values(), key=lambda s: s.start))
+            self.months.book(self._known[serial], dt_util.utcnow(), by_end=not known)
         await self._async_import_statistics()
         self._store.async_delay_save(self._stored, 1)
         return dict(self._known)
@@ -169,6 +180,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
                 for serial, sessions in self._known.items()
             },
             "imported": self._imported,
+            "months": self.months.as_dict(),
         }
 
     # -- statistics ---------------------------------------------------------------------------
@@ -267,10 +279,13 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         sessions = (self.data or {}).get(serial, ())
         return sessions[-1] if sessions else None
 
-    def this_month(self, serial: str, now: datetime) -> list[FinishedSession]:
-        """The sessions that ended in the current local month."""
-        month = month_start(now)
-        return [s for s in (self.data or {}).get(serial, ()) if s.end >= month]
+    def month_energy(self, serial: str, now: datetime) -> float:
+        """kWh of the sessions that count in the current local month."""
+        return self.months.energy_in((self.data or {}).get(serial, ()), month_key(now))
+
+    def month_cost(self, serial: str, now: datetime) -> float:
+        """What the sessions that count in the current local month cost."""
+        return self.months.cost_in((self.data or {}).get(serial, ()), month_key(now))
 
 
 def _held(session: FinishedSession) -> list[float | None]:

@@ -37,7 +37,7 @@ from tests.simulator.emporia import EmporiaSimulator
 from tests.vendors.emporia.conftest import add_entry
 
 from .draw import ZONES, Event, events, instant, replay, seeds
-from .regressions import EMPORIA
+from .regressions import EMPORIA, EMPORIA_SEEDS
 from .statistics import changes, rows, steps_down
 
 KITCHEN = "sensor.home_kitchen_energy"
@@ -68,15 +68,36 @@ class Scenario:
     step: float
     timeline: list[Event] = field(default_factory=list)
     span: float = 2 * HOUR
+    history_answer_delay: float = 0.0
+    """Seconds each history answer takes (within the client's timeout)."""
 
     def __str__(self) -> str:
         events_text = ", ".join(f"{e.kind}@{e.at:.0f}s/{e.seconds:.0f}s" for e in self.timeline)
         return (
-            f"seed {self.seed}: HA {self.ha_zone}, device {self.device_zone}, setup "
+            f"scenario {self.seed}: HA {self.ha_zone}, device {self.device_zone}, setup "
             f"{self.start.isoformat()}, {self.history_days} days, interval {self.interval} s, "
             f"compile +{self.compile_delay:.0f} s, history settles {self.history_delay:.0f} s, "
-            f"step {self.step:.0f} s; events: {events_text or 'none'}"
+            f"step {self.step:.0f} s, history answers +{self.history_answer_delay:.0f} s; "
+            f"events: {events_text or 'none'}"
         )
+
+
+def named(name: str) -> Scenario:
+    """A regression scenario: the defaults of an ordinary run, then what it names."""
+    given = dict(EMPORIA[name])
+    start = datetime.fromisoformat(given.pop("start"))
+    defaults: dict[str, Any] = {
+        "seed": 0,
+        "ha_zone": "Europe/Amsterdam",
+        "device_zone": "Europe/Amsterdam",
+        "start": start,
+        "history_days": 2,
+        "interval": 60,
+        "compile_delay": 10.0,
+        "history_delay": 60.0,
+        "step": 60.0,
+    }
+    return Scenario(**(defaults | given))
 
 
 def draw(seed: int) -> Scenario:
@@ -132,6 +153,7 @@ class Run:
         await hass.config.async_set_time_zone(scenario.ha_zone)
         self.emporia.scenario.time_zone = scenario.device_zone
         self.emporia.scenario.history_delay = scenario.history_delay
+        self.emporia.scenario.history_answer_delay = scenario.history_answer_delay
         self.freezer.move_to(scenario.start)
         self.emporia.clock.now = time.time
         self.compiled_until = (scenario.start.timestamp() // FIVE_MINUTES) * FIVE_MINUTES
@@ -315,9 +337,8 @@ async def drive(
         await run.run()
         await check(run)
     except AssertionError as err:
-        raise AssertionError(
-            f"{err}\n{scenario}\nReplay: {replay('emporia', scenario.seed)}"
-        ) from err
+        again = replay("emporia", scenario.seed) if scenario.seed else "its regression test"
+        raise AssertionError(f"{err}\n{scenario}\nReplay: {again}") from err
 
 
 @pytest.mark.parametrize("seed", seeds("emporia", 6))
@@ -332,6 +353,18 @@ async def test_generated(
     await drive(hass, freezer, emporia, emporia_url, draw(seed))
 
 
+@pytest.mark.parametrize("seed", sorted(EMPORIA_SEEDS))
+async def test_seed_that_failed(
+    hass: HomeAssistant,
+    emporia_url: str,
+    emporia: EmporiaSimulator,
+    freezer: FrozenDateTimeFactory,
+    seed: int,
+) -> None:
+    """Each generated seed that once failed (regressions.py says what it found) holds now."""
+    await drive(hass, freezer, emporia, emporia_url, draw(seed))
+
+
 @pytest.mark.parametrize("name", sorted(EMPORIA))
 async def test_regression(
     hass: HomeAssistant,
@@ -341,4 +374,4 @@ async def test_regression(
     name: str,
 ) -> None:
     """Each scenario that once failed holds every invariant now."""
-    await drive(hass, freezer, emporia, emporia_url, EMPORIA[name]())
+    await drive(hass, freezer, emporia, emporia_url, named(name))

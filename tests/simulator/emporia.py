@@ -90,6 +90,8 @@ class EmporiaScenario:
     """The device's zone: its days and months, and the local hours of the hourly history (a
     half-hour zone's hours begin at :30 UTC)."""
     history_delay: float = HISTORY_DELAY
+    history_answer_delay: float = 0.0
+    """Seconds each history answer takes (a slow proxy; the client times out at 30)."""
     """Seconds after a step ends before the history has it (the cloud settling late)."""
     emporia_down: bool = False
     """The proxy cannot reach Emporia (unlinked, down, its token refresh failed): as the real
@@ -531,6 +533,8 @@ class EmporiaSimulator:
         nums = query.getall("channels", [])
         if not nums or not all(query.get(n) for n in ("start", "end", "scale", "energyUnit")):
             return web.json_response({"error": MISSING_PARAMS}, status=400)
+        if self.scenario.history_answer_delay:
+            await asyncio.sleep(self.scenario.history_answer_delay)
         if not self.scenario.history_served:
             return web.json_response({"error": "Error fetching usage history."}, status=400)
         try:

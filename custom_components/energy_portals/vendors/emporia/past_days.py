@@ -91,6 +91,8 @@ class PastDays:
         """Entities whose past days were imported in this run."""
         self.pending: dict[str, PastDaysJob] = {}
         """Imports not written yet, by entity id (kept in the sensors' restore data)."""
+        self._hours: dict[str, History] = {}
+        """The hours read for an import still waiting for its last minutes."""
 
     @property
     def enabled(self) -> bool:
@@ -116,10 +118,12 @@ class PastDays:
                 done = False
             if done:
                 self.pending.pop(job.entity_id, None)
+                self._hours.pop(job.entity_id, None)
             elif attempt + 1 < MAX_ATTEMPTS:
                 self._later(RETRY_WAIT, job, attempt + 1)
             else:
                 self.pending.pop(job.entity_id, None)
+                self._hours.pop(job.entity_id, None)
                 LOGGER.warning("Emporia history did not give the past days of %s", job.entity_id)
 
         @callback
@@ -140,12 +144,18 @@ class PastDays:
             return True  # nothing to do, or written already
         if not await self._async_compiled(job):
             return False  # wait for the recorder's first compile
-        gid = job.key[0]
-        hours = await self.client.async_get_history(gid, channels, first, hour, scale="1H")
+        hours = self._hours.get(job.entity_id)
+        if hours is None:
+            hours = await self.client.async_get_history(
+                job.key[0], channels, first, hour, scale="1H"
+            )
         energies, minutes_from = _hourly_energies(hours, first, job)
         minutes, settled = await self._async_minutes(job, channels, minutes_from)
         if not settled and attempt + 1 < UNSETTLED_ATTEMPTS:
-            return False  # the history still fills the last minutes before the first sample
+            # The history still fills the last minutes before the first sample: they are
+            # read again (the hours are kept).
+            self._hours[job.entity_id] = hours
+            return False
         for moment, energy in minutes.items():
             energies[moment] = energies.get(moment, 0.0) + energy
         before = energies.pop(hour, 0.0)

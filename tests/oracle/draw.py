@@ -40,8 +40,8 @@ def seeds(vendor: str, default: int) -> list[int]:
     vendor's fixed set; ORACLE_SEED replays one."""
     if one := os.environ.get("ORACLE_SEED"):
         return [int(one)]
-    count = int(os.environ.get("ORACLE_SEEDS", default))
-    start = int(os.environ.get("ORACLE_SEED_START", 1))
+    count = int(os.environ.get("ORACLE_SEEDS", str(default)))
+    start = int(os.environ.get("ORACLE_SEED_START", "1"))
     return list(range(start, start + count))
 
 
@@ -69,9 +69,7 @@ def instant(rng: random.Random, zone: str) -> datetime:
     return moment.replace(second=edge).astimezone(UTC)
 
 
-def events(
-    rng: random.Random, kinds: tuple[str, ...], span: float, count: int
-) -> list[Event]:
+def events(rng: random.Random, kinds: tuple[str, ...], span: float, count: int) -> list[Event]:
     """Up to `count` events within the first `span` seconds, in time order."""
     drawn = [
         Event(round(rng.uniform(30, span), 0), rng.choice(kinds), round(rng.uniform(20, 1500)))

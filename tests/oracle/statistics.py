@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from homeassistant.components.recorder.statistics import statistics_during_period
 from homeassistant.core import HomeAssistant
@@ -42,7 +43,7 @@ def steps_down(table: list[Row]) -> list[str]:
     """Where the sum goes down from one row to the next (it never may)."""
     return [
         f"{datetime.fromtimestamp(b.start, UTC)}: {a.sum:.6f} -> {b.sum:.6f}"
-        for a, b in zip(table, table[1:], strict=False)
+        for a, b in pairwise(table)
         if b.sum < a.sum - 1e-9
     ]
 
@@ -55,12 +56,3 @@ def changes(table: list[Row]) -> dict[float, float]:
         result[row.start] = row.sum - previous
         previous = row.sum
     return result
-
-
-def gaps(table: list[Row], step: float) -> list[str]:
-    """Rows missing between the first and the last (an hour lost)."""
-    return [
-        f"{datetime.fromtimestamp(a.start, UTC)} -> {datetime.fromtimestamp(b.start, UTC)}"
-        for a, b in zip(table, table[1:], strict=False)
-        if b.start - a.start != step
-    ]

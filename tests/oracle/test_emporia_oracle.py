@@ -16,7 +16,7 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -116,7 +116,8 @@ def draw(seed: int) -> Scenario:
         step=0.0,
     )
     # Samples come once a step, within the live data's allowed silence (outages go beyond).
-    scenario.step = rng.choice((10.0, 20.0, 25.0) if scenario.interval == 10 else (20.0, 60.0, 90.0))
+    steps = (10.0, 20.0, 25.0) if scenario.interval == 10 else (20.0, 60.0, 90.0)
+    scenario.step = rng.choice(steps)
     scenario.timeline = events(rng, KINDS, scenario.span * 0.6, 3)
     return scenario
 
@@ -285,14 +286,6 @@ async def check(run: Run) -> None:
     open_gaps = [gap for gap in run.entry.runtime_data.live.state.gaps if gap.key == KEY]
     assert not open_gaps, f"gaps left unfilled: {open_gaps}"
     last = short[-1]
-    import os
-    if os.environ.get("ORACLE_DEBUG"):
-        for start, value in change.items():
-            if start >= hour - HOUR:
-                print("H", datetime.fromtimestamp(start, UTC), value, emporia.energy("1", start, start + HOUR))
-        rt = run.entry.runtime_data
-        print("GAPS", len(rt.live.state.gaps), rt.push.backfill.unfillable, rt.push.backfill.attempts)
-        print("LIVE_FROM", datetime.fromtimestamp(run.live_from, UTC), short[:3], run.counted[:3])
     written = [c for c in run.counted if c[0] < last.start + FIVE_MINUTES and c[1] == last.state]
     assert written, "the last compiled state was never written"
     truth = emporia.energy("1", first, written[-1][2])
@@ -314,12 +307,14 @@ async def check(run: Run) -> None:
     # Reads: per energy sensor, one hourly read for its past days (two after a timeout or a
     # reload), never a loop.
     hourly_reads = [c for c in emporia.state.calls("GET", "/history") if c.query["scale"] == "1H"]
-    sensors = len([
-        entity_id
-        for entity_id in hass.states.async_entity_ids("sensor")
-        if entity_id.endswith(("_energy", "_energy_returned", "_energy_produced"))
-        and "balance" not in entity_id
-    ])
+    sensors = len(
+        [
+            entity_id
+            for entity_id in hass.states.async_entity_ids("sensor")
+            if entity_id.endswith(("_energy", "_energy_returned", "_energy_produced"))
+            and "balance" not in entity_id
+        ]
+    )
     reloads = sum(e.kind in {"reload", "restart"} for e in scenario.timeline)
     refusals = sum(e.kind in {"refused", "slow"} for e in scenario.timeline)
     assert len(hourly_reads) <= sensors * (2 + reloads + 20 * refusals)

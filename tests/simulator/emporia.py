@@ -547,7 +547,7 @@ class EmporiaSimulator:
         step = SCALE_SECONDS.get(query["scale"])
         if channel is None or step is None:  # Balance turns into NaN upstream
             return web.json_response({"error": "Error fetching usage history."}, status=400)
-        first = math.floor(start / step) * step
+        first: float = math.floor(start / step) * step
         if step == SCALE_SECONDS["1H"]:  # the device's local hours
             offset = datetime.fromtimestamp(start, ZoneInfo(self.scenario.time_zone)).utcoffset()
             shift = -offset.total_seconds() % step if offset else 0.0

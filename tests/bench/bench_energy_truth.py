@@ -340,7 +340,7 @@ at 130, falls inside; the car charges from 8 to 11 every day, so from 129 to 131
 EMPORIA_CHANNELS = (
     ("Kitchen", "sensor.home_kitchen_energy", "1", 1),
     ("Heat pump", "sensor.home_heat_pump_energy", "2", 1),
-    ("Solar (returned)", "sensor.home_solar_energy_returned", "3", -1),
+    ("Solar (produced)", "sensor.home_solar_energy_produced", "3", -1),
     ("Mains", "sensor.home_mains_energy", "1,2,3", 1),
     ("Smart plug", "sensor.aquarium_energy", "plug", 1),
     ("EV charger", "sensor.driveway_charger_energy", "charger", 1),
@@ -360,7 +360,7 @@ async def test_emporia_energy_truth(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     registry = er.async_get(hass)
-    for entity_id in ("sensor.home_solar_energy_returned", "sensor.home_balance_energy"):
+    for entity_id in ("sensor.home_solar_energy_produced", "sensor.home_balance_energy"):
         if registry.async_get(entity_id) is not None:
             registry.async_update_entity(entity_id, disabled_by=None)
     assert await hass.config_entries.async_reload(entry.entry_id)

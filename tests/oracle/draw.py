@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+SLACK = 0.01
+"""Seconds a drive loop may stop short of its target: frozen time moves in whole
+microseconds, so a smaller step would not move it at all."""
+
 ZONES = (
     "UTC",
     "Australia/Adelaide",  # +9:30 / +10:30

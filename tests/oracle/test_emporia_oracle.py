@@ -36,7 +36,7 @@ from tests.helpers import settle
 from tests.simulator.emporia import EmporiaSimulator
 from tests.vendors.emporia.conftest import add_entry
 
-from .draw import ZONES, Event, events, instant, replay, seeds
+from .draw import SLACK, ZONES, Event, events, instant, replay, seeds
 from .regressions import EMPORIA, EMPORIA_SEEDS
 from .statistics import changes, rows, steps_down
 
@@ -193,7 +193,7 @@ class Run:
     async def advance(self, seconds: float) -> None:
         """Move time on a step at a time, compiling each period when the recorder would."""
         end = self.now() + seconds
-        while self.now() < end:
+        while self.now() < end - SLACK:
             self.freezer.tick(min(self.scenario.step, end - self.now()))
             async_fire_time_changed(self.hass)
             for _ in range(30):

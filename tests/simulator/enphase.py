@@ -186,6 +186,10 @@ class CloudKnobs:
     """An IQ 40 backend: any charge level answers 500 "Invalid charge level" (#544)."""
     preference_empty: bool = False
     """The charge-mode preference comes back without a mode (#424)."""
+    history_lag: float = 0.0
+    """Seconds after a session ends before the history lists it (the cloud settling late)."""
+    cost_lag: float = 0.0
+    """Seconds after a session ends before its cost is calculated (null until then)."""
     scheduler_down: bool = False
     mode_write_400: str | None = None
     """A mode write answers 400 anyway: "lands" (the mode changes all the same) or "lost"."""
@@ -301,6 +305,16 @@ class EnphaseSimulator:
         charger.delivered_before += charger.energy_before
         charger.session_start = None
         charger.energy_before = 0.0
+
+    def _costed(self, item: dict[str, Any], now: float) -> dict[str, Any]:
+        """The session as the history lists it `now`: its cost null until calculated."""
+        if _moment(item["endTime"]).timestamp() + self.knobs.cost_lag <= now:
+            return item
+        return item | {
+            "sessionCost": None,
+            "costCalculated": False,
+            "sessionCostState": "COST_PENDING",
+        }
 
     def _past_sessions(self) -> list[dict[str, Any]]:
         """An evening session on each of the ten days before the simulation began."""
@@ -820,10 +834,12 @@ class EnphaseSimulator:
             offset, limit = int(params.get("offset", 0)), int(params.get("limit", 20))
         except KeyError, ValueError:
             return web.json_response({"message": "Bad request"}, status=400)
+        now = self.clock.now()
         matching = [
-            item
+            self._costed(item, now)
             for item in reversed(self.finished)
             if first <= _moment(item["startTime"]).astimezone(zone).date() <= last
+            and _moment(item["endTime"]).timestamp() + self.knobs.history_lag <= now
         ]
         page = matching[offset : offset + limit]
         return web.json_response(

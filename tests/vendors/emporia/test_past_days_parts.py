@@ -41,20 +41,21 @@ def test_one_hour_in_one_direction(
 
 def test_local_half_hours_are_split_over_the_utc_hours() -> None:
     """Hours that begin at :30 UTC (Adelaide's local hours) are split in two; only the part
-    from the first asked hour is kept; the hour still filling (null) and everything after it
-    is left to the minutes, read from the end of the last complete hour."""
+    from the first asked hour is kept; the last complete hour (its sum may lack late
+    minutes), the hour still filling (null) and everything after are read in minutes."""
     job = PastDaysJob("sensor.x", (1, "1"), CONSUMED, 10 * HOUR + 100)
     history = History(first=6.5 * HOUR, values=(4.0, 1.0, 2.0, None))
     energies, minutes_from = _hourly_energies(history, 7 * HOUR, job)
-    assert energies == {7 * HOUR: 2.5, 8 * HOUR: 1.5, 9 * HOUR: 1.0}
-    assert minutes_from == 9.5 * HOUR
+    assert energies == {7 * HOUR: 2.5, 8 * HOUR: 0.5}
+    assert minutes_from == 8.5 * HOUR
 
 
-def test_an_old_null_hour_stays_missing() -> None:
-    """A null hour long before the first sample (the device was offline) is not read in
-    minutes: at most the two hours before the first sample's hour are."""
-    job = PastDaysJob("sensor.x", (1, "1"), CONSUMED, 20 * HOUR + 100)
-    history = History(first=0.0, values=(1.0,) + (None,) * 20)
+def test_minutes_are_read_for_a_day_at_most() -> None:
+    """Null hours long before the first sample (the device offline) stay missing: at most
+    the day before the first sample is read in minutes."""
+    job = PastDaysJob("sensor.x", (1, "1"), CONSUMED, 30 * HOUR + 100)
+    history = History(first=0.0, values=(1.0,) + (None,) * 30)
     energies, minutes_from = _hourly_energies(history, 0.0, job)
-    assert energies == {0.0: 1.0}
-    assert minutes_from == 18 * HOUR
+    assert energies[0.0] == 1.0
+    assert sum(energies.values()) == 1.0
+    assert minutes_from == 7 * HOUR

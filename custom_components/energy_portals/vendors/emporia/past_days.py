@@ -47,8 +47,8 @@ from homeassistant.util.unit_conversion import EnergyConverter
 from ...const import LOGGER
 from ...errors import PortalError
 from .api import HISTORY_STEP, EmporiaClient, History
-from .backfill import MAX_STEP_KWH, PIECE, SETTLE, history_channels
-from .live import CONSUMED
+from .backfill import MAX_STEP_KWH, PIECE, SETTLE, history_channels, settled
+from .live import CONSUMED, Gap
 from .usage import ChannelKey
 
 HOUR = 3600.0
@@ -61,8 +61,6 @@ RETRY_WAIT = 60.0
 MAX_ATTEMPTS = 30
 UNSETTLED_ATTEMPTS = 10
 """Reads whose last minutes are still null before those minutes are taken as missing."""
-MINUTES_SPAN = 2 * HOUR
-"""At most this much before the first sample's hour is read in minutes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +91,8 @@ class PastDays:
         """Imports not written yet, by entity id (kept in the sensors' restore data)."""
         self._hours: dict[str, History] = {}
         """The hours read for an import still waiting for its last minutes."""
+        self._unsettled: dict[str, int] = {}
+        """How often an import found its last minutes still missing."""
 
     @property
     def enabled(self) -> bool:
@@ -112,18 +112,19 @@ class PastDays:
 
         async def run() -> None:
             try:
-                done = await self._async_import(job, attempt)
+                done = await self._async_import(job)
             except PortalError as err:
                 LOGGER.debug("Emporia history not read for %s this time: %s", job.entity_id, err)
                 done = False
+            except Exception:  # noqa: BLE001  # the recorder's database: try again later
+                LOGGER.debug("Past days of %s not written this time", job.entity_id, exc_info=True)
+                done = False
             if done:
-                self.pending.pop(job.entity_id, None)
-                self._hours.pop(job.entity_id, None)
+                self._forget(job)
             elif attempt + 1 < MAX_ATTEMPTS:
                 self._later(RETRY_WAIT, job, attempt + 1)
             else:
-                self.pending.pop(job.entity_id, None)
-                self._hours.pop(job.entity_id, None)
+                self._forget(job)
                 LOGGER.warning("Emporia history did not give the past days of %s", job.entity_id)
 
         @callback
@@ -134,7 +135,12 @@ class PastDays:
 
         self.entry.async_on_unload(async_call_later(self.hass, max(delay, 0.0), start))
 
-    async def _async_import(self, job: PastDaysJob, attempt: int) -> bool:
+    def _forget(self, job: PastDaysJob) -> None:
+        self.pending.pop(job.entity_id, None)
+        self._hours.pop(job.entity_id, None)
+        self._unsettled.pop(job.entity_id, None)
+
+    async def _async_import(self, job: PastDaysJob) -> bool:
         """Read the past hours and write them with the move of the recorder's rows; False
         while the recorder has no rows of the sensor yet or the history is not settled."""
         channels = history_channels(job.key[1])
@@ -150,11 +156,13 @@ class PastDays:
                 job.key[0], channels, first, hour, scale="1H"
             )
         energies, minutes_from = _hourly_energies(hours, first, job)
-        minutes, settled = await self._async_minutes(job, channels, minutes_from)
-        if not settled and attempt + 1 < UNSETTLED_ATTEMPTS:
+        minutes, complete = await self._async_minutes(job, channels, minutes_from)
+        unsettled = self._unsettled.get(job.entity_id, 0)
+        if not complete and unsettled + 1 < UNSETTLED_ATTEMPTS:
             # The history still fills the last minutes before the first sample: they are
             # read again (the hours are kept).
             self._hours[job.entity_id] = hours
+            self._unsettled[job.entity_id] = unsettled + 1
             return False
         for moment, energy in minutes.items():
             energies[moment] = energies.get(moment, 0.0) + energy
@@ -181,22 +189,23 @@ class PastDays:
         """The energy by UTC hour of the minutes from `start` to the first sample (the edge
         minute by overlap), and whether the history had every one of them."""
         energies: dict[float, float] = {}
-        settled = True
+        complete = True
         end = math.ceil(job.live_from / HISTORY_STEP) * HISTORY_STEP
         while start < end:
             piece_end = min(end, start + PIECE)
             minutes = await self.client.async_get_history(job.key[0], channels, start, piece_end)
+            asked = Gap(job.key, start, min(piece_end, job.live_from), job.direction)
+            complete = complete and settled(asked, minutes, start)
             first = minutes.first if minutes.first is not None else start
             for index, value in enumerate(minutes.values):
                 begin = first + index * HISTORY_STEP
                 overlap = min(begin + HISTORY_STEP, job.live_from) - max(begin, start)
                 if overlap <= 0:
                     continue
-                settled = settled and value is not None
                 part = _part(value, job, MAX_STEP_KWH) * overlap / HISTORY_STEP
                 energies[_hour(begin)] = energies.get(_hour(begin), 0.0) + part
             start = piece_end
-        return energies, settled
+        return energies, complete
 
     async def _async_has_rows(self, entity_id: str, first: float, hour: float) -> bool:
         """The statistic holds hours before the live counting (imported, or its own)."""
@@ -234,19 +243,25 @@ def _part(value: float | None, job: PastDaysJob, limit: float) -> float:
 def _hourly_energies(
     hours: History, first: float, job: PastDaysJob
 ) -> tuple[dict[float, float], float]:
-    """The complete hours of the history before the first sample, by UTC hour from `first`
-    (an hour that is not a UTC one split by overlap), and where the complete hours end: the
-    minutes from there on are read in minutes."""
+    """The hours of the history from `first`, by UTC hour (an hour that is not a UTC one split
+    by overlap), up to where the minutes take over: the start of the last complete hour
+    before the first sample (its sum may still lack late minutes; the minutes tell), at most
+    a day before the first sample. An older null hour (the device offline) stays missing."""
     start = hours.first if hours.first is not None else first
+    begins = [start + index * HOUR for index in range(len(hours.values))]
+    complete = [
+        begin
+        for begin, value in zip(begins, hours.values, strict=True)
+        if value is not None and begin + HOUR <= job.live_from
+    ]
+    minutes_from = max(complete[-1] if complete else start, first)
+    if job.live_from - minutes_from > PIECE:
+        day_before = job.live_from - PIECE
+        minutes_from = next((b for b in begins if b >= day_before), _minute(day_before))
     energies: dict[float, float] = {}
-    complete_until = max(start, first)
-    for index, value in enumerate(hours.values):
-        begin = start + index * HOUR
-        if begin + HOUR > job.live_from:
+    for begin, value in zip(begins, hours.values, strict=True):
+        if begin + HOUR > minutes_from:
             break
-        if value is None:
-            continue  # missing (the device was offline), or still filling: see below
-        complete_until = begin + HOUR
         part = _part(value, job, MAX_HOUR_KWH)
         moment = _hour(begin)
         while moment < begin + HOUR:
@@ -254,8 +269,11 @@ def _hourly_energies(
             if overlap > 0:
                 energies[moment] = energies.get(moment, 0.0) + part * overlap / HOUR
             moment += HOUR
-    # Hours still filling are read in minutes; an older null hour stays missing.
-    return energies, max(complete_until, _hour(job.live_from) - MINUTES_SPAN)
+    return energies, minutes_from
+
+
+def _minute(seconds: float) -> float:
+    return math.ceil(seconds / HISTORY_STEP) * HISTORY_STEP
 
 
 def _hour(seconds: float) -> float:

@@ -152,6 +152,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         zone = str(self.hass.config.time_zone)
         site = self.status.site_id
         serials = list(self.status.data.chargers) if self.status.data else []
+        first_reads: set[str] = set()  # their sessions count in the month they ended
         for serial in serials:
             known = self._known.get(serial, ())
             first = (
@@ -168,8 +169,14 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
                 continue
             merged = {s.session_id: s for s in (*known, *read)}
             self._known[serial] = tuple(sorted(merged.values(), key=lambda s: s.start))
-            self.months.book(self._known[serial], dt_util.utcnow(), by_end=not known)
+            if not known:
+                first_reads.add(serial)
         await self._async_import_statistics()
+        # Booked after the last await: the month a session counts in is the month the
+        # sensors write it in.
+        now = dt_util.utcnow()
+        for serial, sessions in self._known.items():
+            self.months.book(sessions, now, by_end=serial in first_reads)
         self._store.async_delay_save(self._stored, 1)
         return dict(self._known)
 

@@ -81,7 +81,7 @@ def draw(seed: int) -> Scenario:
     month_end = datetime.combine(date(year, month, 1), datetime.min.time(), ZoneInfo(zone))
     before = rng.randint(3600, 9000) + rng.randint(0, 59)
     start = (month_end - timedelta(seconds=before)).astimezone(UTC)
-    sessions = []
+    sessions: list[tuple[float, float]] = []
     moment = rng.uniform(120, 1200)
     for _ in range(rng.randint(1, 3)):
         if rng.random() < 0.6:  # ends in the month's last half hour, to the second

@@ -45,6 +45,11 @@ EMPORIA: dict[str, dict[str, Any]] = {
         "ha_zone": "Australia/Adelaide",
         "device_zone": "Australia/Adelaide",
     },
+    # The owner disables the kitchen's energy while the import waits, and enables it again.
+    "disabled_and_enabled_while_the_import_waits": {
+        "start": "2026-12-02T10:39:45+00:00",
+        "timeline": [Event(40, "disable", 600)],
+    },
     "quarter_hour_zone_history_settling_late": {
         "start": "2026-11-01T23:14:59+00:00",
         "ha_zone": "Australia/Sydney",

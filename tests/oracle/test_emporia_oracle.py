@@ -24,6 +24,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event as HassEvent
 from homeassistant.core import EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.recorder import get_instance
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.components.recorder.common import (
@@ -44,8 +45,8 @@ KITCHEN = "sensor.home_kitchen_energy"
 KEY = (100123, "1")
 HOUR = 3600.0
 FIVE_MINUTES = 300.0
-KINDS = ("reload", "restart", "outage", "refused", "slow", "late", "clear")
-DISRUPTIVE = {"reload", "restart", "outage", "clear"}
+KINDS = ("reload", "restart", "outage", "refused", "slow", "late", "clear", "disable")
+DISRUPTIVE = {"reload", "restart", "outage", "clear", "disable"}
 
 
 @pytest.fixture(autouse=True)
@@ -240,6 +241,20 @@ class Run:
             emporia.scenario.history_delay = min(seconds, 600)
             await self.advance(900)
             emporia.scenario.history_delay = self.scenario.history_delay
+        elif event.kind == "disable":
+            # The owner disables the sensor, and enables it again later (Home Assistant
+            # reloads the entry 30 s after each).
+            seconds = min(seconds, 900)
+            registry = er.async_get(hass)
+            registry.async_update_entity(KITCHEN, disabled_by=er.RegistryEntryDisabler.USER)
+            await self.advance(seconds)
+            gone = hass.states.get(KITCHEN)
+            assert gone is None or gone.state == "unavailable", "the sensor was not disabled"
+            registry.async_update_entity(KITCHEN, disabled_by=None)
+            await self.advance(60)
+            back = hass.states.get(KITCHEN)
+            assert back is not None, "the sensor did not come back"
+            assert back.state != "unavailable", "the sensor did not come back"
         elif event.kind == "clear":
             get_instance(hass).async_clear_statistics([KITCHEN])
             await async_wait_recording_done(hass)

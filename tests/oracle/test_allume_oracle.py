@@ -168,7 +168,7 @@ async def check(run: Run) -> None:
     ), "today's energy lost or counted twice"
 
 
-@pytest.mark.parametrize("seed", seeds("allume", 4))
+@pytest.mark.parametrize("seed", seeds("allume", 3))
 async def test_generated(
     hass: HomeAssistant,
     simulator: RunningSimulator,

@@ -49,11 +49,6 @@ KINDS = ("reload", "restart", "outage", "refused", "slow", "late", "clear", "dis
 DISRUPTIVE = {"reload", "restart", "outage", "clear", "disable"}
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
-    """The recorder first, then our integration."""
-
-
 @dataclass(slots=True)
 class Scenario:
     """One drawn run."""

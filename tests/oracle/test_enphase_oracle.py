@@ -43,11 +43,6 @@ HOUR = 3600.0
 KINDS = ("reload", "restart", "summary_off")
 
 
-@pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
-    """The recorder first, then our integration."""
-
-
 @dataclass(slots=True)
 class Scenario:
     """One drawn run around a local month end."""

@@ -11,13 +11,20 @@ from .draw import Event
 EMPORIA_SEEDS: dict[int, str] = {
     117: "the history settling 4 minutes late: each retry read the hours again (24 hourly "
     "reads for 8 sensors, over the budget); the hours are kept now",
+    1034: "the sensor disabled 5 s before the recorder's first compile: its rows began 20 "
+    "minutes later from 0.033 kWh it had counted, which no row held (0.034 of 10.919 kWh "
+    "lost); the import now adds what the sensor counted before its first row",
 }
 """Generated seeds that failed in the long mode, and what they found."""
 
 ENPHASE_SEEDS: dict[int, str] = {
     1024: "the run ended before the integration's next read of a session the history had "
     "listed: the truth held it, the month did not (the oracle's model; it now runs on until "
-    "every listed session and cost has been read). 1016, 1019, 1020 and 1029 were the same",
+    "every listed session and cost has been read)",
+    1016: "the same as 1024",
+    1019: "the same as 1024",
+    1020: "the same as 1024",
+    1029: "the same as 1024",
     1007: "the run ended right after an unplug, before the next status read: the charged "
     "energy lagged the meter by one poll (the same fix)",
 }
@@ -71,18 +78,9 @@ EMPORIA: dict[str, dict[str, Any]] = {
 }
 
 
-FOUND_NOT_FIXED: dict[str, dict[int, str]] = {
-    "allume": {
-        seed: "today's energy lost or counted twice; 1032 (no events, set up at 00:05:19 in "
-        "Los Angeles) shows 9.0 against 8.7 kWh: the previous day's last hour, landing after "
-        "setup, seems to count into the new day's first value"
-        for seed in (1018, 1019, 1028, 1030, 1032, 1043, 1053)
-    },
-    "emporia": {
-        1034: "energy lost or counted twice: 0.034 of 10.919 kWh short (HA in Adelaide, the "
-        "device in UTC, the kitchen's sensor disabled for 18 minutes while its import waited)"
-    },
+ALLUME_SEEDS: dict[int, str] = {
+    seed: "set up between :05:01 and :06 past an hour: the oracle took the run's last refresh "
+    "for one at :06, while it runs a second after :05, and missed the hour it read (the "
+    "oracle's model, not the code)"
+    for seed in (1018, 1019, 1028, 1030, 1032, 1043, 1053)
 }
-"""What `scripts/chaos --seeds 60 --from 1000` found on 2026-12-07 and is not understood yet
-(replay: scripts/chaos --vendor <vendor> --seed <seed>). Each is either a defect or a gap in
-the oracle's model of the truth; once settled, it moves into the suite above."""

@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from custom_components.energy_portals.vendors.allume.const import REFRESH_OFFSET
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.conftest import RunningSimulator
 from tests.helpers import init_integration, numbers, tick_to, watch_numbers
@@ -32,6 +33,7 @@ from tests.vendors.allume.test_calendar import DEMAND, add_entry, recorded_sum, 
 from tests.vendors.allume.test_statistics import GRID, expected_grid
 
 from .draw import SLACK, ZONES, Event, events, instant, replay, seeds
+from .regressions import ALLUME_SEEDS
 from .statistics import changes, rows, steps_down
 
 HOUR = 3600.0
@@ -154,13 +156,25 @@ async def check(run: Run) -> None:
         moment = datetime.fromtimestamp(start, UTC)
         assert change == pytest.approx(expected_grid(allume, 0, moment), abs=0.005), moment
     # The today sensor: every closed hour once, from the setup day's local midnight to the
-    # last hour the last refresh (at :06) could read.
+    # last hour the last refresh (a second after REFRESH_OFFSET past each hour) has read.
     setup_day = dt_util.start_of_local_day(dt_util.as_local(run.scenario.start))
-    last_closed = floor_hour(now - timedelta(minutes=6))
+    last_closed = floor_hour(now - REFRESH_OFFSET - timedelta(seconds=1))
     values = numbers(run.written[DEMAND])
     assert values[0] + recorded_sum(values) == pytest.approx(
         truth(allume, [0], setup_day.astimezone(UTC), last_closed), abs=0.005
     ), "today's energy lost or counted twice"
+
+
+async def drive(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: RunningSimulator, seed: int
+) -> None:
+    scenario = draw(seed)
+    run = Run(hass, freezer, simulator, scenario)
+    try:
+        await run.run()
+        await check(run)
+    except AssertionError as err:
+        raise AssertionError(f"{err}\n{scenario}\nReplay: {replay('allume', seed)}") from err
 
 
 @pytest.mark.parametrize("seed", seeds("allume", 3))
@@ -171,10 +185,15 @@ async def test_generated(
     seed: int,
 ) -> None:
     """A generated scenario holds every invariant."""
-    scenario = draw(seed)
-    run = Run(hass, freezer, simulator, scenario)
-    try:
-        await run.run()
-        await check(run)
-    except AssertionError as err:
-        raise AssertionError(f"{err}\n{scenario}\nReplay: {replay('allume', seed)}") from err
+    await drive(hass, freezer, simulator, seed)
+
+
+@pytest.mark.parametrize("seed", sorted(ALLUME_SEEDS))
+async def test_seed_that_failed(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    seed: int,
+) -> None:
+    """Each generated seed that once failed (regressions.py says what it found) holds now."""
+    await drive(hass, freezer, simulator, seed)

@@ -7,12 +7,14 @@ sensor's own statistics, so the Energy dashboard shows them from day one.
 The import is computed from the history alone, written in one step, and only once the
 recorder has compiled the sensor's first rows: the past hours (their sum grows from 0 to the
 total) and a move of the recorder's own rows up by that total plus the minutes of the first
-hour before the first sample. Both are queued in the same callback, so no compile of the
-recorder can run between them and no row of the sensor ever steps down. It waits until the
-history holds the minute before the first sample (a few minutes); a history that still lacks
-it is asked again a minute later. The pending import is part of the sensor's restore data, so
-a reload or restart while it waits carries it on; an import already written is not written
-again (the statistic then has rows before the first hour).
+hour before the first sample (and what the sensor counted before the recorder's first row of
+it, when that row came late: the sensor disabled or stopped before its first compile). Both
+are queued in the same callback, so no compile of the recorder can run between them and no
+row of the sensor ever steps down. It waits until the history holds the minute before the
+first sample (a few minutes); a history that still lacks it is asked again a minute later.
+The pending import is part of the sensor's restore data, so a reload or restart while it
+waits carries it on; an import already written is not written again (the statistic then has
+rows before the first hour).
 
 Past hours are read in hours and split over UTC hours by overlap (a half-hour zone's local
 hours straddle two UTC hours); what lies between the last complete hour of the history and
@@ -33,7 +35,6 @@ from homeassistant.components.recorder.models import (
 )
 from homeassistant.components.recorder.statistics import (
     async_import_statistics,
-    get_last_short_term_statistics,
     statistics_during_period,
 )
 from homeassistant.config_entries import ConfigEntry
@@ -148,7 +149,8 @@ class PastDays:
         first = hour - self.days * 86400.0
         if channels is None or await self._async_has_rows(job.entity_id, first, hour):
             return True  # nothing to do, or written already
-        if not await self._async_compiled(job):
+        counted_before_rows = await self._async_counted_before_rows(job)
+        if counted_before_rows is None:
             return False  # wait for the recorder's first compile
         hours = self._hours.get(job.entity_id)
         if hours is None:
@@ -177,7 +179,10 @@ class PastDays:
         # Both in this callback: no compile of the recorder runs between them.
         async_import_statistics(self.hass, _metadata(job.entity_id), rows)
         get_instance(self.hass).async_adjust_statistics(
-            job.entity_id, _utc(hour), total + before, UnitOfEnergy.KILO_WATT_HOUR
+            job.entity_id,
+            _utc(hour),
+            total + before + counted_before_rows,
+            UnitOfEnergy.KILO_WATT_HOUR,
         )
         self.imported.append(job.entity_id)
         LOGGER.debug("Emporia: imported %d past hours for %s", len(rows), job.entity_id)
@@ -221,14 +226,25 @@ class PastDays:
         )
         return bool(rows.get(entity_id))
 
-    async def _async_compiled(self, job: PastDaysJob) -> bool:
-        """The recorder has compiled 5-minute rows of the sensor since it started counting."""
+    async def _async_counted_before_rows(self, job: PastDaysJob) -> float | None:
+        """What the sensor had counted when the recorder's first row of it began (None: no
+        row yet). It is 0 when that row holds the first sample; a sensor disabled or stopped
+        before its first compile starts its rows later, from what it had counted by then,
+        and the recorder's sum does not hold that part."""
         rows = await get_instance(self.hass).async_add_executor_job(
-            get_last_short_term_statistics, self.hass, 1, job.entity_id, False, {"sum"}
+            statistics_during_period,
+            self.hass,
+            _utc(job.live_from - FIVE_MINUTES),
+            None,
+            {job.entity_id},
+            "5minute",
+            None,
+            {"state", "sum"},
         )
-        return any(
-            row["start"] >= job.live_from - FIVE_MINUTES for row in rows.get(job.entity_id, [])
-        )
+        found = rows.get(job.entity_id)
+        if not found:
+            return None
+        return max((found[0].get("state") or 0.0) - (found[0].get("sum") or 0.0), 0.0)
 
 
 def _part(value: float | None, job: PastDaysJob, limit: float) -> float:

@@ -20,6 +20,10 @@ import custom_components.energy_portals  # noqa: F401  # must be imported before
 from tests.simulator import VendorSimulator, all_simulators, build_app
 from tests.simulator.clock import Clock
 
+# The test plugin logs every SQL statement the recorder runs (INFO); no test reads them, and
+# formatting them took a seventh of the suite's time.
+logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:

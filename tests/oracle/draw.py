@@ -80,3 +80,16 @@ def events(rng: random.Random, kinds: tuple[str, ...], span: float, count: int) 
         for _ in range(rng.randint(0, count))
     ]
     return sorted(drawn, key=lambda event: event.at)
+
+
+def variants(seed: int, timeline: list[Event], kinds: dict[str, tuple[str, ...]]) -> list[Event]:
+    """Some events turned into a variant (a restart that loses its store, for one), drawn from
+    a generator of their own so that a kind added later never changes an older seed's
+    scenario (the seeds in regressions.py replay as they failed)."""
+    rng = random.Random(f"variants-{seed}")
+    return [
+        Event(event.at, rng.choice(kinds[event.kind]), event.seconds)
+        if event.kind in kinds and rng.random() < 0.4
+        else event
+        for event in timeline
+    ]

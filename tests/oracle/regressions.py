@@ -65,6 +65,17 @@ EMPORIA: dict[str, dict[str, Any]] = {
         "start": "2026-12-02T10:39:45+00:00",
         "timeline": [Event(40, "disable", 600)],
     },
+    # Home Assistant's restore store lost while the import waited: the sensor goes on from
+    # the recorder's last total, and its import from its first sample is still written.
+    "store_lost_while_the_import_waits": {
+        "start": "2026-12-02T10:39:45+00:00",
+        "timeline": [Event(40, "forget", 200)],
+    },
+    # The kitchen's stored data garbage after a restart: the recorder's last total again.
+    "store_corrupt": {
+        "start": "2026-12-02T10:37:20+00:00",
+        "timeline": [Event(1200, "corrupt", 300)],
+    },
     "quarter_hour_zone_history_settling_late": {
         "start": "2026-11-01T23:14:59+00:00",
         "ha_zone": "Australia/Sydney",

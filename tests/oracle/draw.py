@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -82,7 +83,7 @@ def events(rng: random.Random, kinds: tuple[str, ...], span: float, count: int) 
     return sorted(drawn, key=lambda event: event.at)
 
 
-def variants(seed: int, timeline: list[Event], kinds: dict[str, tuple[str, ...]]) -> list[Event]:
+def variants(seed: int, timeline: list[Event], kinds: Mapping[str, tuple[str, ...]]) -> list[Event]:
     """Some events turned into a variant (a restart that loses its store, for one), drawn from
     a generator of their own so that a kind added later never changes an older seed's
     scenario (the seeds in regressions.py replay as they failed)."""

@@ -1,7 +1,7 @@
 """Allume energy under generated scenarios: Home Assistant in any zone (half- and quarter-hour
 ones among them), set up at any second near midnights, month ends and daylight-saving
 changes, with hours that land late, sources refused or failing for hours, reloads and
-restarts with downtime.
+restarts with downtime (some finding the storage lost, or the hours read garbage).
 
 On what users chart: the property's grid-import statistic never goes down and holds each
 hour once, each the truth; the "today" sensor's states add up (as the recorder sums them) to
@@ -19,12 +19,14 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import restore_state
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
 from custom_components.energy_portals.vendors.allume.const import REFRESH_OFFSET
+from custom_components.energy_portals.vendors.allume.coordinator import hour_store
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.conftest import RunningSimulator
 from tests.helpers import init_integration, numbers, tick_to, watch_numbers
@@ -32,12 +34,15 @@ from tests.simulator.allume import AllumeSimulator
 from tests.vendors.allume.test_calendar import DEMAND, add_entry, recorded_sum, truth
 from tests.vendors.allume.test_statistics import GRID, expected_grid
 
-from .draw import SLACK, ZONES, Event, events, instant, replay, seeds
+from .draw import SLACK, ZONES, Event, events, instant, replay, seeds, variants
 from .regressions import ALLUME_SEEDS
 from .statistics import changes, rows, steps_down
 
 HOUR = 3600.0
 KINDS = ("reload", "restart", "refused", "failing", "late")
+VARIANTS = {"restart": ("forget", "corrupt")}
+"""A restart that finds Home Assistant's storage lost (the hours read and the restore data),
+or the hours read garbage."""
 
 
 @dataclass(slots=True)
@@ -69,7 +74,7 @@ def draw(seed: int) -> Scenario:
         step=rng.choice((600.0, 1200.0, 1800.0)),
         span=rng.choice((10 * HOUR, 10 * HOUR, 30 * HOUR)),  # now and then, days pass
     )
-    scenario.timeline = events(rng, KINDS, scenario.span - 4 * HOUR, 3)
+    scenario.timeline = variants(seed, events(rng, KINDS, scenario.span - 4 * HOUR, 3), VARIANTS)
     return scenario
 
 
@@ -120,8 +125,14 @@ class Run:
         if event.kind == "reload":
             assert await hass.config_entries.async_reload(self.entry.entry_id)
             await hass.async_block_till_done()
-        elif event.kind == "restart":
+        elif event.kind in {"restart", "forget", "corrupt"}:
             assert await hass.config_entries.async_unload(self.entry.entry_id)
+            store = hour_store(hass, self.entry.entry_id)
+            if event.kind == "forget":
+                await store.async_remove()
+                restore_state.async_get(hass).last_states.clear()
+            elif event.kind == "corrupt":
+                await store.async_save({"books": {"x": "garbage"}, "days": []})
             await self.until(time.time() + seconds)
             assert await hass.config_entries.async_setup(self.entry.entry_id)
             await hass.async_block_till_done()

@@ -3,37 +3,27 @@ restarts, its gaps filled from the history, and (when new) its past days importe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
-from homeassistant.components.recorder.history import (
-    get_last_state_changes,
-    state_changes_during_period,
-)
 from homeassistant.components.sensor import (
     RestoreSensor,
     SensorEntityDescription,
     SensorExtraStoredData,
 )
 from homeassistant.const import UnitOfEnergy
-from homeassistant.core import HomeAssistant, State, callback
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
 from ...parse import as_float
+from ...recorded_totals import async_first_total, async_last_total
 from .coordinator import EmporiaData
 from .entity import EmporiaChannelEntity
 from .live import MAX_BACKFILL, ChannelState, Gap
 from .past_days import PastDaysJob
 from .usage import ChannelKey
-
-RECORDED_STATES = 10
-"""The recorder's states of a sensor searched for its newest or first total (some are
-unavailable or unknown)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,54 +52,6 @@ class EmporiaEnergyStoredData(SensorExtraStoredData):
             "past_days_pending": self.past_days_pending,
             "past_days_from": self.past_days_from,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """What the recorder holds of a sensor whose restore data is gone."""
-
-    total: float
-    at: float
-    """When its newest total was written (Unix seconds)."""
-    first_at: float | None
-    """When its first total was written, when that was 0 and within the last MAX_BACKFILL
-    seconds: the first sample of a sensor that new (None: older)."""
-
-
-async def _async_recorded(hass: HomeAssistant, entity_id: str) -> Recorded | None:
-    """The newest total the recorder holds of the sensor, and its first of the days the
-    history can fill (its first sample, when it is that new)."""
-    if "recorder" not in hass.config.components:
-        return None
-    recorder = get_instance(hass)
-    newest = await recorder.async_add_executor_job(
-        get_last_state_changes, hass, RECORDED_STATES, entity_id
-    )
-    last = _first_total(reversed(newest.get(entity_id, [])))
-    if last is None:
-        return None
-    since = dt_util.utcnow() - timedelta(seconds=MAX_BACKFILL)
-    oldest = await recorder.async_add_executor_job(
-        partial(
-            state_changes_during_period,
-            hass,
-            since,
-            entity_id=entity_id,
-            limit=RECORDED_STATES,
-            include_start_time_state=False,
-        )
-    )
-    first = _first_total(oldest.get(entity_id, []))
-    born = first is not None and first[0] == 0.0  # a new sensor's first total
-    return Recorded(last[0], last[1], first[1] if first and born else None)
-
-
-def _first_total(states: Iterable[State]) -> tuple[float, float] | None:
-    for state in states:
-        total = as_float(state.state)
-        if total is not None and total >= 0:
-            return total, state.last_updated.timestamp()
-    return None
 
 
 def _restored_gaps(raw: Any) -> list[tuple[float, float]]:
@@ -178,16 +120,20 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
         states of continues from its last total (never a fall the Energy dashboard would
         read as a reset), its time since then filled as a restart's downtime is, when within
         the days the history can fill; a new one gets its past days in its statistics."""
-        recorded = await _async_recorded(self.hass, self.entity_id)
-        if recorded is None:
+        last = await async_last_total(self.hass, self.entity_id)
+        if last is None:
             self._past_days_pending = self._data.past_days.enabled
             self._schedule_past_days()
             return
-        fillable = dt_util.utcnow().timestamp() - recorded.at <= MAX_BACKFILL
-        self._restore(recorded.total, recorded.at if fillable else None, [])
-        if recorded.first_at is not None and self._data.past_days.enabled:
-            # Its import may not be written yet: from its first sample, unless it was.
-            self._data.past_days.schedule(self._job(recorded.first_at))
+        total, at = last
+        since = dt_util.utcnow() - timedelta(seconds=MAX_BACKFILL)
+        fillable = at >= since
+        self._restore(total, at.timestamp() if fillable else None, [])
+        first = await async_first_total(self.hass, self.entity_id, since)
+        if first is not None and first[0] == 0.0 and self._data.past_days.enabled:
+            # A sensor this new (its first total is 0) may not have its import written yet:
+            # from its first sample, unless it was (the import is written once).
+            self._data.past_days.schedule(self._job(first[1].timestamp()))
 
     def _restore(
         self, total: float, counted_until: float | None, gaps: list[tuple[float, float]]

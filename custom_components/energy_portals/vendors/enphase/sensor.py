@@ -30,6 +30,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from ...recorded_totals import async_last_total
 from .charged_energy import ChargedEnergyState
 from .coordinator import EnphaseConfigEntry
 from .entity import EnphaseEntity, EnphaseSessionsEntity, add_charger_entities
@@ -265,10 +266,15 @@ class ChargedEnergySensor(EnphaseEntity, SensorEntity, RestoreEntity):
     _state: ChargedEnergyState
 
     async def async_added_to_hass(self) -> None:
-        """Restore the running total and the anchors it counts from."""
+        """Restore the running total and the anchors it counts from (without them, the
+        meter's next reading is the anchor)."""
         await super().async_added_to_hass()
         last = await self.async_get_last_extra_data()
-        self._state = ChargedEnergyState.from_dict(last.as_dict()) if last else ChargedEnergyState()
+        if last is not None:
+            self._state = ChargedEnergyState.from_dict(last.as_dict())
+        else:  # new, or its restore data lost: on from the recorder's last total, if any
+            recorded = await async_last_total(self.hass, self.entity_id)
+            self._state = ChargedEnergyState(total=recorded[0] if recorded else 0.0)
         self._count()
 
     @property

@@ -36,7 +36,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import EnergyConverter
 
-from ...const import DOMAIN
+from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...optional_endpoints import OptionalEndpoints
 from .api import EnphaseClient
@@ -133,14 +133,19 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         entry.async_on_unload(self._cancel_soon)
 
     async def async_load(self) -> None:
-        """The sessions read before (kept across restarts)."""
+        """The sessions read before (kept across restarts; an unreadable store is read
+        afresh from the cloud)."""
         stored = await self._store.async_load() or {}
-        for serial, items in (stored.get("sessions") or {}).items():
-            sessions = [s for item in items if (s := parse_session(item)) is not None]
-            self._known[serial] = tuple(sorted(sessions, key=lambda s: s.start))
+        try:
+            for serial, items in (stored.get("sessions") or {}).items():
+                sessions = [s for item in items if (s := parse_session(item)) is not None]
+                self._known[str(serial)] = tuple(sorted(sessions, key=lambda s: s.start))
+            months = MonthBook.from_dict(stored.get("months"))
+        except (AttributeError, TypeError, ValueError) as err:
+            LOGGER.warning("Stored Enphase sessions are unreadable (%s); reading them afresh", err)
+            self._known, stored, months = {}, {}, None
         imported = stored.get("imported")
         self._imported = dict(imported) if isinstance(imported, dict) else {}
-        months = MonthBook.from_dict(stored.get("months"))
         if months is None:  # stored before the book: each session in the month it ended
             months = MonthBook()
             for known in self._known.values():

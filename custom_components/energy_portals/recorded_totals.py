@@ -35,9 +35,8 @@ async def async_last_total(hass: HomeAssistant, entity_id: str) -> tuple[float, 
 async def async_first_total(
     hass: HomeAssistant, entity_id: str, since: datetime
 ) -> tuple[float, datetime] | None:
-    """The first total the recorder holds of the sensor since `since`, and when."""
-    if "recorder" not in hass.config.components:
-        return None
+    """The first total the recorder holds of the sensor since `since`, and when (asked after
+    `async_last_total` found one: the recorder is there)."""
     oldest = await get_instance(hass).async_add_executor_job(
         partial(
             state_changes_during_period,

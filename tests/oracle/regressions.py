@@ -35,6 +35,9 @@ ENPHASE_SEEDS: dict[int, str] = {
     15: "as 5",
     34: "as 5",
     37: "as 5",
+    20: "a restart that found the sessions store garbage lost the month book: a session listed "
+    "late, booked into April, went back by its end into March, and April's energy fell "
+    "(15.247 -> 1.86 kWh); a month sensor now carries what it showed beyond the new book",
     61: "a restart that found the sessions store garbage failed the entry's setup; the store "
     "is now read afresh",
     65: "as 61",
@@ -109,16 +112,3 @@ ALLUME_SEEDS: dict[int, str] = {
     "oracle's model, not the code)"
     for seed in (1018, 1019, 1028, 1030, 1032, 1043, 1053)
 }
-
-
-FOUND_NOT_FIXED: dict[str, dict[int, str]] = {
-    "enphase": {
-        20: "a restart that finds the sessions store garbage loses the month book: a session "
-        "listed late, booked into April, is booked by its end into March again, and April's "
-        "energy falls (15.247 -> 1.86 kWh). The store is read afresh (it used to fail the "
-        "setup); keeping a month's total from falling needs the month sensors to go on from "
-        "the recorder's last value, not done yet",
-    },
-}
-"""What the long mode found and is not fixed yet (replay: scripts/chaos --vendor <vendor>
---seed <seed>); once fixed, each moves into the suite above."""

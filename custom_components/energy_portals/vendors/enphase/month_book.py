@@ -6,6 +6,10 @@ history lists it at its next read), and a cost the cloud calculates after the mo
 count in the month they became known: each once, in a month whose sensor can still show it
 (a closed month's total is history in the recorder). At the entry's first read, and for the
 sessions an older version stored, every session counts in the month it ended in.
+
+A book that is lost (Home Assistant's storage lost or corrupt) is written again the same way;
+a month sensor that showed more this month than the new book gives it carries the difference
+(`carried`), so its total never falls.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 from homeassistant.util import dt as dt_util
 
+from ...parse import as_float
 from .history import FinishedSession
 
 
@@ -31,6 +36,17 @@ class MonthBook:
 
     energy: dict[str, str] = field(default_factory=dict)
     cost: dict[str, str] = field(default_factory=dict)
+    carried: dict[str, float] = field(default_factory=dict)
+    """What a month sensor showed beyond its sessions when the book was lost, by
+    `carried_key(serial, metric, month)`."""
+
+    def carry(self, serial: str, metric: str, month: str, amount: float) -> None:
+        """Keep what a month sensor showed beyond the book written again (once)."""
+        self.carried.setdefault(carried_key(serial, metric, month), amount)
+
+    def carried_in(self, serial: str, metric: str, month: str) -> float:
+        """What the month sensor carries beyond its sessions in `month`."""
+        return self.carried.get(carried_key(serial, metric, month), 0.0)
 
     def book(self, sessions: Iterable[FinishedSession], now: datetime, *, by_end: bool) -> None:
         """Give each session not booked yet (and each cost new since) its month."""
@@ -52,7 +68,7 @@ class MonthBook:
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form."""
-        return {"energy": self.energy, "cost": self.cost}
+        return {"energy": self.energy, "cost": self.cost, "carried": self.carried}
 
     @classmethod
     def from_dict(cls, data: Any) -> MonthBook | None:
@@ -62,4 +78,13 @@ class MonthBook:
         return cls(
             energy={str(k): str(v) for k, v in (data.get("energy") or {}).items()},
             cost={str(k): str(v) for k, v in (data.get("cost") or {}).items()},
+            carried={
+                str(k): amount
+                for k, v in (data.get("carried") or {}).items()
+                if (amount := as_float(v)) is not None and amount > 0
+            },
         )
+
+
+def carried_key(serial: str, metric: str, month: str) -> str:
+    return f"{serial} {metric} {month}"

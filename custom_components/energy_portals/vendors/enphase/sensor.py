@@ -329,9 +329,17 @@ class MonthSensor(EnphaseSessionsEntity, SensorEntity):
     """A month's total of the sessions that ended in it: written at local midnight too, so
     it starts again on the 1st even when no session comes."""
 
+    metric: str
+
     async def async_added_to_hass(self) -> None:
-        """Write the state every local midnight as well."""
+        """Write the state every local midnight as well; after the month book was written
+        again (lost with Home Assistant's storage), go on from this month's last total."""
         await super().async_added_to_hass()
+        if self.coordinator.book_written_again:
+            last = await async_last_total(self.hass, self.entity_id)
+            now = dt_util.utcnow()
+            if last is not None and last[1] >= month_start(now):
+                self.coordinator.carry(self.serial, self.metric, now, *last)
         self.async_on_remove(
             async_track_time_change(self.hass, self._new_day, hour=0, minute=0, second=1)
         )
@@ -350,6 +358,8 @@ class MonthEnergySensor(MonthSensor):
     """Energy of the sessions that count this month (local): those that ended in it, and those
     of the month before that the history listed only after it closed."""
 
+    metric = "energy"
+
     @property
     def native_value(self) -> float:
         """The month's sessions' energy."""
@@ -359,6 +369,8 @@ class MonthEnergySensor(MonthSensor):
 class MonthCostSensor(MonthSensor):
     """What the sessions that count this month cost (a cost calculated after its month closed
     counts in the month it came), in the site's currency."""
+
+    metric = "cost"
 
     @property
     def native_value(self) -> float:

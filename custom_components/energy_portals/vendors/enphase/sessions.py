@@ -122,6 +122,8 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         self._imported: dict[str, list[float | None]] = {}
         """Session id -> the energy and cost the statistics hold for it."""
         self.months = MonthBook()
+        self.book_written_again = False
+        """The month book was not in the store (new, older, lost or corrupt)."""
         """The month each session's energy and cost count in (the month sensors)."""
         self._charging: dict[str, bool] = {}
         self._soon: CALLBACK_TYPE | None = None
@@ -146,7 +148,8 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
             self._known, stored, months = {}, {}, None
         imported = stored.get("imported")
         self._imported = dict(imported) if isinstance(imported, dict) else {}
-        if months is None:  # stored before the book: each session in the month it ended
+        self.book_written_again = months is None
+        if months is None:  # stored before the book, or lost: by the month each ended in
             months = MonthBook()
             for known in self._known.values():
                 months.book(known, dt_util.utcnow(), by_end=True)
@@ -293,11 +296,36 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
 
     def month_energy(self, serial: str, now: datetime) -> float:
         """kWh of the sessions that count in the current local month."""
-        return self.months.energy_in((self.data or {}).get(serial, ()), month_key(now))
+        month = month_key(now)
+        sessions = (self.data or {}).get(serial, ())
+        return self.months.energy_in(sessions, month) + self.months.carried_in(
+            serial, "energy", month
+        )
 
     def month_cost(self, serial: str, now: datetime) -> float:
         """What the sessions that count in the current local month cost."""
-        return self.months.cost_in((self.data or {}).get(serial, ()), month_key(now))
+        month = month_key(now)
+        sessions = (self.data or {}).get(serial, ())
+        return self.months.cost_in(sessions, month) + self.months.carried_in(serial, "cost", month)
+
+    def carry(
+        self, serial: str, metric: str, now: datetime, shown: float, shown_at: datetime
+    ) -> None:
+        """A month sensor showed `shown` this month (at `shown_at`) before the book was
+        written again: it carries what the new book does not give the sessions that had
+        ended by then (read once, at the first read)."""
+        if not self.book_written_again or self.data is None:
+            return
+        month = month_key(now)
+        then = [s for s in self.data.get(serial, ()) if s.end <= shown_at]
+        booked = (
+            self.months.energy_in(then, month)
+            if metric == "energy"
+            else self.months.cost_in(then, month)
+        )
+        if shown > booked:
+            self.months.carry(serial, metric, month, shown - booked)
+            self._store.async_delay_save(self._stored, 1)
 
 
 def _held(session: FinishedSession) -> list[float | None]:

@@ -22,7 +22,7 @@ def as_float(value: Any, *, sentinels: tuple[float, ...] = ()) -> float | None:
             return None
     try:
         number = float(value)
-    except TypeError, ValueError:
+    except TypeError, ValueError, OverflowError:  # an integer beyond any float, too
         return None
     if math.isnan(number) or math.isinf(number) or number in sentinels:
         return None

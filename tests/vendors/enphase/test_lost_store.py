@@ -5,7 +5,7 @@ recorder's last value instead of 0."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -79,3 +79,30 @@ async def test_a_late_session_stays_in_its_month_when_the_store_is_lost(
     assert await hass.config_entries.async_reload(enphase_entry.entry_id)
     await hass.async_block_till_done()
     assert month(hass, MONTH_ENERGY)[0] == pytest.approx(6.821)
+
+
+async def test_a_charged_total_without_a_meter_does_not_count_its_session_again(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No lifetime meter (the summary not offered): the total counts sessions. Its restore
+    data lost after charging stopped, it goes on from the recorder's last total; the session
+    the charger still reports is its anchor, not counted again."""
+    enphase.summary_offered = False
+    await start(hass, enphase_entry, enphase, freezer)
+    enphase.plug_in()
+    enphase.start(None)
+    await until(hass, freezer, datetime.now(UTC) + timedelta(hours=1))
+    enphase.stop()  # still plugged in: the charger reports the session
+    await until(hass, freezer, datetime.now(UTC) + timedelta(minutes=5))
+    charged = float(known_state(hass, CHARGED).state)
+    assert charged > 1
+    assert await hass.config_entries.async_unload(enphase_entry.entry_id)
+    await async_wait_recording_done(hass)
+    restore_state.async_get(hass).last_states.clear()
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    await until(hass, freezer, datetime.now(UTC) + timedelta(minutes=5))
+    assert float(known_state(hass, CHARGED).state) == pytest.approx(charged)

@@ -96,7 +96,9 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
         """
         await super().async_added_to_hass()
         last = await self.async_get_last_extra_data()
-        data = last.as_dict() if last is not None else {}
+        data: Any = last.as_dict() if last is not None else {}
+        if not isinstance(data, dict):  # the stored form of a store that is garbage
+            data = {}
         total = as_float(data.get("native_value"))
         if total is None or total < 0:
             await self._async_continue_recorded()

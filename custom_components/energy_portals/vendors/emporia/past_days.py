@@ -238,7 +238,7 @@ class PastDays:
             None,
             {job.entity_id},
             "5minute",
-            None,
+            {"energy": UnitOfEnergy.KILO_WATT_HOUR},
             {"state", "sum"},
         )
         found = rows.get(job.entity_id)

@@ -30,6 +30,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from ...parse import as_float
 from ...recorded_totals import async_last_total
 from .charged_energy import ChargedEnergyState
 from .coordinator import EnphaseConfigEntry
@@ -270,11 +271,15 @@ class ChargedEnergySensor(EnphaseEntity, SensorEntity, RestoreEntity):
         meter's next reading is the anchor)."""
         await super().async_added_to_hass()
         last = await self.async_get_last_extra_data()
-        if last is not None:
-            self._state = ChargedEnergyState.from_dict(last.as_dict())
-        else:  # new, or its restore data lost: on from the recorder's last total, if any
-            recorded = await async_last_total(self.hass, self.entity_id)
-            self._state = ChargedEnergyState(total=recorded[0] if recorded else 0.0)
+        data: Any = last.as_dict() if last is not None else None
+        if isinstance(data, dict) and as_float(data.get("total")) is not None:
+            self._state = ChargedEnergyState.from_dict(data)
+        elif recorded := await async_last_total(self.hass, self.entity_id):
+            # Its restore data lost or garbage: on from the recorder's last total, the next
+            # reading (meter or session) its anchor, so nothing already in it counts again.
+            self._state = ChargedEnergyState(total=recorded[0], from_meter=True)
+        else:
+            self._state = ChargedEnergyState()
         self._count()
 
     @property
@@ -336,7 +341,8 @@ class MonthSensor(EnphaseSessionsEntity, SensorEntity):
         again (lost with Home Assistant's storage), go on from this month's last total."""
         await super().async_added_to_hass()
         if self.coordinator.book_written_again:
-            last = await async_last_total(self.hass, self.entity_id)
+            unit = UnitOfEnergy.KILO_WATT_HOUR if self.metric == "energy" else None
+            last = await async_last_total(self.hass, self.entity_id, unit)
             now = dt_util.utcnow()
             if last is not None and last[1] >= month_start(now):
                 self.coordinator.carry(self.serial, self.metric, now, *last)

@@ -8,6 +8,7 @@ If-None-Match.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import secrets
@@ -50,6 +51,39 @@ def months_until(moment: datetime) -> list[str]:
     return months or [month_key(moment)]
 
 
+CONSUMPTION: list[dict[str, Any]] = [
+    {
+        "site_id": "7001",
+        "valid_from": "2025-04-01",
+        "valid_to": "2025-04-30",
+        "invoiced_month": "2025-04-01",
+        "volume": "412.5",
+        "type": "Reading",
+        "type_id": "1",
+    },
+    {
+        "site_id": "7001",
+        "valid_from": "2025-05-01",
+        "valid_to": None,
+        "invoiced_month": "2025-05-01",
+        "volume": 388,
+        "type": "Reading",
+        "type_id": 1,
+    },
+    {
+        "site_id": "7001",
+        "valid_from": "2025-05-01",
+        "valid_to": None,
+        "invoiced_month": "2025-05-01",
+        "volume": "390.0",
+        "type": "Calculated",
+        "type_id": "2",
+    },
+]
+"""The portal's invoiced consumption as recorded (a month with a reading and a calculated
+value both); `FlowerHubSimulator.consumption` starts as a copy."""
+
+
 class FlowerHubSimulator:
     """Serves the FlowerHub spec under any prefix."""
 
@@ -67,6 +101,7 @@ class FlowerHubSimulator:
         self.invoices: list[dict[str, Any]] = default_invoices()
         self.notification = ""
         self.owner_has_asset = True
+        self.consumption = copy.deepcopy(CONSUMPTION)
         """False: the owner answer lacks the asset id (the client asks /withAssetId)."""
         self.asset_assigned = True
         """False: the account has no battery system yet."""
@@ -312,38 +347,7 @@ class FlowerHubSimulator:
         return self._json(request, self.invoices)
 
     async def _consumption(self, request: web.Request) -> web.Response:
-        return self._json(
-            request,
-            [
-                {
-                    "site_id": "7001",
-                    "valid_from": "2025-04-01",
-                    "valid_to": "2025-04-30",
-                    "invoiced_month": "2025-04-01",
-                    "volume": "412.5",
-                    "type": "Reading",
-                    "type_id": "1",
-                },
-                {
-                    "site_id": "7001",
-                    "valid_from": "2025-05-01",
-                    "valid_to": None,
-                    "invoiced_month": "2025-05-01",
-                    "volume": 388,
-                    "type": "Reading",
-                    "type_id": 1,
-                },
-                {
-                    "site_id": "7001",
-                    "valid_from": "2025-05-01",
-                    "valid_to": None,
-                    "invoiced_month": "2025-05-01",
-                    "volume": "390.0",
-                    "type": "Calculated",
-                    "type_id": "2",
-                },
-            ],
-        )
+        return self._json(request, self.consumption)
 
     async def _revenue(self, request: web.Request) -> web.Response:
         """The last invoice's compensation: numbers, `compensation` = power x rate."""

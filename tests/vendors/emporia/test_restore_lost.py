@@ -148,7 +148,7 @@ async def test_a_recorder_that_cannot_answer_starts_the_sensor_as_new(
     assert KITCHEN in entry.runtime_data.past_days.pending
 
 
-async def test_a_lost_store_while_the_import_waits_asks_the_recorder_once_more(
+async def test_a_first_total_the_recorder_cannot_give_leaves_the_import_out(
     hass: HomeAssistant,
     emporia_url: str,
     emporia: EmporiaSimulator,

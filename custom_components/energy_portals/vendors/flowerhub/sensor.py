@@ -21,12 +21,14 @@ from homeassistant.const import (
     UnitOfPower,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from ...parse import as_float
 from .const import CURRENCY
 from .coordinator import (
     CONSUMPTION,
@@ -290,12 +292,7 @@ CONSUMPTION_SENSOR = FlowerHubSensorEntityDescription[Account](
     state_class=SensorStateClass.TOTAL,
     native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
     suggested_display_precision=1,
-    value_fn=lambda account: account.last_month_consumption,
-    attrs_fn=lambda account: {
-        "invoiced_month": (
-            account.last_invoiced_month.isoformat() if account.last_invoiced_month else None
-        )
-    },
+    value_fn=lambda account: account.last_month_consumption,  # the newest month seen
 )
 
 DATA_UPDATED = SensorEntityDescription(
@@ -356,16 +353,62 @@ class FlowerHubStatusSensor(FlowerHubSensor[Asset]):
         return self._seen
 
 
-class MonthlyConsumptionSensor(FlowerHubSensor[Account]):
-    """The last invoiced month's kWh; each month starts a new total (last_reset)."""
+class MonthlyConsumptionSensor(FlowerHubSensor[Account], RestoreEntity):
+    """The last invoiced month's kWh; each month starts a new total (last_reset).
+
+    The month never goes back: an answer that lacks the newest month seen (the portal listing
+    fewer months for a while) keeps showing that month, because the recorder would count an
+    older month again as a new one. The month seen is restored across restarts.
+    """
+
+    _month: date | None = None
+    _value: float | None = None
+
+    async def async_added_to_hass(self) -> None:
+        """The month shown before the restart, then the portal's answer."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_state()) is not None:
+            month = _as_date(last.attributes.get("invoiced_month"))
+            if month is not None:
+                self._month, self._value = month, as_float(last.state)
+        self._take(self.coordinator.data)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        self._take(self.coordinator.data)
+        super()._handle_coordinator_update()
+
+    def _take(self, account: Account | None) -> None:
+        month = account.last_invoiced_month if account is not None else None
+        if account is None or month is None or (self._month and month < self._month):
+            return
+        value = account.last_month_consumption
+        if month != self._month or value is not None:
+            self._month, self._value = month, value
+
+    @property
+    def native_value(self) -> float | None:
+        """The kWh of the newest invoiced month seen."""
+        return self._value
+
+    @property
+    def extra_state_attributes(self) -> Mapping[str, Any]:
+        """The invoiced month the value is of."""
+        return {"invoiced_month": self._month.isoformat() if self._month else None}
 
     @property
     def last_reset(self) -> datetime | None:
         """The start of the invoiced month."""
-        month = self.coordinator.data.last_invoiced_month
-        if month is None:
+        if self._month is None:
             return None
-        return dt_util.start_of_local_day(month.replace(day=1))
+        return dt_util.start_of_local_day(self._month.replace(day=1))
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 class DataUpdatedSensor(FlowerHubEntity[Asset], SensorEntity):

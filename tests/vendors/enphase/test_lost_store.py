@@ -106,3 +106,29 @@ async def test_a_charged_total_without_a_meter_does_not_count_its_session_again(
     await hass.async_block_till_done()
     await until(hass, freezer, datetime.now(UTC) + timedelta(minutes=5))
     assert float(known_state(hass, CHARGED).state) == pytest.approx(charged)
+
+
+async def test_a_lost_store_whose_first_read_fails_keeps_the_month(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The store lost, and the history failing at the first reads after: January is
+    unavailable meanwhile, never lower, and carries what it showed once the history answers
+    (across a reload too)."""
+    await start(hass, enphase_entry, enphase, freezer)
+    await until(hass, freezer, LATE_END + timedelta(seconds=30))
+    enphase.finished.append(enphase.history_item(LATE_START.timestamp(), 7080, 2.821))
+    await until(hass, freezer, LATE_END + timedelta(minutes=40))
+    enphase.state.faults.status = 503
+    enphase.state.faults.path = "/history"
+    await restart(hass, enphase_entry, garbage=False)
+    await until(hass, freezer, LATE_END + timedelta(hours=2))
+    assert known_state(hass, MONTH_ENERGY).state == "unavailable"  # never a lower total
+    enphase.state.faults.clear()
+    await until(hass, freezer, LATE_END + timedelta(hours=4))
+    assert month(hass, MONTH_ENERGY)[0] == pytest.approx(2.821)
+    assert await hass.config_entries.async_reload(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert month(hass, MONTH_ENERGY)[0] == pytest.approx(2.821)

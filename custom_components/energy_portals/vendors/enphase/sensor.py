@@ -345,7 +345,7 @@ class MonthSensor(EnphaseSessionsEntity, SensorEntity):
             last = await async_last_total(self.hass, self.entity_id, unit)
             now = dt_util.utcnow()
             if last is not None and last[1] >= month_start(now):
-                self.coordinator.carry(self.serial, self.metric, now, *last)
+                self.coordinator.remember_shown(self.serial, self.metric, *last)
         self.async_on_remove(
             async_track_time_change(self.hass, self._new_day, hour=0, minute=0, second=1)
         )

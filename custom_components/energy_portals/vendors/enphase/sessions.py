@@ -122,9 +122,12 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         self._imported: dict[str, list[float | None]] = {}
         """Session id -> the energy and cost the statistics hold for it."""
         self.months = MonthBook()
+        """The month each session's energy and cost count in (the month sensors)."""
         self.book_written_again = False
         """The month book was not in the store (new, older, lost or corrupt)."""
-        """The month each session's energy and cost count in (the month sensors)."""
+        self._shown: dict[tuple[str, str], tuple[float, datetime]] = {}
+        """What a month sensor showed this month before the book was written again, by
+        charger and metric, until the sessions of its charger are read to carry it."""
         self._charging: dict[str, bool] = {}
         self._soon: CALLBACK_TYPE | None = None
         self.endpoints = OptionalEndpoints(
@@ -185,6 +188,7 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         now = dt_util.utcnow()
         for serial, sessions in self._known.items():
             self.months.book(sessions, now, by_end=serial in first_reads)
+        self._carry_shown(now)
         self._store.async_delay_save(self._stored, 1)
         return dict(self._known)
 
@@ -298,34 +302,49 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         """kWh of the sessions that count in the current local month."""
         month = month_key(now)
         sessions = (self.data or {}).get(serial, ())
-        return self.months.energy_in(sessions, month) + self.months.carried_in(
-            serial, "energy", month
-        )
+        booked = self.months.energy_in(sessions, month)
+        return self._at_least_shown(serial, "energy", month, booked)
 
     def month_cost(self, serial: str, now: datetime) -> float:
         """What the sessions that count in the current local month cost."""
         month = month_key(now)
         sessions = (self.data or {}).get(serial, ())
-        return self.months.cost_in(sessions, month) + self.months.carried_in(serial, "cost", month)
+        booked = self.months.cost_in(sessions, month)
+        return self._at_least_shown(serial, "cost", month, booked)
 
-    def carry(
-        self, serial: str, metric: str, now: datetime, shown: float, shown_at: datetime
-    ) -> None:
+    def _at_least_shown(self, serial: str, metric: str, month: str, booked: float) -> float:
+        total = booked + self.months.carried_in(serial, metric, month)
+        shown = self._shown.get((serial, metric))
+        if shown is not None and month_key(shown[1]) == month:
+            return max(total, shown[0])  # its charger's sessions not read yet
+        return total
+
+    def remember_shown(self, serial: str, metric: str, shown: float, shown_at: datetime) -> None:
         """A month sensor showed `shown` this month (at `shown_at`) before the book was
-        written again: it carries what the new book does not give the sessions that had
-        ended by then (read once, at the first read)."""
-        if not self.book_written_again or self.data is None:
-            return
+        written again: what the new book does not give the sessions that had ended by then
+        is carried, once its charger's sessions are read (now, or at a later read)."""
+        if self.book_written_again:
+            self._shown[(serial, metric)] = (shown, shown_at)
+            self._carry_shown(dt_util.utcnow())
+
+    def _carry_shown(self, now: datetime) -> None:
         month = month_key(now)
-        then = [s for s in self.data.get(serial, ()) if s.end <= shown_at]
-        booked = (
-            self.months.energy_in(then, month)
-            if metric == "energy"
-            else self.months.cost_in(then, month)
-        )
-        if shown > booked:
-            self.months.carry(serial, metric, month, shown - booked)
-            self._store.async_delay_save(self._stored, 1)
+        for (serial, metric), (shown, shown_at) in list(self._shown.items()):
+            if month_key(shown_at) != month:
+                del self._shown[(serial, metric)]  # a month closed since: nothing to carry
+                continue
+            if serial not in self._known:
+                continue  # not read yet (the history failing or refused for it)
+            del self._shown[(serial, metric)]
+            then = [s for s in self._known[serial] if s.end <= shown_at]
+            booked = (
+                self.months.energy_in(then, month)
+                if metric == "energy"
+                else self.months.cost_in(then, month)
+            )
+            if shown > booked:
+                self.months.carry(serial, metric, month, shown - booked)
+                self._store.async_delay_save(self._stored, 1)
 
 
 def _held(session: FinishedSession) -> list[float | None]:

@@ -24,7 +24,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
@@ -353,24 +353,42 @@ class FlowerHubStatusSensor(FlowerHubSensor[Asset]):
         return self._seen
 
 
+@dataclass(slots=True)
+class InvoicedMonth(ExtraStoredData):
+    """The newest invoiced month seen and its kWh (kept even while the sensor is
+    unavailable, when Home Assistant keeps no attributes)."""
+
+    month: date | None
+    value: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"month": self.month.isoformat() if self.month else None, "value": self.value}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> InvoicedMonth:
+        """The stored form read back; garbage is nothing seen."""
+        if not isinstance(data, dict):
+            return cls(None, None)
+        return cls(_as_date(data.get("month")), as_float(data.get("value")))
+
+
 class MonthlyConsumptionSensor(FlowerHubSensor[Account], RestoreEntity):
     """The last invoiced month's kWh; each month starts a new total (last_reset).
 
     The month never goes back: an answer that lacks the newest month seen (the portal listing
     fewer months for a while) keeps showing that month, because the recorder would count an
-    older month again as a new one. The month seen is restored across restarts.
+    older month again as a new one. A month after the current one is not taken (garbage). The
+    month seen is kept across restarts.
     """
 
-    _month: date | None = None
-    _value: float | None = None
+    _seen = InvoicedMonth(None, None)
 
     async def async_added_to_hass(self) -> None:
-        """The month shown before the restart, then the portal's answer."""
+        """The month seen before the restart, then the portal's answer."""
         await super().async_added_to_hass()
-        if (last := await self.async_get_last_state()) is not None:
-            month = _as_date(last.attributes.get("invoiced_month"))
-            if month is not None:
-                self._month, self._value = month, as_float(last.state)
+        if (last := await self.async_get_last_extra_data()) is not None:
+            self._seen = InvoicedMonth.from_dict(last.as_dict())
         self._take(self.coordinator.data)
 
     @callback
@@ -380,28 +398,38 @@ class MonthlyConsumptionSensor(FlowerHubSensor[Account], RestoreEntity):
 
     def _take(self, account: Account | None) -> None:
         month = account.last_invoiced_month if account is not None else None
-        if account is None or month is None or (self._month and month < self._month):
+        this_month = dt_util.now().date().replace(day=1)
+        if account is None or month is None or month > this_month:
             return
+        seen = self._seen.month
+        if seen is not None and month < seen <= this_month:
+            return  # the portal listing fewer months for a while
         value = account.last_month_consumption
-        if month != self._month or value is not None:
-            self._month, self._value = month, value
+        if month != seen or value is not None:
+            self._seen = InvoicedMonth(month, value)
 
     @property
     def native_value(self) -> float | None:
         """The kWh of the newest invoiced month seen."""
-        return self._value
+        return self._seen.value
 
     @property
     def extra_state_attributes(self) -> Mapping[str, Any]:
         """The invoiced month the value is of."""
-        return {"invoiced_month": self._month.isoformat() if self._month else None}
+        month = self._seen.month
+        return {"invoiced_month": month.isoformat() if month else None}
+
+    @property
+    def extra_restore_state_data(self) -> InvoicedMonth:
+        """The month seen and its value."""
+        return self._seen
 
     @property
     def last_reset(self) -> datetime | None:
         """The start of the invoiced month."""
-        if self._month is None:
+        if self._seen.month is None:
             return None
-        return dt_util.start_of_local_day(self._month.replace(day=1))
+        return dt_util.start_of_local_day(self._seen.month.replace(day=1))
 
 
 def _as_date(value: Any) -> date | None:

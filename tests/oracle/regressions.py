@@ -42,6 +42,12 @@ ENPHASE_SEEDS: dict[int, str] = {
     "is now read afresh",
     65: "as 61",
     70: "as 61",
+    2020: "frozen time outran the recorder's thread: an import read the sums before an "
+    "earlier import's rows were written, and the session statistic stepped down (the "
+    "oracle's harness: the recorder writes within a second; each step now waits for it)",
+    2031: "as 2020",
+    2032: "as 2020",
+    2047: "as 2020",
     1007: "the run ended right after an unplug, before the next status read: the charged "
     "energy lagged the meter by one poll (the same fix)",
 }
@@ -115,7 +121,27 @@ ALLUME_SEEDS: dict[int, str] = {
 
 FLOWERHUB_SEEDS: dict[int, str] = {
     seed: "an answer that lacked the newest invoiced month took the sensor back to the month "
-    "before: a new last_reset, and the recorder counted that month again (seeds 1 and 2, in "
-    "the generated set, found it too); the month never goes back now"
-    for seed in (3, 4, 5, 6, 7, 8, 9, 10, 12)
+    "before: a new last_reset, and the recorder counted that month again (seed 1, in the "
+    "generated set, found it too); the month never goes back now"
+    for seed in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12)
+} | {
+    seed: "the oracle's model: a correction of a month after the next month was listed "
+    "counted in the truth, though the sensor shows only the newest month (the truth is now "
+    "each month as listed last while it was the newest); 2032 also restarted inside a "
+    "refusal (the setup is retried, as Home Assistant does)"
+    for seed in (2024, 2030, 2032, 2046, 2047, 2058)
 }
+
+FOUND_NOT_FIXED: dict[str, dict[int, str]] = {
+    "allume": {
+        2055: "the today sensor one night hour (0.3 kWh) short at the end of a run over the "
+        "day daylight saving ends in Sydney, with hours landing late for three hours; it "
+        "fails on the code before this change too; not settled whether the late hour's "
+        "retry or the oracle's model of the last refresh is wrong",
+        2004: "the same shortfall (one 0.3 kWh hour) after a restart that lost Home "
+        "Assistant's storage at 23:31 local, 29 minutes before midnight; not settled",
+    },
+}
+"""What the long mode found and is not settled yet (replay: scripts/chaos --vendor <vendor>
+--seed <seed>); each is a defect or a gap in the oracle's model, and moves into the suite
+above once settled."""

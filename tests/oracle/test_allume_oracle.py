@@ -188,7 +188,7 @@ async def drive(
         raise AssertionError(f"{err}\n{scenario}\nReplay: {replay('allume', seed)}") from err
 
 
-@pytest.mark.parametrize("seed", seeds("allume", 3))
+@pytest.mark.parametrize("seed", seeds("allume", 2))
 async def test_generated(
     hass: HomeAssistant,
     simulator: RunningSimulator,

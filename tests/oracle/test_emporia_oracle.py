@@ -382,7 +382,7 @@ async def drive(
         raise AssertionError(f"{err}\n{scenario}\nReplay: {again}") from err
 
 
-@pytest.mark.parametrize("seed", seeds("emporia", 6))
+@pytest.mark.parametrize("seed", seeds("emporia", 4))
 async def test_generated(
     hass: HomeAssistant,
     emporia_url: str,

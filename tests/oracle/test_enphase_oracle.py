@@ -189,6 +189,9 @@ class Run:
     async def until(self, moment: float) -> None:
         while time.time() < moment - SLACK:
             await advance(self.hass, self.freezer, min(self.scenario.step, moment - time.time()))
+            # The recorder writes within a second; frozen time must not outrun it (a later
+            # import would read the sums before an earlier one's rows).
+            await async_wait_recording_done(self.hass)
 
     async def apply(self, kind: str, event: Event | None) -> None:
         enphase, hass = self.enphase, self.hass

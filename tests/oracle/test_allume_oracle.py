@@ -27,6 +27,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.energy_portals.vendors.allume.const import REFRESH_OFFSET
 from custom_components.energy_portals.vendors.allume.coordinator import hour_store
+from custom_components.energy_portals.vendors.allume.hours import RETRY_WAIT
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.conftest import RunningSimulator
 from tests.helpers import init_integration, numbers, tick_to, watch_numbers
@@ -95,6 +96,7 @@ class Run:
         self.scenario = scenario
         self.entry: Any = None
         self.written: dict[str, list[Any]] = {}
+        self.settled_at = 0.0
 
     async def run(self) -> None:
         hass, allume, scenario = self.hass, self.allume, self.scenario
@@ -111,7 +113,9 @@ class Run:
         for event in scenario.timeline:
             await self.until(origin + event.at)
             await self.apply(event)
-        await self.until(origin + scenario.span)
+        # An hour that did not land is asked again RETRY_WAIT after it was missed: the run
+        # goes on until that retry has run after the last late, failing or refused stretch.
+        await self.until(max(origin + scenario.span, self.settled_at))
         await async_wait_recording_done(hass)
 
     async def until(self, moment: float) -> None:
@@ -150,6 +154,9 @@ class Run:
             allume.hidden_hours = {hour, hour - 3600}
             await self.until(time.time() + seconds)
             allume.hidden_hours = set()
+        if event.kind in {"refused", "failing", "late"}:
+            retried = time.time() + (RETRY_WAIT + 2 * timedelta(hours=1)).total_seconds()
+            self.settled_at = max(self.settled_at, retried)
 
 
 async def check(run: Run) -> None:

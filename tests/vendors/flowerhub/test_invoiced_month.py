@@ -5,10 +5,15 @@ across restarts, also when the sensor was unavailable as Home Assistant stopped.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
+import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.core import HomeAssistant, State
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
 
 from tests.helpers import advance, init_integration, known_state
 from tests.simulator.flowerhub import CONSUMPTION, FlowerHubSimulator
@@ -51,3 +56,38 @@ async def test_an_answer_lacking_the_newest_month_keeps_it(
     flowerhub.consumption = [*copy.deepcopy(APRIL_ONLY), june]
     await advance(hass, freezer, 3 * 3600 + 1)
     assert shown(hass) == ("401.5", "2025-06-01")
+
+
+@pytest.mark.parametrize("stored", [["garbage"], {"month": "May", "value": "x"}])
+async def test_garbage_restore_data_is_nothing_seen(
+    hass: HomeAssistant,
+    flowerhub_entry: MockConfigEntry,
+    flowerhub: FlowerHubSimulator,
+    stored: Any,
+) -> None:
+    """Restore data that is no object, or holds no month, is nothing seen: the portal's
+    newest month is shown."""
+    mock_restore_cache_with_extra_data(hass, [(State(SENSOR, "999"), stored)])
+    await init_integration(hass, flowerhub_entry)
+    assert shown(hass) == ("388.0", "2025-05-01")
+
+
+async def test_no_month_yet_and_a_month_without_a_volume(
+    hass: HomeAssistant,
+    flowerhub_entry: MockConfigEntry,
+    flowerhub: FlowerHubSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Nothing invoiced yet: unknown, without a last reset. The newest month listed again
+    without a volume keeps the value shown."""
+    flowerhub.consumption = []
+    await init_integration(hass, flowerhub_entry)
+    state = known_state(hass, SENSOR)
+    assert state.state == "unknown"
+    assert "last_reset" not in state.attributes or state.attributes["last_reset"] is None
+    flowerhub.consumption = copy.deepcopy(APRIL_ONLY)
+    await advance(hass, freezer, 3 * 3600 + 1)
+    assert shown(hass) == ("412.5", "2025-04-01")
+    flowerhub.consumption = [{**APRIL_ONLY[0], "volume": None}]
+    await advance(hass, freezer, 3 * 3600 + 1)
+    assert shown(hass) == ("412.5", "2025-04-01")

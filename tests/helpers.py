@@ -15,6 +15,9 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, State, callback
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import restore_state
+from homeassistant.helpers.restore_state import StoredState
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from yarl import URL
 
@@ -141,3 +144,48 @@ def watch_numbers(hass: HomeAssistant, *entity_ids: str) -> dict[str, list[State
 def numbers(states: list[State]) -> list[float]:
     """The values of states that hold numbers."""
     return [float(state.state) for state in states]
+
+
+def _restore_places(
+    hass: HomeAssistant, entity_id: str
+) -> list[tuple[dict[str, StoredState], str]]:
+    """Where Home Assistant keeps an entity's restore data: by entity id, and since 2026.11
+    by its registry entry's id once the entry exists (the entity id alone finds nothing)."""
+    data = restore_state.async_get(hass)
+    places = [(data.last_states, entity_id)]
+    by_registry_id: dict[str, StoredState] | None = getattr(
+        data, "last_states_by_entity_registry_id", None
+    )
+    registry_entry = er.async_get(hass).async_get(entity_id)
+    if by_registry_id is not None and registry_entry is not None:
+        places.append((by_registry_id, registry_entry.id))
+    return places
+
+
+def stored_restore_data(hass: HomeAssistant, entity_id: str) -> StoredState | None:
+    """What the entity would restore, on every Home Assistant release we test."""
+    for stored, key in _restore_places(hass, entity_id):
+        if key in stored:
+            return stored[key]
+    return None
+
+
+def replace_restore_data(hass: HomeAssistant, entity_id: str, replacement: StoredState) -> None:
+    """Make the entity restore `replacement` instead of what it stored."""
+    for stored, key in _restore_places(hass, entity_id):
+        if key in stored:
+            stored[key] = replacement
+
+
+def forget_restore_data(hass: HomeAssistant, entity_id: str | None = None) -> StoredState | None:
+    """Lose one entity's restore data (None: the whole store, as if its file were gone); what
+    the entity had stored."""
+    if entity_id is None:
+        data = restore_state.async_get(hass)
+        data.last_states.clear()
+        getattr(data, "last_states_by_entity_registry_id", {}).clear()
+        return None
+    forgotten = stored_restore_data(hass, entity_id)
+    for stored, key in _restore_places(hass, entity_id):
+        stored.pop(key, None)
+    return forgotten

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import restore_state
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -30,7 +29,7 @@ from custom_components.energy_portals.vendors.allume.coordinator import hour_sto
 from custom_components.energy_portals.vendors.allume.hours import RETRY_WAIT
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.conftest import RunningSimulator
-from tests.helpers import init_integration, numbers, tick_to, watch_numbers
+from tests.helpers import forget_restore_data, init_integration, numbers, tick_to, watch_numbers
 from tests.simulator.allume import AllumeSimulator
 from tests.vendors.allume.test_calendar import DEMAND, add_entry, recorded_sum, truth
 from tests.vendors.allume.test_statistics import GRID, expected_grid
@@ -134,7 +133,7 @@ class Run:
             store = hour_store(hass, self.entry.entry_id)
             if event.kind == "forget":
                 await store.async_remove()
-                restore_state.async_get(hass).last_states.clear()
+                forget_restore_data(hass)
             elif event.kind == "corrupt":
                 await store.async_save({"books": {"x": "garbage"}, "days": []})
             await self.until(time.time() + seconds)

@@ -27,7 +27,6 @@ from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event as HassEvent
 from homeassistant.core import EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers import restore_state
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.helpers.restore_state import RestoredExtraData, StoredState
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -37,7 +36,12 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.energy_portals.vendors.emporia.past_days import MAX_ATTEMPTS
-from tests.helpers import settle
+from tests.helpers import (
+    forget_restore_data,
+    replace_restore_data,
+    settle,
+    stored_restore_data,
+)
 from tests.simulator.emporia import EmporiaSimulator
 from tests.vendors.emporia.conftest import add_entry
 
@@ -254,7 +258,7 @@ class Run:
             gone = hass.states.get(KITCHEN)
             assert gone is None or gone.state == "unavailable", "the sensor was not disabled"
             if event.kind == "expire":
-                self.forget_gaps(restore_state.async_get(hass).last_states.pop(KITCHEN, None))
+                self.forget_gaps(forget_restore_data(hass, KITCHEN))
             registry.async_update_entity(KITCHEN, disabled_by=None)
             await self.advance(60)
             back = hass.states.get(KITCHEN)
@@ -271,15 +275,18 @@ class Run:
         """Home Assistant stopped for `seconds`; its restore store lost ("forget"), or the
         kitchen's stored data garbage ("corrupt")."""
         assert await self.hass.config_entries.async_unload(self.entry.entry_id)
-        stored = restore_state.async_get(self.hass).last_states
+        old = stored_restore_data(self.hass, KITCHEN)
         if kind in {"forget", "corrupt"}:
-            self.forget_gaps(stored.get(KITCHEN))
+            self.forget_gaps(old)
         if kind == "forget":
-            stored.clear()
-        elif kind == "corrupt":
+            forget_restore_data(self.hass)
+        elif kind == "corrupt" and old is not None:
             garbage = {"native_value": "?", "counted_until": [], "open_gaps": "x"}
-            old = stored[KITCHEN]
-            stored[KITCHEN] = StoredState(old.state, RestoredExtraData(garbage), old.last_seen)
+            replace_restore_data(
+                self.hass,
+                KITCHEN,
+                StoredState(old.state, RestoredExtraData(garbage), old.last_seen),
+            )
         await self.advance(seconds)
         assert await self.hass.config_entries.async_setup(self.entry.entry_id)
 

@@ -24,7 +24,6 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event as HassEvent
 from homeassistant.core import EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import restore_state
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -35,7 +34,7 @@ from custom_components.energy_portals.vendors.enphase.sessions import (
     sessions_store,
     statistic_id,
 )
-from tests.helpers import advance, init_integration
+from tests.helpers import advance, forget_restore_data, init_integration
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 from .draw import SLACK, ZONES, Event, replay, seeds, variants
@@ -210,7 +209,7 @@ class Run:
             before = enphase.delivered()
             if kind == "forget":
                 await store.async_remove()
-                restore_state.async_get(hass).last_states.clear()
+                forget_restore_data(hass)
             elif kind == "corrupt":
                 await store.async_save({"sessions": "garbage", "months": [1]})
             await self.until(time.time() + min(event.seconds, 1200))

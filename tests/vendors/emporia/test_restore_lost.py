@@ -11,13 +11,12 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers import restore_state
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
 from custom_components.energy_portals import recorded_totals
-from tests.helpers import known_state, settle
+from tests.helpers import forget_restore_data, known_state, settle
 from tests.oracle.statistics import rows, steps_down
 from tests.simulator.emporia import EmporiaSimulator
 
@@ -43,7 +42,7 @@ async def test_restore_data_gone_after_8_days_goes_on_from_the_last_total(
     assert last_total > 0
     assert await hass.config_entries.async_unload(entry.entry_id)
     await async_wait_recording_done(hass)
-    restore_state.async_get(hass).last_states.pop(KITCHEN)
+    assert forget_restore_data(hass, KITCHEN) is not None
     later = moment + timedelta(days=8)
     freezer.move_to(later)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -73,7 +72,7 @@ async def test_restore_data_lost_after_a_restart_fills_the_downtime(
     last = known_state(hass, KITCHEN)
     assert await hass.config_entries.async_unload(entry.entry_id)
     await async_wait_recording_done(hass)
-    restore_state.async_get(hass).last_states.clear()
+    forget_restore_data(hass)
     later = moment + timedelta(minutes=20)
     freezer.move_to(later)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -92,7 +91,7 @@ async def lose_restore_data(
     """Stop, lose the restore store, start 20 minutes later; the new moment."""
     assert await hass.config_entries.async_unload(entry.entry_id)
     await async_wait_recording_done(hass)
-    restore_state.async_get(hass).last_states.clear()
+    forget_restore_data(hass)
     later = moment + timedelta(minutes=20)
     freezer.move_to(later)
     assert await hass.config_entries.async_setup(entry.entry_id)
@@ -118,7 +117,7 @@ async def test_a_total_shown_in_wh_goes_on_in_kwh(
     hass.states.async_set(KITCHEN, "7", {"unit_of_measurement": "parsec"})
     hass.states.async_remove(KITCHEN)
     await async_wait_recording_done(hass)
-    restore_state.async_get(hass).last_states.clear()
+    forget_restore_data(hass)
     freezer.move_to(moment + timedelta(minutes=1))
     assert await hass.config_entries.async_setup(entry.entry_id)
     await settle(hass, lambda: entry.runtime_data.live.state.samples >= 1)

@@ -12,14 +12,13 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import restore_state
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
 from custom_components.energy_portals.vendors.enphase.sessions import sessions_store
-from tests.helpers import known_state
+from tests.helpers import forget_restore_data, known_state
 from tests.simulator.enphase import EnphaseSimulator
 
 from .test_month_turn import LATE_END, LATE_START, MONTH_ENERGY, month, start, until
@@ -42,7 +41,7 @@ async def restart(hass: HomeAssistant, entry: MockConfigEntry, *, garbage: bool)
         await store.async_save({"sessions": "garbage", "months": [1]})
     else:
         await store.async_remove()
-    restore_state.async_get(hass).last_states.clear()
+    forget_restore_data(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
@@ -101,7 +100,7 @@ async def test_a_charged_total_without_a_meter_does_not_count_its_session_again(
     assert charged > 1
     assert await hass.config_entries.async_unload(enphase_entry.entry_id)
     await async_wait_recording_done(hass)
-    restore_state.async_get(hass).last_states.clear()
+    forget_restore_data(hass)
     assert await hass.config_entries.async_setup(enphase_entry.entry_id)
     await hass.async_block_till_done()
     await until(hass, freezer, datetime.now(UTC) + timedelta(minutes=5))

@@ -121,6 +121,12 @@ ALLUME_SEEDS: dict[int, str] = {
     2055: "a late hour is asked again three hours after its miss; the run ended six seconds "
     "before that retry, and the oracle expected the hour (the oracle's model: the run now "
     "goes on past the retry of the last late, failing or refused stretch)",
+    2004: "Home Assistant's storage lost at 08:24 in Kolkata (+5:30): the UTC hour across "
+    "local midnight belongs to the day before, but was read after midnight and counted into "
+    "today's sensor as a late hour of a finished day; the record of that went with the "
+    "storage, today's total was built again without it and fell 4.0 -> 3.7 kWh (a dip the "
+    "recorder takes off: 0.3 kWh lost). The today sensor now goes on from what it showed "
+    "(its restore data, else the recorder's last total of the day)",
 }
 
 FLOWERHUB_SEEDS: dict[int, str] = {
@@ -135,16 +141,3 @@ FLOWERHUB_SEEDS: dict[int, str] = {
     "refusal (the setup is retried, as Home Assistant does)"
     for seed in (2024, 2030, 2032, 2046, 2047, 2058)
 }
-
-FOUND_NOT_FIXED: dict[str, dict[int, str]] = {
-    "allume": {
-        2004: "Home Assistant's storage lost at 08:24 in Kolkata (+5:30): the UTC hour across "
-        "local midnight belongs to the day before, but was read after midnight and counted "
-        "into today's sensor as a late hour of a finished day; the record of that went with "
-        "the storage, today's total was built again without it and fell 4.0 -> 3.7 kWh (a "
-        "dip the recorder takes off: 0.3 kWh lost). Needs the today sensor to go on from the "
-        "recorder's last value of the day, as the Enphase month sensors now do",
-    },
-}
-"""What the long mode found and is not fixed yet (replay: scripts/chaos --vendor <vendor>
---seed <seed>); each moves into the suite above once fixed."""

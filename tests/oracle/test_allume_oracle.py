@@ -129,7 +129,9 @@ class Run:
             assert await hass.config_entries.async_reload(self.entry.entry_id)
             await hass.async_block_till_done()
         elif event.kind in {"restart", "forget", "corrupt"}:
+            # Home Assistant stopping lets the recorder write what it was given.
             assert await hass.config_entries.async_unload(self.entry.entry_id)
+            await async_wait_recording_done(hass)
             store = hour_store(hass, self.entry.entry_id)
             if event.kind == "forget":
                 await store.async_remove()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,8 @@ from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
-from .coordinator import AllumeConfigEntry, AllumeCoordinator, PropertyData
+from ...recorded_totals import async_last_total
+from .coordinator import AllumeConfigEntry, AllumeCoordinator, PropertyData, local_day
 from .entity import AllumeBuildingEntity, AllumeLiveEntity, AllumePropertyEntity
 from .live import LiveReading
 from .models import Energy
@@ -332,23 +334,36 @@ def _seen_as_reset(value: float, shown: float) -> bool:
 
 @dataclass(slots=True)
 class DayWritten(ExtraStoredData):
-    """The local day a day total last wrote, and its value (kept across restarts)."""
+    """The local day a day total last wrote, its value, and when (kept across restarts)."""
 
     day: datetime | None
     value: float | None
+    carried: float = 0.0
+    """What the value holds beyond the day's hours in the books: shown before the books were
+    lost (late hours they no longer count), so the day goes on from it and never falls."""
+    at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"day": self.day.isoformat() if self.day else None, "value": self.value}
+        return {
+            "day": self.day.isoformat() if self.day else None,
+            "value": self.value,
+            "carried": self.carried,
+            "at": self.at.isoformat() if self.at else None,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DayWritten | None:
-        """The stored day, None when it cannot be read."""
+        """The stored day, None when it cannot be read (written before 2026-12: no carry)."""
         try:
             day = dt_util.parse_datetime(data["day"]) if data.get("day") else None
+            at = dt_util.parse_datetime(data["at"]) if data.get("at") else None
             value = data.get("value")
-            if day is not None and day.tzinfo is None:
+            carried = float(data.get("carried", 0.0))
+            if any(moment is not None and moment.tzinfo is None for moment in (day, at)):
                 return None
-            return cls(day, None if value is None else float(value))
+            if not math.isfinite(carried) or carried < 0:
+                return None
+            return cls(day, None if value is None else float(value), carried, at)
         except AttributeError, TypeError, ValueError, KeyError:
             return None
 
@@ -368,6 +383,11 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
     _queue: tuple[float, ...] = ()
     """Finished days' states still to write before today's."""
 
+    @property
+    def book_key(self) -> str:
+        """The coordinator's book of this property or building."""
+        raise NotImplementedError
+
     def days(self) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]] | None:
         """Today's energy and the finished days' of this property or building."""
         raise NotImplementedError
@@ -375,13 +395,20 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
     def _value(self, energy: Energy) -> float:
         return round(self.entity_description.value_fn(energy), 3)
 
+    def _carried(self) -> float:
+        """What today shows beyond its hours in the books (0 once the day changed)."""
+        written, data = self._written, self.coordinator.data
+        if written is None or data is None or written.day != data.day_start:
+            return 0.0
+        return written.carried
+
     @property
     def native_value(self) -> float | None:
         """Today's total (a finished day's, for the moment it is written)."""
         if self._queue:
             return self._queue[0]
         days = self.days()
-        return None if days is None else self._value(days[0])
+        return None if days is None else round(self._value(days[0]) + self._carried(), 3)
 
     @property
     def extra_restore_state_data(self) -> DayWritten:
@@ -397,11 +424,39 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
         await super().async_added_to_hass()
         if (extra := await self.async_get_last_extra_data()) is not None:
             self._written = DayWritten.from_dict(extra.as_dict())
+        exact = self._written is not None and not self.coordinator.books_read_afresh
+        if self._written is None or self._written.at is None:
+            await self._async_written_from_recorder()
+        if not exact:
+            self._carry_what_was_shown()
         self._queue = tuple(self._closing_values())
         if self._queue:
             self.hass.loop.call_soon(self._write_after_first)
         else:
             self._note_written()
+
+    async def _async_written_from_recorder(self) -> None:
+        """Without restore data (lost, or gone a week after the sensor was last seen), the
+        last total the recorder holds, as written on its local day."""
+        unit = self.native_unit_of_measurement
+        if (recorded := await async_last_total(self.hass, self.entity_id, unit)) is None:
+            return
+        value, at = recorded
+        self._written = DayWritten(local_day(at)[0], value, at=at)
+
+    def _carry_what_was_shown(self) -> None:
+        """Today goes on from what it showed, when the books that were behind it are lost
+        or unknown: what it showed beyond today's hours that could have been read then."""
+        data, days, written = self.coordinator.data, self.days(), self._written
+        if data is None or days is None or written is None or written.value is None:
+            return
+        if written.day != data.day_start:
+            return
+        read_then = self.coordinator.today_read_by(self.book_key, written.at or dt_util.utcnow())
+        carried = max(written.value - self._value(read_then), 0.0)
+        # Never below what it showed (an hour that landed late then is counted now).
+        carried = max(carried, written.value - self._value(days[0]))
+        self._written = DayWritten(written.day, written.value, round(carried, 3), written.at)
 
     @callback
     def _write_after_first(self) -> None:
@@ -441,6 +496,7 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
                 continue
             final = self._value(energy)
             if day == written.day:
+                final = round(final + written.carried, 3)
                 if final > shown:
                     values.append(final)
                     shown = final
@@ -456,11 +512,15 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
     def _note_written(self) -> None:
         data, value = self.coordinator.data, self.native_value
         if data is not None and value is not None:
-            self._written = DayWritten(data.day_start, value)
+            self._written = DayWritten(data.day_start, value, self._carried(), dt_util.utcnow())
 
 
 class AllumePropertyDaySensor(AllumeDayTotalSensor, AllumePropertyEntity):
     """A property's running total of the day."""
+
+    @property
+    def book_key(self) -> str:
+        return self.property_id
 
     def days(self) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]] | None:
         data = self.property_data
@@ -469,6 +529,10 @@ class AllumePropertyDaySensor(AllumeDayTotalSensor, AllumePropertyEntity):
 
 class AllumeBuildingDaySensor(AllumeDayTotalSensor, AllumeBuildingEntity):
     """A building's running total of the day."""
+
+    @property
+    def book_key(self) -> str:
+        return f"building-{self.project_id}"
 
     def days(self) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]] | None:
         data, today = self.coordinator.data, self.building_today

@@ -161,17 +161,23 @@ class Run:
         """The first month and value the sensor showed: the recorder counts from there."""
         self.compiled: tuple[str, object] | None = None
         self.served: list[list[tuple[str, float]]] = []
-        """Every answer the portal gave (one a refresh, each step)."""
+        """Every answer the portal gave (each time it changed)."""
+        self.answering: tuple[list[tuple[str, float]], bool] | None = None
 
-    def serve(self) -> None:
+    def serve(self) -> bool:
+        """Set the portal's answer of this moment; whether it differs from the last one."""
         now = time.time()
         months = listed(self.scenario, now)
-        self.flowerhub.consumption = answer(months)
         refused = any(a <= now < b for a, b in self.scenario.refusals)
+        if (months, refused) == self.answering:
+            return False
+        self.answering = (months, refused)
+        self.flowerhub.consumption = answer(months)
         if not refused:
             self.served.append(months)
         self.flowerhub.state.faults.status = 503 if refused else None
         self.flowerhub.state.faults.path = "/consumption" if refused else None
+        return True
 
     async def run(self) -> None:
         hass, scenario = self.hass, self.scenario
@@ -191,8 +197,11 @@ class Run:
         restarts = list(scenario.restarts)
         while time.time() < origin + scenario.span:
             self.freezer.tick(STEP)
-            self.serve()
-            if restarts and restarts[0][0] <= time.time():
+            changed = self.serve()
+            restart = bool(restarts) and restarts[0][0] <= time.time()
+            if not changed and not restart:
+                continue  # the same answer as the step before: a refresh shows nothing new
+            if restart:
                 await self.restart(restarts.pop(0)[1])
             async_fire_time_changed(hass)
             await hass.async_block_till_done(wait_background_tasks=True)

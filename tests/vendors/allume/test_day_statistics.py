@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.helpers import init_integration, tick_to
+from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.allume import AllumeSimulator
 from tests.vendors.allume.test_calendar import DEMAND
 from tests.vendors.allume.test_statistics import (

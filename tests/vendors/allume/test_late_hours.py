@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from tests.conftest import RunningSimulator
 from tests.helpers import init_integration, numbers, tick_to, watch_numbers
+from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.allume import UNITS, AllumeSimulator
 from tests.vendors.allume.test_calendar import (
     BUILDING_DEMAND,

@@ -35,6 +35,7 @@ from tests.helpers import (
     tick_to,
     watch_numbers,
 )
+from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.allume import AllumeSimulator
 from tests.vendors.allume.test_calendar import (
     BUILDING_DEMAND,

@@ -24,6 +24,7 @@ from custom_components.energy_portals.vendors.allume.hours import HourBook
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from custom_components.energy_portals.vendors.allume.statistics import ready_hours
 from tests.helpers import tick_to
+from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.allume import AllumeSimulator
 
 GRID = "energy_portals:allume_prop_unit_4_grid_import"

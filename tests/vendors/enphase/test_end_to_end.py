@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.energy_portals.const import DOMAIN
 from tests.conftest import RunningSimulator
 from tests.helpers import advance, known_state, reauth_steps
+from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.enphase import (
     EMAIL,
     MFA_EMAIL,

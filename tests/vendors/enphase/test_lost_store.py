@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.energy_portals.vendors.enphase.sessions import sessions_store
 from tests.helpers import forget_restore_data, known_state
+from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.enphase import EnphaseSimulator
 
 from .test_month_turn import LATE_END, LATE_START, MONTH_ENERGY, month, start, until

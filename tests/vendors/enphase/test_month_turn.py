@@ -17,6 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.energy_portals.vendors.enphase.history import parse_session
 from custom_components.energy_portals.vendors.enphase.sessions import sessions_store
 from tests.helpers import advance, init_integration, known_state
+from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 MONTH_ENERGY = "sensor.garage_ev_charged_energy_this_month"

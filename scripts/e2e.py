@@ -282,6 +282,17 @@ async def jspro_logs(run: Run, hass: Hass) -> None:
     )
 
 
+METRIC_NAMES = (
+    "Grid import · ",
+    "Solar consumed · ",
+    "Solar delivered · ",
+    "Solar exported · ",
+    "Energy demand · ",
+    "Emissions avoided · ",
+)
+"""How each Allume statistic's name begins (the Energy dashboard cuts the end of long ones)."""
+
+
 async def allume_statistics(hass: Hass) -> dict[str, float]:
     """The last hourly sum of every Allume statistic."""
     (listed,) = await hass.ws([{"type": "recorder/list_statistic_ids", "statistic_type": "sum"}])
@@ -307,6 +318,12 @@ async def statistics_imported(run: Run, hass: Hass) -> dict[str, float]:
         return len(await allume_statistics(hass)) >= 6
 
     run.check(await eventually(imported, seconds=60), "allume: hourly statistics are imported")
+    (listed,) = await hass.ws([{"type": "recorder/list_statistic_ids", "statistic_type": "sum"}])
+    names = [s["name"] for s in listed if s["statistic_id"].startswith("energy_portals:allume")]
+    run.check(
+        bool(names) and all(name.startswith(METRIC_NAMES) for name in names),
+        f"allume: statistic names say what they measure first ({', '.join(sorted(names)[:2])})",
+    )
     return await allume_statistics(hass)
 
 

@@ -7,8 +7,16 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.recorder.models import StatisticMeanType
-from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
+from homeassistant.components.recorder.models import (
+    StatisticData,
+    StatisticMeanType,
+    StatisticMetaData,
+)
+from homeassistant.components.recorder.statistics import (
+    async_add_external_statistics,
+    get_metadata,
+    statistics_during_period,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
@@ -23,7 +31,7 @@ from custom_components.energy_portals.diagnostics import async_get_config_entry_
 from custom_components.energy_portals.vendors.allume.hours import HourBook
 from custom_components.energy_portals.vendors.allume.models import floor_hour
 from custom_components.energy_portals.vendors.allume.statistics import ready_hours
-from tests.helpers import tick_to
+from tests.helpers import init_integration, tick_to
 from tests.long_runs import enable_event_loop_debug  # noqa: F401 (hours of frozen time)
 from tests.simulator.allume import AllumeSimulator
 
@@ -144,10 +152,38 @@ async def test_metadata(
     assert grid["mean_type"] is StatisticMeanType.NONE
     assert grid["unit_class"] == "energy"
     assert grid["unit_of_measurement"] == "kWh"
-    assert grid["name"] == "Unit 4, 12 Example Street, Marrickville NSW 2204 grid import"
+    assert grid["name"] == "Grid import · Unit 4"
     emissions = metadata[EMISSIONS][1]
     assert emissions["unit_of_measurement"] == "kg"
     assert emissions["unit_class"] == "mass"
+
+
+async def test_a_statistic_of_an_older_release_is_renamed_and_goes_on(
+    hass: HomeAssistant, allume_entry: MockConfigEntry, allume: AllumeSimulator
+) -> None:
+    """Named by an older release after the address ("Unit 4, 12 Example Street, Marrickv…" on
+    the Energy dashboard): the same statistic id takes the new name, and its sum goes on."""
+    old = StatisticMetaData(
+        mean_type=StatisticMeanType.NONE,
+        has_sum=True,
+        name="Unit 4, 12 Example Street, Marrickville NSW 2204 grid import",
+        source="energy_portals",
+        statistic_id=GRID,
+        unit_class="energy",
+        unit_of_measurement="kWh",
+    )
+    async_add_external_statistics(
+        hass, old, [StatisticData(start=at("2026-02-17T12:00Z"), state=1.0, sum=5.0)]
+    )
+    await init_integration(hass, allume_entry)
+    found = await rows(hass, GRID)
+    metadata = await get_instance(hass).async_add_executor_job(
+        lambda: get_metadata(hass, statistic_ids={GRID})
+    )
+    assert metadata[GRID][1]["name"] == "Grid import · Unit 4"
+    assert found[0]["sum"] == 5.0
+    assert found[1]["start"] == at("2026-02-17T13:00Z")
+    assert found[1]["sum"] == pytest.approx(5.0 + found[1]["state"])
 
 
 async def test_default_backfill_is_seven_days(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.recorder.statistics import statistics_during_period
+from homeassistant.components.recorder.statistics import get_metadata, statistics_during_period
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -212,6 +212,22 @@ class TestStatistics:
             (datetime.fromtimestamp(row["start"], UTC), float(row["sum"] or 0.0))
             for row in found.get(stat_id, [])
         ]
+
+    async def test_names_say_what_they_measure_first(
+        self,
+        hass: HomeAssistant,
+        enphase_entry: MockConfigEntry,
+        enphase: EnphaseSimulator,
+        freezer: FrozenDateTimeFactory,
+    ) -> None:
+        """The Energy dashboard cuts a long name at its end: what it measures comes first."""
+        await start(hass, enphase_entry, enphase, freezer)
+        await async_wait_recording_done(hass)
+        metadata = await get_instance(hass).async_add_executor_job(
+            lambda: get_metadata(hass, statistic_ids={ENERGY_ID, COST_ID})
+        )
+        assert metadata[ENERGY_ID][1]["name"] == "Session energy · Garage EV"
+        assert metadata[COST_ID][1]["name"] == "Session cost · Garage EV"
 
     async def test_each_session_once_at_the_hours_it_ran(
         self,

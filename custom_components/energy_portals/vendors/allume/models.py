@@ -29,6 +29,12 @@ class Property:
     meter_id: str | None
     project_id: str | None
 
+    @property
+    def unit(self) -> str:
+        """The property's own part of its address ("Unit 4"), which tells it from the
+        building's other properties."""
+        return self.address.split(", ")[0]
+
 
 @dataclass(frozen=True, slots=True)
 class Energy:

@@ -182,7 +182,8 @@ class StatisticsImporter:
         return StatisticMetaData(
             mean_type=StatisticMeanType.NONE,
             has_sum=True,
-            name=f"{prop.address} {metric.name.lower()}",
+            # What it measures first: the Energy dashboard cuts long names at their end.
+            name=f"{metric.name} · {prop.unit}",
             source=DOMAIN,
             statistic_id=statistic_id(prop.property_id, metric.key),
             unit_class=metric.unit_class,

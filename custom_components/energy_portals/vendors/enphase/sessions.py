@@ -249,14 +249,14 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
         if metric == "energy":
             unit: str | None = UnitOfEnergy.KILO_WATT_HOUR
             unit_class: str | None = EnergyConverter.UNIT_CLASS
-            label = "session energy"
+            label = "Session energy"
         else:
             unit, unit_class = self.currency, None
-            label = "session cost"
+            label = "Session cost"
         return StatisticMetaData(
             mean_type=StatisticMeanType.NONE,
             has_sum=True,
-            name=f"{name} {label}",
+            name=f"{label} · {name}",  # what it measures first, as Allume's
             source=DOMAIN,
             statistic_id=statistic_id(serial, metric),
             unit_class=unit_class,

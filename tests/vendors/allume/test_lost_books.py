@@ -74,6 +74,8 @@ async def run_with_lost_books(
     simulator: RunningSimulator,
     freezer: FrozenDateTimeFactory,
     lose: Any,
+    *,
+    refused_at_restart: bool = False,
 ) -> tuple[dict[str, Any], datetime, datetime]:
     """From 22:40 on the 5th to 01:10 on the 7th (Kolkata): a reload ten minutes after the
     first midnight, the books lost at 08:24 on the 6th (`lose` says what else goes), a clean
@@ -103,8 +105,13 @@ async def run_with_lost_books(
     lose(hass)
     back = lost_at + timedelta(minutes=20)
     await tick_to(hass, freezer, back.isoformat())
+    if refused_at_restart:  # unit 4's own data, for the first read after the restart
+        allume.state.faults.status, allume.state.faults.path = 403, "/properties/prop-unit-4"
+        allume.state.faults.times = 2  # and once more after a fresh sign-in
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+    if refused_at_restart:
+        assert known_state(hass, DEMAND).state == "unavailable"
     restart = midnight + timedelta(hours=14)
     await hourly(hass, freezer, back, restart)
     assert await hass.config_entries.async_reload(entry.entry_id)
@@ -147,6 +154,23 @@ async def test_lost_books_never_take_today_down(
         assert values[0] + recorded_sum(values) == pytest.approx(
             truth(allume, units, day_start, last_closed), abs=0.003
         ), entity_id
+
+
+async def test_a_property_refused_after_the_loss_carries_once_it_answers(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Unit 4's data refused at the first read after the loss: its today sensor carries what
+    it showed once its data is back, and never falls."""
+    written, day_start, last_closed = await run_with_lost_books(
+        hass, simulator, freezer, lambda hass: None, refused_at_restart=True
+    )
+    values = numbers(written[DEMAND])
+    assert not falls(values)
+    assert values[0] + recorded_sum(values) == pytest.approx(
+        truth(simulator["allume"], [0], day_start, last_closed), abs=0.003
+    )
 
 
 async def test_the_carry_is_kept_in_the_restore_data(
@@ -193,12 +217,14 @@ async def test_the_carry_is_kept_in_the_restore_data(
         {"day": "2026-10-05T18:30:00+00:00", "value": 1.0, "carried": "nan"},
         {"day": "2026-10-05T18:30:00+00:00", "value": 1.0, "at": "2026-10-06T02:00:00"},
         {"day": "2026-10-05T18:30:00+00:00", "value": 1.0, "carried": []},
+        {"day": "2026-10-05T18:30:00+00:00", "value": "inf"},
+        {"day": "2026-10-05T18:30:00+00:00", "value": 1.0, "late": -1},
     ],
-    ids=["negative-carry", "no-number", "naive-moment", "a-list"],
+    ids=["negative-carry", "no-number", "naive-moment", "a-list", "infinite", "negative-late"],
 )
 def test_restore_data_that_cannot_be_right_is_none(stored: dict[str, Any]) -> None:
-    """Restore data with a carry below zero or no number, or a moment without its zone, is
-    read as none (the sensor then goes on from the recorder)."""
+    """Restore data with an amount below zero, infinite or no number, or a moment without its
+    zone, is read as none (the sensor then goes on from the recorder)."""
     assert DayWritten.from_dict(stored) is None
 
 
@@ -208,6 +234,7 @@ def test_restore_data_round_trips() -> None:
         datetime(2026, 10, 5, 18, 30, tzinfo=UTC),
         4.0,
         0.3,
+        0.2,
         datetime(2026, 10, 6, 2, 54, tzinfo=UTC),
     )
     assert DayWritten.from_dict(written.as_dict()) == written

@@ -224,15 +224,16 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         """Per book and local day: the hours of days already closed that were read on that day
         (the portal published them late), counted into its sums so the energy history still
         gets them once (and into its final total when it closes)."""
-        self.books_read_afresh = False
-        """The stored books were missing or unreadable at setup: what a today sensor showed
-        before may hold hours (late ones) that the books read again no longer count."""
+        self.books_lost_at: datetime | None = None
+        """When the stored books were found missing or unreadable (at setup): what a today
+        sensor showed before may hold late hours that the books read again do not count."""
 
     async def _async_setup(self) -> None:
         """The hours read before a restart (a corrupt or unknown store is read afresh)."""
         try:
             stored = await self._store.async_load()
-            self.books_read_afresh = stored is None
+            if stored is None:
+                self.books_lost_at = dt_util.utcnow()
             books = {} if stored is None else stored["books"]
             self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
             self._days = _stored_days(stored or {}, self._books)
@@ -246,7 +247,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
             self._books, self._late, self._days = {}, {}, {}
-            self.books_read_afresh = True
+            self.books_lost_at = dt_util.utcnow()
 
     @callback
     def async_save_restore_states(self) -> None:
@@ -385,13 +386,15 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         today = book.total(day_start, day_end) + late.get(day_start, Energy())
         return today, closed_days(book, day_start, late)
 
-    def today_read_by(self, key: str, moment: datetime) -> Energy:
-        """A book's today as it could have been read at `moment`: its hours of today that had
-        landed by then, and the late hours counted into today."""
-        day_start, day_end = local_day(dt_util.utcnow())
-        landed = min(day_end, floor_hour(moment - LANDING_DELAY))
-        late = self._late.get(key, {}).get(day_start, Energy())
-        return self._book(key).total(day_start, landed) + late
+    def late_today(self, key: str, day_start: datetime) -> Energy:
+        """The late hours (of days already closed) a book counts into the day `day_start`."""
+        return self._late.get(key, {}).get(day_start, Energy())
+
+    def today_read_by(self, key: str, day_start: datetime, moment: datetime) -> Energy:
+        """A book's day `day_start` as it could have been read at `moment`: its hours of the
+        day that had landed by then, and the late hours counted into the day."""
+        landed = min(local_day(day_start)[1], floor_hour(moment - LANDING_DELAY))
+        return self._book(key).total(day_start, landed) + self.late_today(key, day_start)
 
     def reported_device_keys(self) -> set[str]:
         """The properties and buildings the account reports."""

@@ -332,15 +332,28 @@ def _seen_as_reset(value: float, shown: float) -> bool:
     return shown <= 0 or value < 0.9 * shown
 
 
+def _amount(value: Any) -> float | None:
+    """A stored amount: None stays None; anything but a finite number >= 0 is ValueError."""
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise ValueError("a stored amount that cannot be right")
+    return number
+
+
 @dataclass(slots=True)
 class DayWritten(ExtraStoredData):
-    """The local day a day total last wrote, its value, and when (kept across restarts)."""
+    """The local day a day total last wrote and its value, kept across restarts: what it
+    held beyond the day's read hours, and when it was written."""
 
     day: datetime | None
     value: float | None
     carried: float = 0.0
-    """What the value holds beyond the day's hours in the books: shown before the books were
-    lost (late hours they no longer count), so the day goes on from it and never falls."""
+    """Shown beyond the day's hours in the books: late hours that books lost since counted
+    (the day goes on from what it showed, never lower)."""
+    late: float | None = None
+    """Of the value, the late hours the books counted into the day (None: not known)."""
     at: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -348,22 +361,27 @@ class DayWritten(ExtraStoredData):
             "day": self.day.isoformat() if self.day else None,
             "value": self.value,
             "carried": self.carried,
+            "late": self.late,
             "at": self.at.isoformat() if self.at else None,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DayWritten | None:
-        """The stored day, None when it cannot be read (written before 2026-12: no carry)."""
+        """The stored day, None when it cannot be read (written before 2026-12: the day and
+        its value only)."""
         try:
             day = dt_util.parse_datetime(data["day"]) if data.get("day") else None
             at = dt_util.parse_datetime(data["at"]) if data.get("at") else None
-            value = data.get("value")
-            carried = float(data.get("carried", 0.0))
             if any(moment is not None and moment.tzinfo is None for moment in (day, at)):
                 return None
-            if not math.isfinite(carried) or carried < 0:
-                return None
-            return cls(day, None if value is None else float(value), carried, at)
+            carried = _amount(data.get("carried", 0.0))
+            return cls(
+                day,
+                _amount(data.get("value")),
+                0.0 if carried is None else carried,
+                _amount(data.get("late")),
+                at,
+            )
         except AttributeError, TypeError, ValueError, KeyError:
             return None
 
@@ -380,6 +398,8 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
 
     entity_description: AllumeDaySensorEntityDescription
     _written: DayWritten | None = None
+    _carry_pending = False
+    """What it showed is still to be carried, once the day's data is there."""
     _queue: tuple[float, ...] = ()
     """Finished days' states still to write before today's."""
 
@@ -424,39 +444,52 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
         await super().async_added_to_hass()
         if (extra := await self.async_get_last_extra_data()) is not None:
             self._written = DayWritten.from_dict(extra.as_dict())
-        exact = self._written is not None and not self.coordinator.books_read_afresh
-        if self._written is None or self._written.at is None:
-            await self._async_written_from_recorder()
-        if not exact:
-            self._carry_what_was_shown()
+        written, lost_at = self._written, self.coordinator.books_lost_at
+        if written is None or written.late is None or written.at is None:
+            # None, or from before 2026-12: what the recorder holds.
+            self._written = await self._async_written_from_recorder() or written
+            self._carry_pending = True
+        elif lost_at is not None and written.at <= lost_at:
+            self._carry_pending = True  # written from books that are lost since
+        self._settle_carry()
         self._queue = tuple(self._closing_values())
         if self._queue:
             self.hass.loop.call_soon(self._write_after_first)
         else:
             self._note_written()
 
-    async def _async_written_from_recorder(self) -> None:
-        """Without restore data (lost, or gone a week after the sensor was last seen), the
-        last total the recorder holds, as written on its local day."""
+    async def _async_written_from_recorder(self) -> DayWritten | None:
+        """The last total the recorder holds (restore data lost, or gone a week after the
+        sensor was last seen), as written on its local day."""
         unit = self.native_unit_of_measurement
         if (recorded := await async_last_total(self.hass, self.entity_id, unit)) is None:
-            return
+            return None
         value, at = recorded
-        self._written = DayWritten(local_day(at)[0], value, at=at)
+        return DayWritten(local_day(at)[0], value, at=at)
 
-    def _carry_what_was_shown(self) -> None:
-        """Today goes on from what it showed, when the books that were behind it are lost
-        or unknown: what it showed beyond today's hours that could have been read then."""
+    def _settle_carry(self) -> None:
+        """Once the day's data is there: today goes on from what it showed when that was
+        built from books that are lost, or is not known (from the recorder), never lower."""
         data, days, written = self.coordinator.data, self.days(), self._written
-        if data is None or days is None or written is None or written.value is None:
+        if not self._carry_pending or data is None or days is None:
             return
-        if written.day != data.day_start:
+        self._carry_pending = False
+        if written is None or written.value is None or written.day != data.day_start:
             return
-        read_then = self.coordinator.today_read_by(self.book_key, written.at or dt_util.utcnow())
-        carried = max(written.value - self._value(read_then), 0.0)
-        # Never below what it showed (an hour that landed late then is counted now).
-        carried = max(carried, written.value - self._value(days[0]))
-        self._written = DayWritten(written.day, written.value, round(carried, 3), written.at)
+        if written.late is not None:
+            # The books read again count none of the late hours it showed.
+            carried = written.carried + written.late
+        else:
+            # What it showed beyond the day's hours that could have been read by then.
+            at = written.at or dt_util.utcnow()
+            read_then = self.coordinator.today_read_by(self.book_key, data.day_start, at)
+            carried = written.value - self._value(read_then)
+        carried = max(carried, written.value - self._value(days[0]), 0.0)
+        self._written = DayWritten(
+            written.day, written.value, round(carried, 3), written.late, written.at
+        )
+        if carried:
+            self.coordinator.async_save_restore_states()  # a crash must not lose it
 
     @callback
     def _write_after_first(self) -> None:
@@ -468,6 +501,7 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
 
     @callback
     def _handle_coordinator_update(self) -> None:
+        self._settle_carry()  # its source refused when it was added
         self._queue = tuple(self._closing_values())
         closed = bool(self._queue)
         self._write_queue()
@@ -511,8 +545,11 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
 
     def _note_written(self) -> None:
         data, value = self.coordinator.data, self.native_value
-        if data is not None and value is not None:
-            self._written = DayWritten(data.day_start, value, self._carried(), dt_util.utcnow())
+        if data is not None and value is not None and not self._carry_pending:
+            late = self._value(self.coordinator.late_today(self.book_key, data.day_start))
+            self._written = DayWritten(
+                data.day_start, value, self._carried(), late, dt_util.utcnow()
+            )
 
 
 class AllumePropertyDaySensor(AllumeDayTotalSensor, AllumePropertyEntity):

@@ -454,6 +454,26 @@ def _ends_with_name(friendly: str, name: str) -> bool:
     return re.search(f"{pattern}$", friendly) is not None
 
 
+async def every_language(run: Run, hass: Hass) -> None:
+    """Home Assistant serves the bundle's texts in every language it ships."""
+    folder = REPO / "custom_components" / "energy_portals" / "translations"
+    for file in sorted(folder.glob("*.json")):
+        locale = file.stem
+        user = json.loads(file.read_text(encoding="utf-8"))["config"]["step"]["user"]
+        (answer,) = await hass.ws(
+            [
+                {
+                    "type": "frontend/get_translations",
+                    "language": locale,
+                    "category": "config",
+                    "integration": ["energy_portals"],
+                }
+            ]
+        )
+        served = answer["resources"].get("component.energy_portals.config.step.user.title")
+        run.check(served == user["title"], f"{locale}: the setup's first step reads {served!r}")
+
+
 async def swedish(run: Run, hass: Hass) -> None:
     """A Swedish owner's Home Assistant (system language Swedish, a Swedish browser): the
     FlowerHub battery and the EV charger, every entity by its own name, and the config
@@ -573,6 +593,7 @@ async def main() -> int:
         async with run.client() as hass:
             await after_restart(run, hass)
             await screenshots(run, hass)
+            await every_language(run, hass)
             await swedish(run, hass)
     except (HassError, aiohttp.ClientError, TimeoutError, RuntimeError) as err:
         print(f"e2e: {err}\n(logs kept in {workdir})", file=sys.stderr)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 COMPONENT = Path(__file__).parents[2] / "custom_components" / "energy_portals"
-LOCALES = ["sv", "id", "de", "nl", "fr", "es"]
+LOCALES = ["sv", "id", "de", "nl", "fr", "es", "it", "da", "nb", "fi", "pl", "pt-BR"]
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 

@@ -210,7 +210,8 @@ class Run:
     async def restart(self, kind: str) -> None:
         assert self.entry is not None
         if kind == "reload":
-            assert await self.hass.config_entries.async_reload(self.entry.entry_id)
+            # Refused at this moment the setup is retried later, as Home Assistant does.
+            await self.hass.config_entries.async_reload(self.entry.entry_id)
         else:
             assert await self.hass.config_entries.async_unload(self.entry.entry_id)
             self.freezer.tick(3600)

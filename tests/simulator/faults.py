@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -25,6 +26,8 @@ class RecordedRequest:
     body: str
     status: int | None = None
     """The answer's HTTP status, once answered."""
+    at: float = field(default_factory=lambda: time.time())  # noqa: PLW0108 (frozen when called)
+    """When it came (Unix seconds; frozen time in tests)."""
 
 
 @dataclass

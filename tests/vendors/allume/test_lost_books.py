@@ -173,6 +173,53 @@ async def test_a_property_refused_after_the_loss_carries_once_it_answers(
     )
 
 
+@pytest.mark.parametrize(
+    "lose", [lambda hass: None, forget_restore_data], ids=["books", "books-and-restore-data"]
+)
+async def test_lost_books_across_midnight_still_close_the_day(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    freezer: FrozenDateTimeFactory,
+    lose: Any,
+) -> None:
+    """Stopped at 23:44 with the books lost, started at 01:03: the books are read back to
+    the day before, so the day the sensors showed closes with its last hours, once."""
+    await hass.config.async_set_time_zone(ZONE)
+    day_start = local_midnight(ZONE, DAY)
+    midnight = local_midnight(ZONE, DAY + timedelta(days=1))
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None
+    start = midnight - timedelta(hours=3, minutes=20)
+    freezer.move_to(start)
+    allume.clock.now = time.time
+    entry = add_entry(hass, simulator)
+    written = watch_numbers(hass, DEMAND, BUILDING_DEMAND)
+    await init_integration(hass, entry)
+    lost_at = midnight - timedelta(minutes=16)
+    await hourly(hass, freezer, start, lost_at)
+    await tick_to(hass, freezer, lost_at.isoformat())
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await async_wait_recording_done(hass)
+    await hour_store(hass, entry.entry_id).async_remove()
+    lose(hass)
+    back = midnight + timedelta(minutes=63)
+    await tick_to(hass, freezer, back.isoformat())
+    asked = len(allume.state.calls("GET", "/snapshots"))
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    # Read back from the day before's first UTC hour: its hours up to now, per source.
+    read_back = int((back.replace(minute=0) - (day_start - timedelta(minutes=30))) / HOUR)
+    assert len(allume.state.calls("GET", "/snapshots")) - asked == 3 * read_back
+    end = midnight + timedelta(hours=3, minutes=10)
+    await hourly(hass, freezer, back, end)
+    for entity_id, units in ((DEMAND, [0]), (BUILDING_DEMAND, list(range(8)))):
+        values = numbers(written[entity_id])
+        assert not falls(values), entity_id
+        assert values[0] + recorded_sum(values) == pytest.approx(
+            truth(allume, units, day_start, end.replace(minute=0)), abs=0.003
+        ), entity_id
+
+
 async def test_the_carry_is_kept_in_the_restore_data(
     hass: HomeAssistant,
     simulator: RunningSimulator,

@@ -18,6 +18,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import restore_state
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -227,13 +228,17 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         self.books_lost_at: datetime | None = None
         """When the stored books were found missing or unreadable (at setup): what a today
         sensor showed before may hold late hours that the books read again do not count."""
+        self._read_back = False
+        """The books were lost after the entry had sensors: the first refresh reads back to
+        yesterday, so a today sensor can still close the day it showed (a restart across
+        midnight). A new entry starts with today."""
 
     async def _async_setup(self) -> None:
         """The hours read before a restart (a corrupt or unknown store is read afresh)."""
         try:
             stored = await self._store.async_load()
             if stored is None:
-                self.books_lost_at = dt_util.utcnow()
+                self._note_books_lost()
             books = {} if stored is None else stored["books"]
             self._books = {key: HourBook.from_stored(book) for key, book in books.items()}
             self._days = _stored_days(stored or {}, self._books)
@@ -247,7 +252,14 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             LOGGER.warning("Stored SolCentre hours are unreadable (%s); reading them afresh", err)
             self._books, self._late, self._days = {}, {}, {}
-            self.books_lost_at = dt_util.utcnow()
+            self._note_books_lost()
+
+    def _note_books_lost(self) -> None:
+        self.books_lost_at = dt_util.utcnow()
+        registry = er.async_get(self.hass)
+        self._read_back = bool(
+            er.async_entries_for_config_entry(registry, self.config_entry.entry_id)
+        )
 
     @callback
     def async_save_restore_states(self) -> None:
@@ -302,6 +314,8 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             await self._async_check_properties(day_start)
         # Today, and the last closed hour (yesterday's, just after midnight).
         first_hour = min(day_start, floor_hour(now) - HOUR)
+        if self._read_back:
+            first_hour = floor_hour(yesterday_start)
 
         read: list[Property] = []
         refusal: PortalResponseError | None = None
@@ -325,6 +339,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
         read_buildings = await self._async_read_buildings(first_hour, day_start)
         self._discovered = True
+        self._read_back = False
         for key in self._read_now:
             self._note_read(key, day_start)
         self._save_books()
@@ -390,7 +405,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         """The late hours (of days already closed) a book counts into the day `day_start`."""
         return self._late.get(key, {}).get(day_start, Energy())
 
-    def today_read_by(self, key: str, day_start: datetime, moment: datetime) -> Energy:
+    def day_read_by(self, key: str, day_start: datetime, moment: datetime) -> Energy:
         """A book's day `day_start` as it could have been read at `moment`: its hours of the
         day that had landed by then, and the late hours counted into the day."""
         landed = min(local_day(day_start)[1], floor_hour(moment - LANDING_DELAY))

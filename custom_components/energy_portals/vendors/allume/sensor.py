@@ -468,13 +468,17 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
         return DayWritten(local_day(at)[0], value, at=at)
 
     def _settle_carry(self) -> None:
-        """Once the day's data is there: today goes on from what it showed when that was
-        built from books that are lost, or is not known (from the recorder), never lower."""
+        """Once the day's data is there: the day it showed goes on from what it showed when
+        that was built from books that are lost, or is not known (from the recorder), never
+        lower (today's value, or a finished day's final total when it closes)."""
         data, days, written = self.coordinator.data, self.days(), self._written
         if not self._carry_pending or data is None or days is None:
             return
         self._carry_pending = False
-        if written is None or written.value is None or written.day != data.day_start:
+        if written is None or written.value is None or written.day is None:
+            return
+        books = {data.day_start: days[0], **dict(days[1])}
+        if written.day not in books:
             return
         if written.late is not None:
             # The books read again count none of the late hours it showed.
@@ -482,9 +486,9 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
         else:
             # What it showed beyond the day's hours that could have been read by then.
             at = written.at or dt_util.utcnow()
-            read_then = self.coordinator.today_read_by(self.book_key, data.day_start, at)
+            read_then = self.coordinator.day_read_by(self.book_key, written.day, at)
             carried = written.value - self._value(read_then)
-        carried = max(carried, written.value - self._value(days[0]), 0.0)
+        carried = max(carried, written.value - self._value(books[written.day]), 0.0)
         self._written = DayWritten(
             written.day, written.value, round(carried, 3), written.late, written.at
         )

@@ -138,19 +138,23 @@ ALLUME_SEEDS: dict[int, str] = {
     "are now read back to the day before, and the day shown closes with them",
 }
 
-FLOWERHUB_SEEDS: dict[int, str] = {
-    seed: "an answer that lacked the newest invoiced month took the sensor back to the month "
-    "before: a new last_reset, and the recorder counted that month again (seed 1, in the "
-    "generated set, found it too); the month never goes back now"
-    for seed in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12)
-} | {
-    seed: "the oracle's model: a correction of a month after the next month was listed "
-    "counted in the truth, though the sensor shows only the newest month (the truth is now "
-    "each month as listed last while it was the newest); 2032 also restarted inside a "
-    "refusal (the setup is retried, as Home Assistant does)"
-    for seed in (2024, 2030, 2032, 2046, 2047, 2058)
-} | {
-    seed: "a reload inside a refusal: the oracle asserted that the setup succeeded (its "
-    "harness: Home Assistant retries a refused setup, as for a restart)"
-    for seed in (3057, 3069)
-}
+FLOWERHUB_SEEDS: dict[int, str] = (
+    {
+        seed: "an answer that lacked the newest invoiced month took the sensor back to the month "
+        "before: a new last_reset, and the recorder counted that month again (seed 1, in the "
+        "generated set, found it too); the month never goes back now"
+        for seed in (2, 3, 4, 5, 6, 7, 8, 9, 10, 12)
+    }
+    | {
+        seed: "the oracle's model: a correction of a month after the next month was listed "
+        "counted in the truth, though the sensor shows only the newest month (the truth is now "
+        "each month as listed last while it was the newest); 2032 also restarted inside a "
+        "refusal (the setup is retried, as Home Assistant does)"
+        for seed in (2024, 2030, 2032, 2046, 2047, 2058)
+    }
+    | {
+        seed: "a reload inside a refusal: the oracle asserted that the setup succeeded (its "
+        "harness: Home Assistant retries a refused setup, as for a restart)"
+        for seed in (3057, 3069)
+    }
+)

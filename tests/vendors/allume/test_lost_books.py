@@ -75,7 +75,7 @@ async def run_with_lost_books(
     freezer: FrozenDateTimeFactory,
     lose: Any,
     *,
-    refused_at_restart: bool = False,
+    refused_reads: int = 0,
 ) -> tuple[dict[str, Any], datetime, datetime]:
     """From 22:40 on the 5th to 01:10 on the 7th (Kolkata): a reload ten minutes after the
     first midnight, the books lost at 08:24 on the 6th (`lose` says what else goes), a clean
@@ -105,13 +105,16 @@ async def run_with_lost_books(
     lose(hass)
     back = lost_at + timedelta(minutes=20)
     await tick_to(hass, freezer, back.isoformat())
-    if refused_at_restart:  # unit 4's own data, for the first read after the restart
+    if refused_reads:  # unit 4's own data, each read asked again after a fresh sign-in
         allume.state.faults.status, allume.state.faults.path = 403, "/properties/prop-unit-4"
-        allume.state.faults.times = 2  # and once more after a fresh sign-in
+        allume.state.faults.times = 2 * refused_reads
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    if refused_at_restart:
+    for read in range(refused_reads):
         assert known_state(hass, DEMAND).state == "unavailable"
+        if read + 1 < refused_reads:  # reloaded while still refused
+            assert await hass.config_entries.async_reload(entry.entry_id)
+            await hass.async_block_till_done()
     restart = midnight + timedelta(hours=14)
     await hourly(hass, freezer, back, restart)
     assert await hass.config_entries.async_reload(entry.entry_id)
@@ -156,15 +159,18 @@ async def test_lost_books_never_take_today_down(
         ), entity_id
 
 
+@pytest.mark.parametrize("refused_reads", [1, 2], ids=["once", "across-a-reload"])
 async def test_a_property_refused_after_the_loss_carries_once_it_answers(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     freezer: FrozenDateTimeFactory,
+    refused_reads: int,
 ) -> None:
-    """Unit 4's data refused at the first read after the loss: its today sensor carries what
-    it showed once its data is back, and never falls."""
+    """Unit 4's data refused at the first read after the loss (and after a reload while
+    still refused): its today sensor carries what it showed once its data is back, and
+    never falls."""
     written, day_start, last_closed = await run_with_lost_books(
-        hass, simulator, freezer, lambda hass: None, refused_at_restart=True
+        hass, simulator, freezer, lambda hass: None, refused_reads=refused_reads
     )
     values = numbers(written[DEMAND])
     assert not falls(values)
@@ -174,16 +180,24 @@ async def test_a_property_refused_after_the_loss_carries_once_it_answers(
 
 
 @pytest.mark.parametrize(
-    "lose", [lambda hass: None, forget_restore_data], ids=["books", "books-and-restore-data"]
+    ("lose", "downtime"),
+    [
+        (lambda hass: None, timedelta(minutes=79)),
+        (forget_restore_data, timedelta(minutes=79)),
+        (forget_restore_data, timedelta(minutes=26)),
+    ],
+    ids=["books", "books-and-restore-data", "back-before-the-hour-across-midnight-closed"],
 )
 async def test_lost_books_across_midnight_still_close_the_day(
     hass: HomeAssistant,
     simulator: RunningSimulator,
     freezer: FrozenDateTimeFactory,
     lose: Any,
+    downtime: timedelta,
 ) -> None:
-    """Stopped at 23:44 with the books lost, started at 01:03: the books are read back to
-    the day before, so the day the sensors showed closes with its last hours, once."""
+    """Stopped at 23:44 with the books lost, started at 01:03 (or at 00:10, before the UTC
+    hour across midnight closed): the books are read back to the day before, so the day the
+    sensors showed closes with its last hours, and that hour still counts, once."""
     await hass.config.async_set_time_zone(ZONE)
     day_start = local_midnight(ZONE, DAY)
     midnight = local_midnight(ZONE, DAY + timedelta(days=1))
@@ -202,7 +216,7 @@ async def test_lost_books_across_midnight_still_close_the_day(
     await async_wait_recording_done(hass)
     await hour_store(hass, entry.entry_id).async_remove()
     lose(hass)
-    back = midnight + timedelta(minutes=63)
+    back = lost_at + downtime
     await tick_to(hass, freezer, back.isoformat())
     asked = len(allume.state.calls("GET", "/snapshots"))
     assert await hass.config_entries.async_setup(entry.entry_id)

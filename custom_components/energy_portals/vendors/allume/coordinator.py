@@ -339,9 +339,11 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
         read_buildings = await self._async_read_buildings(first_hour, day_start)
         self._discovered = True
+        # Read back after a loss: an hour of the day before that lands late still counts.
+        first_day = yesterday_start if self._read_back else day_start
         self._read_back = False
         for key in self._read_now:
-            self._note_read(key, day_start)
+            self._note_read(key, day_start, first_day)
         self._save_books()
 
         self.devices.update(self.reported_device_keys())
@@ -449,10 +451,10 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
 
         return note
 
-    def _note_read(self, key: str, day_start: datetime) -> None:
-        """The book was read whole on this day."""
+    def _note_read(self, key: str, day_start: datetime, first_day: datetime) -> None:
+        """The book was read whole on this day (a new book: from `first_day` on)."""
         days = self._days.get(key)
-        self._days[key] = ReadDays(days.first if days else day_start, day_start)
+        self._days[key] = ReadDays(days.first if days else first_day, day_start)
 
     async def _async_read_or_note_refused(
         self, source: SnapshotSource, ident: str, key: str, start: datetime, day_start: datetime

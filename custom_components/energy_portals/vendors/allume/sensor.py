@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -355,6 +355,8 @@ class DayWritten(ExtraStoredData):
     late: float | None = None
     """Of the value, the late hours the books counted into the day (None: not known)."""
     at: datetime | None = None
+    pending: bool = False
+    """Its carry is still to be settled (its data was not there since the books were lost)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -363,6 +365,7 @@ class DayWritten(ExtraStoredData):
             "carried": self.carried,
             "late": self.late,
             "at": self.at.isoformat() if self.at else None,
+            "pending": self.pending,
         }
 
     @classmethod
@@ -381,6 +384,7 @@ class DayWritten(ExtraStoredData):
                 0.0 if carried is None else carried,
                 _amount(data.get("late")),
                 at,
+                data.get("pending") is True,
             )
         except AttributeError, TypeError, ValueError, KeyError:
             return None
@@ -433,6 +437,8 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
     @property
     def extra_restore_state_data(self) -> DayWritten:
         """The day written last, for the first update after a restart."""
+        if self._written is not None and self._carry_pending:
+            return replace(self._written, pending=True)
         return self._written or DayWritten(None, None)
 
     async def async_added_to_hass(self) -> None:
@@ -449,7 +455,7 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
             # None, or from before 2026-12: what the recorder holds.
             self._written = await self._async_written_from_recorder() or written
             self._carry_pending = True
-        elif lost_at is not None and written.at <= lost_at:
+        elif written.pending or (lost_at is not None and written.at <= lost_at):
             self._carry_pending = True  # written from books that are lost since
         self._settle_carry()
         self._queue = tuple(self._closing_values())
@@ -489,8 +495,10 @@ class AllumeDayTotalSensor(CoordinatorEntity[AllumeCoordinator], RestoreEntity, 
             read_then = self.coordinator.day_read_by(self.book_key, written.day, at)
             carried = written.value - self._value(read_then)
         carried = max(carried, written.value - self._value(books[written.day]), 0.0)
+        # Settled: none of the value is late hours of the books now, and it is written after
+        # the loss (settled again after a crash, it stays the same).
         self._written = DayWritten(
-            written.day, written.value, round(carried, 3), written.late, written.at
+            written.day, written.value, round(carried, 3), 0.0, dt_util.utcnow()
         )
         if carried:
             self.coordinator.async_save_restore_states()  # a crash must not lose it

@@ -197,7 +197,7 @@ async def test_enphase_requests_per_day(
         before = len(sim.state.requests)
         step = 15.0
         if plugged_in and hour == 12:
-            await running.entry.runtime_data.async_start_live_stream()
+            await running.entry.runtime_data.commands.async_start_live_stream()
             step = 5.0  # the stream polls every 10 s
         for _ in range(int(3600 / step)):
             await poll(hass, freezer, step)

@@ -27,7 +27,7 @@ def entry_data(base_url: str) -> dict[str, Any]:
 def no_command_check_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     """The second status read after a start or stop comes at once (not 10 s later)."""
     monkeypatch.setattr(
-        "custom_components.energy_portals.vendors.enphase.coordinator.COMMAND_CHECK_DELAY", 0
+        "custom_components.energy_portals.vendors.enphase.commands.COMMAND_CHECK_DELAY", 0
     )
 
 

@@ -127,7 +127,9 @@ async def test_a_schedule_added_in_the_app_appears_and_a_removed_one_goes(
     assert times.get_entity(START).native_value is None
     coordinator = loaded_enphase.runtime_data
     with pytest.raises(HomeAssistantError) as caught:
-        await coordinator.async_set_schedule(SERIAL, f"{SITE_ID}:{SERIAL}:7c1e", enabled=True)
+        await coordinator.commands.async_set_schedule(
+            SERIAL, f"{SITE_ID}:{SERIAL}:7c1e", enabled=True
+        )
     assert caught.value.translation_key == "enphase_schedule_gone"
 
 

@@ -25,32 +25,34 @@ BUTTONS: tuple[EnphaseButtonEntityDescription, ...] = (
     EnphaseButtonEntityDescription(
         key="start_charging",
         translation_key="enphase_start_charging",
-        press_fn=lambda coordinator, serial: coordinator.async_start_charging(serial),
+        press_fn=lambda coordinator, serial: coordinator.commands.async_start_charging(serial),
     ),
     EnphaseButtonEntityDescription(
         key="stop_charging",
         translation_key="enphase_stop_charging",
-        press_fn=lambda coordinator, serial: coordinator.async_stop_charging(serial),
+        press_fn=lambda coordinator, serial: coordinator.commands.async_stop_charging(serial),
     ),
     EnphaseButtonEntityDescription(
         key="request_meter_values",
         translation_key="enphase_request_meter_values",
         entity_category=EntityCategory.DIAGNOSTIC,
-        press_fn=lambda coordinator, serial: coordinator.async_request_meter_values(serial),
+        press_fn=lambda coordinator, serial: coordinator.commands.async_request_meter_values(
+            serial
+        ),
     ),
     EnphaseButtonEntityDescription(
         key="start_live_stream",
         translation_key="enphase_start_live_stream",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        press_fn=lambda coordinator, _: coordinator.async_start_live_stream(),
+        press_fn=lambda coordinator, _: coordinator.commands.async_start_live_stream(),
     ),
     EnphaseButtonEntityDescription(
         key="stop_live_stream",
         translation_key="enphase_stop_live_stream",
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        press_fn=lambda coordinator, _: coordinator.async_stop_live_stream(),
+        press_fn=lambda coordinator, _: coordinator.commands.async_stop_live_stream(),
     ),
 )
 

@@ -1,5 +1,6 @@
 """The Enphase status coordinator: fast while a car is plugged in or the live stream runs,
-slow when idle; the summary, charge mode and green-battery reads; the charger's commands.
+slow when idle; the summary, charge mode, green-battery, default level, schedule and firmware
+reads. The chargers' commands are `commands.py`'s (`coordinator.commands`).
 
 The entry's runtime data is this coordinator (`EnphaseConfigEntry`).
 """
@@ -9,19 +10,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import datetime, time, timedelta
-from functools import partial
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from ...commands import run_command
 from ...const import DOMAIN, LOGGER
 from ...coordinator import PortalCoordinator
 from ...devices import DeviceTracker
@@ -31,22 +28,18 @@ from ...errors import (
     PortalNotFoundError,
     PortalRateLimitError,
 )
-from .api import CommandRefusedError, EnphaseClient
+from .api import EnphaseClient
 from .charge_levels import ChargeLevels, DefaultLevel
+from .commands import EnphaseCommands
 from .const import (
-    COMMAND_CHECK_DELAY,
-    COMMAND_CHECKS,
     CONF_SESSION_UNITS,
     CONF_SUMMARY_SEEN,
     CURRENCY_INTERVAL,
-    CURRENT_RESTART_DELAY,
     FIRMWARE_INTERVAL,
     LIVE_STREAM_INTERVAL,
-    LIVE_STREAM_SECONDS,
     MAX_BACKOFF,
     MAX_CHARGER_POWER_KW,
     MAX_CHARGING_CURRENT,
-    METER_VALUES,
     MIN_BACKOFF,
     MIN_CHARGING_CURRENT,
     SETTINGS_INTERVAL,
@@ -56,7 +49,7 @@ from .const import (
 )
 from .credentials import EnphaseSignInError
 from .firmware import Firmware
-from .models import ChargeMode, ChargeModes, Charger, ChargerSummary, EvseStatus
+from .models import ChargeModes, Charger, ChargerSummary, EvseStatus
 from .offers import Offers
 from .power import AveragePower
 from .repairs import EnphaseRepairs
@@ -68,9 +61,6 @@ if TYPE_CHECKING:
 
 type EnphaseConfigEntry = ConfigEntry[EnphaseCoordinator]
 
-STARTED_STATUSES = ("charging", "suspended_ev")
-"""Connector states that show a start took (the car may pause drawing current)."""
-
 
 def device_key(serial: str) -> str:
     """The device identifier and unique-id prefix of a charger."""
@@ -78,7 +68,7 @@ def device_key(serial: str) -> str:
 
 
 class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
-    """Polls the site's charger status and sends the chargers' commands."""
+    """Polls the site's charger status and reads the chargers' settings."""
 
     config_entry: EnphaseConfigEntry
     sessions: EnphaseSessionsCoordinator
@@ -112,11 +102,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Each charger's charging schedules, for chargers the scheduler has them for."""
         self._offers = Offers()
         """Whether each charger has a default level and schedules."""
-        self._schedule_lock = asyncio.Lock()
-        """One schedule write at a time: each writes every slot from the last read."""
+        self.schedule_lock = asyncio.Lock()
+        """One schedule read or write at a time: a write sends every slot from the last read,
+        and a read never lands after a write it started before."""
         self._modes_stale = False
         """A command ran: the charge mode and battery setting are read at the next poll."""
-        self._level_refusals_logged: set[str] = set()
         self.power: dict[str, AveragePower] = {}
         self.units = SessionUnits(dict(entry.data.get(CONF_SESSION_UNITS, {})))
         """Each charger's session-energy unit, once decided (kept in the entry)."""
@@ -140,12 +130,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self._backoffs = 0
         self.repairs = EnphaseRepairs(hass, entry)
         """The repair issues of what blocks the owner (sign-in, sessions, rate limits)."""
-        self._restarts: dict[str, CALLBACK_TYPE] = {}
-        self._restart_wanted: set[str] = set()
-        """Chargers stopped for a new current, to be started again (unless told otherwise)."""
         self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
         """The chargers the site reports: entities for new ones, removal of gone ones."""
-        entry.async_on_unload(self._cancel_restarts)
+        self.commands = EnphaseCommands(self)
+        """The chargers' commands (commands.py)."""
 
     async def _async_update_data(self) -> EvseStatus:
         """Fetch; raise or clear the repair issues by what the poll met."""
@@ -346,7 +334,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         )
 
     async def _async_read_schedules(self, serial: str) -> None:
-        async with self._schedule_lock:  # a read never lands after a write it started before
+        async with self.schedule_lock:
             await self._async_read_offered(
                 "schedules", serial, self.client.async_get_schedules, self.schedules
             )
@@ -398,200 +386,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         current = self.charging_currents.get(serial, self.default_charging_current)
         return self.charge_levels(serial).snap(current)
 
-    async def async_set_default_level(self, serial: str, amps: float) -> None:
-        """Set the level the charger starts at by itself (snapped to one it accepts)."""
-        level = self.charge_levels(serial).snap(amps)
-        await run_command(
-            _refusals_explained(self.client.async_set_default_level(self.site_id, serial, level))
-        )
-        self.default_levels[serial] = DefaultLevel(level)
-        self.async_update_listeners()
-
-    async def async_set_schedule(
-        self,
-        serial: str,
-        slot_id: str,
-        *,
-        enabled: bool | None = None,
-        start: time | None = None,
-        end: time | None = None,
-    ) -> None:
-        """Change one schedule (every slot is written back); a refusal keeps the old one."""
-        async with self._schedule_lock:
-            schedules = self.schedules.get(serial)
-            if schedules is None or schedules.slot(slot_id) is None:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN, translation_key="enphase_schedule_gone"
-                )
-            body = schedules.patch(slot_id, enabled=enabled, start=start, end=end)
-            await run_command(
-                _refusals_explained(self.client.async_write_schedules(self.site_id, serial, body))
-            )
-            self.schedules[serial] = schedules.written(body)
-            try:
-                self.schedules[serial] = await self.client.async_get_schedules(self.site_id, serial)
-            except PortalError as err:
-                LOGGER.debug("The schedules are read again later: %s", err)
-        self.async_update_listeners()
-
-    async def async_set_charging_current(self, serial: str, current: int) -> None:
-        """Remember the current. A running manual session only takes it on a new start, so
-        it is stopped and started again after a pause (the field's way, #158)."""
-        self.charging_currents[serial] = current
-        charger = self.charger(serial)
-        if charger is None or not charger.charging:
-            return
-        if charger.charge_mode not in (None, ChargeMode.MANUAL):
-            return  # Green and Smart choose the amps; the current waits for Manual
-        self._cancel_restart(serial)
-        self._restart_wanted.add(serial)  # a stop or start meanwhile calls the restart off
-        await self._async_command(self._stop_keeping_mode(serial, ChargeMode.MANUAL))
-        if serial not in self._restart_wanted:
-            return
-        self._restarts[serial] = async_call_later(
-            self.hass,
-            CURRENT_RESTART_DELAY,
-            HassJob(partial(self._restart, serial), cancel_on_shutdown=True),
-        )
-        await self._async_check_followed(serial, charging=False)
-
-    async def async_start_charging(self, serial: str, current: int | None = None) -> None:
-        """Start charging: at the chosen current (or `current`) in Manual and Scheduled,
-        without a current in Green and Smart (amps would override the mode, #165)."""
-        if current is not None:
-            self.charging_currents[serial] = current
-        self._cancel_restart(serial)  # a start now replaces a pending restart
-        charger = self.charger(serial)
-        mode = charger.charge_mode if charger else None
-        level = self.charging_current(serial) if mode is None or mode.takes_amps else None
-        await self._async_command(
-            self._start_keeping_mode(serial, level, explicit=current is not None, mode=mode)
-        )
-        if mode in (None, ChargeMode.MANUAL):  # the others follow the sun, tariff or schedule
-            await self._async_check_followed(serial, charging=True)
-
-    async def _start_keeping_mode(
-        self, serial: str, level: int | None, *, explicit: bool, mode: ChargeMode | None
-    ) -> None:
-        dropped = await self.client.async_start_charging(
-            self.site_id, serial, level, explicit=explicit
-        )
-        if dropped and serial not in self._level_refusals_logged:
-            self._level_refusals_logged.add(serial)
-            LOGGER.warning(
-                'The charger refused %s A ("Invalid charge level") and was started without '
-                "a level: it charges at the current it chooses itself",
-                level,
-            )
-        await self._keep_scheduled(serial, mode)
-
-    async def async_stop_charging(self, serial: str) -> None:
-        """Stop charging (a restart pending for a new current is called off)."""
-        self._cancel_restart(serial)
-        charger = self.charger(serial)
-        mode = charger.charge_mode if charger else None
-        await self._async_command(self._stop_keeping_mode(serial, mode))
-        if mode is not ChargeMode.SCHEDULED:  # its window may start it again at once
-            await self._async_check_followed(serial, charging=False)
-
-    async def _async_check_followed(self, serial: str, *, charging: bool) -> None:
-        """The status after a start or stop: the poll just made, else one more after a pause.
-        A charger that did not follow raises, and its entities show what it really does
-        (the cloud has answered "accepted" while the car kept charging, #717)."""
-        for poll in range(COMMAND_CHECKS):
-            if poll:
-                await asyncio.sleep(COMMAND_CHECK_DELAY)
-                await self.async_refresh()
-            charger = self.charger(serial)
-            if (
-                not self.last_update_success
-                or charger is None
-                or charger.charging is None
-                or _followed(charger, charging=charging)
-            ):
-                return  # followed, or no status to tell: the entities show that
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key=f"enphase_{'start' if charging else 'stop'}_not_followed",
-        )
-
-    async def _stop_keeping_mode(self, serial: str, mode: ChargeMode | None) -> None:
-        await self.client.async_stop_charging(self.site_id, serial)
-        await self._keep_scheduled(serial, mode)
-
-    async def _keep_scheduled(self, serial: str, mode: ChargeMode | None) -> None:
-        """A start or stop in Scheduled leaves the mode; write it back as the field does."""
-        if mode is ChargeMode.SCHEDULED:
-            await self.client.async_set_charge_mode(self.site_id, serial, mode)
-
-    async def async_set_charge_mode(self, serial: str, mode: ChargeMode) -> None:
-        """Change the charge mode, then read it back."""
-        await self._async_command(self.client.async_set_charge_mode(self.site_id, serial, mode))
-
-    async def async_set_use_battery(self, serial: str, enabled: bool) -> None:
-        """Let Green charging use the home battery, or not."""
-        await self._async_command(self.client.async_set_use_battery(self.site_id, serial, enabled))
-
-    async def async_request_meter_values(self, serial: str) -> None:
-        """Ask the charger to report its meter values now."""
-        await self._async_command(
-            self.client.async_trigger_message(self.site_id, serial, METER_VALUES)
-        )
-
-    async def async_start_live_stream(self) -> None:
-        """Ask the cloud for live status, and poll fast for as long as the stream runs."""
-        seconds = await run_command(
-            _refusals_explained(self.client.async_start_live_stream(self.site_id))
-        )
-        self.live_stream_until = dt_util.utcnow() + timedelta(
-            seconds=seconds or LIVE_STREAM_SECONDS
-        )
-        await self.async_refresh()
-
-    async def async_stop_live_stream(self) -> None:
-        """End the live stream and return to the normal cadence."""
-        self.live_stream_until = None
-        await self._async_command(self.client.async_stop_live_stream(self.site_id))
-
-    async def _async_command(self, command: Awaitable[None]) -> None:
-        """Run a command, explain a refusal, then read everything again at once (not after a
-        failure)."""
-        await run_command(_refusals_explained(command))
+    async def async_refresh_after_command(self) -> None:
+        """A command ran: read everything again at once, the charge mode and battery
+        setting included."""
         self._modes_stale = True
         await self.async_refresh()
-
-    async def _restart(self, serial: str, _now: datetime) -> None:
-        """Start the session stopped for a new current (its pause is over)."""
-        self._restarts.pop(serial, None)  # fired: nothing left to cancel
-        try:
-            await self.async_start_charging(serial)
-        except HomeAssistantError as err:
-            LOGGER.warning("The charger did not restart at the new current: %s", err)
-
-    def _cancel_restart(self, serial: str) -> None:
-        self._restart_wanted.discard(serial)
-        cancel = self._restarts.pop(serial, None)
-        if cancel is not None:
-            cancel()
-
-    @callback
-    def _cancel_restarts(self) -> None:
-        for serial in list(self._restarts):
-            self._cancel_restart(serial)
-
-
-def _followed(charger: Charger, *, charging: bool) -> bool:
-    """The charger does what it was told: charging, or started with the car pausing (a full
-    battery, the car's own timer); or not charging."""
-    if charging:
-        return bool(charger.charging) or charger.connector_status in STARTED_STATUSES
-    return not charger.charging
-
-
-async def _refusals_explained[T](command: Awaitable[T]) -> T:
-    try:
-        return await command
-    except CommandRefusedError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN, translation_key=f"enphase_{err.reason}"
-        ) from err

@@ -53,6 +53,6 @@ async def async_call_action_from_config(
     """Start or stop the charger."""
     coordinator, serial = charger_of(hass, config[CONF_DEVICE_ID])
     if config[CONF_TYPE] == START:
-        await coordinator.async_start_charging(serial, config.get(ATTR_CHARGING_LEVEL))
+        await coordinator.commands.async_start_charging(serial, config.get(ATTR_CHARGING_LEVEL))
     else:
-        await coordinator.async_stop_charging(serial)
+        await coordinator.commands.async_stop_charging(serial)

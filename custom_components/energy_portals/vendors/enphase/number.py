@@ -105,7 +105,7 @@ class DefaultLevelNumber(ChargerLevelsNumber):
 
     async def async_set_native_value(self, value: float) -> None:
         """Set the default level."""
-        await self.coordinator.async_set_default_level(self.serial, value)
+        await self.coordinator.commands.async_set_default_level(self.serial, value)
 
 
 class ChosenCurrent(ExtraStoredData):
@@ -142,7 +142,7 @@ class ChargingCurrentNumber(ChargerLevelsNumber, RestoreEntity):
         """Choose the current."""
         if self.charger is None:
             return
-        await self.coordinator.async_set_charging_current(
+        await self.coordinator.commands.async_set_charging_current(
             self.serial, self.coordinator.charge_levels(self.serial).snap(value)
         )
         self.async_write_ha_state()

@@ -56,4 +56,4 @@ class ChargeModeSelect(EnphaseEntity, SelectEntity):
     async def async_select_option(self, option: str) -> None:
         """Write the mode (Scheduled needs an enabled schedule: the refusal says so)."""
         mode = next(mode for mode, name in OPTIONS.items() if name == option)
-        await self.coordinator.async_set_charge_mode(self.serial, mode)
+        await self.coordinator.commands.async_set_charge_mode(self.serial, mode)

@@ -64,11 +64,11 @@ def register_services(hass: HomeAssistant) -> None:
 
     async def start_charging(call: ServiceCall) -> None:
         coordinator, serial = charger_of(hass, call.data[ATTR_DEVICE_ID])
-        await coordinator.async_start_charging(serial, call.data.get(ATTR_CHARGING_LEVEL))
+        await coordinator.commands.async_start_charging(serial, call.data.get(ATTR_CHARGING_LEVEL))
 
     async def stop_charging(call: ServiceCall) -> None:
         coordinator, serial = charger_of(hass, call.data[ATTR_DEVICE_ID])
-        await coordinator.async_stop_charging(serial)
+        await coordinator.commands.async_stop_charging(serial)
 
     hass.services.async_register(DOMAIN, SERVICE_START_CHARGING, start_charging, START_SCHEMA)
     hass.services.async_register(DOMAIN, SERVICE_STOP_CHARGING, stop_charging, STOP_SCHEMA)

@@ -68,12 +68,12 @@ class EnphaseChargingSwitch(EnphaseEntity, SwitchEntity):
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start charging."""
         if self.charger is not None:
-            await self.coordinator.async_start_charging(self.serial)
+            await self.coordinator.commands.async_start_charging(self.serial)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop charging."""
         if self.charger is not None:
-            await self.coordinator.async_stop_charging(self.serial)
+            await self.coordinator.commands.async_stop_charging(self.serial)
 
 
 class GreenUseBatterySwitch(EnphaseEntity, SwitchEntity):
@@ -87,11 +87,11 @@ class GreenUseBatterySwitch(EnphaseEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Let Green charging use the battery."""
-        await self.coordinator.async_set_use_battery(self.serial, True)
+        await self.coordinator.commands.async_set_use_battery(self.serial, True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Keep the battery for the house."""
-        await self.coordinator.async_set_use_battery(self.serial, False)
+        await self.coordinator.commands.async_set_use_battery(self.serial, False)
 
 
 class ScheduleSwitch(EnphaseScheduleEntity, SwitchEntity):
@@ -105,8 +105,8 @@ class ScheduleSwitch(EnphaseScheduleEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the schedule on."""
-        await self.coordinator.async_set_schedule(self.serial, self.slot_id, enabled=True)
+        await self.coordinator.commands.async_set_schedule(self.serial, self.slot_id, enabled=True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the schedule off."""
-        await self.coordinator.async_set_schedule(self.serial, self.slot_id, enabled=False)
+        await self.coordinator.commands.async_set_schedule(self.serial, self.slot_id, enabled=False)

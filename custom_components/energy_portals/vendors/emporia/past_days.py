@@ -168,6 +168,13 @@ class PastDays:
             return False
         for moment, energy in minutes.items():
             energies[moment] = energies.get(moment, 0.0) + energy
+        # The rows read again right before the write, once the recorder has done what it was
+        # given: the owner may have cleared the statistic while the history was read (the
+        # import would then sit above the rows counted from 0 again).
+        await get_instance(self.hass).async_block_till_done()
+        counted_before_rows = await self._async_counted_before_rows(job)
+        if counted_before_rows is None:
+            return False  # cleared: wait for the recorder's first compile again
         before = energies.pop(hour, 0.0)
         total = 0.0
         rows: list[StatisticData] = []

@@ -301,6 +301,10 @@ async def test_a_proxy_without_buckets_is_asked_daily_and_logged_once(
     emporia.scenario.periods_missing = False
     await jump(hass, freezer, 24 * 3600)
     await jump(hass, freezer, 15 * 60 + 1)
+    # The sensors are added once the answers arrive (loopback I/O: loop turns, not time).
+    await settle(
+        hass, lambda: all(hass.states.get(e) is not None for e in (KITCHEN_TODAY, KITCHEN_MONTH))
+    )
     assert float(known_state(hass, KITCHEN_TODAY).state) > 0
     assert float(known_state(hass, KITCHEN_MONTH).state) > 0
     assert logged(caplog, "offers its day buckets endpoint again") == 1

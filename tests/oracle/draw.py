@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -53,6 +54,17 @@ def seeds(vendor: str, default: int) -> list[int]:
 def replay(vendor: str, seed: int) -> str:
     """The one command that replays a seed."""
     return f"scripts/chaos --vendor {vendor} --seed {seed}"
+
+
+@contextmanager
+def replay_on_failure(vendor: str, seed: int | None, scenario: object) -> Iterator[None]:
+    """A failed invariant names its scenario and the one command that replays it (a named
+    scenario without a seed: its regression test)."""
+    try:
+        yield
+    except AssertionError as err:
+        again = replay(vendor, seed) if seed else "its regression test"
+        raise AssertionError(f"{err}\n{scenario}\nReplay: {again}") from err
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from tests.simulator.allume import AllumeSimulator
 from tests.vendors.allume.test_calendar import DEMAND, add_entry, recorded_sum, truth
 from tests.vendors.allume.test_statistics import GRID, expected_grid
 
-from .draw import SLACK, ZONES, Event, events, instant, replay, seeds, variants
+from .draw import SLACK, ZONES, Event, events, instant, replay_on_failure, seeds, variants
 from .regressions import ALLUME_SEEDS
 from .statistics import changes, rows, steps_down
 
@@ -189,11 +189,9 @@ async def drive(
 ) -> None:
     scenario = draw(seed)
     run = Run(hass, freezer, simulator, scenario)
-    try:
+    with replay_on_failure("allume", seed, scenario):
         await run.run()
         await check(run)
-    except AssertionError as err:
-        raise AssertionError(f"{err}\n{scenario}\nReplay: {replay('allume', seed)}") from err
 
 
 @pytest.mark.parametrize("seed", seeds("allume", 2))

@@ -45,7 +45,7 @@ from tests.helpers import (
 from tests.simulator.emporia import EmporiaSimulator
 from tests.vendors.emporia.conftest import add_entry
 
-from .draw import SLACK, ZONES, Event, events, instant, replay, seeds, variants
+from .draw import SLACK, ZONES, Event, events, instant, replay_on_failure, seeds, variants
 from .regressions import EMPORIA, EMPORIA_SEEDS
 from .statistics import changes, rows, steps_down
 
@@ -381,12 +381,9 @@ async def drive(
     scenario: Scenario,
 ) -> None:
     run = Run(hass, freezer, emporia, url, scenario)
-    try:
+    with replay_on_failure("emporia", scenario.seed, scenario):
         await run.run()
         await check(run)
-    except AssertionError as err:
-        again = replay("emporia", scenario.seed) if scenario.seed else "its regression test"
-        raise AssertionError(f"{err}\n{scenario}\nReplay: {again}") from err
 
 
 @pytest.mark.parametrize("seed", seeds("emporia", 4))

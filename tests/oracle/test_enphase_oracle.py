@@ -37,7 +37,7 @@ from custom_components.energy_portals.vendors.enphase.sessions import (
 from tests.helpers import advance, forget_restore_data, init_integration
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
-from .draw import SLACK, ZONES, Event, replay, seeds, variants
+from .draw import SLACK, ZONES, Event, replay_on_failure, seeds, variants
 from .regressions import ENPHASE_SEEDS
 from .statistics import changes, rows, steps_down
 
@@ -315,11 +315,9 @@ async def drive(
 ) -> None:
     scenario = draw(seed)
     run = Run(hass, freezer, enphase, entry, scenario)
-    try:
+    with replay_on_failure("enphase", seed, scenario):
         await run.run()
         await check(run)
-    except AssertionError as err:
-        raise AssertionError(f"{err}\n{scenario}\nReplay: {replay('enphase', seed)}") from err
 
 
 @pytest.mark.parametrize("seed", seeds("enphase", 1))

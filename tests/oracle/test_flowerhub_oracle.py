@@ -34,7 +34,7 @@ from tests.helpers import add_mock_entry, init_integration, known_state
 from tests.simulator.flowerhub import OWNER_ID, FlowerHubSimulator
 from tests.vendors.flowerhub.conftest import entry_data
 
-from .draw import ZONES, instant, replay, seeds
+from .draw import ZONES, instant, replay_on_failure, seeds
 from .regressions import FLOWERHUB_SEEDS
 from .statistics import rows, steps_down
 
@@ -276,11 +276,9 @@ async def drive(
 ) -> None:
     scenario = draw(seed)
     run = Run(hass, freezer, simulator, scenario)
-    try:
+    with replay_on_failure("flowerhub", seed, scenario):
         await run.run()
         await check(run)
-    except AssertionError as err:
-        raise AssertionError(f"{err}\n{scenario}\nReplay: {replay('flowerhub', seed)}") from err
 
 
 @pytest.mark.parametrize("seed", seeds("flowerhub", 1))

@@ -69,6 +69,31 @@ async def hourly(hass: HomeAssistant, freezer: FrozenDateTimeFactory, start: Any
         refresh += HOUR
 
 
+async def start_entry(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory, start: Any
+) -> tuple[Any, dict[str, Any]]:
+    """The account set up at `start` in Kolkata (every hour lands at once); the entry and
+    what its demand sensors write."""
+    await hass.config.async_set_time_zone(ZONE)
+    allume: AllumeSimulator = simulator["allume"]
+    allume.late_hour_period = None
+    freezer.move_to(start)
+    allume.clock.now = time.time
+    entry = add_entry(hass, simulator)
+    written = watch_numbers(hass, DEMAND, BUILDING_DEMAND)
+    await init_integration(hass, entry)
+    return entry, written
+
+
+async def lose_books(hass: HomeAssistant, entry: Any, lose: Any) -> None:
+    """Stop the entry (the recorder writes what it was given) and lose its hour books, and
+    what `lose` takes along."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await async_wait_recording_done(hass)
+    await hour_store(hass, entry.entry_id).async_remove()
+    lose(hass)
+
+
 async def run_with_lost_books(
     hass: HomeAssistant,
     simulator: RunningSimulator,
@@ -80,17 +105,10 @@ async def run_with_lost_books(
     """From 22:40 on the 5th to 01:10 on the 7th (Kolkata): a reload ten minutes after the
     first midnight, the books lost at 08:24 on the 6th (`lose` says what else goes), a clean
     restart at 14:00; what the sensors wrote, the first day's start and the last closed hour."""
-    await hass.config.async_set_time_zone(ZONE)
-    day_start = local_midnight(ZONE, DAY)
-    midnight = local_midnight(ZONE, DAY + timedelta(days=1))
     allume: AllumeSimulator = simulator["allume"]
-    allume.late_hour_period = None
+    day_start, midnight = local_midnight(ZONE, DAY), local_midnight(ZONE, DAY + timedelta(days=1))
     start = midnight - timedelta(minutes=80)
-    freezer.move_to(start)
-    allume.clock.now = time.time
-    entry = add_entry(hass, simulator)
-    written = watch_numbers(hass, DEMAND, BUILDING_DEMAND)
-    await init_integration(hass, entry)
+    entry, written = await start_entry(hass, simulator, freezer, start)
     await hourly(hass, freezer, start, midnight)
     # A refresh between midnight and the close of the UTC hour across it: that hour is read
     # at the next one, after its day closed, and counted into the new day as a late hour.
@@ -99,10 +117,7 @@ async def run_with_lost_books(
     lost_at = midnight + timedelta(hours=8, minutes=24)
     await hourly(hass, freezer, midnight, lost_at)
     await tick_to(hass, freezer, lost_at.isoformat())
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await async_wait_recording_done(hass)
-    await hour_store(hass, entry.entry_id).async_remove()
-    lose(hass)
+    await lose_books(hass, entry, lose)
     back = lost_at + timedelta(minutes=20)
     await tick_to(hass, freezer, back.isoformat())
     if refused_reads:  # unit 4's own data, each read asked again after a fresh sign-in
@@ -198,24 +213,14 @@ async def test_lost_books_across_midnight_still_close_the_day(
     """Stopped at 23:44 with the books lost, started at 01:03 (or at 00:10, before the UTC
     hour across midnight closed): the books are read back to the day before, so the day the
     sensors showed closes with its last hours, and that hour still counts, once."""
-    await hass.config.async_set_time_zone(ZONE)
-    day_start = local_midnight(ZONE, DAY)
-    midnight = local_midnight(ZONE, DAY + timedelta(days=1))
     allume: AllumeSimulator = simulator["allume"]
-    allume.late_hour_period = None
+    day_start, midnight = local_midnight(ZONE, DAY), local_midnight(ZONE, DAY + timedelta(days=1))
     start = midnight - timedelta(hours=3, minutes=20)
-    freezer.move_to(start)
-    allume.clock.now = time.time
-    entry = add_entry(hass, simulator)
-    written = watch_numbers(hass, DEMAND, BUILDING_DEMAND)
-    await init_integration(hass, entry)
+    entry, written = await start_entry(hass, simulator, freezer, start)
     lost_at = midnight - timedelta(minutes=16)
     await hourly(hass, freezer, start, lost_at)
     await tick_to(hass, freezer, lost_at.isoformat())
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await async_wait_recording_done(hass)
-    await hour_store(hass, entry.entry_id).async_remove()
-    lose(hass)
+    await lose_books(hass, entry, lose)
     back = lost_at + downtime
     await tick_to(hass, freezer, back.isoformat())
     asked = len(allume.state.calls("GET", "/snapshots"))
@@ -241,15 +246,9 @@ async def test_the_carry_is_kept_in_the_restore_data(
 ) -> None:
     """What today shows beyond its books is stored with the day written, and gone once the
     day has closed."""
-    await hass.config.async_set_time_zone(ZONE)
     midnight = local_midnight(ZONE, DAY + timedelta(days=1))
-    allume: AllumeSimulator = simulator["allume"]
-    allume.late_hour_period = None
     start = midnight - timedelta(minutes=80)
-    freezer.move_to(start)
-    allume.clock.now = time.time
-    entry = add_entry(hass, simulator)
-    await init_integration(hass, entry)
+    entry, _ = await start_entry(hass, simulator, freezer, start)
     await hourly(hass, freezer, start, midnight)
     await tick_to(hass, freezer, (midnight + timedelta(minutes=10)).isoformat())
     assert await hass.config_entries.async_reload(entry.entry_id)

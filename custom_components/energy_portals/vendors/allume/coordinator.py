@@ -63,6 +63,11 @@ def property_key(property_id: str) -> str:
     return f"{VENDOR_KEY}_{property_id}"
 
 
+def building_book(project_id: str) -> str:
+    """The key of a building's hour book (beside the properties' books, keyed by their id)."""
+    return f"building-{project_id}"
+
+
 def building_key(project_id: str) -> str:
     """The device identifier and unique-id prefix of a building (SolShare project)."""
     return f"{VENDOR_KEY}_project_{project_id}"
@@ -356,7 +361,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             return list(self.buildings)
         read: list[str] = []
         for project_id, building in self.buildings.items():
-            key = f"building-{project_id}"
+            key = building_book(project_id)
             book = self._book(key)
             source = (building.source, building.ident)
             start = catch_up(book, first_hour, day_start)
@@ -371,7 +376,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         buildings, buildings_closed_days = {}, {}
         for project_id in read_buildings:
             buildings[project_id], buildings_closed_days[project_id] = self._days_of(
-                f"building-{project_id}", day_start, day_end
+                building_book(project_id), day_start, day_end
             )
         last_hour_start = floor_hour(now) - HOUR
         properties = {}
@@ -531,7 +536,7 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
             status: int | None = None
             for source, ident in candidates:
                 # The hours stored before a restart, when there are any, from where they end.
-                key = f"building-{project_id}"
+                key = building_book(project_id)
                 book = self._books.get(key, HourBook())
                 start = catch_up(book, first_hour, day_start)
                 try:

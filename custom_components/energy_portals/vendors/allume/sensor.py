@@ -23,7 +23,13 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
 from ...recorded_totals import async_last_total
-from .coordinator import AllumeConfigEntry, AllumeCoordinator, PropertyData, local_day
+from .coordinator import (
+    AllumeConfigEntry,
+    AllumeCoordinator,
+    PropertyData,
+    building_book,
+    local_day,
+)
 from .entity import AllumeBuildingEntity, AllumeLiveEntity, AllumePropertyEntity
 from .live import LiveReading
 from .models import Energy
@@ -581,7 +587,7 @@ class AllumeBuildingDaySensor(AllumeDayTotalSensor, AllumeBuildingEntity):
 
     @property
     def book_key(self) -> str:
-        return f"building-{self.project_id}"
+        return building_book(self.project_id)
 
     def days(self) -> tuple[Energy, tuple[tuple[datetime, Energy], ...]] | None:
         data, today = self.coordinator.data, self.building_today

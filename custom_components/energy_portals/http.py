@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from yarl import URL
@@ -26,6 +26,9 @@ from .errors import (
     PortalRateLimitError,
     PortalResponseError,
 )
+
+if TYPE_CHECKING:
+    from .answers import AnswerLog
 
 DEFAULT_TIMEOUT = 30.0
 MAX_BODY = 4 * 1024 * 1024
@@ -142,12 +145,13 @@ async def send(
     json_body: Any = None,
     form: Mapping[str, str] | None = None,
     total_timeout: float = DEFAULT_TIMEOUT,
+    answers: AnswerLog | None = None,
 ) -> HttpResponse:
     """Send one request and read the whole answer; transport failures raise.
 
     Redirects are followed only within the same origin (scheme, host and port): our headers
     carry tokens and cookies, and never go to another host. A redirect elsewhere comes back
-    as the 3xx answer it is.
+    as the 3xx answer it is. Each answer is kept in `answers` (the client's, for diagnostics).
     """
     origin = URL(url).origin()
     cookies: dict[str, str] = {}
@@ -163,6 +167,8 @@ async def send(
             form=form,
             total_timeout=total_timeout,
         )
+        if answers is not None:
+            answers.record(method, url, response)
         cookies.update(response.cookies)
         response = replace(response, cookies=dict(cookies))
         location = response.headers.get("Location")

@@ -1,34 +1,278 @@
-"""What every vendor's diagnostics leave out, and the entry part they all share."""
+"""What every vendor's diagnostics leave out, and the entry part they all share.
+
+A download must be fit for a public issue, and its raw answers must still fit together: each
+secret becomes `**REDACTED**`, and each identity (an id, serial, name, address, e-mail, phone
+number, coordinate or IP address) becomes a placeholder of the same shape, the same one
+wherever that value appears: in the entry, in our models, in a raw body, in a path or as a key.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED
 from homeassistant.config_entries import ConfigEntry
 
-TO_REDACT = frozenset(
+SECRET_WORDS = frozenset(
+    {"password", "passwd", "token", "tokens", "cookie", "cookies", "secret", "authorization"}
+)
+"""A key with one of these words holds a secret: replaced whole, whatever it holds."""
+IDENTITY_WORDS = frozenset(
     {
-        "password",
-        "email",
-        "username",
-        "token",
-        "access_token",
-        "api_token",
-        "cookie",
-        "cookies",
-        "title",
-        "unique_id",
+        *("id", "ids", "gid", "uid", "uuid", "guid", "ident", "identifier", "serial", "sn"),
+        *("nmi", "imei", "iccid", "vin", "pcb", "ocr", "owner", "user", "username", "title"),
+        *("email", "mail", "name", "names", "address", "street", "city", "postal", "postcode"),
+        *("zip", "phone", "mobile", "telephone", "lat", "latitude", "lon", "lng", "longitude"),
+        *("coordinates", "location", "ip", "mac", "host", "hostname", "url", "pdf", "ssid"),
     }
 )
+"""A key with one of these words names a home or a person: each value gets a placeholder."""
+ID_WORDS = frozenset({"id", "ids", "gid", "uid", "uuid", "guid", "ident", "identifier"})
+"""An id may be made of other ids (`jspro_SN123456789`)."""
+WHOLE_WORDS = frozenset({"address", "street", "location", "coordinates"})
+"""An object under such a key is an identity as a whole (`address: {street, city}`)."""
+LABEL_WORDS = frozenset({"name", "names", "title"})
+"""A label (a device's, a channel's, an entry's) is replaced where its key names it, and only
+there: the same word elsewhere (a channel named "Solar", a type "Solar") is no identity."""
+PERSON_WORDS = frozenset(
+    {"first", "last", "full", "given", "family", "sur", "display", "contact", "customer"}
+    | {"user", "owner", "person", "installer", "account"}
+)
+"""A name beside one of these words is a person's: replaced wherever it appears."""
+THING_WORDS = frozenset(
+    {"model", "type", "product", "firmware", "software", "hardware", "version", "tariff", "plan"}
+    | {"currency", "state", "status", "mode", "phase", "event", "file", "feature", "family"}
+)
+"""A name beside one of these words names a thing, not a person or a home (`modelName`)."""
+VERSION_WORDS = frozenset({"version", "firmware", "fw", "sw", "hw", "release", "build"})
+"""A string under such a key may look like an IPv4 address (`25.1.0.12`) and is none."""
+KEY_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+OCTET = r"(?:25[0-5]|2[0-4]\d|1?\d?\d)"
+IPV4 = re.compile(rf"(?<![\w.]){OCTET}(?:\.{OCTET}){{3}}(?![\w.])")
+MAC = re.compile(r"(?<![\w:-])[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}(?![\w:-])")
+JWT = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*")
+BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]+")
+UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+SMALLEST_ID = 100
+"""Numbers below this (a pack's slave id, a channel number) name nothing: left as they are."""
+SHORTEST_KNOWN = 3
+"""A known text shorter than this is replaced only where its key says what it is."""
+SMALLEST_KNOWN_NUMBER = 1000
+"""A known number below this is replaced only where its key says what it is."""
+LABEL = "label"
+
+
+def key_words(key: str) -> set[str]:
+    """The words of a key, in any case style: `deviceGid`, `asset_owner_id`, `NMI`."""
+    return {word.lower() for word in KEY_WORDS.findall(key)}
+
+
+class Redactor:
+    """Replaces secrets and identities, each identity by one placeholder wherever it appears.
+
+    `vendor_keys` are keys a vendor knows to name a home or a person beyond the common words,
+    in any case style (`time_zone` stands for `timeZone` too).
+    """
+
+    def __init__(self, vendor_keys: Iterable[str] = ()) -> None:
+        self._vendor_keys = frozenset(_flat(key) for key in vendor_keys)
+        self._placeholders: dict[object, object] = {}
+        self._labels: set[object] = set()
+        """Values seen only as labels: replaced under their keys, nowhere else."""
+        self._known: dict[object, object] = {}
+        self._known_texts: dict[str, str] = {}
+        self._known_pattern: re.Pattern[str] | None = None
+        self._ids: set[str] = set()
+        """Values under id keys, which may be made of other ids."""
+
+    def redact(self, value: Any) -> Any:
+        """The value with every secret and identity replaced."""
+        self._collect(value, None)
+        self._compose_ids()
+        self._known = {
+            known: placeholder
+            for known, placeholder in self._placeholders.items()
+            if known not in self._labels
+        }
+        for known, placeholder in self._known.items():
+            if _long_enough(known):
+                self._known_texts.setdefault(str(known), str(placeholder))
+        if self._known_texts:
+            self._known_pattern = _any_of(self._known_texts)
+        return self._replace(value, None)
+
+    def _compose_ids(self) -> None:
+        """An id made of others (`jspro_SN123`, `site:serial:7c1e`) keeps its shape with its
+        parts replaced as they are everywhere else, so that it still fits the answers."""
+        parts = {
+            str(known): str(placeholder)
+            for known, placeholder in self._placeholders.items()
+            if known not in self._labels and _long_enough(known)
+        }
+        for ident in self._ids:
+            inside = [text for text in parts if text != ident and text in ident]
+            if inside:
+                composed = _any_of(inside).sub(lambda match: parts[match.group(0)], ident)
+                if composed != ident:
+                    self._placeholders[ident] = composed
+
+    def _kind(self, key: str, parent: str | None) -> str | None:
+        """What a key's value is: `secret`, an identity (its word, or `label`), or None."""
+        if parent in WHOLE_WORDS:
+            return parent
+        words = key_words(key)
+        if words & SECRET_WORDS or {"session", "id"} <= words or {"api", "key"} <= words:
+            return "secret"
+        if _flat(key) in self._vendor_keys:
+            return "redacted"
+        identity = words & IDENTITY_WORDS
+        if not identity:
+            return None
+        if identity <= LABEL_WORDS:
+            if words & THING_WORDS:
+                return None
+            return "name" if words & PERSON_WORDS else LABEL
+        return min(identity)
+
+    def _collect(self, value: Any, kind: str | None, *, version: bool = False) -> None:
+        """Give a placeholder to each identity, in the order they appear."""
+        if isinstance(value, dict):
+            for key, child in value.items():
+                child_kind = self._kind(str(key), kind)
+                if child_kind != "secret":
+                    child_version = bool(key_words(str(key)) & VERSION_WORDS)
+                    self._collect(child, child_kind, version=child_version)
+        elif isinstance(value, list | tuple):
+            for child in value:
+                self._collect(child, kind, version=version)
+        elif kind is not None and _identifying(value):
+            self._placeholder(value, kind)
+        elif isinstance(value, str):
+            for email in EMAIL.findall(value):
+                self._placeholder(email, "email")
+            for address in [] if version else IPV4.findall(value):
+                self._placeholder(address, "ip")
+            for address in MAC.findall(value):
+                self._placeholder(address, "mac")
+
+    def _placeholder(self, value: object, kind: str) -> None:
+        if kind == LABEL and value not in self._placeholders:
+            self._labels.add(value)
+        elif kind != LABEL:
+            self._labels.discard(value)
+        if kind in ID_WORDS and isinstance(value, str):
+            self._ids.add(value)
+        if value in self._placeholders:
+            return
+        twin = _twin(value)  # an id sent as a number in one answer and as text in another
+        if twin is not None and twin in self._placeholders:
+            self._placeholders[value] = _twin(self._placeholders[twin])
+        else:
+            number = len(self._placeholders) + 1
+            self._placeholders[value] = _shaped_like(value, kind, number)
+
+    def _replace(self, value: Any, kind: str | None) -> Any:
+        if isinstance(value, dict):
+            redacted: dict[Any, Any] = {}
+            for key, child in value.items():
+                child_kind = self._kind(str(key), kind)
+                new_key = self._text(key) if isinstance(key, str) else key
+                redacted[new_key] = (
+                    REDACTED if child_kind == "secret" else self._replace(child, child_kind)
+                )
+            return redacted
+        if isinstance(value, list | tuple):
+            return [self._replace(child, kind) for child in value]
+        if kind is not None and _identifying(value):
+            return self._placeholders.get(value, REDACTED)
+        if isinstance(value, str):
+            return self._text(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self._known.get(value, value) if value >= SMALLEST_KNOWN_NUMBER else value
+        return value
+
+    def _text(self, text: str) -> str:
+        """Free text: known identities, e-mail and IP addresses, and tokens replaced."""
+        if text in self._known:
+            return str(self._known[text])
+        text = JWT.sub(REDACTED, text)
+        text = BEARER.sub(lambda match: f"{match.group(1)} {REDACTED}", text)
+        if self._known_pattern is not None:
+            text = self._known_pattern.sub(lambda match: self._known_texts[match.group(0)], text)
+        return text
+
+
+def _any_of(texts: Iterable[str]) -> re.Pattern[str]:
+    """Any of the texts as a whole token (not inside a longer word or number), longest first."""
+    alternatives = "|".join(re.escape(text) for text in sorted(texts, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])")
+
+
+def _flat(key: str) -> str:
+    """A key in any case style, flat: `time_zone` and `timeZone` are `timezone`."""
+    return re.sub(r"[\W_]", "", key).lower()
+
+
+def _identifying(value: object) -> bool:
+    """A value that can name something: not empty, no flag, no small number."""
+    if value is None or isinstance(value, bool) or value == "":
+        return False
+    if isinstance(value, int):
+        return abs(value) >= SMALLEST_ID
+    if isinstance(value, str) and value.isdigit():
+        return len(value) >= len(str(SMALLEST_ID))
+    return True
+
+
+def _twin(value: object) -> object:
+    """The same number in the other form: 3381244 for "3381244" and back; None for others."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and value.isdigit() and value.isascii():
+        return int(value)
+    return None
+
+
+def _long_enough(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value >= SMALLEST_KNOWN_NUMBER
+    return isinstance(value, str) and len(value) >= SHORTEST_KNOWN
+
+
+def _shaped_like(value: object, kind: str, number: int) -> object:
+    """A placeholder of the value's shape, so that a redacted answer still parses as one."""
+    if isinstance(value, float):
+        return 0.0
+    if isinstance(value, int):
+        return 10 ** (len(str(abs(value))) - 1) + number
+    text = str(value)
+    if EMAIL.fullmatch(text):
+        return f"owner{number}@example.invalid"
+    if IPV4.fullmatch(text):
+        return f"192.0.2.{number % 254 + 1}"
+    if MAC.fullmatch(text):
+        return f"02:00:00:00:{number // 256 % 256:02x}:{number % 256:02x}"
+    if UUID.fullmatch(text):
+        return f"00000000-0000-4000-8000-{number:012d}"
+    if text.isdigit():
+        return str(10 ** (len(text) - 1) + number)
+    return f"{kind}-{number}"
 
 
 def redacted_diagnostics(
-    entry: ConfigEntry, data: dict[str, Any], vendor_redact: Iterable[str]
+    entry: ConfigEntry,
+    data: dict[str, Any],
+    answers: list[dict[str, Any]],
+    vendor_keys: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """The entry's configuration and the vendor's data, redacted by both lists."""
-    diagnostics = {
+    """The entry's configuration, the vendor's data and the last raw answer of each endpoint
+    (answers.py), redacted together; `vendor_keys` name a home beyond the common words."""
+    diagnostics: dict[str, Any] = {
         "entry": {
             "title": entry.title,
             "unique_id": entry.unique_id,
@@ -36,6 +280,7 @@ def redacted_diagnostics(
             "options": dict(entry.options),
         },
         "data": data,
+        "answers": answers,
     }
-    redacted: dict[str, Any] = async_redact_data(diagnostics, TO_REDACT | set(vendor_redact))
+    redacted: dict[str, Any] = Redactor(vendor_keys).redact(diagnostics)
     return redacted

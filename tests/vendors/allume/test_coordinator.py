@@ -333,8 +333,8 @@ async def test_diagnostics_are_redacted(
         assert prop.property_id not in text
     assert diagnostics["entry"]["data"]["password"] == "**REDACTED**"
     first = diagnostics["data"]["properties"][0]
-    assert first["nmi"] == "**REDACTED**"
-    assert first["address"] == "**REDACTED**"
+    assert first["nmi"].isdigit()  # a placeholder of the NMI's shape
+    assert first["address"].startswith("address-")
     assert first["data"]["today"]["demand"] > 0
     assert diagnostics["data"]["buildings"][0]["today"]["solar_delivered"] > 0
     assert diagnostics["data"]["statistics_enabled"] is False

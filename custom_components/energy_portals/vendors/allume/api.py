@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 
+from ...answers import AnswerLog
 from ...errors import PortalAccessDeniedError, PortalAuthError, PortalResponseError
 from ...http import HttpResponse, path_id, raise_for_status, send
 from ...parse import as_datetime, as_float, as_str, clean_name
@@ -165,6 +166,7 @@ class AllumeClient:
         self._token: str | None = None
         self._expires: float | None = None
         self._login_lock = asyncio.Lock()
+        self.answers = AnswerLog()
         self.user: User | None = None
 
     async def async_login(self) -> User:
@@ -175,6 +177,7 @@ class AllumeClient:
             f"{self._base_url}/auth/customer-login",
             headers={"Accept": "application/json"},
             json_body={"email": self._email, "password": self._password},
+            answers=self.answers,
         )
         if response.status in LOGIN_REFUSED:
             raise PortalAuthError(f"Login refused (HTTP {response.status})")
@@ -240,4 +243,5 @@ class AllumeClient:
             f"{self._base_url}{path}",
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             params=params,
+            answers=self.answers,
         )

@@ -8,22 +8,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from ...redact import redacted_diagnostics
-from .const import CONF_EMAIL, CONF_PASSWORD
 from .coordinator import AllumeConfigEntry
-
-TO_REDACT = {
-    CONF_EMAIL,
-    CONF_PASSWORD,
-    "user_id",
-    "property_id",
-    "project_id",
-    "meter_id",
-    "ident",
-    "address",
-    "street",
-    "nmi",
-    "name",
-}
 
 
 async def async_get_config_entry_diagnostics(
@@ -57,5 +42,5 @@ async def async_get_config_entry_diagnostics(
             "properties": properties,
             "buildings": buildings,
         },
-        TO_REDACT,
+        coordinator.client.answers.as_list(),
     )

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
+from ...answers import AnswerLog
 from ...errors import PortalAuthError, PortalResponseError, PortalUpstreamError
 from ...http import (
     HttpResponse,
@@ -257,6 +258,7 @@ class EmporiaClient:
         self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
+        self.answers = AnswerLog()
 
     @property
     def ws_url(self) -> str:
@@ -267,7 +269,11 @@ class EmporiaClient:
     async def async_login(self) -> str:
         """Log in now and return the new token; refused credentials raise PortalAuthError."""
         response = await send(
-            self._session, "POST", f"{self.url}/login", json_body=self._credentials
+            self._session,
+            "POST",
+            f"{self.url}/login",
+            json_body=self._credentials,
+            answers=self.answers,
         )
         if response.status in (400, 401, 403, 404):
             raise PortalAuthError(f"Login refused (HTTP {response.status})")
@@ -296,6 +302,7 @@ class EmporiaClient:
             f"{self.url}{path}",
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             json_body=body,
+            answers=self.answers,
         )
 
     async def _request(self, method: str, path: str, body: Any = None) -> HttpResponse:

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 import aiohttp
 
+from ...answers import AnswerLog
 from ...const import CONF_BASE_URL
 from ...errors import PortalAuthError, PortalError, PortalResponseError
 from ...http import HttpResponse, raise_for_status, send
@@ -59,6 +60,8 @@ class EnphaseAuth:
         self.base_url = base_url.rstrip("/")
         self.requests = RequestLog()
         """Requests per endpoint and the last error per family, for the diagnostics."""
+        self.answers = AnswerLog()
+        """The last answer of each endpoint, for the diagnostics."""
         self._email = email
         self._password = password
         self.mfa = mfa
@@ -186,6 +189,7 @@ class EnphaseAuth:
                 headers=self.headers(family, site_id, access_bearer=access_bearer, tokens=tokens),
                 json_body=json_body,
                 form=form,
+                answers=self.answers,
             )
         except PortalError as err:
             self.requests.failed(family, type(err).__name__)

@@ -9,11 +9,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from ...redact import redacted_diagnostics
-from .const import CONF_COOKIE, CONF_E_AUTH_TOKEN, CONF_SESSION_UNITS, CONF_SITE_ID
 from .coordinator import EnphaseConfigEntry
-
-TO_REDACT = {CONF_E_AUTH_TOKEN, CONF_COOKIE, CONF_SITE_ID, CONF_SESSION_UNITS, "serial", "name"}
-"""`session_units` is keyed by serial."""
 
 
 async def async_get_config_entry_diagnostics(
@@ -31,5 +27,5 @@ async def async_get_config_entry_diagnostics(
             "requests": dict(sorted(coordinator.client.auth.requests.counts.items())),
             "last_errors": dict(sorted(coordinator.client.auth.requests.last_errors.items())),
         },
-        TO_REDACT,
+        coordinator.client.auth.answers.as_list(),
     )

@@ -13,6 +13,7 @@ from typing import Any, cast
 
 import aiohttp
 
+from ...answers import AnswerLog
 from ...errors import (
     PortalAccessDeniedError,
     PortalAuthError,
@@ -87,6 +88,7 @@ class FlowerHubClient:
         self._cache: dict[str, _Cached] = {}
         self.uptime_prefix: str | None = None
         self.login: Login | None = None
+        self.answers = AnswerLog()
 
     async def _send(
         self,
@@ -107,6 +109,7 @@ class FlowerHubClient:
             headers=headers,
             params=params,
             json_body=json_body,
+            answers=self.answers,
         )
 
     async def async_login(self) -> Login:

@@ -9,31 +9,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from ...redact import redacted_diagnostics
-from .const import CONF_ASSET_OWNER_ID
 from .coordinator import FlowerHubConfigEntry
-
-TO_REDACT = {
-    CONF_ASSET_OWNER_ID,
-    "owner_id",
-    "asset_id",
-    "user_id",
-    "serial_number",
-    "first_name",
-    "last_name",
-    "name",
-    "main_email",
-    "contact_email",
-    "phone",
-    "address",
-    "installer_address",
-    "street",
-    "postal_code",
-    "city",
-    "ocr",
-    "site_id",
-    "invoice_id",
-    "pdf",
-}
 
 
 def _dump(value: Any) -> Any:
@@ -57,5 +33,5 @@ async def async_get_config_entry_diagnostics(
             "uptime": _dump(data.uptime.data),
             "account": _dump(data.account.data),
         },
-        TO_REDACT,
+        data.client.answers.as_list(),
     )

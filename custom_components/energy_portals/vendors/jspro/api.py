@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 
+from ...answers import AnswerLog
 from ...errors import PortalAuthError, PortalNotFoundError, PortalResponseError
 from ...http import HttpResponse, raise_for_status, retry_once_when_refused, send
 from ...parse import as_int, as_str
@@ -138,6 +139,7 @@ class JsproClient:
         if api_token:
             self._headers["Authorization"] = f"Bearer {api_token}"
         self._paths: dict[str, str] = {}
+        self.answers = AnswerLog()
 
     @property
     def base_url(self) -> str:
@@ -147,7 +149,12 @@ class JsproClient:
         self, method: str, path: str, params: Mapping[str, str | int] | None = None
     ) -> dict[str, Any]:
         response = await send(
-            self._session, method, f"{self._base_url}{path}", headers=self._headers, params=params
+            self._session,
+            method,
+            f"{self._base_url}{path}",
+            headers=self._headers,
+            params=params,
+            answers=self.answers,
         )
         return unwrap(response)
 

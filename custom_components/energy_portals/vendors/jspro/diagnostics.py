@@ -8,18 +8,10 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 
 from ...redact import redacted_diagnostics
-from .const import CONF_URL
 from .coordinator import JsproConfigEntry
 
-TO_REDACT = {
-    CONF_URL,
-    "serial_number",
-    "site_id",
-    "site_name",
-    "address",
-    "pcb_code",
-    "serial_code",
-}
+TO_REDACT = {"site_name"}
+"""A site's name is a place; the common words of redact.py cover the rest."""
 
 
 async def async_get_config_entry_diagnostics(
@@ -42,5 +34,6 @@ async def async_get_config_entry_diagnostics(
                 "system": str(data.system.update_interval),
             },
         },
+        data.client.answers.as_list(),
         TO_REDACT,
     )

@@ -1,0 +1,80 @@
+"""The last raw answer of each endpoint a client read, kept for diagnostics (no Home Assistant
+imports here).
+
+A user's diagnostics download then shows what the service really said (a firmware, a region or
+a plan nobody has recorded), and `scripts/fixtures-from-diagnostics` turns it into a test. The
+answers are kept as received; `redact.py` takes the secrets and identities out of the download.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from yarl import URL
+
+from .errors import PortalResponseError
+from .http import HttpResponse, parse_json
+
+MAX_ENDPOINTS = 64
+"""Endpoints kept per client; the one read longest ago goes first."""
+MAX_TEXT = 64 * 1024
+"""Characters of a body kept; a longer one is cut and says by how much."""
+KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Retry-After", "Cache-Control")
+"""The headers that say how to read an answer; never cookies, never a redirect's target."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawAnswer:
+    """One answer as received: the request's method and path (no host, no query)."""
+
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str]
+    text: str
+    cut: int
+    """Characters left out of `text` (0: the whole body)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The answer for diagnostics: a JSON body as JSON, anything else as text."""
+        answer: dict[str, Any] = {
+            "method": self.method,
+            "path": self.path,
+            "status": self.status,
+            "headers": self.headers,
+        }
+        if self.cut:
+            answer["text"], answer["cut"] = self.text, self.cut
+            return answer
+        try:
+            answer["json"] = parse_json(self.text)
+        except PortalResponseError:
+            answer["text"] = self.text
+        return answer
+
+
+class AnswerLog:
+    """The last answer of each endpoint (method and path) one client read."""
+
+    def __init__(self) -> None:
+        self._answers: OrderedDict[str, RawAnswer] = OrderedDict()
+
+    def record(self, method: str, url: str, response: HttpResponse) -> None:
+        """Keep an answer, replacing the previous one of its endpoint."""
+        path = URL(url).path
+        key = f"{method} {path}"
+        kept = response.headers
+        headers = {name: kept[name] for name in KEPT_HEADERS if name in kept}
+        text = response.text[:MAX_TEXT]
+        self._answers.pop(key, None)
+        self._answers[key] = RawAnswer(
+            method, path, response.status, headers, text, len(response.text) - len(text)
+        )
+        while len(self._answers) > MAX_ENDPOINTS:
+            self._answers.popitem(last=False)
+
+    def as_list(self) -> list[dict[str, Any]]:
+        """Every kept answer, by endpoint."""
+        return [self._answers[key].as_dict() for key in sorted(self._answers)]

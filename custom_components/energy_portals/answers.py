@@ -65,8 +65,10 @@ class AnswerLog:
         """Keep an answer, replacing the previous one of its endpoint."""
         path = URL(url).path
         key = f"{method} {path}"
-        kept = response.headers
-        headers = {name: kept[name] for name in KEPT_HEADERS if name in kept}
+        received = {name.lower(): value for name, value in response.headers.items()}
+        headers = {
+            name: received[name.lower()] for name in KEPT_HEADERS if name.lower() in received
+        }
         text = response.text[:MAX_TEXT]
         self._answers.pop(key, None)
         self._answers[key] = RawAnswer(

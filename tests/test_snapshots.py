@@ -92,4 +92,4 @@ async def test_diagnostics(
     entry_id = await add_vendor_entry(hass, simulator, vendor)
     entry = hass.config_entries.async_get_known_entry(entry_id)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    assert diagnostics == snapshot(exclude=props("base_url", "json", "text"))
+    assert diagnostics == snapshot(exclude=props("base_url", "json", "text", "taken_at"))

@@ -14,6 +14,7 @@ from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.util import dt as dt_util
 
 SECRET_WORDS = frozenset(
     {"password", "passwd", "token", "tokens", "cookie", "cookies", "secret", "authorization"}
@@ -63,6 +64,8 @@ SHORTEST_KNOWN = 3
 SMALLEST_KNOWN_NUMBER = 1000
 """A known number below this is replaced only where its key says what it is."""
 LABEL = "label"
+CONSTANT = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)*")
+"""A code constant (`USE_BATTERY_FOR_SELF_CONSUMPTION`, `noData`), never a user's label."""
 
 
 def key_words(key: str) -> set[str]:
@@ -148,8 +151,8 @@ class Redactor:
         elif isinstance(value, list | tuple):
             for child in value:
                 self._collect(child, kind, version=version)
-        elif kind is not None and _identifying(value):
-            self._placeholder(value, kind)
+        elif _names(kind, value):
+            self._placeholder(value, kind or "")
         elif isinstance(value, str):
             for email in EMAIL.findall(value):
                 self._placeholder(email, "email")
@@ -186,7 +189,7 @@ class Redactor:
             return redacted
         if isinstance(value, list | tuple):
             return [self._replace(child, kind) for child in value]
-        if kind is not None and _identifying(value):
+        if _names(kind, value):
             return self._placeholders.get(value, REDACTED)
         if isinstance(value, str):
             return self._text(value)
@@ -214,6 +217,14 @@ def _any_of(texts: Iterable[str]) -> re.Pattern[str]:
 def _flat(key: str) -> str:
     """A key in any case style, flat: `time_zone` and `timeZone` are `timezone`."""
     return re.sub(r"[\W_]", "", key).lower()
+
+
+def _names(kind: str | None, value: object) -> bool:
+    """The value under a key of this kind names a home or a person (a label written as a
+    code constant, `USE_BATTERY_FOR_SELF_CONSUMPTION` or `noData`, is a setting's name)."""
+    if kind is None or not _identifying(value):
+        return False
+    return not (kind == LABEL and isinstance(value, str) and CONSTANT.fullmatch(value))
 
 
 def _identifying(value: object) -> bool:
@@ -273,6 +284,7 @@ def redacted_diagnostics(
     """The entry's configuration, the vendor's data and the last raw answer of each endpoint
     (answers.py), redacted together; `vendor_keys` name a home beyond the common words."""
     diagnostics: dict[str, Any] = {
+        "taken_at": dt_util.utcnow().isoformat(),
         "entry": {
             "title": entry.title,
             "unique_id": entry.unique_id,

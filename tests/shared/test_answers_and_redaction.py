@@ -164,13 +164,14 @@ def test_addresses_people_and_networks_are_found_by_key_and_in_text() -> None:
 
 
 def test_a_label_is_replaced_under_its_key_only() -> None:
-    """A channel named "Solar" is a label; the same word as a type is no identity, and a model
-    name is a thing's name; a vendor's own key counts in any case style."""
+    """A channel named "Solar" is a label; the same word as a type is no identity, a model
+    name is a thing's name, and a vendor's own key counts in any case style."""
     redacted = Redactor(["time_zone"]).redact(
         {
             "channels": [{"name": "Solar", "type": "Solar"}, {"name": "Solar"}],
             "modelName": "IQ-EVSE",
             "device": {"timeZone": "Europe/Amsterdam"},
+            "settings": [{"name": "USE_BATTERY_FOR_SELF_CONSUMPTION"}, {"name": "noData"}],
         }
     )
     first, second = redacted["channels"]
@@ -179,3 +180,8 @@ def test_a_label_is_replaced_under_its_key_only() -> None:
     assert first["type"] == "Solar"
     assert redacted["modelName"] == "IQ-EVSE"
     assert redacted["device"]["timeZone"].startswith("redacted-")
+    # A setting named by a code constant is no label: the client looks it up by that name.
+    assert redacted["settings"] == [
+        {"name": "USE_BATTERY_FOR_SELF_CONSUMPTION"},
+        {"name": "noData"},
+    ]

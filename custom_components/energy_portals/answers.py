@@ -36,6 +36,8 @@ class RawAnswer:
     text: str
     cut: int
     """Characters left out of `text` (0: the whole body)."""
+    frame: str | None = None
+    """The type of a socket frame (`deviceData`); None for an HTTP answer."""
 
     def as_dict(self) -> dict[str, Any]:
         """The answer for diagnostics: a JSON body as JSON, anything else as text."""
@@ -45,6 +47,8 @@ class RawAnswer:
             "status": self.status,
             "headers": self.headers,
         }
+        if self.frame is not None:
+            answer["frame"] = self.frame
         if self.cut:
             answer["text"], answer["cut"] = self.text, self.cut
             return answer
@@ -63,17 +67,23 @@ class AnswerLog:
 
     def record(self, method: str, url: str, response: HttpResponse) -> None:
         """Keep an answer, replacing the previous one of its endpoint."""
-        path = URL(url).path
-        key = f"{method} {path}"
         received = {name.lower(): value for name, value in response.headers.items()}
         headers = {
             name: received[name.lower()] for name in KEPT_HEADERS if name.lower() in received
         }
         text = response.text[:MAX_TEXT]
+        cut = len(response.text) - len(text)
+        self._keep(RawAnswer(method, URL(url).path, response.status, headers, text, cut))
+
+    def record_frame(self, url: str, frame: str, text: str) -> None:
+        """Keep a socket frame as received, replacing the previous one of its type."""
+        kept = text[:MAX_TEXT]
+        self._keep(RawAnswer("WS", URL(url).path, 101, {}, kept, len(text) - len(kept), frame))
+
+    def _keep(self, answer: RawAnswer) -> None:
+        key = f"{answer.method} {answer.path} {answer.frame or ''}"
         self._answers.pop(key, None)
-        self._answers[key] = RawAnswer(
-            method, path, response.status, headers, text, len(response.text) - len(text)
-        )
+        self._answers[key] = answer
         while len(self._answers) > MAX_ENDPOINTS:
             self._answers.popitem(last=False)
 

@@ -82,6 +82,10 @@ async def test_the_download_holds_the_answers_and_nothing_of_the_account(
     assert read[0]["status"] == 200
     assert read[0]["json"]
     assert read[0]["headers"]["Content-Type"].startswith("application/json")
+    if vendor == "emporia":  # the socket's last frame of each type is there too
+        frames = {answer["frame"]: answer for answer in answers if answer["method"] == "WS"}
+        assert {"authenticated", "deviceData"} <= set(frames)
+        assert frames["deviceData"]["json"]["data"]
 
 
 async def test_the_placeholders_fit_the_answers_together(

@@ -13,6 +13,7 @@ import pytest
 import yarl
 from aioresponses import aioresponses
 
+from custom_components.energy_portals.answers import AnswerLog
 from custom_components.energy_portals.errors import (
     PortalAuthError,
     PortalConnectionError,
@@ -313,7 +314,7 @@ async def test_stream_cannot_connect(session: aiohttp.ClientSession, socket_enab
     """A socket that cannot connect is a connection error; closing it then is harmless."""
     from custom_components.energy_portals.vendors.emporia.stream import EmporiaStream
 
-    stream = EmporiaStream(session, "ws://127.0.0.1:9/")
+    stream = EmporiaStream(session, "ws://127.0.0.1:9/", AnswerLog())
     with pytest.raises(PortalConnectionError):
         await stream.async_listen(
             "t", on_authenticated=lambda: None, on_sample=lambda _: None, idle_timeout=5

@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.energy_portals.answers import AnswerLog
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.errors import PortalConnectionError
 from custom_components.energy_portals.vendors.emporia.api import EmporiaClient
@@ -47,7 +48,7 @@ async def test_error_frames_keep_the_socket(simulator: RunningSimulator) -> None
         client = EmporiaClient(
             session, url=simulator.base_url("emporia"), email=EMAIL, password=PASSWORD
         )
-        stream = EmporiaStream(session, client.ws_url)
+        stream = EmporiaStream(session, client.ws_url, AnswerLog())
 
         def on_sample(sample: UsageSample) -> None:
             samples.append(sample)

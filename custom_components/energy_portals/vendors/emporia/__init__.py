@@ -80,6 +80,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EmporiaConfigEntry) -> N
         stream=EmporiaStream(
             async_create_clientsession(hass, middlewares=(same_origin_only(client.ws_url),)),
             client.ws_url,
+            client.answers,
         ),
         coordinator=live,
         interval=interval,

@@ -11,6 +11,7 @@ from typing import Any
 
 import aiohttp
 
+from ...answers import AnswerLog
 from ...errors import PortalAuthError, PortalConnectionError, PortalResponseError
 from ...http import MAX_BODY, parse_json
 from ...parse import as_str, peer_text
@@ -27,9 +28,11 @@ class StreamTokenError(PortalAuthError):
 class EmporiaStream:
     """The socket of one config entry; `async_close` ends a running session from outside."""
 
-    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+    def __init__(self, session: aiohttp.ClientSession, url: str, answers: AnswerLog) -> None:
         self._session = session
         self._url = url
+        self._answers = answers
+        """The client's answer log: the last frame of each type goes to the diagnostics."""
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self.refused_frames = 0
         """deviceData frames refused as unusable (bad JSON, too deep, links in a cycle)."""
@@ -84,6 +87,7 @@ class EmporiaStream:
                 self.refused_frames += 1
                 continue
             kind = payload.get("type")
+            self._answers.record_frame(self._url, str(kind), message.data)
             if kind == "authenticated":
                 authenticated = True
                 on_authenticated()

@@ -39,6 +39,10 @@ KITCHEN_TODAY = "sensor.home_kitchen_energy_today"
 KITCHEN_MONTH = "sensor.home_kitchen_energy_this_month"
 
 
+ROUNDED = 0.5e-4 + 1e-9
+"""Energy states are rounded to 0.1 Wh (const.KWH_DIGITS)."""
+
+
 def bucket_calls(emporia: EmporiaSimulator) -> list[tuple[str, str, str]]:
     """(devices, scale, instant) of every bucket request the proxy saw."""
     return [
@@ -106,24 +110,24 @@ async def test_today_and_this_month_are_emporia_s_buckets(
     now = emporia.clock.now()
     day, month = local(2026, 12, 2).timestamp(), local(2026, 12, 1).timestamp()
     today = known_state(hass, KITCHEN_TODAY)
-    assert float(today.state) == pytest.approx(emporia.energy("1", day, now), abs=1e-6)
+    assert float(today.state) == pytest.approx(emporia.energy("1", day, now), abs=ROUNDED)
     assert today.attributes["state_class"] == "total"
     assert today.attributes["device_class"] == "energy"
     assert today.attributes["unit_of_measurement"] == "kWh"
     assert reset_of(today) == at("2026-12-01T23:00:00+00:00")
     assert today.attributes["friendly_name"] == "Home Kitchen energy today"
     this_month = known_state(hass, KITCHEN_MONTH)
-    assert float(this_month.state) == pytest.approx(emporia.energy("1", month, now), abs=1e-6)
+    assert float(this_month.state) == pytest.approx(emporia.energy("1", month, now), abs=ROUNDED)
     assert reset_of(this_month) == at("2026-11-30T23:00:00+00:00")
     solar = known_state(hass, "sensor.home_solar_production_today")
-    assert float(solar.state) == pytest.approx(-emporia.energy("3", day, now), abs=1e-6)
+    assert float(solar.state) == pytest.approx(-emporia.energy("3", day, now), abs=ROUNDED)
     assert float(solar.state) > 0
     assert float(known_state(hass, "sensor.home_mains_energy_today").state) == pytest.approx(
-        emporia.energy("1,2,3", day, now), abs=1e-6
+        emporia.energy("1,2,3", day, now), abs=ROUNDED
     )
     assert float(known_state(hass, "sensor.home_balance_energy_this_month").state) > 0
     plug = known_state(hass, "sensor.aquarium_energy_today")
-    assert float(plug.state) == pytest.approx(emporia.energy("plug", day, now), abs=1e-6)
+    assert float(plug.state) == pytest.approx(emporia.energy("plug", day, now), abs=ROUNDED)
     assert plug.attributes["friendly_name"] == "Aquarium Energy today"
     assert float(known_state(hass, "sensor.driveway_charger_energy_this_month").state) > 0
     # Each bucket, and once at setup the one before it (for its final value).
@@ -167,14 +171,14 @@ async def test_read_every_15_minutes_and_just_after_local_midnight(
     closed, new_day = numbers(written[KITCHEN_TODAY])
     assert closed == pytest.approx(
         emporia.energy("1", local(2026, 12, 2).timestamp(), local(2026, 12, 3).timestamp()),
-        abs=1e-6,
+        abs=ROUNDED,
     )
     assert closed > before > new_day
     assert reset_of(written[KITCHEN_TODAY][0]) == at("2026-12-01T23:00:00+00:00")
     today = known_state(hass, KITCHEN_TODAY)
     assert float(today.state) < before
     assert float(today.state) == pytest.approx(
-        emporia.energy("1", local(2026, 12, 3).timestamp(), emporia.clock.now()), abs=1e-6
+        emporia.energy("1", local(2026, 12, 3).timestamp(), emporia.clock.now()), abs=ROUNDED
     )
     assert reset_of(today) == at("2026-12-02T23:00:00+00:00")
     assert reset_of(known_state(hass, KITCHEN_MONTH)) == at("2026-11-30T23:00:00+00:00")
@@ -211,7 +215,7 @@ async def test_buckets_start_at_the_device_s_local_day_and_month(  # noqa: PLR09
     today = known_state(hass, KITCHEN_TODAY)
     assert reset_of(today) == at(day_reset)
     start = datetime.fromisoformat(day_reset).timestamp()
-    assert float(today.state) == pytest.approx(emporia.energy("1", start, now), abs=1e-6)
+    assert float(today.state) == pytest.approx(emporia.energy("1", start, now), abs=ROUNDED)
     assert reset_of(known_state(hass, KITCHEN_MONTH)) == at(month_reset)
 
 
@@ -378,9 +382,9 @@ async def test_a_restart_across_midnight_closes_the_day_shown_last(
         at("2026-12-02T23:00:00+00:00"),
     ]
     day = local(2026, 12, 2).timestamp(), local(2026, 12, 3).timestamp()
-    assert float(states[0].state) == pytest.approx(emporia.energy("1", *day), abs=1e-6)
+    assert float(states[0].state) == pytest.approx(emporia.energy("1", *day), abs=ROUNDED)
     assert float(states[1].state) == pytest.approx(
-        emporia.energy("1", day[1], emporia.clock.now()), abs=1e-6
+        emporia.energy("1", day[1], emporia.clock.now()), abs=ROUNDED
     )
 
 
@@ -432,5 +436,5 @@ async def test_a_reversed_clamp_s_buckets_are_inverted_like_its_flow(
     await start_at(hass, entry, emporia, freezer, "2026-12-02T15:00:00+00:00")
     day = local(2026, 12, 2).timestamp()
     assert float(known_state(hass, KITCHEN_TODAY).state) == pytest.approx(
-        -emporia.energy("1", day, emporia.clock.now()), abs=1e-6
+        -emporia.energy("1", day, emporia.clock.now()), abs=ROUNDED
     )

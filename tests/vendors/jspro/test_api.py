@@ -234,7 +234,7 @@ async def test_battery_units_and_sentinels(
     assert pack.cell_voltages[0] == 3.386
     assert len(pack.cell_voltages) == 16
     assert pack.cell_temperatures == (31.8, 31.3, 31.3)
-    assert pack.average_cell_voltage == pytest.approx(3.3903, abs=1e-4)
+    assert pack.average_cell_voltage == pytest.approx(3.390)  # rounded to the mV a cell is read in
     assert pack.remaining_discharge_time is None  # 65535
     assert pack.remaining_charge_time == 0
     assert pack.full_capacity == 108

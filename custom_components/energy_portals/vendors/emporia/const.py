@@ -16,6 +16,12 @@ MAX_STATE_INTERVAL: Final = 60
 PUBLISH_JITTER: Final = 0.1
 """Seconds a sample may come early (socket and timer jitter) and still be published at once."""
 
+WATT_DIGITS: Final = 1
+"""Decimals of a power state: the proxy's kWh per window carries float noise far below 0.1 W,
+and every noisy digit would write a recorder row."""
+KWH_DIGITS: Final = 4
+"""Decimals of an energy state (0.1 Wh), for the same reason."""
+
 DEVICES_INTERVAL: Final = timedelta(hours=6)
 """How often names, firmware and channels are read again from /devices."""
 DEVICES_INTERVAL_WITH_PLUGS: Final = timedelta(minutes=5)

@@ -19,6 +19,7 @@ from homeassistant.util import dt as dt_util
 
 from ...parse import as_float
 from ...recorded_totals import async_first_total, async_last_total
+from .const import KWH_DIGITS
 from .coordinator import EmporiaData
 from .entity import EmporiaChannelEntity
 from .live import MAX_BACKFILL, ChannelState, Gap
@@ -182,7 +183,7 @@ class EmporiaEnergySensor(EmporiaChannelEntity, RestoreSensor):
         state = self._channel()
         direction = self.entity_description.direction
         integrated = state.total(direction) - self._offset if state else 0.0
-        return round(self._base + integrated, 4)
+        return round(self._base + integrated, KWH_DIGITS)
 
     @property
     def native_value(self) -> float | None:

@@ -12,6 +12,7 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
+from .const import KWH_DIGITS
 from .coordinator import EmporiaData, device_key
 from .periods import EmporiaPeriodsCoordinator, PeriodReading
 from .usage import ChannelKey
@@ -116,7 +117,7 @@ class EmporiaPeriodSensor(
         # A reversed clamp's bucket is inverted like its flow; a producing circuit's is shown
         # as production.
         flipped = (self._key in self._data.live.state.reversed) != self.entity_description.produces
-        return -reading.energy + 0.0 if flipped else reading.energy
+        return round(-reading.energy if flipped else reading.energy, KWH_DIGITS) + 0.0
 
     @property
     def last_reset(self) -> datetime | None:

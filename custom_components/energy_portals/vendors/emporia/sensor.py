@@ -26,7 +26,7 @@ from homeassistant.helpers.typing import StateType
 
 from ...const import DOMAIN
 from .api import EmporiaDevice, EvCharger
-from .const import BALANCE_CHANNEL, CONF_SOLAR_CHANNELS, MAINS_CHANNEL
+from .const import BALANCE_CHANNEL, CONF_SOLAR_CHANNELS, MAINS_CHANNEL, WATT_DIGITS
 from .coordinator import EmporiaConfigEntry, device_key
 from .energy_sensor import EmporiaEnergyDescription, EmporiaEnergySensor
 from .entity import EmporiaChannelEntity, EmporiaDeviceEntity, add_device_entities, device_info
@@ -295,7 +295,9 @@ class EmporiaPowerSensor(EmporiaChannelEntity, SensorEntity):
     def native_value(self) -> float | None:
         """The channel's latest power."""
         channel = self.channel
-        return None if channel is None else channel.watts
+        if channel is None or channel.watts is None:
+            return None
+        return round(channel.watts, WATT_DIGITS)
 
 
 class EmporiaProductionPowerSensor(EmporiaChannelEntity, SensorEntity):
@@ -307,7 +309,7 @@ class EmporiaProductionPowerSensor(EmporiaChannelEntity, SensorEntity):
         channel = self.channel
         if channel is None or channel.watts is None:
             return None
-        return max(-channel.watts, 0.0)
+        return max(round(-channel.watts, WATT_DIGITS), 0.0)
 
 
 class EmporiaChargerSensor(EmporiaDeviceEntity, SensorEntity):

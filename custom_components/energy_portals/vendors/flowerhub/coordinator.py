@@ -66,6 +66,11 @@ def previous_month(period: str) -> str | None:
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
+def _hundredths(value: float | None) -> float | None:
+    """A share of the month as the portal shows it (0.01); its raw digits are float noise."""
+    return None if value is None else round(value, 2)
+
+
 def uptime_percent(pie: dict[str, float]) -> float | None:
     """Uptime share of the measured time, in percent."""
     total = sum(pie.get(name, 0.0) for name in ("uptime", "downtime", "noData"))
@@ -234,9 +239,9 @@ class FlowerHubUptimeCoordinator(PortalCoordinator[Uptime]):
             period=period,
             this_month=this_month if this_month is not None else uptime_percent(pie),
             last_month=history.get(last) if last else None,
-            uptime=pie.get("uptime"),
-            downtime=pie.get("downtime"),
-            no_data=pie.get("noData"),
+            uptime=_hundredths(pie.get("uptime")),
+            downtime=_hundredths(pie.get("downtime")),
+            no_data=_hundredths(pie.get("noData")),
         )
 
 

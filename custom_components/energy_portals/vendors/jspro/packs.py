@@ -74,7 +74,7 @@ class BatteryPack:
     def average_cell_voltage(self) -> float | None:
         """The mean of the cells that answered."""
         known = [v for v in self.cell_voltages if v is not None]
-        return round(sum(known) / len(known), 4) if known else None
+        return round(sum(known) / len(known), 3) if known else None
 
     @property
     def warning(self) -> bool:

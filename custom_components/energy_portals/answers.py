@@ -8,6 +8,7 @@ answers are kept as received; `redact.py` takes the secrets and identities out o
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,11 @@ from .http import HttpResponse, parse_json
 MAX_ENDPOINTS = 64
 """Endpoints kept per client; the one read longest ago goes first."""
 MAX_TEXT = 64 * 1024
-"""Characters of a body kept; a longer one is cut and says by how much."""
+"""Characters of a body kept; a longer one is cut (`_bounded`) and says by how much."""
+MAX_ITEMS = 20
+"""Items of a list kept when a JSON body is longer than MAX_TEXT."""
+MAX_STRING = 1024
+"""Characters of a string kept when a JSON body is longer than MAX_TEXT."""
 KEPT_HEADERS = ("Content-Type", "ETag", "Last-Modified", "Retry-After", "Cache-Control")
 """The headers that say how to read an answer; never cookies, never a redirect's target."""
 
@@ -50,8 +55,7 @@ class RawAnswer:
         if self.frame is not None:
             answer["frame"] = self.frame
         if self.cut:
-            answer["text"], answer["cut"] = self.text, self.cut
-            return answer
+            answer["cut"] = self.cut
         try:
             answer["json"] = parse_json(self.text)
         except PortalResponseError:
@@ -71,13 +75,13 @@ class AnswerLog:
         headers = {
             name: received[name.lower()] for name in KEPT_HEADERS if name.lower() in received
         }
-        text = response.text[:MAX_TEXT]
+        text = _bounded(response.text)
         cut = len(response.text) - len(text)
         self._keep(RawAnswer(method, URL(url).path, response.status, headers, text, cut))
 
     def record_frame(self, url: str, frame: str, text: str) -> None:
         """Keep a socket frame as received, replacing the previous one of its type."""
-        kept = text[:MAX_TEXT]
+        kept = _bounded(text)
         self._keep(RawAnswer("WS", URL(url).path, 101, {}, kept, len(text) - len(kept), frame))
 
     def _keep(self, answer: RawAnswer) -> None:
@@ -90,3 +94,27 @@ class AnswerLog:
     def as_list(self) -> list[dict[str, Any]]:
         """Every kept answer, by endpoint."""
         return [self._answers[key].as_dict() for key in sorted(self._answers)]
+
+
+def _bounded(text: str) -> str:
+    """The body within MAX_TEXT: a longer JSON body keeps its shape, its lists cut to their
+    first MAX_ITEMS and its strings to MAX_STRING (still JSON, so its keys say what each value
+    is when it is redacted); any other body is cut."""
+    if len(text) <= MAX_TEXT:
+        return text
+    try:
+        value = parse_json(text)
+    except PortalResponseError:
+        return text[:MAX_TEXT]
+    trimmed = json.dumps(_trimmed(value), ensure_ascii=False, separators=(",", ":"))
+    return trimmed if len(trimmed) <= MAX_TEXT else ""
+
+
+def _trimmed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _trimmed(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_trimmed(child) for child in value[:MAX_ITEMS]]
+    if isinstance(value, str):
+        return value[:MAX_STRING]
+    return value

@@ -35,11 +35,16 @@ async def peer(socket_enabled: None) -> AsyncIterator[str]:
     async def numbered(request: web.Request) -> web.Response:
         return web.json_response({"n": request.match_info["n"]})
 
+    async def devices(request: web.Request) -> web.Response:
+        device = {"deviceGid": 100123, "firstName": "Anna", "channels": ["x" * 100] * 10}
+        return web.json_response({"devices": [device] * 200})
+
     app.router.add_get("/status", status)
     app.router.add_get("/html", html)
     app.router.add_get("/long", long)
     app.router.add_get("/moved", moved)
     app.router.add_get("/n/{n}", numbered)
+    app.router.add_get("/devices", devices)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -127,11 +132,11 @@ def test_secrets_are_replaced_whole_and_tokens_in_text_too() -> None:
             "accessToken": {"value": "abc", "expires": 5},
             "session_id": "s3cr3t",
             "apiKey": "k",
-            "text": "Authorization: Bearer abc.def and eyJhbGciOi.eyJzdWIi.c2ln",
+            "text": "Authorization: Bearer abc.def-12345 and eyJhbGciOi.eyJzdWIi.c2ln",
         }
     )
     assert redacted["accessToken"] == "**REDACTED**"
-    assert redacted["session_id"] == "**REDACTED**"
+    assert redacted["session_id"].startswith("id-")  # a placeholder: as safe, and still unique
     assert redacted["apiKey"] == "**REDACTED**"
     assert redacted["text"] == "Authorization: Bearer **REDACTED** and **REDACTED**"
 
@@ -185,3 +190,101 @@ def test_a_label_is_replaced_under_its_key_only() -> None:
         {"name": "USE_BATTERY_FOR_SELF_CONSUMPTION"},
         {"name": "noData"},
     ]
+
+
+def test_what_a_review_found_is_redacted() -> None:
+    """Keys run together or named in other styles, identities in text that is no JSON, and a
+    person's name under a person's key, from the vendors' real answer shapes."""
+    redacted = Redactor().redact(
+        {
+            "familyName": "Svensson",
+            "surname": "Svensson",
+            "zipcode": "19103",
+            "cellphone": "+46701234567",
+            "ipv6": "2001:db8:85a3::8a2e:370:7334",
+            "macaddr": "AABBCCDDEEFF",
+            "accountNumber": "5000112345",
+            "jwt": "opaque",
+            "pin": "1234",
+            "user": {"name": "Anna Svensson"},
+            "note": "Invoice for Anna Svensson",
+            "networkConfig": "ipaddr=192.168.1.5,mac_addr=001DC0AABBCD,ssid=Smith5G",
+            "error": "Controller unreachable at 192.168.1.5. Retry.",
+            "page": '<input name="authenticity_token" value="s3cr3t-form-token">',
+            "broken": '{"token": "opaque-abc123", trailing,}',
+        }
+    )
+    text = str(redacted)
+    for value in (
+        "Svensson",
+        "19103",
+        "+46701234567",
+        "8a2e",
+        "AABBCCDDEEFF",
+        "5000112345",
+        "opaque",
+        "1234",
+        "192.168.1.5",
+        "001DC0AABBCD",
+        "Smith5G",
+        "s3cr3t-form-token",
+        "opaque-abc123",
+    ):
+        assert value not in text, value
+
+
+def test_numbers_that_equal_an_id_are_left_alone_but_its_path_is_not() -> None:
+    """An owner id of 2025 rewrites no date and no amount; a three-digit asset id is replaced
+    in its paths as in its fields, so that a replay still finds the answer."""
+    redacted = Redactor().redact(
+        {
+            "entry": {"asset_owner_id": 2025},
+            "json": {"assetId": 118, "due_date": "2025-03-31", "capacity": 2025, "x": "0.2025"},
+            "path": "/asset/118/revenue",
+        }
+    )
+    owner, asset = redacted["entry"]["asset_owner_id"], redacted["json"]["assetId"]
+    assert owner != 2025 and asset != 118
+    assert redacted["json"]["due_date"] == "2025-03-31"
+    assert redacted["json"]["capacity"] == 2025
+    assert redacted["json"]["x"] == "0.2025"
+    assert redacted["path"] == f"/asset/{asset}/revenue"
+
+
+def test_a_url_names_its_host_in_any_case() -> None:
+    """The Emporia proxy's unique id holds its URL lowercased: the host goes there too."""
+    redacted = Redactor().redact(
+        {
+            "url": "https://Smith-Home.duckdns.org:3000",
+            "unique_id": "emporia_https://smith-home.duckdns.org:3000_7",
+            "log": "connected to smith-home.duckdns.org",
+        }
+    )
+    assert "smith" not in str(redacted).lower()
+
+
+def test_odd_values_never_fail_the_download() -> None:
+    """An id of thousands of digits, a set, a body of 70 000 digits (a quadratic pattern
+    would hold the event loop for many seconds here)."""
+    huge = "9" * 5000
+    redacted = Redactor().redact(
+        {"serial": huge, "ids": {123456, 654321}, "data": "0" * 70_000, "n": 10**50}
+    )
+    assert redacted["serial"] != huge
+    assert sorted(redacted["ids"]) != [123456, 654321]
+    assert redacted["data"] == "0" * 70_000
+    assert redacted["n"] == 10**50
+
+
+async def test_a_long_json_answer_keeps_its_shape(peer: str) -> None:
+    """A body longer than the log keeps is cut by its lists and strings, so it stays JSON and
+    its keys still say which values to redact."""
+    answers = AnswerLog()
+    async with aiohttp.ClientSession() as session:
+        await send(session, "GET", f"{peer}/devices", answers=answers)
+    (kept,) = answers.as_list()
+    assert kept["cut"] > 0
+    devices = kept["json"]["devices"]
+    assert len(devices) == 20
+    redacted = Redactor().redact(kept)
+    assert "Anna" not in str(redacted)

@@ -309,7 +309,7 @@ class EmporiaProductionPowerSensor(EmporiaChannelEntity, SensorEntity):
         channel = self.channel
         if channel is None or channel.watts is None:
             return None
-        return max(round(-channel.watts, WATT_DIGITS), 0.0)
+        return max(round(-channel.watts, WATT_DIGITS), 0.0) + 0.0  # never "-0.0"
 
 
 class EmporiaChargerSensor(EmporiaDeviceEntity, SensorEntity):

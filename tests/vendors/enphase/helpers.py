@@ -7,6 +7,7 @@ from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
+from custom_components.energy_portals.vendors.enphase.const import SETTINGS_INTERVAL
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
 
 
@@ -22,3 +23,7 @@ def charger_device(hass: HomeAssistant, entry: MockConfigEntry) -> dr.DeviceEntr
 def charging(sim: EnphaseSimulator) -> bool:
     """Whether the simulated charger charges now."""
     return sim.charger.charging
+
+
+SETTINGS_READ = SETTINGS_INTERVAL.total_seconds() + 1
+"""Seconds after which the settings are read again (an hour and a second)."""

@@ -23,7 +23,7 @@ from custom_components.energy_portals.vendors.enphase.charge_levels import (
 )
 from tests.helpers import advance, init_integration, known_state
 from tests.simulator.enphase import SERIAL, EnphaseSimulator
-from tests.vendors.enphase.helpers import charger_device
+from tests.vendors.enphase.helpers import SETTINGS_READ, charger_device
 
 DEFAULT_LEVEL = "number.garage_ev_default_charge_level"
 CURRENT = "number.garage_ev_charging_current"
@@ -80,7 +80,7 @@ async def test_no_default_level_where_the_config_has_none(
     unique_id = f"enphase_{SERIAL}_default_charge_level"
     assert er.async_get(hass).async_get_entity_id("number", DOMAIN, unique_id) is None
     for _ in range(3):
-        await advance(hass, freezer, 301)
+        await advance(hass, freezer, SETTINGS_READ)
     assert len(enphase.state.calls("POST", CONFIG)) == 1
 
 
@@ -97,7 +97,7 @@ async def test_a_config_that_fails_is_asked_again(
     assert hass.states.get(DEFAULT_LEVEL) is None
     enphase.state.faults.clear()
     enphase.charger.default_level = 24
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert len(enphase.state.calls("POST", CONFIG)) == 2
     assert known_state(hass, DEFAULT_LEVEL).state == "24"  # added once it answered
 
@@ -111,10 +111,10 @@ async def test_a_config_that_answered_once_is_asked_again_after_a_404(
     """A 404 after answers is an outage: the last value stays and the next read is made."""
     enphase.state.faults.path = CONFIG
     enphase.state.faults.status = 404
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     enphase.state.faults.clear()
     enphase.charger.default_level = 20
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert len(enphase.state.calls("POST", CONFIG)) == 3
     assert known_state(hass, DEFAULT_LEVEL).state == "20"
 
@@ -284,7 +284,7 @@ async def test_a_config_back_on_its_tokens_is_asked_with_them(
     await init_integration(hass, enphase_entry)
     enphase.knobs.config_cookie_only = False
     enphase.charger.default_level = 24
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     last = enphase.state.calls("POST", CONFIG)[-1]
     assert "Authorization" in last.headers
     assert known_state(hass, DEFAULT_LEVEL).state == "24"
@@ -301,8 +301,8 @@ async def test_a_default_level_refused_three_times_in_a_row_goes(
     enphase.state.faults.path = CONFIG
     enphase.state.faults.status = 404
     for _ in range(3):
-        await advance(hass, freezer, 301)
+        await advance(hass, freezer, SETTINGS_READ)
     assert known_state(hass, DEFAULT_LEVEL).state == "unavailable"
     asked = len(enphase.state.calls("POST", CONFIG))
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert len(enphase.state.calls("POST", CONFIG)) == asked

@@ -16,6 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.energy_portals.vendors.enphase import api
 from tests.helpers import advance, known_state
 from tests.simulator.enphase import EnphaseSimulator
+from tests.vendors.enphase.helpers import SETTINGS_READ
 
 MODE = "select.garage_ev_charge_mode"
 BATTERY = "switch.garage_ev_green_charging_uses_battery"
@@ -163,7 +164,7 @@ async def test_scheduler_down_keeps_the_rest_running(
 ) -> None:
     """A 5xx from the scheduler keeps the last mode, and status entities stay available."""
     enphase.knobs.scheduler_down = True
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert known_state(hass, MODE).state == "manual"
     assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
     assert enphase.state.calls("GET", "/preference")[-1].status == 503

@@ -19,7 +19,7 @@ async def test_installed_and_offered_firmware(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Up to date, then a newer version offered (read once an hour); nothing to install."""
+    """Up to date, then a newer version offered (read every 6 hours); nothing to install."""
     await init_integration(hass, enphase_entry)
     firmware = known_state(hass, UPDATE)
     assert firmware.state == "off"
@@ -29,9 +29,9 @@ async def test_installed_and_offered_firmware(
     assert firmware.attributes["automatic_updates"] is False
     assert firmware.attributes["supported_features"] == 0
     enphase.knobs.firmware_target = "25.40.0.2"
-    await advance(hass, freezer, 30 * 60)
+    await advance(hass, freezer, 5 * 3600)
     assert known_state(hass, UPDATE).state == "off"  # not read again yet
-    await advance(hass, freezer, 31 * 60)
+    await advance(hass, freezer, 3601)
     firmware = known_state(hass, UPDATE)
     assert firmware.state == "on"
     assert firmware.attributes["latest_version"] == "25.40.0.2"

@@ -20,6 +20,7 @@ from custom_components.energy_portals.errors import PortalResponseError
 from custom_components.energy_portals.vendors.enphase.schedules import parse_schedules
 from tests.helpers import advance, init_integration, known_state
 from tests.simulator.enphase import SERIAL, SITE_ID, EnphaseSimulator
+from tests.vendors.enphase.helpers import SETTINGS_READ
 
 SWITCH = "switch.garage_ev_schedule_1"
 OFF_PEAK = "switch.garage_ev_off_peak_schedule"
@@ -115,12 +116,12 @@ async def test_a_schedule_added_in_the_app_appears_and_a_removed_one_goes(
     and refuses changes."""
     slot = {**enphase.charger.slots[0], "id": f"{SITE_ID}:{SERIAL}:beef", "startTime": "12:00"}
     enphase.charger.slots.append(slot)
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert known_state(hass, "switch.garage_ev_schedule_2").state == "off"
     assert known_state(hass, "time.garage_ev_schedule_2_start").state == "12:00:00"
 
     del enphase.charger.slots[0]
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert known_state(hass, SWITCH).state == "unavailable"
     assert known_state(hass, START).state == "unavailable"
     times = hass.data["entity_components"]["time"]
@@ -144,7 +145,7 @@ async def test_a_scheduler_without_schedules_offers_none(
     enphase.state.faults.status = 404
     await init_integration(hass, enphase_entry)
     assert hass.states.get(SWITCH) is None
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert len(enphase.state.calls("GET", SCHEDULES)) == 1
     assert known_state(hass, "switch.garage_ev_charging").state == "off"
 
@@ -163,7 +164,7 @@ async def test_a_schedule_read_that_fails_after_a_write(
     assert enphase.charger.schedules_enabled is True
     assert known_state(hass, SWITCH).state == "on"
     enphase.state.faults.clear()
-    await advance(hass, freezer, 301)
+    await advance(hass, freezer, SETTINGS_READ)
     assert known_state(hass, SWITCH).state == "on"
 
 

@@ -70,7 +70,7 @@ async def test_a_new_firmware_shows_on_the_device(
     """A firmware update the summary reports reaches the device registry."""
     enphase.state.faults.rewrite = _summary(firmwareVersion="26.1.0")
     enphase.state.faults.path = "/summary"
-    await advance(hass, freezer, 61)
+    await advance(hass, freezer, 601)  # read every 10 minutes while nothing charges
     device = dr.async_get(hass).async_get_device_by_identifier(
         (DOMAIN, f"enphase_{SERIAL}"), loaded_enphase.entry_id
     )

@@ -35,11 +35,13 @@ maximum may be above 40 A)."""
 
 METER_VALUES: Final = "MeterValues"
 
-# Reads and writes of the scheduler (charge mode, green battery) are cached this long.
-SETTINGS_INTERVAL: Final = timedelta(minutes=5)
+# The scheduler's settings (charge mode, green battery, default level, schedules) are read
+# this often, and at once after we write one or when the status implies a change (its `mode`,
+# a car plugged in or out).
+SETTINGS_INTERVAL: Final = timedelta(hours=1)
 # The site's currency (for the session cost) is read again this often.
 CURRENCY_INTERVAL: Final = timedelta(days=1)
-FIRMWARE_INTERVAL: Final = timedelta(hours=1)
+FIRMWARE_INTERVAL: Final = timedelta(hours=6)
 # The live stream: status every 10 s for as long as the cloud says it runs (else 900 s).
 LIVE_STREAM_INTERVAL: Final = timedelta(seconds=10)
 LIVE_STREAM_SECONDS: Final = 900
@@ -55,7 +57,8 @@ MAX_BACKOFF: Final = 900.0
 # A user resend of the MFA code waits this long after the last one.
 MFA_RESEND_WAIT: Final = 30
 
-# How often the charger summary (lifetime meter, amp limits) is read.
+# How often the charger summary (lifetime meter, amp limits) is read: every minute while a
+# charger charges (its meter moves), else as often as the limits may change.
 SUMMARY_FAST_INTERVAL: Final = timedelta(minutes=1)
 SUMMARY_IDLE_INTERVAL: Final = timedelta(minutes=10)
 # A home charger delivers at most 22 kW (32 A on three 230 V phases); the bound for a charger

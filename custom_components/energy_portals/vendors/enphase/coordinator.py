@@ -126,7 +126,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self._summary_missing_logged = False
         self._summary_failing = False
         """The last summary read failed: it is asked at the idle cadence until it answers."""
+        self._summary_charging = False
+        """A charger charged at the last poll: the meter is read when that turns."""
         self._settings_read_at: datetime | None = None
+        self._status_seen: dict[str, tuple[int | None, bool | None]] = {}
+        """Each charger's status `mode` and plug at the last poll."""
         self._backoffs = 0
         self.repairs = EnphaseRepairs(hass, entry)
         """The repair issues of what blocks the owner (sign-in, sessions, rate limits)."""
@@ -162,8 +166,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self._backoffs = 0
         now = dt_util.utcnow()
         active = any(charger.active for charger in status.chargers.values())
+        charging = any(charger.charging for charger in status.chargers.values())
         self.update_interval = self._interval(active, now)
-        await self._async_refresh_summaries(active, now)
+        await self._async_refresh_summaries(charging, now)
+        self._note_status_changes(status)
         await self._async_refresh_settings(list(status.chargers), now)
         await self._async_refresh_currency(now)
         await self._async_refresh_firmware(now)
@@ -219,15 +225,22 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The charger's latest status, or None when the site no longer reports it."""
         return self.data.chargers.get(serial) if self.data else None
 
-    async def _async_refresh_summaries(self, active: bool, now: datetime) -> None:
-        """Read the summaries (limits, meter, firmware): every minute while active, every
-        ten minutes when idle; not at all on a cloud without them."""
+    async def _async_refresh_summaries(self, charging: bool, now: datetime) -> None:
+        """Read the summaries (limits, meter, firmware): every minute while a charger
+        charges (the meter moves), every ten minutes otherwise; not at all on a cloud
+        without them."""
         if not self._summary_offered:
             return
-        interval = SUMMARY_FAST_INTERVAL if active else SUMMARY_IDLE_INTERVAL
+        interval = SUMMARY_FAST_INTERVAL if charging else SUMMARY_IDLE_INTERVAL
         if self._summary_failing:
             interval = SUMMARY_IDLE_INTERVAL
-        if self._summary_read_at is not None and now - self._summary_read_at < interval:
+        turned = charging != self._summary_charging  # a session's first and last meter
+        self._summary_charging = charging
+        if (
+            not turned
+            and self._summary_read_at is not None
+            and now - self._summary_read_at < interval
+        ):
             return
         self._summary_read_at = now
         self._summary_failing = True
@@ -302,8 +315,23 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             if device is not None and version is not None and device.sw_version != version:
                 registry.async_update_device(device.id, sw_version=version)
 
+    def _note_status_changes(self, status: EvseStatus) -> None:
+        """The status implies a settings change (the cloud's own `mode` moved, a car was
+        plugged in or out): the settings are read at this poll, not at the next hour."""
+        seen = {
+            serial: (charger.status_mode, charger.plugged_in)
+            for serial, charger in status.chargers.items()
+        }
+        if any(
+            serial in self._status_seen and self._status_seen[serial] != now_seen
+            for serial, now_seen in seen.items()
+        ):
+            self._modes_stale = True
+        self._status_seen = seen
+
     async def _async_refresh_settings(self, serials: list[str], now: datetime) -> None:
-        """Read each charger's charge mode and green-battery setting every 5 minutes.
+        """Read each charger's settings once an hour, and its charge mode and green-battery
+        setting at once after a command or a change the status implies.
 
         The scheduler is a service of its own: when it is down, the last answers stay and
         the rest keeps running.

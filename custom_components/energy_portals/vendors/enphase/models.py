@@ -96,6 +96,9 @@ class Charger:
     schedule_enabled: bool | None
     green_in_status: bool = False
     """The status says Green charging (`sch_d.info[].type`), for when the preference is empty."""
+    status_mode: int | None = None
+    """The `mode` the cloud sets itself (0 manual, 1 green): when it moves, the settings are
+    read again (a manual override while the preference still says Green, #640)."""
     plugged_in_at: datetime | None = None
     plugged_out_at: datetime | None = None
     range_added: float | None = None
@@ -222,6 +225,7 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
         ),
         schedule_enabled=as_bool(schedule.get("enabled")),
         green_in_status=green,
+        status_mode=as_int(raw.get("mode")),
         plugged_in_at=cloud_time(session.get("plg_in_at")),
         plugged_out_at=cloud_time(session.get("plg_out_at")),
         range_added=as_float(session.get("miles")),

@@ -124,6 +124,11 @@ class ChargerSimulation:
     use_battery: bool = True
     default_level: int | str | None = None
     """The config's `DefaultChargeLevel` (None: unset, as before any write; or "disabled")."""
+    authentication: dict[str, str | None] = field(
+        default_factory=lambda: {"sessionAuthentication": None, "rfidSessionAuthentication": None}
+    )
+    """The config's authentication keys ("enabled", "disabled", or None before any write, as
+    recorded in the field); a key left out is a charger without it."""
     slots: list[dict[str, Any]] = field(default_factory=default_slots)
     """The charger's schedules in the answer's shape (field-payloads/enphase/schedules.json)."""
 
@@ -935,14 +940,17 @@ class EnphaseSimulator:
         )
 
     async def _config(self, request: web.Request) -> web.Response:
-        """Reads (POST) and writes (PUT) config keys; only the default level and the phase
-        switch are known."""
+        """Reads (POST) and writes (PUT) config keys; the default level, the authentications
+        and the phase switch are known."""
         if not self._known(request):
             return web.json_response({"message": "Not found"}, status=404)
         items = await request.json()
         if not isinstance(items, list):
             return web.json_response({"error": {"displayMessage": "Bad request"}}, status=400)
-        known: dict[str, str | None] = {"phase_switch_config": "auto"}
+        known: dict[str, str | None] = {
+            "phase_switch_config": "auto",
+            **self.charger.authentication,
+        }
         if self.knobs.config_offered:
             level = self.charger.default_level
             known["DefaultChargeLevel"] = None if level is None else str(level)
@@ -958,6 +966,11 @@ class EnphaseSimulator:
                     return web.json_response({"error": error}, status=400)
                 self.charger.default_level = level
                 known[key] = str(level)
+            elif request.method == "PUT" and key in self.charger.authentication:
+                if item.get("value") not in ("enabled", "disabled"):
+                    error = {"displayMessage": "Invalid value"}
+                    return web.json_response({"error": error}, status=400)
+                self.charger.authentication[key] = known[key] = item["value"]
             status = 2 if request.method == "PUT" else 1
             answer.append({"key": key, "value": known[key], "reqValue": None, "status": status})
         meta = {"serverTimeStamp": int(self.clock.now() * 1000), "rowCount": len(answer)}

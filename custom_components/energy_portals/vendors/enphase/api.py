@@ -19,6 +19,7 @@ from ...errors import (
 )
 from ...http import HttpResponse, parse_retry_after, path_id, raise_for_status
 from .auth import EnphaseAuth
+from .authentication import AUTHENTICATION_READ, authentication_write, parse_authentication
 from .charge_levels import (
     CONFIG_PATH,
     DEFAULT_LEVEL_READ,
@@ -234,6 +235,18 @@ class EnphaseClient:
     async def async_set_default_level(self, site_id: str, serial: str, amps: int) -> None:
         """Set the charger's default charge level (integer amps)."""
         response = await self._send_config("PUT", site_id, serial, default_level_write(amps))
+        _raise_for_command(response)
+
+    async def async_get_authentication(self, site_id: str, serial: str) -> dict[str, bool] | None:
+        """Whether the charger waits for the app's or an RFID card's authorisation, by config
+        key; None when its config has neither."""
+        response = await self._send_config("POST", site_id, serial, AUTHENTICATION_READ)
+        raise_for_status(response)
+        return parse_authentication(response.json())
+
+    async def async_set_authentication(self, site_id: str, serial: str, key: str, on: bool) -> None:
+        """Turn one authentication (APP or RFID) on or off."""
+        response = await self._send_config("PUT", site_id, serial, authentication_write(key, on))
         _raise_for_command(response)
 
     async def _send_config(

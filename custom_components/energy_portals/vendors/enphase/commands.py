@@ -64,6 +64,17 @@ class EnphaseCommands:
         coordinator.default_levels[serial] = DefaultLevel(level)
         coordinator.async_update_listeners()
 
+    async def async_set_authentication(self, serial: str, key: str, on: bool) -> None:
+        """Make the charger wait for the app's or an RFID card's authorisation, or not."""
+        coordinator = self._coordinator
+        await run_command(
+            _refusals_explained(
+                self._client.async_set_authentication(self._site_id, serial, key, on)
+            )
+        )
+        coordinator.authentication[serial] = {**coordinator.authentication.get(serial, {}), key: on}
+        coordinator.async_update_listeners()
+
     async def async_set_schedule(
         self,
         serial: str,

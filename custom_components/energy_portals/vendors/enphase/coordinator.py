@@ -74,7 +74,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
     sessions: EnphaseSessionsCoordinator
     """The finished sessions (set at setup: it follows this coordinator's status)."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0915 - one documented attribute per statement
         self,
         hass: HomeAssistant,
         entry: EnphaseConfigEntry,
@@ -98,6 +98,9 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.use_battery: dict[str, bool | None] = {}
         self.default_levels: dict[str, DefaultLevel] = {}
         """Each charger's default charge level, for chargers whose config has one."""
+        self.authentication: dict[str, dict[str, bool]] = {}
+        """Each charger's authentications (app, RFID) by config key, for chargers that have
+        them (authentication.py)."""
         self.schedules: dict[str, Schedules] = {}
         """Each charger's charging schedules, for chargers the scheduler has them for."""
         self._offers = Offers()
@@ -339,7 +342,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         reads = [self._async_read_settings]
         if self._settings_read_at is None or now - self._settings_read_at >= SETTINGS_INTERVAL:
             self._settings_read_at = now
-            reads += [self._async_read_default_level, self._async_read_schedules]
+            reads += [
+                self._async_read_default_level,
+                self._async_read_authentication,
+                self._async_read_schedules,
+            ]
         elif not self._modes_stale:
             return
         self._modes_stale = False
@@ -359,6 +366,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
     async def _async_read_default_level(self, serial: str) -> None:
         await self._async_read_offered(
             "default_level", serial, self.client.async_get_default_level, self.default_levels
+        )
+
+    async def _async_read_authentication(self, serial: str) -> None:
+        await self._async_read_offered(
+            "authentication", serial, self.client.async_get_authentication, self.authentication
         )
 
     async def _async_read_schedules(self, serial: str) -> None:

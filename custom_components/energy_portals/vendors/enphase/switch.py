@@ -1,5 +1,5 @@
-"""The switches of an Enphase charger: charging, whether Green charging uses the battery, and
-each of its schedules."""
+"""The switches of an Enphase charger: charging, whether Green charging uses the battery,
+whether it waits for authorisation in the app or by RFID card, and each of its schedules."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import EnphaseConfigEntry
+from .authentication import APP, RFID
+from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
 from .entity import (
     EnphaseEntity,
     EnphaseScheduleEntity,
     add_charger_entities,
     add_schedule_entities,
+    add_setting_entities,
 )
 from .schedules import Schedule
 
@@ -25,6 +27,19 @@ USE_BATTERY = SwitchEntityDescription(
     translation_key="enphase_green_use_battery",
     entity_category=EntityCategory.CONFIG,
 )
+AUTHENTICATION = {
+    APP: SwitchEntityDescription(
+        key="app_authentication",
+        translation_key="enphase_app_authentication",
+        entity_category=EntityCategory.CONFIG,
+    ),
+    RFID: SwitchEntityDescription(
+        key="rfid_authentication",
+        translation_key="enphase_rfid_authentication",
+        entity_category=EntityCategory.CONFIG,
+    ),
+}
+"""By charger config key."""
 SCHEDULE = SwitchEntityDescription(
     key="enabled",
     translation_key="enphase_schedule",
@@ -48,6 +63,16 @@ async def async_setup_entry(
         return entities
 
     add_charger_entities(entry, async_add_entities, entities_for)
+    add_setting_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator: [
+            (serial, key)
+            for serial, settings in coordinator.authentication.items()
+            for key in settings
+        ],
+        lambda serial, key: [AuthenticationSwitch(coordinator, AUTHENTICATION[key], serial, key)],
+    )
 
     def schedule_entities(serial: str, schedule: Schedule) -> list[SwitchEntity]:
         return [ScheduleSwitch(coordinator, SCHEDULE, serial, schedule.slot_id)]
@@ -92,6 +117,40 @@ class GreenUseBatterySwitch(EnphaseEntity, SwitchEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Keep the battery for the house."""
         await self.coordinator.commands.async_set_use_battery(self.serial, False)
+
+
+class AuthenticationSwitch(EnphaseEntity, SwitchEntity):
+    """Whether charging waits for the owner's authorisation in the app or by RFID card."""
+
+    def __init__(
+        self,
+        coordinator: EnphaseCoordinator,
+        description: SwitchEntityDescription,
+        serial: str,
+        key: str,
+    ) -> None:
+        super().__init__(coordinator, description, serial)
+        self._key = key
+
+    @property
+    def available(self) -> bool:
+        """Available while the charger's config has the setting."""
+        return super().available and self._key in self.coordinator.authentication.get(
+            self.serial, {}
+        )
+
+    @property
+    def is_on(self) -> bool | None:
+        """The setting, as last read or written."""
+        return self.coordinator.authentication.get(self.serial, {}).get(self._key)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Make charging wait for authorisation."""
+        await self.coordinator.commands.async_set_authentication(self.serial, self._key, True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Let charging start without authorisation."""
+        await self.coordinator.commands.async_set_authentication(self.serial, self._key, False)
 
 
 class ScheduleSwitch(EnphaseScheduleEntity, SwitchEntity):

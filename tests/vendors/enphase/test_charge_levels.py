@@ -44,7 +44,11 @@ async def test_default_level_unset_then_set(
     does, and the charger holds it."""
     assert known_state(hass, DEFAULT_LEVEL).state == "unknown"
     (read,) = enphase.state.calls("POST", CONFIG)
-    assert json.loads(read.body) == [{"key": "DefaultChargeLevel"}]
+    assert json.loads(read.body) == [
+        {"key": "DefaultChargeLevel"},
+        {"key": "sessionAuthentication"},
+        {"key": "rfidSessionAuthentication"},
+    ]  # one read of the config holds the default level and the authentications
     assert read.headers["Authorization"].startswith("Bearer ")
 
     await _set(hass, DEFAULT_LEVEL, 20)
@@ -73,8 +77,10 @@ async def test_no_default_level_where_the_config_has_none(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A config answer without the key: no number, and the config is not asked again."""
+    """A config answer without the key (nor any other we read): no number, and the config
+    is not asked again."""
     enphase.knobs.config_offered = False
+    enphase.charger.authentication.clear()
     await init_integration(hass, enphase_entry)
     assert hass.states.get(DEFAULT_LEVEL) is None
     unique_id = f"enphase_{SERIAL}_default_charge_level"

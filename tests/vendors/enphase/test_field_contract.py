@@ -18,7 +18,10 @@ from yarl import URL
 
 from custom_components.energy_portals.vendors.enphase.api import EnphaseClient
 from custom_components.energy_portals.vendors.enphase.auth import EnphaseAuth
-from custom_components.energy_portals.vendors.enphase.charge_levels import DefaultLevel
+from custom_components.energy_portals.vendors.enphase.charge_levels import (
+    ChargerConfig,
+    DefaultLevel,
+)
 from custom_components.energy_portals.vendors.enphase.models import ChargeMode
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "enphase"
@@ -232,13 +235,18 @@ async def test_the_firmware_details(client: EnphaseClient) -> None:
 
 
 async def test_the_charger_config(client: EnphaseClient) -> None:
-    """The default level unset (null); an answer for other keys means the charger has none."""
+    """The default level unset (null) and no authentication; the recorded request's keys
+    (both authentications, never written: null) and no default level."""
     path = f"{CONTROLLER}/api/v1/{SITE}/ev_chargers/{SN}/ev_charger_config"
     with aioresponses() as mocked:
         mocked.post(path, payload=payload("charger-config-answer.json"))
         mocked.post(path, payload=payload("charger-config-request.json"))
-        assert await client.async_get_default_level(SITE, SN) == DefaultLevel(None)
-        assert await client.async_get_default_level(SITE, SN) is None
+        assert await client.async_get_charger_config(SITE, SN) == ChargerConfig(
+            DefaultLevel(None), None
+        )
+        assert await client.async_get_charger_config(SITE, SN) == ChargerConfig(
+            None, {"sessionAuthentication": False, "rfidSessionAuthentication": False}
+        )
 
 
 async def test_the_schedules(client: EnphaseClient) -> None:

@@ -23,7 +23,7 @@ from .authentication import AUTHENTICATION_READ, authentication_write, parse_aut
 from .charge_levels import (
     CONFIG_PATH,
     DEFAULT_LEVEL_READ,
-    DefaultLevel,
+    ChargerConfig,
     default_level_write,
     parse_default_level,
 )
@@ -226,23 +226,20 @@ class EnphaseClient:
         path = FIRMWARE_PATH.format(site=path_id(site_id))
         return parse_firmware(await self._read(path, Family.READ, site_id))
 
-    async def async_get_default_level(self, site_id: str, serial: str) -> DefaultLevel | None:
-        """The charger's default charge level; None when its config has no such key."""
-        response = await self._send_config("POST", site_id, serial, DEFAULT_LEVEL_READ)
+    async def async_get_charger_config(self, site_id: str, serial: str) -> ChargerConfig:
+        """The charger config's default level and authentications, in one read; each None
+        where the config has no such key."""
+        response = await self._send_config(
+            "POST", site_id, serial, DEFAULT_LEVEL_READ + AUTHENTICATION_READ
+        )
         raise_for_status(response)
-        return parse_default_level(response.json())
+        body = response.json()
+        return ChargerConfig(parse_default_level(body), parse_authentication(body))
 
     async def async_set_default_level(self, site_id: str, serial: str, amps: int) -> None:
         """Set the charger's default charge level (integer amps)."""
         response = await self._send_config("PUT", site_id, serial, default_level_write(amps))
         _raise_for_command(response)
-
-    async def async_get_authentication(self, site_id: str, serial: str) -> dict[str, bool] | None:
-        """Whether the charger waits for the app's or an RFID card's authorisation, by config
-        key; None when its config has neither."""
-        response = await self._send_config("POST", site_id, serial, AUTHENTICATION_READ)
-        raise_for_status(response)
-        return parse_authentication(response.json())
 
     async def async_set_authentication(self, site_id: str, serial: str, key: str, on: bool) -> None:
         """Turn one authentication (APP or RFID) on or off."""

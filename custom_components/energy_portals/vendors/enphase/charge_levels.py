@@ -39,6 +39,15 @@ class DefaultLevel:
     amps: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class ChargerConfig:
+    """What one read of the charger config holds: its default level and its authentications
+    (authentication.py), each None where the config has no such key."""
+
+    default_level: DefaultLevel | None
+    authentication: dict[str, bool] | None
+
+
 def default_level_write(amps: int) -> list[dict[str, Any]]:
     """The body that sets the default level (integer amps)."""
     return [{"key": DEFAULT_LEVEL_KEY, "value": amps}]

@@ -29,7 +29,7 @@ from ...errors import (
     PortalRateLimitError,
 )
 from .api import EnphaseClient
-from .charge_levels import ChargeLevels, DefaultLevel
+from .charge_levels import ChargeLevels, ChargerConfig, DefaultLevel
 from .commands import EnphaseCommands
 from .const import (
     CONF_SESSION_UNITS,
@@ -342,11 +342,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         reads = [self._async_read_settings]
         if self._settings_read_at is None or now - self._settings_read_at >= SETTINGS_INTERVAL:
             self._settings_read_at = now
-            reads += [
-                self._async_read_default_level,
-                self._async_read_authentication,
-                self._async_read_schedules,
-            ]
+            reads += [self._async_read_config, self._async_read_schedules]
         elif not self._modes_stale:
             return
         self._modes_stale = False
@@ -363,15 +359,18 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         if summary is not None and summary.supports_use_battery:
             self.use_battery[serial] = await self.client.async_get_use_battery(self.site_id, serial)
 
-    async def _async_read_default_level(self, serial: str) -> None:
-        await self._async_read_offered(
-            "default_level", serial, self.client.async_get_default_level, self.default_levels
-        )
-
-    async def _async_read_authentication(self, serial: str) -> None:
-        await self._async_read_offered(
-            "authentication", serial, self.client.async_get_authentication, self.authentication
-        )
+    async def _async_read_config(self, serial: str) -> None:
+        """One read of the charger config: its default level and its authentications."""
+        settings = ("default_level", "authentication")
+        if all((setting, serial) in self._offers.not_offered for setting in settings):
+            return
+        try:
+            config = await self.client.async_get_charger_config(self.site_id, serial)
+        except (PortalNotFoundError, PortalAccessDeniedError) as err:
+            LOGGER.debug("The charger's config is refused (%s)", err)
+            config = ChargerConfig(None, None)
+        self._offered("default_level", serial, config.default_level, self.default_levels)
+        self._offered("authentication", serial, config.authentication, self.authentication)
 
     async def _async_read_schedules(self, serial: str) -> None:
         async with self.schedule_lock:
@@ -386,20 +385,24 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         read: Callable[[str, str], Awaitable[T | None]],
         store: dict[str, T],
     ) -> None:
-        """Read a setting the cloud may not have for this charger into `store`.
-
-        A refusal (401, 403, 404) or an answer without it means the charger has none: it is
-        not asked again (until a restart). Once it has answered, the same is taken as an
-        outage (the last value stays) until it happens a few times in a row (offers.py).
-        """
-        key = (setting, serial)
-        if key in self._offers.not_offered:
+        """Read a setting the cloud may not have for this charger into `store`; a refusal
+        (401, 403, 404) counts as an answer without it."""
+        if (setting, serial) in self._offers.not_offered:
             return
         try:
             value = await read(self.site_id, serial)
         except (PortalNotFoundError, PortalAccessDeniedError) as err:
             LOGGER.debug("The charger's %s is refused (%s)", setting, err)
             value = None
+        self._offered(setting, serial, value, store)
+
+    def _offered[T](self, setting: str, serial: str, value: T | None, store: dict[str, T]) -> None:
+        """Keep a setting's answer. An answer without it means the charger has none: it is
+        not asked again (until a restart). Once it has answered, the same is taken as an
+        outage (the last value stays) until it happens a few times in a row (offers.py)."""
+        key = (setting, serial)
+        if key in self._offers.not_offered:
+            return
         if value is not None:
             self._offers.answered(key)
             store[serial] = value

@@ -67,7 +67,8 @@ async def test_the_summary_follows_the_meter_only_while_it_moves(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Plugged in without charging: every 10 minutes. Charging: every minute, from the poll
-    that saw it start. Stopped: once more at once (the session's last meter), then slowly."""
+    that saw it start. Stopped: once more at once (the session's last meter), every minute
+    for 5 minutes more (the cloud's meter may lag the status), then slowly."""
     assert not enphase.charger.charging
     reads = len(enphase.state.calls("GET", SUMMARY))
     await polls(hass, freezer, 9)
@@ -82,5 +83,43 @@ async def test_the_summary_follows_the_meter_only_while_it_moves(
     await advance(hass, freezer, 15)
     stopped = len(enphase.state.calls("GET", SUMMARY))
     assert stopped == started + 6
+    await polls(hass, freezer, 5)
+    tail = len(enphase.state.calls("GET", SUMMARY))
+    assert tail >= stopped + 4
     await polls(hass, freezer, 9)
-    assert len(enphase.state.calls("GET", SUMMARY)) == stopped
+    assert len(enphase.state.calls("GET", SUMMARY)) <= tail + 1
+
+
+async def test_a_command_reads_a_stale_mode_first(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Smart chosen in the app moves nothing in the status: a start from Home Assistant reads
+    the mode first, and starts without amps (amps would override Smart, #165)."""
+    enphase.knobs.smart_offered = True  # the battery's AI profile
+    await polls(hass, freezer, 10)
+    enphase.charger.mode = "SMART_CHARGING"
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.garage_ev_charging"}, blocking=True
+    )
+    (start,) = [call for call in enphase.state.requests if call.path.endswith("start_charging")]
+    assert "chargingLevel" not in (start.body or "")
+
+
+async def test_a_failed_read_is_asked_again_soon(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The scheduler down when the status says the mode moved: asked again at the next
+    polls, not at the next hour."""
+    enphase.knobs.scheduler_down = True
+    enphase.charger.mode = "GREEN_CHARGING"
+    await advance(hass, freezer, 15)
+    assert known_state(hass, MODE).state == "manual"
+    enphase.knobs.scheduler_down = False
+    await advance(hass, freezer, 15)
+    assert known_state(hass, MODE).state == "green"

@@ -13,20 +13,24 @@ APP = "sessionAuthentication"
 RFID = "rfidSessionAuthentication"
 AUTHENTICATION_READ = [{"key": APP}, {"key": RFID}]
 """The body that reads both settings (the config endpoint reads a list of keys)."""
+STATES = {"enabled": True, "disabled": False}
 
 
-def parse_authentication(body: Any) -> dict[str, bool] | None:
-    """Each authentication the charger's config holds, on or off ("enabled"; a null is a
-    setting never written: off); None when it holds neither: the charger has none."""
+def parse_authentication(body: Any) -> dict[str, bool | None] | None:
+    """Each authentication the charger's config holds: on ("enabled"), off ("disabled", or
+    null: never written), None for a value nobody has recorded; None when the config holds
+    neither: the charger has none."""
     answer = as_object(body).get("data") if isinstance(body, dict) else body
     if not isinstance(answer, list):
         raise PortalResponseError("Charger config answer has no list")
-    settings: dict[str, bool] = {}
+    settings: dict[str, bool | None] = {}
     for raw in as_list(answer):
         item = as_object(raw)
         key = item.get("key")
         if key in (APP, RFID):
-            settings[str(key)] = (as_str(item.get("value")) or "").lower() == "enabled"
+            value = item.get("value")
+            text = (as_str(value) or "").lower()
+            settings[str(key)] = False if value is None else STATES.get(text)
     return settings or None
 
 

@@ -45,7 +45,7 @@ class ChargerConfig:
     (authentication.py), each None where the config has no such key."""
 
     default_level: DefaultLevel | None
-    authentication: dict[str, bool] | None
+    authentication: dict[str, bool | None] | None
 
 
 def default_level_write(amps: int) -> list[dict[str, Any]]:

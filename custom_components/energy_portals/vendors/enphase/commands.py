@@ -87,6 +87,12 @@ class EnphaseCommands:
         """Change one schedule (every slot is written back); a refusal keeps the old one."""
         coordinator = self._coordinator
         async with coordinator.schedule_lock:
+            try:  # every slot is written back: the app may have changed one since the hour
+                coordinator.schedules[serial] = await self._client.async_get_schedules(
+                    self._site_id, serial
+                )
+            except PortalError as err:
+                LOGGER.debug("The schedules are written from the last read: %s", err)
             schedules = coordinator.schedules.get(serial)
             if schedules is None or schedules.slot(slot_id) is None:
                 raise HomeAssistantError(
@@ -110,6 +116,7 @@ class EnphaseCommands:
         it is stopped and started again after a pause (the field's way, #158)."""
         coordinator = self._coordinator
         coordinator.charging_currents[serial] = current
+        await coordinator.async_fresh_modes(serial)
         charger = coordinator.charger(serial)
         if charger is None or not charger.charging:
             return
@@ -134,6 +141,7 @@ class EnphaseCommands:
         if current is not None:
             coordinator.charging_currents[serial] = current
         self._cancel_restart(serial)  # a start now replaces a pending restart
+        await coordinator.async_fresh_modes(serial)
         charger = coordinator.charger(serial)
         mode = charger.charge_mode if charger else None
         level = coordinator.charging_current(serial) if mode is None or mode.takes_amps else None
@@ -161,6 +169,7 @@ class EnphaseCommands:
     async def async_stop_charging(self, serial: str) -> None:
         """Stop charging (a restart pending for a new current is called off)."""
         self._cancel_restart(serial)
+        await self._coordinator.async_fresh_modes(serial)
         charger = self._coordinator.charger(serial)
         mode = charger.charge_mode if charger else None
         await self._async_command(self._stop_keeping_mode(serial, mode))

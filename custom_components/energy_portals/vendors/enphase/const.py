@@ -39,6 +39,10 @@ METER_VALUES: Final = "MeterValues"
 # this often, and at once after we write one or when the status implies a change (its `mode`,
 # a car plugged in or out).
 SETTINGS_INTERVAL: Final = timedelta(hours=1)
+SETTINGS_RETRY: Final = timedelta(minutes=10)
+"""A read that failed is asked again this much later, not at the next hour."""
+SETTINGS_FRESH: Final = timedelta(minutes=5)
+"""A start, stop or new current reads the charge mode first when it is older than this."""
 # The site's currency (for the session cost) is read again this often.
 CURRENCY_INTERVAL: Final = timedelta(days=1)
 FIRMWARE_INTERVAL: Final = timedelta(hours=6)
@@ -61,6 +65,8 @@ MFA_RESEND_WAIT: Final = 30
 # charger charges (its meter moves), else as often as the limits may change.
 SUMMARY_FAST_INTERVAL: Final = timedelta(minutes=1)
 SUMMARY_IDLE_INTERVAL: Final = timedelta(minutes=10)
+SUMMARY_TAIL: Final = timedelta(minutes=5)
+"""After a session ends the meter is still read every minute this long (it may lag)."""
 # A home charger delivers at most 22 kW (32 A on three 230 V phases); the bound for a charger
 # whose summary does not tell its own.
 MAX_CHARGER_POWER_KW: Final = 22.1

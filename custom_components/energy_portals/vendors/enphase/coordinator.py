@@ -42,9 +42,12 @@ from .const import (
     MAX_CHARGING_CURRENT,
     MIN_BACKOFF,
     MIN_CHARGING_CURRENT,
+    SETTINGS_FRESH,
     SETTINGS_INTERVAL,
+    SETTINGS_RETRY,
     SUMMARY_FAST_INTERVAL,
     SUMMARY_IDLE_INTERVAL,
+    SUMMARY_TAIL,
     VENDOR_KEY,
 )
 from .credentials import EnphaseSignInError
@@ -98,7 +101,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.use_battery: dict[str, bool | None] = {}
         self.default_levels: dict[str, DefaultLevel] = {}
         """Each charger's default charge level, for chargers whose config has one."""
-        self.authentication: dict[str, dict[str, bool]] = {}
+        self.authentication: dict[str, dict[str, bool | None]] = {}
         """Each charger's authentications (app, RFID) by config key, for chargers that have
         them (authentication.py)."""
         self.schedules: dict[str, Schedules] = {}
@@ -131,7 +134,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The last summary read failed: it is asked at the idle cadence until it answers."""
         self._summary_charging = False
         """A charger charged at the last poll: the meter is read when that turns."""
+        self._summary_fast_until: datetime | None = None
+        """After a session ends the meter is read every minute a while longer."""
         self._settings_read_at: datetime | None = None
+        self._modes_read_at: dict[str, datetime] = {}
+        """When each charger's charge mode was last read."""
         self._status_seen: dict[str, tuple[int | None, bool | None]] = {}
         """Each charger's status `mode` and plug at the last poll."""
         self._backoffs = 0
@@ -169,7 +176,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self._backoffs = 0
         now = dt_util.utcnow()
         active = any(charger.active for charger in status.chargers.values())
-        charging = any(charger.charging for charger in status.chargers.values())
+        charging = any(
+            charger.charging or (charger.charging is None and charger.active)
+            for charger in status.chargers.values()
+        )
         self.update_interval = self._interval(active, now)
         await self._async_refresh_summaries(charging, now)
         self._note_status_changes(status)
@@ -239,6 +249,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             interval = SUMMARY_IDLE_INTERVAL
         turned = charging != self._summary_charging  # a session's first and last meter
         self._summary_charging = charging
+        if turned and not charging:
+            self._summary_fast_until = now + SUMMARY_TAIL  # the cloud's meter may lag
+        if self._summary_fast_until is not None and now < self._summary_fast_until:
+            interval = min(interval, SUMMARY_FAST_INTERVAL)
         if (
             not turned
             and self._summary_read_at is not None
@@ -325,11 +339,11 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             serial: (charger.status_mode, charger.plugged_in)
             for serial, charger in status.chargers.items()
         }
-        if any(
-            serial in self._status_seen and self._status_seen[serial] != now_seen
-            for serial, now_seen in seen.items()
-        ):
+        if self._status_seen and any(
+            self._status_seen.get(serial) != now_seen for serial, now_seen in seen.items()
+        ):  # a charger that joins the site counts as a change too
             self._modes_stale = True
+            self._settings_read_at = None  # its config and schedules too
         self._status_seen = seen
 
     async def _async_refresh_settings(self, serials: list[str], now: datetime) -> None:
@@ -340,18 +354,48 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         the rest keeps running.
         """
         reads = [self._async_read_settings]
-        if self._settings_read_at is None or now - self._settings_read_at >= SETTINGS_INTERVAL:
+        hourly = self._settings_read_at is None or now - self._settings_read_at >= SETTINGS_INTERVAL
+        if hourly:
             self._settings_read_at = now
             reads += [self._async_read_config, self._async_read_schedules]
         elif not self._modes_stale:
             return
         self._modes_stale = False
+        failed = False
         for serial in serials:
             for read in reads:
                 try:
                     await read(serial)
                 except PortalError as err:
                     LOGGER.debug("A charger setting is not read this time: %s", err)
+                    failed = True
+        if failed:  # asked again soon, not at the next hour
+            self._modes_stale = True
+            if hourly:
+                self._settings_read_at = now - SETTINGS_INTERVAL + SETTINGS_RETRY
+        else:
+            self._modes_read_at.update(dict.fromkeys(serials, now))
+
+    async def async_fresh_modes(self, serial: str) -> None:
+        """Read the charge mode again before a command acts on it, when the last read is
+        older than SETTINGS_FRESH: a mode changed in the app between Manual, Scheduled and
+        Smart does not move the status (a start with amps would override Smart, #165)."""
+        now = dt_util.utcnow()
+        read_at = self._modes_read_at.get(serial)
+        if read_at is not None and now - read_at < SETTINGS_FRESH:
+            return
+        try:
+            await self._async_read_settings(serial)
+        except PortalError as err:
+            LOGGER.debug("The charge mode is not read before the command: %s", err)
+            return
+        self._modes_read_at[serial] = now
+        charger = self.charger(serial)
+        if charger is not None:  # the command reads the charger of the last poll
+            self.data.chargers[serial] = replace(
+                charger, modes=self.modes.get(serial), use_battery=self.use_battery.get(serial)
+            )
+            self.async_update_listeners()
 
     async def _async_read_settings(self, serial: str) -> None:
         self.modes[serial] = await self.client.async_get_charge_modes(self.site_id, serial)

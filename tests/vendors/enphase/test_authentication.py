@@ -12,6 +12,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.energy_portals.errors import PortalResponseError
+from custom_components.energy_portals.vendors.enphase.authentication import (
+    parse_authentication,
+)
 from tests.helpers import init_integration, known_state
 from tests.simulator.enphase import EnphaseSimulator
 
@@ -66,3 +70,24 @@ async def test_a_refused_write_keeps_the_state_and_says_why(
     assert caught.value.translation_key == "enphase_refused"
     assert known_state(hass, APP).state == STATE_OFF
     assert enphase.charger.authentication["sessionAuthentication"] is None
+
+
+async def test_a_value_nobody_recorded_shows_unknown(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """Only "enabled", "disabled" and null (never written) are known; anything else is shown
+    as unknown rather than guessed."""
+    enphase.charger.authentication["sessionAuthentication"] = "sometimes"
+    await init_integration(hass, enphase_entry)
+    assert known_state(hass, APP).state == "unknown"
+    assert known_state(hass, RFID).state == STATE_OFF
+
+
+def test_a_config_answer_that_is_no_list_is_refused() -> None:
+    """A bare list is read like the envelope; anything else is an unusable answer."""
+    assert parse_authentication([{"key": "sessionAuthentication", "value": "enabled"}]) == {
+        "sessionAuthentication": True
+    }
+    assert parse_authentication({"data": []}) is None
+    with pytest.raises(PortalResponseError):
+        parse_authentication({"data": {"key": "sessionAuthentication"}})

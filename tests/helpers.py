@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aioresponses import aioresponses
 from aioresponses.core import RequestCall
 from freezegun.api import FrozenDateTimeFactory
@@ -189,3 +191,15 @@ def forget_restore_data(hass: HomeAssistant, entity_id: str | None = None) -> St
     for stored, key in _restore_places(hass, entity_id):
         stored.pop(key, None)
     return forgotten
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """An aiohttp app on a loopback port for as long as the context lasts; its base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()

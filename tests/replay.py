@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.redact import SECRET_WORDS, key_words
+from tests.helpers import serving
 
 REDACTED = "**REDACTED**"
 URL_KEYS = ("base_url", "url")
@@ -115,14 +116,8 @@ async def replay(fixture: Fixture) -> AsyncIterator[Replay]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", answer)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    port = runner.addresses[0][1]
-    try:
-        yield Replay(f"http://127.0.0.1:{port}", unrecorded)
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield Replay(url, unrecorded)
 
 
 def _recorded(answers: list[dict[str, Any]], method: str, path: str) -> dict[str, Any] | None:

@@ -11,6 +11,7 @@ from aiohttp import web
 from custom_components.energy_portals.answers import MAX_ENDPOINTS, MAX_TEXT, AnswerLog
 from custom_components.energy_portals.http import send
 from custom_components.energy_portals.redact import Redactor
+from tests.helpers import serving
 
 
 @pytest.fixture
@@ -45,15 +46,8 @@ async def peer(socket_enabled: None) -> AsyncIterator[str]:
     app.router.add_get("/moved", moved)
     app.router.add_get("/n/{n}", numbered)
     app.router.add_get("/devices", devices)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
+    async with serving(app) as url:
+        yield url
 
 
 async def test_each_endpoint_keeps_its_last_answer_as_received(peer: str) -> None:

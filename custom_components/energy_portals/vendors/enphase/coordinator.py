@@ -192,16 +192,18 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.chargers.update(device_key(serial) for serial in chargers)
         return replace(status, chargers=chargers)
 
+    def _with_settings(self, charger: Charger) -> Charger:
+        """The charger with its charge mode and battery setting as last read."""
+        serial = charger.serial
+        return replace(
+            charger, modes=self.modes.get(serial), use_battery=self.use_battery.get(serial)
+        )
+
     def _completed(self, charger: Charger, now: datetime) -> Charger:
         """The status with what the other reads tell, and the average power."""
         serial = charger.serial
         summary = self.summaries.get(serial)
-        charger = replace(
-            charger,
-            summary=summary,
-            modes=self.modes.get(serial),
-            use_battery=self.use_battery.get(serial),
-        )
+        charger = replace(self._with_settings(charger), summary=summary)
         max_kw = (summary and summary.max_power) or MAX_CHARGER_POWER_KW
         decided = len(self.units.decided)  # decisions are only ever added
         charger = replace(
@@ -392,9 +394,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self._modes_read_at[serial] = now
         charger = self.charger(serial)
         if charger is not None:  # the command reads the charger of the last poll
-            self.data.chargers[serial] = replace(
-                charger, modes=self.modes.get(serial), use_battery=self.use_battery.get(serial)
-            )
+            self.data.chargers[serial] = self._with_settings(charger)
             self.async_update_listeners()
 
     async def _async_read_settings(self, serial: str) -> None:

@@ -64,6 +64,15 @@ START_VARIANTS = {
 }
 """The start variants the field notes list, by number: method, path and body shape."""
 STOP_VARIANTS = {1: ("PUT", PLURAL), 2: ("POST", PLURAL), 3: ("POST", SINGULAR)}
+OCPP_MESSAGES = (
+    "BootNotification",
+    "DiagnosticsStatusNotification",
+    "FirmwareStatusNotification",
+    "Heartbeat",
+    "MeterValues",
+    "StatusNotification",
+)
+"""The trigger messages the field knows (enphase-cloud-more.md)."""
 
 
 def default_slots() -> list[dict[str, Any]]:
@@ -121,6 +130,10 @@ class ChargerSimulation:
     delivered_before: float = 0.0
     """kWh delivered by every session before the current one (the truth)."""
     mode: str = "MANUAL_CHARGING"
+    override: bool = False
+    """A start or stop in Green: "Manual override, till next plug-out" while the preference
+    still reads Green (#640; the status `mode` says 0)."""
+    connectors: int = 1
     use_battery: bool = True
     default_level: int | str | None = None
     """The config's `DefaultChargeLevel` (None: unset, as before any write; or "disabled")."""
@@ -298,6 +311,7 @@ class EnphaseSimulator:
         self.stop()
         charger = self.charger
         charger.plugged_in = False
+        charger.override = False
         charger.plugged_out_at = self.clock.now()
         if charger.session_start is not None:
             self.finished.append(
@@ -381,6 +395,7 @@ class EnphaseSimulator:
         energy_kwh = charger.session_energy(now)
         start = None if charger.session_start is None else int(charger.session_start * 1000)
         green = charger.mode == "GREEN_CHARGING"
+        status_mode = 1 if green and not charger.override else 0
         return {
             "meta": {"serverTimeStamp": int(now * 1000)},
             "data": {
@@ -397,7 +412,7 @@ class EnphaseSimulator:
                         "offlineAt": None,
                         "connected": True,
                         "auth_token": None,
-                        "mode": 1 if green else 0,
+                        "mode": status_mode,
                         "charging": charger.charging,
                         "pluggedIn": charger.plugged_in,
                         "faulted": False,
@@ -421,7 +436,7 @@ class EnphaseSimulator:
                         },
                         "connectors": [
                             {
-                                "connectorId": 1,
+                                "connectorId": number,
                                 "connectorStatusType": self._connector_status(),
                                 "connectorStatusInfo": "",
                                 "connectorStatusReason": "",
@@ -429,6 +444,7 @@ class EnphaseSimulator:
                                 "dlbActive": False,
                                 "pluggedIn": charger.plugged_in,
                             }
+                            for number in range(1, charger.connectors + 1)
                         ],
                     }
                 ],
@@ -458,7 +474,7 @@ class EnphaseSimulator:
                     "faulted": False,
                     "connectorStatusType": self._connector_status(),
                     "chargingLevel": charger.level,
-                    "mode": 1 if green else 0,
+                    "mode": 1 if green and not charger.override else 0,
                     "session_d": {
                         "e_c": round(energy_kwh * 1000, 1),
                         "cost": round(energy_kwh * PRICE_PER_KWH, 2),
@@ -567,7 +583,7 @@ class EnphaseSimulator:
             web.get(f"{base}/api/v2/{{site}}/ev_chargers/summary", self._summary),
             web.get(f"{base}/{{site}}/ev_chargers/start_live_stream", self._live_start),
             web.get(f"{base}/{{site}}/ev_chargers/stop_live_stream", self._live_stop),
-            web.post(f"{base}/{{site}}/ev_charger/{{sn}}/trigger_message", self._accepted),
+            web.post(f"{base}/{{site}}/ev_charger/{{sn}}/trigger_message", self._trigger),
             web.get(f"{scheduler}/{{site}}/{{sn}}/preference", self._preference),
             web.put(f"{scheduler}/{{site}}/{{sn}}/preference", self._set_preference),
             web.get(f"{scheduler}/GREEN_CHARGING/{{site}}/{{sn}}/settings", self._green),
@@ -876,6 +892,15 @@ class EnphaseSimulator:
     async def _accepted(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "accepted"})
 
+    async def _trigger(self, request: web.Request) -> web.Response:
+        """The OCPP messages the field knows are accepted (field-payloads/enphase/
+        trigger-message.json); another answers 400."""
+        message = (await request.json()).get("requestedMessage")
+        if message not in OCPP_MESSAGES:
+            return web.json_response({"message": f"Unknown message {message}"}, status=400)
+        details = {"initiatedAt": _cloud_time(self.clock.now()), "trackingId": "TICKET-SIM"}
+        return web.json_response({"status": "accepted", "message": message, "details": details})
+
     # -- charge mode and green battery ------------------------------------------------------------
 
     def _scheduler_refusal(self, request: web.Request) -> web.Response | None:
@@ -907,6 +932,7 @@ class EnphaseSimulator:
             }
             return web.json_response({"error": error}, status=400)
         self.charger.mode = mode
+        self.charger.override = False
         return web.json_response({"data": {"mode": mode}})
 
     async def _green(self, request: web.Request) -> web.Response:
@@ -1032,6 +1058,9 @@ class EnphaseSimulator:
             return web.json_response({"message": "No static resource"}, status=404)
         if not self.charger.plugged_in:
             return web.json_response({"message": "iqevc_ms-10008 EV not plugged"}, status=400)
+        connector = body.get("connectorId", body.get("connector_id", 1))
+        if not 1 <= int(connector) <= self.charger.connectors:
+            return web.json_response({"message": "Invalid connector"}, status=400)
         level = None if level_value is None else int(level_value)
         if level is not None and (self.knobs.rejects_level or not self._accepted_level(level)):
             return web.json_response({"message": "Invalid charge level"}, status=500)
@@ -1042,6 +1071,8 @@ class EnphaseSimulator:
             return web.json_response(error, status=400)
         if level is not None and self.charger.mode == "GREEN_CHARGING":
             self.charger.mode = "MANUAL_CHARGING"  # amps override Green at once (#165)
+        if self.charger.mode == "GREEN_CHARGING":
+            self.charger.override = True  # a start in Green overrides it till plug-out (#640)
         self.start(level)
         return web.json_response({"status": "accepted", "chargingLevel": self.charger.level})
 
@@ -1052,6 +1083,8 @@ class EnphaseSimulator:
             return web.json_response({"message": "No active session"}, status=400)
         if self.knobs.ignores_commands:
             return web.json_response({"status": "accepted"})
+        if self.charger.mode == "GREEN_CHARGING":
+            self.charger.override = True  # a stop in Green overrides it till plug-out (#640)
         self.stop()
         return web.json_response({"status": "accepted"})
 

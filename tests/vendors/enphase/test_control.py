@@ -264,8 +264,8 @@ async def test_a_restart_at_a_new_current_that_fails_is_logged_once(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """When the car is unplugged during the pause, the restart is refused: a warning, no
-    crash; a pending restart is cancelled when the entry unloads."""
+    """When the car is unplugged during the pause, no restart is sent: one line says why,
+    no crash; a pending restart is cancelled when the entry unloads."""
     enphase.clock.now = time.time
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
     await hass.services.async_call(
@@ -273,7 +273,8 @@ async def test_a_restart_at_a_new_current_that_fails_is_logged_once(
     )
     enphase.unplug()
     await advance(hass, freezer, 31)
-    assert "did not restart at the new current" in caplog.text
+    assert caplog.text.count("not started again at the new current") == 1
+    assert len(enphase.state.calls("POST", "start_charging")) == 1
     assert charging(enphase) is False
 
     enphase.charger.plugged_in = True

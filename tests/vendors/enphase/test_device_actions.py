@@ -34,7 +34,7 @@ async def test_a_charger_lists_start_and_stop(
     assert ours == ["start_charging", "stop_charging"]
     start = {"domain": DOMAIN, "device_id": device.id, "type": "start_charging"}
     capabilities = await device_action.async_get_action_capabilities(hass, start)
-    assert list(capabilities["extra_fields"].schema) == ["charging_level"]
+    assert list(capabilities["extra_fields"].schema) == ["charging_level", "connector_id"]
     stop = {**start, "type": "stop_charging"}
     assert await device_action.async_get_action_capabilities(hass, stop) == {}
     other = dr.async_get(hass).async_get_or_create(

@@ -85,12 +85,12 @@ class CommandRefusedError(PortalResponseError):
         self.reason = reason
 
 
-def _start_body(shape: str, level: int | None) -> dict[str, Any] | None:
+def _start_body(shape: str, level: int | None, connector: int) -> dict[str, Any] | None:
     bodies: dict[str, dict[str, Any]] = {
-        "camel": {"chargingLevel": level, "connectorId": 1},
-        "snake": {"charging_level": level, "connector_id": 1},
+        "camel": {"chargingLevel": level, "connectorId": connector},
+        "snake": {"charging_level": level, "connector_id": connector},
         "level_only": {"chargingLevel": level},
-        "connector": {"connectorId": 1},
+        "connector": {"connectorId": connector},
     }
     return bodies.get(shape)
 
@@ -323,24 +323,30 @@ class EnphaseClient:
         raise_for_status(response)
 
     async def async_start_charging(
-        self, site_id: str, serial: str, level: int | None, *, explicit: bool = False
+        self,
+        site_id: str,
+        serial: str,
+        level: int | None,
+        *,
+        explicit: bool = False,
+        connector: int = 1,
     ) -> bool:
-        """Start a session, at `level` amps unless it is None (Green and Smart).
+        """Start a session on `connector`, at `level` amps unless it is None (Green, Smart).
 
         A charger that refuses every level with 500 "Invalid charge level" (IQ 40, #544) is
         started once more without one, unless the user asked for these amps: True when it
         was started so.
         """
         try:
-            await self._start(site_id, serial, level)
+            await self._start(site_id, serial, level, connector)
         except CommandRefusedError as err:
             if err.reason != "level_rejected" or level is None or explicit:
                 raise
-            await self._start(site_id, serial, None)
+            await self._start(site_id, serial, None, connector)
             return True
         return False
 
-    async def _start(self, site_id: str, serial: str, level: int | None) -> None:
+    async def _start(self, site_id: str, serial: str, level: int | None, connector: int) -> None:
         with_level = level is not None
         variants = LEVEL_START_VARIANTS if with_level else PLAIN_START_VARIANTS
         first = self._start_variant.get(with_level, 0)
@@ -349,7 +355,11 @@ class EnphaseClient:
             method, noun, shape = variants[index]
             path = f"{CONTROLLER}/{site_id}/{noun}/{serial}/start_charging"
             last = await self._send(
-                method, path, Family.CONTROL, site_id=site_id, body=_start_body(shape, level)
+                method,
+                path,
+                Family.CONTROL,
+                site_id=site_id,
+                body=_start_body(shape, level, connector),
             )
             reason = start_refusal(last)
             if reason == "next":
@@ -379,7 +389,7 @@ class EnphaseClient:
         raise _refused_command(response, "refused")
 
     async def async_trigger_message(self, site_id: str, serial: str, message: str) -> None:
-        """Ask the charger to send an OCPP message (MeterValues)."""
+        """Ask the charger to send an OCPP message (const.OCPP_MESSAGES)."""
         path = f"{CONTROLLER}/{site_id}/ev_charger/{serial}/trigger_message"
         response = await self._send(
             "POST", path, Family.CONTROL, site_id=site_id, body={"requestedMessage": message}

@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from homeassistant.core import CALLBACK_TYPE, HassJob, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
@@ -50,8 +50,9 @@ class EnphaseCommands:
         self._site_id = coordinator.site_id
         self._level_refusals_logged: set[str] = set()
         self._restarts: dict[str, CALLBACK_TYPE] = {}
-        self._restart_wanted: set[str] = set()
-        """Chargers stopped for a new current, to be started again (unless told otherwise)."""
+        self._restart_wanted: dict[str, int] = {}
+        """Chargers stopped for a new current, to be started again (unless told otherwise),
+        with the coordinator's failed polls when they were stopped."""
         coordinator.config_entry.async_on_unload(self._cancel_restarts)
 
     async def async_set_default_level(self, serial: str, amps: float) -> None:
@@ -120,10 +121,10 @@ class EnphaseCommands:
         charger = coordinator.charger(serial)
         if charger is None or not charger.charging:
             return
-        if charger.charge_mode not in (None, ChargeMode.MANUAL):
+        if charger.effective_mode not in (None, ChargeMode.MANUAL) or not _takes_amps(charger):
             return  # Green and Smart choose the amps; the current waits for Manual
         self._cancel_restart(serial)
-        self._restart_wanted.add(serial)  # a stop or start meanwhile calls the restart off
+        self._restart_wanted[serial] = coordinator.failures  # a stop or start calls it off
         await self._async_command(self._stop_keeping_mode(serial, ChargeMode.MANUAL))
         if serial not in self._restart_wanted:
             return
@@ -134,28 +135,56 @@ class EnphaseCommands:
         )
         await self._async_check_followed(serial, charging=False)
 
-    async def async_start_charging(self, serial: str, current: int | None = None) -> None:
-        """Start charging: at the chosen current (or `current`) in Manual and Scheduled,
-        without a current in Green and Smart (amps would override the mode, #165)."""
+    async def async_start_charging(
+        self, serial: str, current: int | None = None, connector: int | None = None
+    ) -> None:
+        """Start charging (on `connector`, else the first): at the chosen current (or
+        `current`) when the charger charges in Manual or Scheduled, without a current when it
+        charges in Green or Smart (amps would override the mode, #165). Amps go only when
+        both the chosen and the effective mode take them; the checks follow the effective
+        one (a manual override of Green is checked like Manual)."""
         coordinator = self._coordinator
+        charger = coordinator.charger(serial)
+        connectors = charger.connectors if charger else (1,)
+        if connector is not None and connector not in connectors:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="enphase_no_such_connector",
+                translation_placeholders={
+                    "connector": str(connector),
+                    "connectors": ", ".join(map(str, connectors)),
+                },
+            )
         if current is not None:
             coordinator.charging_currents[serial] = current
         self._cancel_restart(serial)  # a start now replaces a pending restart
         await coordinator.async_fresh_modes(serial)
         charger = coordinator.charger(serial)
-        mode = charger.charge_mode if charger else None
-        level = coordinator.charging_current(serial) if mode is None or mode.takes_amps else None
+        mode = charger.effective_mode if charger else None
+        level = coordinator.charging_current(serial) if _takes_amps(charger) else None
         await self._async_command(
-            self._start_keeping_mode(serial, level, explicit=current is not None, mode=mode)
+            self._start_keeping_mode(
+                serial,
+                level,
+                explicit=current is not None,
+                mode=mode,
+                connector=connector or connectors[0],
+            )
         )
         if mode in (None, ChargeMode.MANUAL):  # the others follow the sun, tariff or schedule
             await self._async_check_followed(serial, charging=True)
 
     async def _start_keeping_mode(
-        self, serial: str, level: int | None, *, explicit: bool, mode: ChargeMode | None
+        self,
+        serial: str,
+        level: int | None,
+        *,
+        explicit: bool,
+        mode: ChargeMode | None,
+        connector: int,
     ) -> None:
         dropped = await self._client.async_start_charging(
-            self._site_id, serial, level, explicit=explicit
+            self._site_id, serial, level, explicit=explicit, connector=connector
         )
         if dropped and serial not in self._level_refusals_logged:
             self._level_refusals_logged.add(serial)
@@ -171,7 +200,7 @@ class EnphaseCommands:
         self._cancel_restart(serial)
         await self._coordinator.async_fresh_modes(serial)
         charger = self._coordinator.charger(serial)
-        mode = charger.charge_mode if charger else None
+        mode = charger.effective_mode if charger else None
         await self._async_command(self._stop_keeping_mode(serial, mode))
         if mode is not ChargeMode.SCHEDULED:  # its window may start it again at once
             await self._async_check_followed(serial, charging=False)
@@ -208,7 +237,12 @@ class EnphaseCommands:
             await self._client.async_set_charge_mode(self._site_id, serial, mode)
 
     async def async_set_charge_mode(self, serial: str, mode: ChargeMode) -> None:
-        """Change the charge mode, then read it back."""
+        """Change the charge mode, then read it back. A mode the charger already charges in
+        is not written; choosing Green during a manual override of it is (it ends the
+        override)."""
+        charger = self._coordinator.charger(serial)
+        if charger is not None and charger.charge_mode is mode and charger.effective_mode is mode:
+            return
         await self._async_command(self._client.async_set_charge_mode(self._site_id, serial, mode))
 
     async def async_set_use_battery(self, serial: str, enabled: bool) -> None:
@@ -219,8 +253,12 @@ class EnphaseCommands:
 
     async def async_request_meter_values(self, serial: str) -> None:
         """Ask the charger to report its meter values now."""
+        await self.async_trigger_message(serial, METER_VALUES)
+
+    async def async_trigger_message(self, serial: str, message: str) -> None:
+        """Ask the charger to send an OCPP message (const.OCPP_MESSAGES) now."""
         await self._async_command(
-            self._client.async_trigger_message(self._site_id, serial, METER_VALUES)
+            self._client.async_trigger_message(self._site_id, serial, message)
         )
 
     async def async_start_live_stream(self) -> None:
@@ -245,15 +283,34 @@ class EnphaseCommands:
         await self._coordinator.async_refresh_after_command()
 
     async def _restart(self, serial: str, _now: datetime) -> None:
-        """Start the session stopped for a new current (its pause is over)."""
+        """Start the session stopped for a new current (its pause is over), only when
+        nothing changed meanwhile: no status poll failed (an outage never ends in a start
+        of ours, #274), and the car is still plugged in to a charger charging in Manual."""
         self._restarts.pop(serial, None)  # fired: nothing left to cancel
+        failures = self._restart_wanted.pop(serial, None)
+        coordinator = self._coordinator
+        await coordinator.async_refresh()  # what the charger does now, not 30 s ago
+        await coordinator.async_fresh_modes(serial)
+        charger = coordinator.charger(serial)
+        if (
+            failures != coordinator.failures
+            or not coordinator.last_update_success
+            or charger is None
+            or not charger.connected
+            or not charger.plugged_in
+            or charger.charging
+            or charger.effective_mode not in (None, ChargeMode.MANUAL)
+            or not _takes_amps(charger)
+        ):
+            LOGGER.info("The charger is not started again at the new current: it changed since")
+            return
         try:
             await self.async_start_charging(serial)
         except HomeAssistantError as err:
             LOGGER.warning("The charger did not restart at the new current: %s", err)
 
     def _cancel_restart(self, serial: str) -> None:
-        self._restart_wanted.discard(serial)
+        self._restart_wanted.pop(serial, None)
         cancel = self._restarts.pop(serial, None)
         if cancel is not None:
             cancel()
@@ -262,6 +319,16 @@ class EnphaseCommands:
     def _cancel_restarts(self) -> None:
         for serial in list(self._restarts):
             self._cancel_restart(serial)
+
+
+def _takes_amps(charger: Charger | None) -> bool:
+    """A start may carry amps: neither the chosen nor the effective mode is Green or Smart
+    (never amps in Green, even during a manual override of it)."""
+    if charger is None:
+        return True
+    return all(
+        mode is None or mode.takes_amps for mode in (charger.charge_mode, charger.effective_mode)
+    )
 
 
 def _followed(charger: Charger, *, charging: bool) -> bool:

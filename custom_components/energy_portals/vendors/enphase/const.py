@@ -34,6 +34,15 @@ MAX_ASKED_CURRENT: Final = 80
 maximum may be above 40 A)."""
 
 METER_VALUES: Final = "MeterValues"
+OCPP_MESSAGES: Final = (
+    "BootNotification",
+    "DiagnosticsStatusNotification",
+    "FirmwareStatusNotification",
+    "Heartbeat",
+    METER_VALUES,
+    "StatusNotification",
+)
+"""The OCPP messages a charger can be asked to send (trigger_message)."""
 
 # The scheduler's settings (charge mode, green battery, default level, schedules) are read
 # this often, and at once after we write one or when the status implies a change (its `mode`,

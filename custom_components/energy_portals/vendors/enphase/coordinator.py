@@ -142,6 +142,9 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self._status_seen: dict[str, tuple[int | None, bool | None]] = {}
         """Each charger's status `mode` and plug at the last poll."""
         self._backoffs = 0
+        self.failures = 0
+        """Status polls failed since the start: a command waiting for a pause checks that no
+        outage came between (commands.py)."""
         self.repairs = EnphaseRepairs(hass, entry)
         """The repair issues of what blocks the owner (sign-in, sessions, rate limits)."""
         self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
@@ -154,6 +157,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         try:
             status = await super()._async_update_data()
         except Exception as err:
+            self.failures += 1
             self.repairs.failed(err.__cause__ or err, dt_util.utcnow())
             raise
         self.repairs.served()

@@ -1,5 +1,6 @@
-"""Device actions of an Enphase charger: start charging (optionally at a current) and stop
-charging, beside its device triggers. They run what the start and stop actions run."""
+"""Device actions of an Enphase charger: start charging (optionally at a current, on a
+connector) and stop charging, beside its device triggers. They run what the start and stop
+actions run."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from homeassistant.helpers.typing import ConfigType, TemplateVarsType
 from ...const import DOMAIN
 from .const import MAX_ASKED_CURRENT, MIN_CHARGING_CURRENT
 from .device_trigger import charger_key
-from .services import ATTR_CHARGING_LEVEL, charger_of
+from .services import ATTR_CHARGING_LEVEL, ATTR_CONNECTOR_ID, CONNECTOR, charger_of
 
 START = "start_charging"
 STOP = "stop_charging"
@@ -22,6 +23,7 @@ ACTION_SCHEMA = cv.DEVICE_ACTION_BASE_SCHEMA.extend(
     {
         vol.Required(CONF_TYPE): vol.In([START, STOP]),
         vol.Optional(ATTR_CHARGING_LEVEL): LEVEL,
+        vol.Optional(ATTR_CONNECTOR_ID): CONNECTOR,
     }
 )
 
@@ -38,10 +40,15 @@ async def async_get_actions(hass: HomeAssistant, device_id: str) -> list[dict[st
 async def async_get_action_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
-    """Start takes an optional current (the charger's chosen one when left out)."""
+    """Start takes an optional current (the charger's chosen one when left out) and an
+    optional connector (the first when left out)."""
     if config[CONF_TYPE] != START:
         return {}
-    return {"extra_fields": vol.Schema({vol.Optional(ATTR_CHARGING_LEVEL): LEVEL})}
+    return {
+        "extra_fields": vol.Schema(
+            {vol.Optional(ATTR_CHARGING_LEVEL): LEVEL, vol.Optional(ATTR_CONNECTOR_ID): CONNECTOR}
+        )
+    }
 
 
 async def async_call_action_from_config(
@@ -53,6 +60,8 @@ async def async_call_action_from_config(
     """Start or stop the charger."""
     coordinator, serial = charger_of(hass, config[CONF_DEVICE_ID])
     if config[CONF_TYPE] == START:
-        await coordinator.commands.async_start_charging(serial, config.get(ATTR_CHARGING_LEVEL))
+        await coordinator.commands.async_start_charging(
+            serial, config.get(ATTR_CHARGING_LEVEL), config.get(ATTR_CONNECTOR_ID)
+        )
     else:
         await coordinator.commands.async_stop_charging(serial)

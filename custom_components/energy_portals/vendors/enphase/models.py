@@ -44,6 +44,15 @@ class ChargeMode(StrEnum):
         return self in (ChargeMode.MANUAL, ChargeMode.SCHEDULED)
 
 
+CHARGE_MODE_STATES = {
+    ChargeMode.MANUAL: "manual",
+    ChargeMode.SCHEDULED: "scheduled",
+    ChargeMode.GREEN: "green",
+    ChargeMode.SMART: "smart",
+}
+"""The state of each mode in Home Assistant (translated as `enphase_charge_mode` states)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ChargeModes:
     """The charger's charge mode and the modes it offers."""
@@ -112,6 +121,8 @@ class Charger:
     """The charger fell back to its safe current (`safeLimitState` 1: 8 A or its minimum)."""
     last_reported: datetime | None = None
     offline_since: datetime | None = None
+    connectors: tuple[int, ...] = (1,)
+    """The ids of the charger's connectors (`connectors[].connectorId`; 1 when none is told)."""
     summary: ChargerSummary | None = None
     """The charger's summary (v2), when the cloud offers it."""
     modes: ChargeModes | None = None
@@ -132,6 +143,18 @@ class Charger:
     def active(self) -> bool:
         """A car is plugged in or a session is running: poll fast."""
         return bool(self.plugged_in or self.charging)
+
+    @property
+    def effective_mode(self) -> ChargeMode | None:
+        """The mode the charger charges in now. The status's own `mode` overrules the chosen
+        one: 0 while Green is chosen is a manual override till the next plug-out (#640), and
+        1 is Green (Smart stays Smart: it may follow the sun too)."""
+        chosen = self.charge_mode
+        if self.status_mode == 0 and chosen is ChargeMode.GREEN:
+            return ChargeMode.MANUAL
+        if self.status_mode == 1 and chosen is not ChargeMode.SMART:
+            return ChargeMode.GREEN
+        return chosen
 
     @property
     def charge_mode(self) -> ChargeMode | None:
@@ -235,7 +258,13 @@ def parse_charger(raw: dict[str, Any]) -> Charger | None:
         safe_limit=None if safe_limit is None else safe_limit == 1,
         last_reported=cloud_time(raw.get("lst_rpt_at")),
         offline_since=cloud_time(raw.get("offlineAt")),
+        connectors=_connector_ids(raw.get("connectors")),
     )
+
+
+def _connector_ids(connectors: Any) -> tuple[int, ...]:
+    ids = (as_int(as_object(item).get("connectorId")) for item in as_list(connectors))
+    return tuple(sorted({i for i in ids if i is not None and i >= 1})) or (1,)
 
 
 def parse_status(body: Any) -> EvseStatus:

@@ -8,15 +8,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import EnphaseConfigEntry
 from .entity import EnphaseEntity, add_charger_entities
+from .models import CHARGE_MODE_STATES as OPTIONS
 from .models import ChargeMode
-
-OPTIONS = {
-    ChargeMode.MANUAL: "manual",
-    ChargeMode.SCHEDULED: "scheduled",
-    ChargeMode.GREEN: "green",
-    ChargeMode.SMART: "smart",
-}
-"""The state of each mode (translated as `enphase_charge_mode` states)."""
 
 CHARGE_MODE = SelectEntityDescription(key="charge_mode", translation_key="enphase_charge_mode")
 
@@ -35,7 +28,8 @@ async def async_setup_entry(
 
 
 class ChargeModeSelect(EnphaseEntity, SelectEntity):
-    """The mode the charger charges in; unknown while the scheduler has not told it."""
+    """The mode the owner chose; unknown while the scheduler has not told it. The mode the
+    charger charges in now is the effective charge mode sensor's."""
 
     @property
     def options(self) -> list[str]:
@@ -54,6 +48,7 @@ class ChargeModeSelect(EnphaseEntity, SelectEntity):
         return None if mode is None else OPTIONS[mode]
 
     async def async_select_option(self, option: str) -> None:
-        """Write the mode (Scheduled needs an enabled schedule: the refusal says so)."""
+        """Write the mode (Scheduled needs an enabled schedule: the refusal says so; Green
+        during a manual override of it ends the override)."""
         mode = next(mode for mode, name in OPTIONS.items() if name == option)
         await self.coordinator.commands.async_set_charge_mode(self.serial, mode)

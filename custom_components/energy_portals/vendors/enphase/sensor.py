@@ -1,6 +1,6 @@
-"""The sensors of an Enphase charger: connector status and its reason, the session (energy,
-cost, start, plug times, range added), current and charged energy; from the session history
-the last session and this month's energy and cost."""
+"""The sensors of an Enphase charger: connector status and its reason, the charge mode in
+effect, the session (energy, cost, start, plug times, range added), current and charged
+energy; from the session history the last session and this month's energy and cost."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from ...recorded_totals import async_last_total
 from .charged_energy import ChargedEnergyState
 from .coordinator import EnphaseConfigEntry
 from .entity import EnphaseEntity, EnphaseSessionsEntity, add_charger_entities
-from .models import Charger
+from .models import CHARGE_MODE_STATES, Charger
 from .sessions import month_start
 
 # OCPP connector states, lower case; anything else the cloud invents shows as unknown.
@@ -81,6 +81,15 @@ SENSORS: tuple[EnphaseSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=CONNECTOR_STATUSES,
         value_fn=_connector_status,
+    ),
+    EnphaseSensorEntityDescription(
+        key="effective_charge_mode",
+        translation_key="enphase_effective_charge_mode",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(CHARGE_MODE_STATES.values()),
+        value_fn=lambda charger: (
+            CHARGE_MODE_STATES[mode] if (mode := charger.effective_mode) else None
+        ),
     ),
     EnphaseSensorEntityDescription(
         key="session_energy",

@@ -1,4 +1,5 @@
-"""The Enphase actions: start and stop charging a charger chosen by device."""
+"""The Enphase actions on a charger chosen by device: start charging (at a current, on a
+connector), stop charging, and ask it for an OCPP message."""
 
 from __future__ import annotations
 
@@ -11,12 +12,16 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 
 from ...const import CONF_VENDOR, DOMAIN
-from .const import MAX_ASKED_CURRENT, MIN_CHARGING_CURRENT, VENDOR_KEY
+from .const import MAX_ASKED_CURRENT, MIN_CHARGING_CURRENT, OCPP_MESSAGES, VENDOR_KEY
 from .coordinator import EnphaseCoordinator
 
 ATTR_CHARGING_LEVEL = "charging_level"
+ATTR_CONNECTOR_ID = "connector_id"
+ATTR_MESSAGE = "message"
 SERVICE_START_CHARGING = "start_charging"
 SERVICE_STOP_CHARGING = "stop_charging"
+SERVICE_TRIGGER_MESSAGE = "trigger_message"
+CONNECTOR = vol.All(vol.Coerce(int), vol.Range(min=1, max=9))
 
 START_SCHEMA = vol.Schema(
     {
@@ -24,9 +29,13 @@ START_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CHARGING_LEVEL): vol.All(
             vol.Coerce(int), vol.Range(min=MIN_CHARGING_CURRENT, max=MAX_ASKED_CURRENT)
         ),
+        vol.Optional(ATTR_CONNECTOR_ID): CONNECTOR,
     }
 )
 STOP_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): cv.string})
+TRIGGER_SCHEMA = vol.Schema(
+    {vol.Required(ATTR_DEVICE_ID): cv.string, vol.Required(ATTR_MESSAGE): vol.In(OCPP_MESSAGES)}
+)
 
 
 def charger_of(hass: HomeAssistant, device_id: str) -> tuple[EnphaseCoordinator, str]:
@@ -60,15 +69,23 @@ def charger_of(hass: HomeAssistant, device_id: str) -> tuple[EnphaseCoordinator,
 
 @callback
 def register_services(hass: HomeAssistant) -> None:
-    """Register start_charging and stop_charging."""
+    """Register start_charging, stop_charging and trigger_message."""
 
     async def start_charging(call: ServiceCall) -> None:
         coordinator, serial = charger_of(hass, call.data[ATTR_DEVICE_ID])
-        await coordinator.commands.async_start_charging(serial, call.data.get(ATTR_CHARGING_LEVEL))
+        await coordinator.commands.async_start_charging(
+            serial, call.data.get(ATTR_CHARGING_LEVEL), call.data.get(ATTR_CONNECTOR_ID)
+        )
 
     async def stop_charging(call: ServiceCall) -> None:
         coordinator, serial = charger_of(hass, call.data[ATTR_DEVICE_ID])
         await coordinator.commands.async_stop_charging(serial)
 
     hass.services.async_register(DOMAIN, SERVICE_START_CHARGING, start_charging, START_SCHEMA)
+
+    async def trigger_message(call: ServiceCall) -> None:
+        coordinator, serial = charger_of(hass, call.data[ATTR_DEVICE_ID])
+        await coordinator.commands.async_trigger_message(serial, call.data[ATTR_MESSAGE])
+
     hass.services.async_register(DOMAIN, SERVICE_STOP_CHARGING, stop_charging, STOP_SCHEMA)
+    hass.services.async_register(DOMAIN, SERVICE_TRIGGER_MESSAGE, trigger_message, TRIGGER_SCHEMA)

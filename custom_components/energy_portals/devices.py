@@ -59,6 +59,7 @@ class DeviceTracker:
         self._seen: dict[str, datetime] | None = None
         """When each device was last reported; read from the registry at the first update."""
         self._forget: list[Callable[[str], None]] = []
+        self._forget_keys: list[Callable[[Any], None]] = []
 
     @callback
     def update(self, present: Iterable[str]) -> set[str]:
@@ -130,9 +131,17 @@ class DeviceTracker:
             added.difference_update([key for key in added if device_key(key) == gone])
 
         self._forget.append(forget)
+        self._forget_keys.append(added.discard)
         add_new()
         for coordinator in coordinators:
             self._entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+    @callback
+    def forget_key(self, key: Hashable) -> None:
+        """A part of a device (a schedule) is gone and its entities removed: should it come
+        back, its entities are added again."""
+        for forget in self._forget_keys:
+            forget(key)
 
 
 def registered_keys(hass: HomeAssistant, entry: ConfigEntry) -> set[str]:

@@ -594,6 +594,13 @@ class EnphaseSimulator:
             web.patch(
                 f"{scheduler}/SCHEDULED_CHARGING/{{site}}/{{sn}}/schedules", self._write_schedules
             ),
+            web.post(
+                f"{scheduler}/SCHEDULED_CHARGING/{{site}}/{{sn}}/schedule", self._add_schedule
+            ),
+            web.delete(
+                f"{scheduler}/SCHEDULED_CHARGING/{{site}}/{{sn}}/schedule/{{slot}}",
+                self._delete_schedule,
+            ),
         ]
         for method, path, _ in START_VARIANTS.values():
             route = path.format(site="{site}", sn="{sn}") + "/start_charging"
@@ -1027,9 +1034,7 @@ class EnphaseSimulator:
             return web.json_response(bad, status=400)
         if isinstance(body, dict) and isinstance(body.get("data"), list):
             slots = body["data"]
-            if any(
-                slot.get("startTime") and slot["startTime"] == slot.get("endTime") for slot in slots
-            ):
+            if not all(_slot_valid(slot) for slot in slots):
                 return web.json_response(bad, status=400)
             self.charger.slots = slots
         elif isinstance(body, dict):
@@ -1038,6 +1043,31 @@ class EnphaseSimulator:
                     slot["enabled"] = body[slot["id"]] == "ENABLED"
         else:
             return web.json_response(bad, status=400)
+        return web.json_response({"data": None})
+
+    async def _add_schedule(self, request: web.Request) -> web.Response:
+        """One new slot (POST schedule); it gets an id as the field's are shaped."""
+        refusal = self._scheduler_refusal(request)
+        if refusal is not None:
+            return refusal
+        slot = await request.json()
+        if self.knobs.schedules_rejected or not isinstance(slot, dict) or not _slot_valid(slot):
+            return web.json_response(
+                {"error": {"displayMessage": "Schedule not saved"}}, status=400
+            )
+        slot = {**slot, "id": f"{SITE_ID}:{SERIAL}:{secrets.token_hex(2)}"}
+        self.charger.slots.append(slot)
+        return web.json_response({"data": slot})
+
+    async def _delete_schedule(self, request: web.Request) -> web.Response:
+        refusal = self._scheduler_refusal(request)
+        if refusal is not None:
+            return refusal
+        slot_id = request.match_info["slot"]
+        kept = [slot for slot in self.charger.slots if slot.get("id") != slot_id]
+        if len(kept) == len(self.charger.slots):
+            return web.json_response({"error": {"displayMessage": "Not found"}}, status=404)
+        self.charger.slots = kept
         return web.json_response({"data": None})
 
     # -- start and stop variants ------------------------------------------------------------------
@@ -1087,6 +1117,15 @@ class EnphaseSimulator:
             self.charger.override = True  # a stop in Green overrides it till plug-out (#640)
         self.stop()
         return web.json_response({"status": "accepted"})
+
+
+def _slot_valid(slot: Any) -> bool:
+    """The cloud refuses a slot whose window is empty or that runs on no day."""
+    if not isinstance(slot, dict):
+        return False
+    if slot.get("startTime") and slot["startTime"] == slot.get("endTime"):
+        return False
+    return not (isinstance(slot.get("days"), list) and not slot["days"])
 
 
 def _start_variant_of(request: web.Request, body: dict[str, Any]) -> int:

@@ -1,17 +1,24 @@
 """The fault matrix for the endpoints the sign-in and the charger settings added: a fault on
 the summary, the charge mode, the battery setting, the charger config (default level), the
 schedules, the firmware, the session history or the token renewal never crashes, never asks
-for reauth, and leaves the status entities alone."""
+for reauth, and leaves the status entities alone; nor does a fault on the OCPP trigger or a
+schedule write."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from tests.helpers import advance, known_state, unhandled_errors
 from tests.simulator.enphase import EnphaseSimulator
+from tests.vendors.enphase.helpers import charger_device
 
 PATHS = [
     "/summary",
@@ -83,4 +90,48 @@ async def test_a_fault_on_the_token_renewal(
     assert unhandled_errors(caplog) == []
     enphase.state.faults.clear()
     await advance(hass, freezer, 600)
+    assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"
+
+
+COMMANDS: dict[str, tuple[str, dict[str, Any], str]] = {
+    "trigger_message": ("trigger_message", {"message": "Heartbeat"}, "/trigger_message"),
+    "add_schedule": (
+        "add_schedule",
+        {"start": "01:00", "end": "02:00", "days": ["monday"]},
+        "/schedule",
+    ),
+    "update_schedule": ("update_schedule", {"enabled": True}, "/schedules"),
+    "delete_schedule": ("delete_schedule", {}, "/schedule/"),
+}
+COMMAND_FAULTS = ["500", "503", "429", "400", "html", "malformed", "empty"]
+
+
+@pytest.mark.parametrize("fault", COMMAND_FAULTS)
+@pytest.mark.parametrize("command", list(COMMANDS))
+async def test_a_fault_on_a_new_command_is_a_translated_error_or_nothing(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    caplog: pytest.LogCaptureFixture,
+    command: str,
+    fault: str,
+) -> None:
+    """The OCPP trigger and the schedule writes under each fault: the action either works
+    or fails with a translated error; no traceback, no reauth, one request or a bounded few,
+    and the status entities stay."""
+    service, data, path = COMMANDS[command]
+    target = (
+        {"device_id": charger_device(hass, loaded_enphase).id}
+        if service in ("trigger_message", "add_schedule")
+        else {ATTR_ENTITY_ID: "switch.garage_ev_schedule_1"}
+    )
+    _apply(enphase, path, fault)
+    before = len(enphase.state.requests)
+    try:
+        await hass.services.async_call(DOMAIN, service, {**target, **data}, blocking=True)
+    except HomeAssistantError as err:
+        assert err.translation_key is not None
+    assert len(enphase.state.requests) - before <= 8
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert unhandled_errors(caplog) == []
     assert known_state(hass, "binary_sensor.garage_ev_plug").state == "on"

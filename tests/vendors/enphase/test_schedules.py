@@ -12,7 +12,7 @@ import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -89,20 +89,21 @@ async def test_changing_the_times(
 async def test_a_rejected_change_keeps_the_old_value(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    """A 400 (here: start equal to end, or any refusal) raises a translated error; the
-    entities show what the charger still has."""
-    with pytest.raises(HomeAssistantError) as caught:
+    """A start equal to the end is refused before anything is sent; a 400 raises a
+    translated error; the entities show what the charger still has."""
+    with pytest.raises(ServiceValidationError) as caught:
         await hass.services.async_call(
             "time", "set_value", {ATTR_ENTITY_ID: START, "time": "06:00"}, blocking=True
         )
-    assert caught.value.translation_key == "enphase_schedule_rejected"
+    assert caught.value.translation_key == "enphase_schedule_empty_window"
+    assert enphase.state.calls("PATCH", SCHEDULES) == []
     assert known_state(hass, START).state == "23:00:00"
     assert enphase.charger.slots[0]["startTime"] == "23:00"
 
     enphase.knobs.schedules_rejected = True
-    with pytest.raises(HomeAssistantError) as caught:
+    with pytest.raises(HomeAssistantError) as refused:
         await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
-    assert caught.value.translation_key == "enphase_schedule_rejected"
+    assert refused.value.translation_key == "enphase_schedule_rejected"
     assert known_state(hass, SWITCH).state == "off"
 
 
@@ -112,26 +113,48 @@ async def test_a_schedule_added_in_the_app_appears_and_a_removed_one_goes(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Read every 5 minutes: a new schedule gets its entities, a deleted one is unavailable
-    and refuses changes."""
+    """Read at the hour: a new schedule gets its entities without a restart; a deleted one
+    takes its entities with it (state and registry), and refuses changes. Should it come
+    back, its entities come back."""
     slot = {**enphase.charger.slots[0], "id": f"{SITE_ID}:{SERIAL}:beef", "startTime": "12:00"}
     enphase.charger.slots.append(slot)
     await advance(hass, freezer, SETTINGS_READ)
     assert known_state(hass, "switch.garage_ev_schedule_2").state == "off"
     assert known_state(hass, "time.garage_ev_schedule_2_start").state == "12:00:00"
+    assert known_state(hass, "switch.garage_ev_schedule_2_saturday").state == "off"
 
-    del enphase.charger.slots[0]
+    deleted = enphase.charger.slots.pop(0)
     await advance(hass, freezer, SETTINGS_READ)
-    assert known_state(hass, SWITCH).state == "unavailable"
-    assert known_state(hass, START).state == "unavailable"
-    times = hass.data["entity_components"]["time"]
-    assert times.get_entity(START).native_value is None
+    registry = er.async_get(hass)
+    for entity_id in (SWITCH, START, END, "switch.garage_ev_schedule_1_monday"):
+        assert hass.states.get(entity_id) is None
+        assert registry.async_get(entity_id) is None
+    assert known_state(hass, "switch.garage_ev_schedule_2").state == "off"
     coordinator = loaded_enphase.runtime_data
     with pytest.raises(HomeAssistantError) as caught:
-        await coordinator.commands.async_set_schedule(
+        await coordinator.schedule_commands.async_set_schedule(
             SERIAL, f"{SITE_ID}:{SERIAL}:7c1e", enabled=True
         )
     assert caught.value.translation_key == "enphase_schedule_gone"
+
+    enphase.charger.slots.insert(0, deleted)
+    await advance(hass, freezer, SETTINGS_READ)
+    assert known_state(hass, SWITCH).state == "off"
+    assert known_state(hass, "switch.garage_ev_schedule_1_monday").state == "on"
+
+
+async def test_an_answer_without_any_slot_removes_nothing(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Real chargers always list their off-peak slot: an answer with none is taken as odd,
+    and the schedules' entities stay (unavailable while the charger lists none)."""
+    enphase.charger.slots = []
+    await advance(hass, freezer, SETTINGS_READ)
+    assert known_state(hass, SWITCH).state == "unavailable"
+    assert er.async_get(hass).async_get(SWITCH) is not None
 
 
 async def test_a_scheduler_without_schedules_offers_none(

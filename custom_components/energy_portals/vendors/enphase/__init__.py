@@ -29,8 +29,16 @@ from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
 from .diagnostics import async_get_config_entry_diagnostics
 from .flow import EnphaseOptionsFlow
 from .repairs import delete_issues
+from .schedule_services import register_schedule_services
 from .services import register_services
 from .sessions import EnphaseSessionsCoordinator, sessions_store
+
+
+@callback
+def _register_services(hass: HomeAssistant) -> None:
+    """The charger actions and the schedule actions."""
+    register_services(hass)
+    register_schedule_services(hass)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: EnphaseConfigEntry) -> None:
@@ -90,5 +98,5 @@ VENDOR = Vendor(
     async_get_diagnostics=async_get_config_entry_diagnostics,
     async_remove_entry=async_remove_entry,
     options_flow=EnphaseOptionsFlow,
-    register_services=register_services,
+    register_services=_register_services,
 )

@@ -45,7 +45,13 @@ from .models import (
     parse_summaries,
     parse_use_battery,
 )
-from .schedules import SCHEDULES_PATH, Schedules, parse_schedules
+from .schedules import (
+    NEW_SCHEDULE_PATH,
+    SCHEDULE_PATH,
+    SCHEDULES_PATH,
+    Schedules,
+    parse_schedules,
+)
 
 DEFAULT_BASE_URL = "https://enlighten.enphaseenergy.com"
 SITE_SEARCH_PATH = "/app-api/search_sites.json?searchText=&favourite=false"
@@ -285,6 +291,22 @@ class EnphaseClient:
         path = SCHEDULES_PATH.format(site=path_id(site_id), serial=path_id(serial))
         response = await self._send("PATCH", path, Family.CONTROL, site_id=site_id, body=body)
         _raise_for_command(response, "schedule_rejected")  # the old schedule stays
+
+    async def async_add_schedule(self, site_id: str, serial: str, slot: dict[str, Any]) -> None:
+        """Create one schedule (`schedules.new_slot`); its answer is undocumented: the
+        schedules are read again after it."""
+        path = NEW_SCHEDULE_PATH.format(site=path_id(site_id), serial=path_id(serial))
+        response = await self._send("POST", path, Family.CONTROL, site_id=site_id, body=slot)
+        _raise_for_command(response, "schedule_rejected")
+
+    async def async_delete_schedule(self, site_id: str, serial: str, slot_id: str) -> None:
+        """Remove one schedule (one already gone, 404, is no error)."""
+        path = SCHEDULE_PATH.format(
+            site=path_id(site_id), serial=path_id(serial), slot=path_id(slot_id)
+        )
+        response = await self._send("DELETE", path, Family.CONTROL, site_id=site_id)
+        if response.status != 404:
+            _raise_for_command(response, "schedule_rejected")
 
     async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
         """The charger's charge mode and the modes it offers."""

@@ -1,5 +1,5 @@
 """The Enphase chargers' commands (start, stop, current, mode, battery, default level,
-schedules, meter values, live stream).
+authentication, OCPP messages, live stream; the schedules' are schedule_commands.py's).
 
 Each command is sent, a refusal is explained, and the status is read again at once. A start
 or stop is checked against what the charger then does. A current changed during a manual
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,6 @@ from homeassistant.util import dt as dt_util
 
 from ...commands import run_command
 from ...const import DOMAIN, LOGGER
-from ...errors import PortalError
 from .api import CommandRefusedError
 from .charge_levels import DefaultLevel
 from .const import (
@@ -60,7 +59,7 @@ class EnphaseCommands:
         coordinator = self._coordinator
         level = coordinator.charge_levels(serial).snap(amps)
         await run_command(
-            _refusals_explained(self._client.async_set_default_level(self._site_id, serial, level))
+            refusals_explained(self._client.async_set_default_level(self._site_id, serial, level))
         )
         coordinator.default_levels[serial] = DefaultLevel(level)
         coordinator.async_update_listeners()
@@ -69,47 +68,11 @@ class EnphaseCommands:
         """Make the charger wait for the app's or an RFID card's authorisation, or not."""
         coordinator = self._coordinator
         await run_command(
-            _refusals_explained(
+            refusals_explained(
                 self._client.async_set_authentication(self._site_id, serial, key, on)
             )
         )
         coordinator.authentication[serial] = {**coordinator.authentication.get(serial, {}), key: on}
-        coordinator.async_update_listeners()
-
-    async def async_set_schedule(
-        self,
-        serial: str,
-        slot_id: str,
-        *,
-        enabled: bool | None = None,
-        start: time | None = None,
-        end: time | None = None,
-    ) -> None:
-        """Change one schedule (every slot is written back); a refusal keeps the old one."""
-        coordinator = self._coordinator
-        async with coordinator.schedule_lock:
-            try:  # every slot is written back: the app may have changed one since the hour
-                coordinator.schedules[serial] = await self._client.async_get_schedules(
-                    self._site_id, serial
-                )
-            except PortalError as err:
-                LOGGER.debug("The schedules are written from the last read: %s", err)
-            schedules = coordinator.schedules.get(serial)
-            if schedules is None or schedules.slot(slot_id) is None:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN, translation_key="enphase_schedule_gone"
-                )
-            body = schedules.patch(slot_id, enabled=enabled, start=start, end=end)
-            await run_command(
-                _refusals_explained(self._client.async_write_schedules(self._site_id, serial, body))
-            )
-            coordinator.schedules[serial] = schedules.written(body)
-            try:
-                coordinator.schedules[serial] = await self._client.async_get_schedules(
-                    self._site_id, serial
-                )
-            except PortalError as err:
-                LOGGER.debug("The schedules are read again later: %s", err)
         coordinator.async_update_listeners()
 
     async def async_set_charging_current(self, serial: str, current: int) -> None:
@@ -264,7 +227,7 @@ class EnphaseCommands:
     async def async_start_live_stream(self) -> None:
         """Ask the cloud for live status, and poll fast for as long as the stream runs."""
         seconds = await run_command(
-            _refusals_explained(self._client.async_start_live_stream(self._site_id))
+            refusals_explained(self._client.async_start_live_stream(self._site_id))
         )
         self._coordinator.live_stream_until = dt_util.utcnow() + timedelta(
             seconds=seconds or LIVE_STREAM_SECONDS
@@ -279,7 +242,7 @@ class EnphaseCommands:
     async def _async_command(self, command: Awaitable[None]) -> None:
         """Run a command, explain a refusal, then read everything again at once (not after a
         failure)."""
-        await run_command(_refusals_explained(command))
+        await run_command(refusals_explained(command))
         await self._coordinator.async_refresh_after_command()
 
     async def _restart(self, serial: str, _now: datetime) -> None:
@@ -339,7 +302,8 @@ def _followed(charger: Charger, *, charging: bool) -> bool:
     return not charger.charging
 
 
-async def _refusals_explained[T](command: Awaitable[T]) -> T:
+async def refusals_explained[T](command: Awaitable[T]) -> T:
+    """The command's result; a refusal becomes the translated error of its reason."""
     try:
         return await command
     except CommandRefusedError as err:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -56,6 +57,7 @@ from .models import ChargeModes, Charger, ChargerSummary, EvseStatus
 from .offers import Offers
 from .power import AveragePower
 from .repairs import EnphaseRepairs
+from .schedule_commands import ScheduleCommands
 from .schedules import Schedules
 from .session_units import SessionUnits
 
@@ -151,6 +153,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The chargers the site reports: entities for new ones, removal of gone ones."""
         self.commands = EnphaseCommands(self)
         """The chargers' commands (commands.py)."""
+        self.schedule_commands = ScheduleCommands(self)
+        """The schedules' commands (schedule_commands.py)."""
 
     async def _async_update_data(self) -> EvseStatus:
         """Fetch; raise or clear the repair issues by what the poll met."""
@@ -422,9 +426,35 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
 
     async def _async_read_schedules(self, serial: str) -> None:
         async with self.schedule_lock:
+            before = self.schedules.get(serial)
             await self._async_read_offered(
                 "schedules", serial, self.client.async_get_schedules, self.schedules
             )
+            self._forget_deleted_schedules(serial, before)
+
+    def store_schedules(self, serial: str, schedules: Schedules) -> None:
+        """Keep the charger's schedules as read or written; a schedule deleted since takes
+        its entities with it."""
+        before = self.schedules.get(serial)
+        self.schedules[serial] = schedules
+        self._forget_deleted_schedules(serial, before)
+
+    def _forget_deleted_schedules(self, serial: str, before: Schedules | None) -> None:
+        """Remove the entities of the schedules the charger no longer has. An answer with no
+        slot at all removes nothing: real chargers always list their off-peak one."""
+        now = self.schedules.get(serial)
+        if before is None or now is None or not now.slots:
+            return
+        kept = {slot.slot_id for slot in now.slots}
+        registry = er.async_get(self.hass)
+        for slot in before.slots:
+            if slot.slot_id in kept:
+                continue
+            prefix = f"{device_key(serial)}_schedule_{slot.slot_id}_"
+            for entity in er.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+                if entity.unique_id.startswith(prefix):
+                    registry.async_remove(entity.entity_id)
+            self.chargers.forget_key((serial, slot.slot_id))
 
     async def _async_read_offered[T](
         self,

@@ -1,5 +1,6 @@
-"""The charger's charging schedules (`SCHEDULED_CHARGING` slots) and the PATCH that writes
-them back (no Home Assistant imports here; enphase-cloud-more.md, section 6).
+"""The charger's charging schedules (`SCHEDULED_CHARGING` slots), the PATCH that writes
+them back and the body of a new one (no Home Assistant imports here;
+enphase-cloud-more.md, section 6).
 
 A write sends every slot with the server time stamp of the read: a slot left out may be
 deleted, and each slot's unknown fields go back unchanged.
@@ -12,13 +13,19 @@ from datetime import time
 from typing import Any
 
 from ...errors import PortalResponseError
-from ...parse import as_bool, as_object, as_str
+from ...parse import as_bool, as_int, as_list, as_object, as_str
 
-SCHEDULES_PATH = (
+SCHEDULER_PATH = (
     "/service/evse_scheduler/api/v1/iqevc/charging-mode/SCHEDULED_CHARGING/{site}/{serial}"
-    "/schedules"
 )
+SCHEDULES_PATH = SCHEDULER_PATH + "/schedules"
+NEW_SCHEDULE_PATH = SCHEDULER_PATH + "/schedule"
+"""POST creates one slot."""
+SCHEDULE_PATH = SCHEDULER_PATH + "/schedule/{slot}"
+"""DELETE removes one slot."""
 OFF_PEAK = "OFF_PEAK"
+WEEKDAYS = (1, 2, 3, 4, 5, 6, 7)
+"""`days` numbers: 1 is Monday, 7 Sunday."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,8 @@ class Schedule:
     start: time | None
     end: time | None
     enabled: bool
+    days: tuple[int, ...] | None = None
+    """The weekdays it runs on (1 Monday ... 7 Sunday); None when the answer does not say."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +62,8 @@ class Schedules:
         enabled: bool | None = None,
         start: time | None = None,
         end: time | None = None,
+        days: tuple[int, ...] | None = None,
+        level: int | None = None,
     ) -> dict[str, Any]:
         """The PATCH body with one slot changed: every slot, each as it was read."""
         changes: dict[str, Any] = {}
@@ -62,15 +73,58 @@ class Schedules:
             changes["startTime"] = start.strftime("%H:%M")
         if end is not None:
             changes["endTime"] = end.strftime("%H:%M")
+        if days is not None:
+            changes["days"] = sorted(days)
+        if level is not None:
+            changes["chargingLevel"] = changes["chargingLevelAmp"] = level
         data = [
             {**raw, **changes} if as_str(as_object(raw).get("id")) == slot_id else raw
             for raw in self.raw_slots
         ]
         return {"meta": {"serverTimeStamp": self.stamp, "rowCount": len(data)}, "data": data}
 
+    def without(self, slot_id: str) -> Schedules:
+        """The schedules once this slot is deleted (until the next read)."""
+        return Schedules(
+            stamp=self.stamp,
+            slots=tuple(slot for slot in self.slots if slot.slot_id != slot_id),
+            raw_slots=tuple(
+                raw for raw in self.raw_slots if as_str(as_object(raw).get("id")) != slot_id
+            ),
+        )
+
     def written(self, body: dict[str, Any]) -> Schedules:
         """The schedules as a `patch` body wrote them (until the next read)."""
         return parse_schedules({"meta": body["meta"], "data": {"slots": body["data"]}})
+
+
+def new_slot(
+    start: time, end: time, days: tuple[int, ...], level: int, *, enabled: bool
+) -> dict[str, Any]:
+    """The body of a new slot, in the shape the field records slots in."""
+    return {
+        "startTime": start.strftime("%H:%M"),
+        "endTime": end.strftime("%H:%M"),
+        "chargingLevel": level,
+        "chargingLevelAmp": level,
+        "scheduleType": "CUSTOM",
+        "days": sorted(days),
+        "remindTime": 10,
+        "remindFlag": False,
+        "enabled": enabled,
+        "recurringKind": "Recurring",
+        "chargeLevelType": "Weekly",
+        "sourceType": "SYSTEM",
+        "reminderTimeUtc": None,
+        "serializedDays": None,
+    }
+
+
+def _days(value: Any) -> tuple[int, ...] | None:
+    if not isinstance(value, list):
+        return None
+    days = {as_int(day) for day in as_list(value)}
+    return tuple(sorted(day for day in days if day in WEEKDAYS))
 
 
 def _clock_time(value: Any) -> time | None:
@@ -103,6 +157,7 @@ def parse_schedules(body: Any) -> Schedules:
                 start=_clock_time(item.get("startTime")),
                 end=_clock_time(item.get("endTime")),
                 enabled=as_bool(item.get("enabled")) is True,
+                days=_days(item.get("days")),
             )
         )
     return Schedules(

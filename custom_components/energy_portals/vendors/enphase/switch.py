@@ -1,5 +1,6 @@
 """The switches of an Enphase charger: charging, whether Green charging uses the battery,
-whether it waits for authorisation in the app or by RFID card, and each of its schedules."""
+whether it waits for authorisation in the app or by RFID card, each of its schedules, and
+each weekday of a schedule with times."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from .entity import (
     add_schedule_entities,
     add_setting_entities,
 )
-from .schedules import Schedule
+from .schedules import WEEKDAYS, Schedule
 
 CHARGING = SwitchEntityDescription(key="charging_switch", translation_key="enphase_charging")
 USE_BATTERY = SwitchEntityDescription(
@@ -45,6 +46,15 @@ SCHEDULE = SwitchEntityDescription(
     translation_key="enphase_schedule",
     entity_category=EntityCategory.CONFIG,
 )
+SCHEDULE_DAYS = {
+    day: SwitchEntityDescription(
+        key=f"day_{day}",
+        translation_key=f"enphase_schedule_day_{day}",
+        entity_category=EntityCategory.CONFIG,
+    )
+    for day in WEEKDAYS
+}
+"""By weekday number (1 Monday ... 7 Sunday)."""
 
 
 async def async_setup_entry(
@@ -75,7 +85,15 @@ async def async_setup_entry(
     )
 
     def schedule_entities(serial: str, schedule: Schedule) -> list[SwitchEntity]:
-        return [ScheduleSwitch(coordinator, SCHEDULE, serial, schedule.slot_id)]
+        entities: list[SwitchEntity] = [
+            ScheduleSwitch(coordinator, SCHEDULE, serial, schedule.slot_id)
+        ]
+        if schedule.start is not None or schedule.end is not None:  # not the off-peak one
+            entities += [
+                ScheduleDaySwitch(coordinator, SCHEDULE_DAYS[day], serial, schedule.slot_id)
+                for day in WEEKDAYS
+            ]
+        return entities
 
     add_schedule_entities(entry, async_add_entities, schedule_entities)
 
@@ -164,8 +182,41 @@ class ScheduleSwitch(EnphaseScheduleEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn the schedule on."""
-        await self.coordinator.commands.async_set_schedule(self.serial, self.slot_id, enabled=True)
+        await self.coordinator.schedule_commands.async_set_schedule(
+            self.serial, self.slot_id, enabled=True
+        )
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Turn the schedule off."""
-        await self.coordinator.commands.async_set_schedule(self.serial, self.slot_id, enabled=False)
+        await self.coordinator.schedule_commands.async_set_schedule(
+            self.serial, self.slot_id, enabled=False
+        )
+
+
+class ScheduleDaySwitch(EnphaseScheduleEntity, SwitchEntity):
+    """Whether a schedule runs on one weekday (a schedule keeps at least one day)."""
+
+    @property
+    def _day(self) -> int:
+        return int(self.entity_description.key.removeprefix("day_"))
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether the weekday is among the schedule's days, as last read."""
+        schedule = self.schedule
+        if schedule is None or schedule.days is None:
+            return None
+        return self._day in schedule.days
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Add the weekday."""
+        await self._async_write_days(include=True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Take the weekday out (refused for the last one)."""
+        await self._async_write_days(include=False)
+
+    async def _async_write_days(self, *, include: bool) -> None:
+        await self.coordinator.schedule_commands.async_set_schedule(
+            self.serial, self.slot_id, day=(self._day, include)
+        )

@@ -58,8 +58,10 @@ class ScheduleTime(EnphaseScheduleEntity, TimeEntity):
     async def async_set_value(self, value: time) -> None:
         """Write the new time."""
         if self.entity_description.key == "start":
-            await self.coordinator.commands.async_set_schedule(
+            await self.coordinator.schedule_commands.async_set_schedule(
                 self.serial, self.slot_id, start=value
             )
         else:
-            await self.coordinator.commands.async_set_schedule(self.serial, self.slot_id, end=value)
+            await self.coordinator.schedule_commands.async_set_schedule(
+                self.serial, self.slot_id, end=value
+            )

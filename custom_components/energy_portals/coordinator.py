@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from abc import abstractmethod
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER
 from .errors import (
@@ -77,6 +78,16 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
             update_interval=update_interval,
             always_update=False,
         )
+        self.last_success_at: datetime | None = None
+        """When a fetch last worked (system health shows it)."""
+        self.backoff_until: datetime | None = None
+        """Until when the vendor asked us to wait (a rate limit, a Retry-After)."""
+
+    @callback
+    def async_set_updated_data(self, data: DataT) -> None:
+        """Data pushed to it (a socket's frame) is a success too."""
+        self.last_success_at = dt_util.utcnow()
+        super().async_set_updated_data(data)
 
     @abstractmethod
     async def _async_fetch(self) -> DataT:
@@ -86,13 +97,14 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """Fetch, with the vendor's errors as Home Assistant's (reauth, retry after, failure)."""
         changes = self.endpoints.changes if self.endpoints else 0
         try:
-            return await self._async_fetch()
+            data = await self._async_fetch()
         except PortalAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except PortalRateLimitError as err:
             wait = err.retry_after if err.retry_after is not None else DEFAULT_RATE_LIMIT_WAIT
+            self.backoff_until = dt_util.utcnow() + timedelta(seconds=wait)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
@@ -100,6 +112,8 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 retry_after=wait,
             ) from err
         except PortalConnectionError as err:
+            if err.retry_after is not None:
+                self.backoff_until = dt_util.utcnow() + timedelta(seconds=err.retry_after)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="cannot_connect",
@@ -112,5 +126,12 @@ class PortalCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_key="invalid_response",
                 translation_placeholders={"error": str(err)},
             ) from err
+        except UpdateFailed as err:  # a vendor's own, perhaps with a wait (a paused sign-in)
+            if err.retry_after is not None:
+                self.backoff_until = dt_util.utcnow() + timedelta(seconds=err.retry_after)
+            raise
         finally:
             self.always_update = self.endpoints is not None and self.endpoints.changes != changes
+        self.last_success_at = dt_util.utcnow()
+        self.backoff_until = None
+        return data

@@ -11,12 +11,18 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .coordinator import PortalCoordinator
+
 
 class RuntimeData(Protocol):
     """What the root asks of every vendor's runtime data."""
 
     def reported_device_keys(self) -> set[str]:
         """The device identifiers the vendor reports now (a user may delete any other)."""
+        ...
+
+    def coordinators(self) -> list[PortalCoordinator[Any]]:
+        """The entry's coordinators (system health shows when each last worked)."""
         ...
 
 
@@ -39,6 +45,8 @@ class Vendor:
     platforms: Mapping[Platform, PlatformSetup]
     """Each platform's `async_setup_entry` (the vendor's sensor.py, switch.py ...)."""
     async_get_diagnostics: Callable[[HomeAssistant, ConfigEntry[Any]], Awaitable[dict[str, Any]]]
+    origin: Callable[[Mapping[str, Any]], str]
+    """The address an entry talks to, from its data (system health checks it is reachable)."""
     options_flow: type[OptionsFlowWithReload] | None = None
     """Changed options reload the entry (there is no update listener: reauth and reconfigure
     reload through `async_update_reload_and_abort`)."""

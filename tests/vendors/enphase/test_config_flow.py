@@ -468,7 +468,8 @@ async def test_reconfigure_refuses_a_site_configured_elsewhere(
 
 
 async def test_options_flow(hass: HomeAssistant, loaded_enphase: MockConfigEntry) -> None:
-    """The options set the intervals, the default current and the removal delay."""
+    """The options set the intervals, the default current, the removal delay, and whether
+    repairs about optional services are silenced (not by default)."""
     assert loaded_enphase.supports_options
     result = await hass.config_entries.options.async_init(loaded_enphase.entry_id)
     assert result["type"] is FlowResultType.FORM
@@ -483,5 +484,6 @@ async def test_options_flow(hass: HomeAssistant, loaded_enphase: MockConfigEntry
         "idle_interval": 120,
         "charging_current": 16,
         "device_removal_days": 7,
+        "silence_optional_repairs": False,
     }
     assert known_state(hass, "number.garage_ev_charging_current").state == "16"

@@ -155,6 +155,9 @@ async def test_an_answer_without_any_slot_removes_nothing(
     await advance(hass, freezer, SETTINGS_READ)
     assert known_state(hass, SWITCH).state == "unavailable"
     assert er.async_get(hass).async_get(SWITCH) is not None
+    assert hass.data["entity_components"]["time"].get_entity(START).native_value is None
+    day = hass.data["entity_components"]["switch"].get_entity("switch.garage_ev_schedule_1_monday")
+    assert day.is_on is None
 
 
 async def test_a_scheduler_without_schedules_offers_none(

@@ -56,6 +56,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AllumeConfigEntry) -> No
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
+    origin=lambda data: data[CONF_BASE_URL],
     platforms={
         Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
         Platform.SENSOR: sensor.async_setup_entry,

@@ -418,6 +418,10 @@ class AllumeCoordinator(PortalCoordinator[AllumeData]):
         landed = min(local_day(day_start)[1], floor_hour(moment - LANDING_DELAY))
         return self._book(key).total(day_start, landed) + self.late_today(key, day_start)
 
+    def coordinators(self) -> list[PortalCoordinator[Any]]:
+        """The hourly data and, where it is on, the live readings (system health)."""
+        return [self, self.live] if self.live is not None else [self]
+
     def reported_device_keys(self) -> set[str]:
         """The properties and buildings the account reports."""
         return {property_key(prop.property_id) for prop in self.properties} | {

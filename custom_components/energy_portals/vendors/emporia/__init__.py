@@ -134,6 +134,7 @@ def _tell_push_of_emporia(push: EmporiaPush, coordinator: PortalCoordinator[Any]
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
+    origin=lambda data: data[CONF_URL],
     platforms={
         Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
         Platform.SENSOR: sensor.async_setup_entry,

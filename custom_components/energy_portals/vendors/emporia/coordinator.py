@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -136,6 +136,10 @@ class EmporiaData:
         named = next((c.name for c in device.channels if c.num == key[1]), None) if device else None
         state = self.live.state.channels.get(key)
         return named or (state.name if state else None)
+
+    def coordinators(self) -> list[PortalCoordinator[Any]]:
+        """The device list, the live readings and the buckets (system health)."""
+        return [self.devices, self.live, *self.periods.values()]
 
     def reported_device_keys(self) -> set[str]:
         """Every device /devices lists or the samples mention."""

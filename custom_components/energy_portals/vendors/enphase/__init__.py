@@ -8,6 +8,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 
+from ...const import CONF_BASE_URL
 from ...session import create_session
 from ...titles import replace_old_automatic_title
 from ...vendor import Vendor
@@ -84,6 +85,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
+    origin=lambda data: data[CONF_BASE_URL],
     platforms={
         Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
         Platform.BUTTON: button.async_setup_entry,

@@ -22,6 +22,8 @@ CONF_SESSION_UNITS: Final = "session_units"
 CONF_STATUS_INTERVAL: Final = "status_interval"
 CONF_IDLE_INTERVAL: Final = "idle_interval"
 CONF_CHARGING_CURRENT: Final = "charging_current"
+CONF_SILENCE_OPTIONAL_REPAIRS: Final = "silence_optional_repairs"
+"""No repair about an optional service (history, schedules, firmware) failing."""
 
 DEFAULT_STATUS_INTERVAL: Final = 15
 MIN_STATUS_INTERVAL: Final = 10

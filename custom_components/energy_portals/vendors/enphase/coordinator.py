@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -59,6 +59,16 @@ from .power import AveragePower
 from .repairs import EnphaseRepairs
 from .schedule_commands import ScheduleCommands
 from .schedules import Schedules
+from .service_health import (
+    CHARGE_MODE,
+    CHARGER_CONFIG,
+    CURRENCY,
+    FIRMWARE,
+    SCHEDULES,
+    STATUS,
+    SUMMARY,
+    ServiceHealth,
+)
 from .session_units import SessionUnits
 
 if TYPE_CHECKING:
@@ -147,6 +157,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self.failures = 0
         """Status polls failed since the start: a command waiting for a pause checks that no
         outage came between (commands.py)."""
+        self.health = ServiceHealth()
+        """The call families failing now (service_health.py)."""
         self.repairs = EnphaseRepairs(hass, entry)
         """The repair issues of what blocks the owner (sign-in, sessions, rate limits)."""
         self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
@@ -157,14 +169,22 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The schedules' commands (schedule_commands.py)."""
 
     async def _async_update_data(self) -> EvseStatus:
-        """Fetch; raise or clear the repair issues by what the poll met."""
+        """Fetch; raise or clear the repair issues by what the poll met. A change in the
+        service's health tells the entities even when the status is the same."""
+        changes = self.health.changes
         try:
             status = await super()._async_update_data()
         except Exception as err:
+            now = dt_util.utcnow()
             self.failures += 1
-            self.repairs.failed(err.__cause__ or err, dt_util.utcnow())
+            self.health.failed(STATUS, now)
+            self.repairs.failed(err.__cause__ or err, now)
+            self.repairs.optional_services(self.health, now)
             raise
+        self.health.served(STATUS)
         self.repairs.served()
+        self.repairs.optional_services(self.health, dt_util.utcnow())
+        self.always_update = self.always_update or self.health.changes != changes
         return status
 
     async def _async_fetch(self) -> EvseStatus:
@@ -240,6 +260,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The currency of the charging costs: the site's, else Home Assistant's."""
         return self.currency or self.hass.config.currency
 
+    def coordinators(self) -> list[PortalCoordinator[Any]]:
+        """The status and the session history (system health)."""
+        return [self, self.sessions]
+
     def reported_device_keys(self) -> set[str]:
         """The chargers the site reports now."""
         return {device_key(serial) for serial in self.data.chargers}
@@ -279,10 +303,15 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
                     "This Enlighten cloud offers no charger summary: energy counts sessions"
                 )
                 self._summary_offered = False
+                self.health.served(SUMMARY)
+            else:
+                self.health.failed(SUMMARY, now)
             self._without_meter("HTTP 404")
         except PortalError as err:  # the status just worked: a refused summary is no reauth
+            self.health.failed(SUMMARY, now)
             self._without_meter(str(err))
         else:
+            self.health.served(SUMMARY)
             self._summary_failing = False
             if not self._summary_answered:
                 self._summary_answered = True
@@ -302,7 +331,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         try:
             self.currency = await self.client.async_get_currency(self.site_id) or self.currency
         except PortalError as err:
+            self.health.failed(CURRENCY, now)
             LOGGER.debug("The site's currency is not read this time: %s", err)
+        else:
+            self.health.served(CURRENCY)
 
     async def _async_refresh_firmware(self, now: datetime) -> None:
         """Read the firmware once an hour; a cloud that refuses it (401, 403, 404) is not
@@ -317,8 +349,12 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         except (PortalNotFoundError, PortalAccessDeniedError) as err:
             LOGGER.info("This Enlighten cloud offers no firmware details (%s)", err)
             self._firmware_offered = False
+            self.health.served(FIRMWARE)
         except PortalError as err:
+            self.health.failed(FIRMWARE, now)
             LOGGER.debug("The firmware is not read this time: %s", err)
+        else:
+            self.health.served(FIRMWARE)
 
     def _without_meter(self, reason: str) -> None:
         """The summary did not answer: keep its limits, but no stale meter reading (charged
@@ -363,22 +399,30 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         The scheduler is a service of its own: when it is down, the last answers stay and
         the rest keeps running.
         """
-        reads = [self._async_read_settings]
+        reads = {CHARGE_MODE: self._async_read_settings}
         hourly = self._settings_read_at is None or now - self._settings_read_at >= SETTINGS_INTERVAL
         if hourly:
             self._settings_read_at = now
-            reads += [self._async_read_config, self._async_read_schedules]
+            reads |= {
+                CHARGER_CONFIG: self._async_read_config,
+                SCHEDULES: self._async_read_schedules,
+            }
         elif not self._modes_stale:
             return
         self._modes_stale = False
         failed = False
-        for serial in serials:
-            for read in reads:
+        for family, read in reads.items():
+            family_failed = False
+            for serial in serials:
                 try:
                     await read(serial)
                 except PortalError as err:
                     LOGGER.debug("A charger setting is not read this time: %s", err)
-                    failed = True
+                    failed = family_failed = True
+            if family_failed:
+                self.health.failed(family, now)
+            else:
+                self.health.served(family)
         if failed:  # asked again soon, not at the next hour
             self._modes_stale = True
             if hourly:
@@ -397,8 +441,10 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         try:
             await self._async_read_settings(serial)
         except PortalError as err:
+            self.health.failed(CHARGE_MODE, now)
             LOGGER.debug("The charge mode is not read before the command: %s", err)
             return
+        self.health.served(CHARGE_MODE)
         self._modes_read_at[serial] = now
         charger = self.charger(serial)
         if charger is not None:  # the command reads the charger of the last poll

@@ -40,6 +40,7 @@ from .const import (
     CONF_PASSWORD,
     CONF_RESEND,
     CONF_SESSION,
+    CONF_SILENCE_OPTIONAL_REPAIRS,
     CONF_SITE_ID,
     CONF_STATUS_INTERVAL,
     DEFAULT_CHARGING_CURRENT,
@@ -340,7 +341,8 @@ class EnphaseNoSitesError(PortalError):
 
 
 class EnphaseOptionsFlow(OptionsFlowWithReload):
-    """Polling intervals and the default charging current."""
+    """Polling intervals, the default charging current, the removal delay, and whether
+    repairs about optional services are raised."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and save the options."""
@@ -368,6 +370,10 @@ class EnphaseOptionsFlow(OptionsFlowWithReload):
                     CONF_DEVICE_REMOVAL_DAYS,
                     default=options.get(CONF_DEVICE_REMOVAL_DAYS, DEFAULT_DEVICE_REMOVAL_DAYS),
                 ): REMOVAL_DAYS,
+                vol.Required(
+                    CONF_SILENCE_OPTIONAL_REPAIRS,
+                    default=options.get(CONF_SILENCE_OPTIONAL_REPAIRS, False),
+                ): bool,
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -3,7 +3,9 @@
 - the sign-in is refused for a reason the owner can fix (a changed password, a code now
   needed): fixable, the fix starts the re-authentication;
 - Enlighten reports too many active sessions: sign out elsewhere; sign-ins wait a day;
-- Enlighten has been rate limiting the status for more than an hour.
+- Enlighten has been rate limiting the status for more than an hour;
+- an optional service (the session history, the schedules, the firmware) has failed for six
+  hours: a warning, unless the owner silenced these (the entry's option).
 """
 
 from __future__ import annotations
@@ -17,14 +19,18 @@ from homeassistant.helpers import issue_registry as ir
 
 from ...const import DOMAIN
 from ...errors import PortalAuthError, PortalRateLimitError
-from .const import CONF_EMAIL
+from .const import CONF_EMAIL, CONF_SILENCE_OPTIONAL_REPAIRS
 from .credentials import EnphaseMfaRequiredError, EnphaseSignInError
+from .service_health import OPTIONAL, ServiceHealth
 
 ISSUE_SIGN_IN = "enphase_sign_in_refused"
 ISSUE_SESSIONS = "enphase_too_many_sessions"
 ISSUE_RATE_LIMITED = "enphase_rate_limited"
+ISSUE_OPTIONAL = "enphase_optional_service_down"
 ISSUES = (ISSUE_SIGN_IN, ISSUE_SESSIONS, ISSUE_RATE_LIMITED)
+OPTIONAL_ISSUES = tuple(f"{ISSUE_OPTIONAL}_{family}" for family in OPTIONAL)
 RATE_LIMIT_REPAIR_AFTER = timedelta(hours=1)
+OPTIONAL_REPAIR_AFTER = timedelta(hours=6)
 
 
 def issue_id(kind: str, entry_id: str) -> str:
@@ -65,7 +71,32 @@ class EnphaseRepairs:
     def served(self) -> None:
         """The status answered: whatever blocked the owner is gone."""
         self.rate_limited_since = None
-        delete_issues(self.hass, self.entry.entry_id)
+        for kind in ISSUES:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id(kind, self.entry.entry_id))
+
+    def optional_services(self, health: ServiceHealth, now: datetime) -> None:
+        """Warn of an optional service failing for six hours (not when silenced); clear the
+        warning once it answers."""
+        silenced = self.entry.options.get(CONF_SILENCE_OPTIONAL_REPAIRS, False)
+        for family, kind in zip(OPTIONAL, OPTIONAL_ISSUES, strict=True):
+            since = health.failing.get(family)
+            if since is None or silenced or now - since < OPTIONAL_REPAIR_AFTER:
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id(kind, self.entry.entry_id))
+                continue
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id(kind, self.entry.entry_id),
+                is_fixable=False,
+                is_persistent=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=kind,
+                translation_placeholders={
+                    "title": self.entry.title,
+                    "hours": str(int((now - since) / timedelta(hours=1))),
+                },
+                data={"entry_id": self.entry.entry_id},
+            )
 
     def _raise(self, kind: str, placeholders: dict[str, str], *, fixable: bool = False) -> None:
         ir.async_create_issue(
@@ -82,8 +113,8 @@ class EnphaseRepairs:
 
 
 def delete_issues(hass: HomeAssistant, entry_id: str) -> None:
-    """Remove the entry's issues (the cause is gone, or the entry is)."""
-    for kind in ISSUES:
+    """Remove the entry's issues (the entry is gone)."""
+    for kind in ISSUES + OPTIONAL_ISSUES:
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry_id))
 
 

@@ -1,6 +1,7 @@
 """The sensors of an Enphase charger: connector status and its reason, the charge mode in
 effect, the session (energy, cost, start, plug times, range added), current and charged
-energy; from the session history the last session and this month's energy and cost."""
+energy; from the session history the last session and this month's energy and cost; and the
+cloud's service status."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from .charged_energy import ChargedEnergyState
 from .coordinator import EnphaseConfigEntry
 from .entity import EnphaseEntity, EnphaseSessionsEntity, add_charger_entities
 from .models import CHARGE_MODE_STATES, Charger
+from .service_health import STATES
 from .sessions import month_start
 
 # OCPP connector states, lower case; anything else the cloud invents shows as unknown.
@@ -181,6 +183,13 @@ SENSORS: tuple[EnphaseSensorEntityDescription, ...] = (
     ),
 )
 
+SERVICE_STATUS = SensorEntityDescription(
+    key="service_status",
+    translation_key="enphase_service_status",
+    device_class=SensorDeviceClass.ENUM,
+    options=STATES,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
 SESSION_COST = SensorEntityDescription(
     key="session_cost",
     translation_key="enphase_session_cost",
@@ -239,6 +248,7 @@ async def async_setup_entry(
             LastSessionSensor(coordinator, LAST_SESSION, serial),
             MonthEnergySensor(coordinator, MONTH_ENERGY, serial),
             MonthCostSensor(coordinator, MONTH_COST, serial),
+            ServiceStatusSensor(coordinator, SERVICE_STATUS, serial),
         ],
     )
 
@@ -253,6 +263,27 @@ class EnphaseSensorEntity(EnphaseEntity, SensorEntity):
         """The description's reading of the charger's status."""
         charger = self.charger
         return None if charger is None else self.entity_description.value_fn(charger)
+
+
+class ServiceStatusSensor(EnphaseEntity, SensorEntity):
+    """The Enlighten cloud as this charger's entry meets it: ok, degraded (a call family
+    fails; `failing` names them) or down (no status). It stays available while the cloud
+    is down: that is what it tells."""
+
+    @property
+    def available(self) -> bool:
+        """Available once the charger was reported, whatever the last poll met."""
+        return self.charger is not None
+
+    @property
+    def native_value(self) -> str:
+        """Ok, degraded or down."""
+        return self.coordinator.health.state
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The failing call families."""
+        return {"failing": sorted(self.coordinator.health.failing)}
 
 
 class SessionCostSensor(EnphaseEntity, SensorEntity):

@@ -43,6 +43,7 @@ from .api import EnphaseClient
 from .const import VENDOR_KEY
 from .history import FinishedSession, parse_session
 from .month_book import MonthBook, month_key
+from .service_health import HISTORY as HISTORY_FAMILY
 
 if TYPE_CHECKING:
     from .coordinator import EnphaseConfigEntry, EnphaseCoordinator
@@ -157,6 +158,23 @@ class EnphaseSessionsCoordinator(PortalCoordinator[Sessions]):
             for known in self._known.values():
                 months.book(known, dt_util.utcnow(), by_end=True)
         self.months = months
+
+    async def _async_update_data(self) -> Sessions:
+        """Fetch; the status coordinator's health notes whether the history answers (its
+        entities are told of a change)."""
+        health = self.status.health
+        changes = health.changes
+        try:
+            sessions = await super()._async_update_data()
+        except Exception:
+            health.failed(HISTORY_FAMILY, dt_util.utcnow())
+            raise
+        else:
+            health.served(HISTORY_FAMILY)
+        finally:
+            if health.changes != changes:
+                self.status.async_update_listeners()
+        return sessions
 
     async def _async_fetch(self) -> Sessions:
         today = dt_util.now().date()

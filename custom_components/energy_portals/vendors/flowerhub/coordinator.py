@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -293,6 +294,10 @@ class FlowerHubData:
         """The battery system's identifier: its serial number, else the asset id."""
         owner = self.owner.data.owner
         return f"{VENDOR_KEY}_{owner.serial_number or owner.asset_id}"
+
+    def coordinators(self) -> list[PortalCoordinator[Any]]:
+        """One per cadence (system health)."""
+        return [self.owner, self.status, self.uptime, self.account]
 
     def reported_device_keys(self) -> set[str]:
         """The battery system (always reported while the entry is loaded)."""

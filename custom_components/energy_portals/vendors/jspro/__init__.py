@@ -94,6 +94,7 @@ def _information_updated(hass: HomeAssistant, entry: JsproConfigEntry) -> None:
 
 VENDOR = Vendor(
     key=VENDOR_KEY,
+    origin=lambda data: data[CONF_URL],
     platforms={
         Platform.BINARY_SENSOR: binary_sensor.async_setup_entry,
         Platform.BUTTON: button.async_setup_entry,

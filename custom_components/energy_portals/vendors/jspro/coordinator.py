@@ -177,6 +177,10 @@ class JsproData:
     controller_id: str = ""
     """The controller's device registry id (set once it is registered)."""
 
+    def coordinators(self) -> list[PortalCoordinator[Any]]:
+        """Its identity, monitoring and system reads (system health)."""
+        return [self.information, self.monitoring, self.system]
+
     def reported_device_keys(self) -> set[str]:
         """The controller, every SCC seen and the packs reported now."""
         monitoring = self.monitoring

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 from homeassistant.components import system_health
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.const import CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
@@ -81,10 +82,11 @@ async def _reachable(
     hass: HomeAssistant, entries: list[ConfigEntry], labels: dict[ConfigEntry, str]
 ) -> str | dict[str, str]:
     """ "ok" when every entry's address answers (any HTTP status; no redirect is followed,
-    nothing is sent but a bare GET), else which entries it does not."""
-    session = async_get_clientsession(hass, verify_ssl=False)  # reachability only
+    nothing is sent but a bare GET; TLS checked as the entry checks it), else which entries it
+    does not."""
 
     async def answers(entry: ConfigEntry) -> bool:
+        session = async_get_clientsession(hass, verify_ssl=entry.data.get(CONF_VERIFY_SSL, True))
         try:
             origin = VENDORS[entry.data[CONF_VENDOR]].origin(entry.data)
             async with session.get(origin, timeout=REACH_TIMEOUT, allow_redirects=False):

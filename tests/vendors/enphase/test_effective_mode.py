@@ -90,14 +90,12 @@ async def test_during_an_override_a_start_sends_no_amps_and_a_stop_is_checked(
     assert caught.value.translation_key == "enphase_stop_not_followed"
 
 
-async def test_choosing_green_during_an_override_ends_it_and_a_mode_in_effect_is_not_written(
+async def test_choosing_green_during_an_override_ends_it_and_a_mode_is_always_written(
     hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
 ) -> None:
-    """The select acts on the effective mode: Green during an override of it is written (the
-    override ends); the mode both chosen and in effect sends nothing."""
-    await _select(hass, "manual")
-    assert enphase.state.calls("PUT", "/preference") == []
-
+    """The select acts on the effective mode: Green chosen again during an override of it
+    is written and ends the override. The mode last read is written too: Smart chosen in
+    the app since moves nothing in the status."""
     await _select(hass, "green")
     await _switch(hass, "turn_on")
     assert known_state(hass, EFFECTIVE).state == "manual"
@@ -106,6 +104,12 @@ async def test_choosing_green_during_an_override_ends_it_and_a_mode_in_effect_is
     assert writes == [{"mode": "GREEN_CHARGING"}] * 2
     assert enphase.charger.override is False
     assert known_state(hass, EFFECTIVE).state == "green"
+
+    await _select(hass, "manual")
+    enphase.knobs.smart_offered = True
+    enphase.charger.mode = "SMART_CHARGING"  # in the app; the select still says manual
+    await _select(hass, "manual")
+    assert enphase.charger.mode == "MANUAL_CHARGING"
 
 
 async def test_the_status_saying_green_wins_over_a_chosen_manual(
@@ -127,6 +131,30 @@ async def test_the_status_saying_green_wins_over_a_chosen_manual(
     assert known_state(hass, MODE).state == "manual"
     await _switch(hass, "turn_on")
     assert _starts(enphase) == [{"connectorId": 1}]
+
+
+async def test_scheduled_stays_scheduled_when_the_status_says_green(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """Scheduled chosen while the status still says Green (it may lag the change): the
+    effective mode stays Scheduled, and a start keeps the mode as the field does."""
+
+    def green_status(body: Any) -> Any:
+        for charger in body["data"]["chargers"]:
+            charger["mode"] = 1
+        return body
+
+    enphase.charger.schedules_enabled = True
+    enphase.charger.mode = "SCHEDULED_CHARGING"
+    enphase.state.faults.path = "/status"
+    enphase.state.faults.rewrite = green_status
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert known_state(hass, EFFECTIVE).state == "scheduled"
+    await _switch(hass, "turn_on")
+    assert _starts(enphase)[0]["chargingLevel"] == 32
+    writes = [json.loads(call.body) for call in enphase.state.calls("PUT", "/preference")]
+    assert writes == [{"mode": "SCHEDULED_CHARGING"}]
 
 
 async def test_smart_stays_smart_whatever_the_status_mode(
@@ -194,3 +222,61 @@ async def test_no_restart_for_a_new_current_once_green_is_chosen_in_the_pause(
     await advance(hass, freezer, 31)
     assert _starts(enphase)[-1]["chargingLevel"] == 24
     assert enphase.charger.charging is True
+
+
+@pytest.mark.parametrize("mode", ["SMART_CHARGING", "SCHEDULED_CHARGING"])
+async def test_no_restart_once_smart_or_scheduled_is_chosen_in_the_pause(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+    mode: str,
+) -> None:
+    """Smart or Scheduled chosen in the app during the pause moves nothing in the status:
+    the mode is read again before the restart, and none is sent (amps would override
+    Smart, #165; Scheduled waits for its window)."""
+    enphase.knobs.smart_offered = True
+    enphase.charger.schedules_enabled = True
+    await _switch(hass, "turn_on")
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 20}, blocking=True
+    )
+    enphase.charger.mode = mode
+    await advance(hass, freezer, 31)
+    assert len(_starts(enphase)) == 1
+    assert enphase.charger.charging is False
+
+
+async def test_no_restart_when_the_mode_cannot_be_read_or_a_stop_comes_meanwhile(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The mode read before the restart fails: no restart. A stop that arrives while the
+    restart reads the mode calls it off."""
+    await _switch(hass, "turn_on")
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 20}, blocking=True
+    )
+    enphase.state.faults.path = "/preference"
+    enphase.state.faults.status = 503
+    await advance(hass, freezer, 31)
+    assert len(_starts(enphase)) == 1
+    enphase.state.faults.clear()
+
+    await _switch(hass, "turn_on")
+    await hass.services.async_call(
+        "number", "set_value", {ATTR_ENTITY_ID: NUMBER, "value": 24}, blocking=True
+    )
+
+    def stop_meanwhile(body: Any) -> Any:
+        enphase.state.faults.rewrite = None
+        hass.async_create_task(_switch(hass, "turn_off"))
+        return body
+
+    enphase.state.faults.path = "/preference"
+    enphase.state.faults.rewrite = stop_meanwhile
+    await advance(hass, freezer, 31)
+    assert len(_starts(enphase)) == 2
+    assert enphase.charger.charging is False

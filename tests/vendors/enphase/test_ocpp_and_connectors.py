@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import voluptuous as vol
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
@@ -17,6 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.const import OCPP_MESSAGES
 from custom_components.energy_portals.vendors.enphase.models import parse_status
+from tests.helpers import advance
 from tests.simulator.enphase import EnphaseSimulator
 from tests.vendors.enphase.helpers import charger_device, charging
 
@@ -133,3 +135,44 @@ def test_connectors_are_read_from_every_status_shape() -> None:
     raw["connectors"] = [{"connectorId": 2}, {"connectorId": "x"}, {"connectorId": 0}, "y"]
     (charger,) = parse_status(body).chargers.values()
     assert charger.connectors == (2,)
+
+
+async def test_a_restart_for_a_new_current_keeps_the_connector(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Started on connector 2, a new current restarts it on connector 2; a backend that
+    only knows the start forms without a connector refuses connector 2 rather than start
+    connector 1."""
+    enphase.charger.connectors = 2
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    device_id = charger_device(hass, enphase_entry).id
+    await hass.services.async_call(
+        DOMAIN, "start_charging", {"device_id": device_id, "connector_id": 2}, blocking=True
+    )
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.garage_ev_charging_current", "value": 20},
+        blocking=True,
+    )
+    await advance(hass, freezer, 31)
+    bodies = [json.loads(call.body) for call in enphase.state.calls("POST", "start_charging")]
+    assert bodies == [
+        {"chargingLevel": 32, "connectorId": 2},
+        {"chargingLevel": 20, "connectorId": 2},
+    ]
+
+    await hass.services.async_call(DOMAIN, "stop_charging", {"device_id": device_id}, blocking=True)
+    enphase.knobs.start_variants = {6, 7}  # bodies without a level or a connector
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            DOMAIN,
+            "start_charging",
+            {"device_id": device_id, "connector_id": 2},
+            blocking=True,
+        )
+    assert not charging(enphase)

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -17,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.schedules import parse_schedules
-from tests.helpers import known_state
+from tests.helpers import advance, known_state
 from tests.simulator.enphase import SERIAL, SITE_ID, EnphaseSimulator
 from tests.vendors.enphase.helpers import charger_device
 
@@ -271,3 +272,106 @@ def test_the_field_schedules_carry_their_days() -> None:
     ]
     schedules = parse_schedules({"meta": {}, "data": {"slots": slots}})
     assert [slot.days for slot in schedules.slots] == [(1, 2, 3, 4, 5, 6, 7), None, (3,)]
+
+
+async def test_no_change_is_sent_from_a_stale_read(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """Every slot goes back with a change, and a slot left out may be deleted: when the
+    slots cannot be read just before, nothing is sent and the error says why (a schedule
+    added meanwhile in the app survives)."""
+    enphase.charger.slots.append({**enphase.charger.slots[0], "id": f"{SITE_ID}:{SERIAL}:new"})
+    enphase.state.faults.path = "/schedules"
+    enphase.state.faults.status = 503
+    with pytest.raises(HomeAssistantError) as caught:
+        await _switch(hass, "turn_on", SATURDAY)
+    assert caught.value.translation_key == "enphase_schedules_unread"
+    assert _patches(enphase) == []
+    assert len(enphase.charger.slots) == 3
+
+
+async def test_seconds_do_not_hide_an_empty_window(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """The cloud keeps minutes: 22:30:10 to 22:30:50 is an empty window."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await _action(
+            hass,
+            "update_schedule",
+            {ATTR_ENTITY_ID: SWITCH, "start": "22:30:10", "end": "22:30:50"},
+        )
+    assert caught.value.translation_key == "enphase_schedule_empty_window"
+
+
+async def test_a_schedule_without_days_gets_no_day_switches_and_keeps_its_days(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A slot whose answer names no days has no weekday switches; one whose days go missing
+    later refuses a weekday toggle rather than write that day alone."""
+    enphase.charger.slots[0]["days"] = None
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert known_state(hass, SWITCH).state == "off"
+    assert hass.states.get(MONDAY) is None
+    await hass.config_entries.async_unload(enphase_entry.entry_id)
+    enphase.charger.slots[0]["days"] = [1, 2]
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    assert known_state(hass, MONDAY).state == "on"
+    enphase.charger.slots[0]["days"] = None
+    with pytest.raises(ServiceValidationError) as caught:
+        await _switch(hass, "turn_on", SATURDAY)
+    assert caught.value.translation_key == "enphase_schedule_days_unknown"
+    assert _patches(enphase) == []
+
+
+async def test_a_slot_id_that_starts_another_takes_only_its_own_entities(
+    hass: HomeAssistant, enphase_entry: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """Deleting slot `…:7c1e` leaves every entity of slot `…:7c1e_b`."""
+    enphase.charger.slots.append(
+        {**enphase.charger.slots[0], "id": f"{SITE_ID}:{SERIAL}:7c1e_b", "startTime": "12:00"}
+    )
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    await _action(hass, "delete_schedule", {ATTR_ENTITY_ID: SWITCH})
+    assert hass.states.get(SWITCH) is None
+    assert known_state(hass, "switch.garage_ev_schedule_2").state == "off"
+    assert known_state(hass, "switch.garage_ev_schedule_2_monday").state == "on"
+    assert known_state(hass, "time.garage_ev_schedule_2_start").state == "12:00:00"
+
+
+async def test_a_schedule_deleted_while_home_assistant_was_stopped_goes(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The registry is compared, not the last answer: after a reload, a schedule the
+    charger no longer lists goes once two answers agree."""
+    await hass.config_entries.async_unload(loaded_enphase.entry_id)
+    del enphase.charger.slots[0]
+    assert await hass.config_entries.async_setup(loaded_enphase.entry_id)
+    await hass.async_block_till_done()
+    registry = er.async_get(hass)
+    assert registry.async_get(SWITCH) is not None
+    await advance(hass, freezer, 3601)
+    assert registry.async_get(SWITCH) is None
+    assert registry.async_get(MONDAY) is None
+
+
+async def test_the_schedule_binary_sensor_is_not_a_schedule(
+    hass: HomeAssistant, loaded_enphase: MockConfigEntry, enphase: EnphaseSimulator
+) -> None:
+    """The charger's *Schedule enabled* binary sensor names no slot."""
+    registry = er.async_get(hass)
+    entity_id = registry.async_get_entity_id(
+        "binary_sensor", DOMAIN, f"enphase_{SERIAL}_schedule_enabled"
+    )
+    assert entity_id is not None
+    with pytest.raises(ServiceValidationError) as caught:
+        await _action(hass, "delete_schedule", {ATTR_ENTITY_ID: entity_id})
+    assert caught.value.translation_key == "enphase_not_a_schedule"

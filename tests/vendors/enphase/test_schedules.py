@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -113,9 +114,9 @@ async def test_a_schedule_added_in_the_app_appears_and_a_removed_one_goes(
     enphase: EnphaseSimulator,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Read at the hour: a new schedule gets its entities without a restart; a deleted one
-    takes its entities with it (state and registry), and refuses changes. Should it come
-    back, its entities come back."""
+    """Read at the hour: a new schedule gets its entities without a restart; a deleted one,
+    missing from two answers in a row, takes its entities with it (state and registry), and
+    refuses changes. Should it come back, its entities come back."""
     slot = {**enphase.charger.slots[0], "id": f"{SITE_ID}:{SERIAL}:beef", "startTime": "12:00"}
     enphase.charger.slots.append(slot)
     await advance(hass, freezer, SETTINGS_READ)
@@ -124,6 +125,8 @@ async def test_a_schedule_added_in_the_app_appears_and_a_removed_one_goes(
     assert known_state(hass, "switch.garage_ev_schedule_2_saturday").state == "off"
 
     deleted = enphase.charger.slots.pop(0)
+    await advance(hass, freezer, SETTINGS_READ)
+    assert known_state(hass, SWITCH).state == "unavailable"  # one answer: not yet removed
     await advance(hass, freezer, SETTINGS_READ)
     registry = er.async_get(hass)
     for entity_id in (SWITCH, START, END, "switch.garage_ev_schedule_1_monday"):
@@ -184,9 +187,17 @@ async def test_a_schedule_read_that_fails_after_a_write(
 ) -> None:
     """The write landed; a read afterwards that answers junk is no error for the write: the
     entities show what was written, and the next read confirms it."""
+    answers = 0
+
+    def junk_after_the_write(body: Any) -> Any:
+        nonlocal answers
+        answers += 1  # the read before the write, the write's answer, then junk
+        return body if answers <= 2 else {"data": None}
+
     enphase.state.faults.path = "/schedules"
-    enphase.state.faults.rewrite = lambda body: {"data": None}
+    enphase.state.faults.rewrite = junk_after_the_write
     await hass.services.async_call("switch", "turn_on", {ATTR_ENTITY_ID: SWITCH}, blocking=True)
+    assert answers == 3
     assert enphase.charger.schedules_enabled is True
     assert known_state(hass, SWITCH).state == "on"
     enphase.state.faults.clear()

@@ -141,3 +141,36 @@ async def test_removing_the_entry_removes_its_warnings(
     await hass.config_entries.async_remove(loaded_enphase.entry_id)
     await hass.async_block_till_done()
     assert _issue(hass, "enphase_optional_service_down_history", loaded_enphase) is None
+
+
+async def test_a_blip_on_a_daily_read_heals_within_minutes(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """One failed currency read (read daily) is asked again 10 minutes later, not the next
+    day: the service is ok again at once."""
+    enphase.state.faults.path = "get_currency_conversion"
+    enphase.state.faults.status = 503
+    await advance(hass, freezer, 24 * 3600)
+    assert known_state(hass, STATUS).attributes["failing"] == ["currency"]
+    enphase.state.faults.clear()
+    await advance(hass, freezer, 601)
+    assert known_state(hass, STATUS).state == "ok"
+
+
+async def test_no_optional_warning_while_the_whole_cloud_is_down(
+    hass: HomeAssistant,
+    loaded_enphase: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Seven hours without any answer: the history fails too, but it is the cloud that is
+    down; no warning says only the history is."""
+    enphase.state.faults.status = 503
+    for _ in range(7 * 2):
+        await advance(hass, freezer, 1801)
+    assert known_state(hass, STATUS).state == "down"
+    assert "history" in known_state(hass, STATUS).attributes["failing"]
+    assert _issue(hass, "enphase_optional_service_down_history", loaded_enphase) is None

@@ -80,6 +80,8 @@ PLAIN_START_VARIANTS: tuple[tuple[str, str, str], ...] = (
     ("POST", SINGULAR, "none"),
 )
 """Start variants without a level (5-7), for Green and Smart and for chargers that refuse one."""
+CONNECTOR_SHAPES = ("camel", "snake", "connector")
+"""The start bodies that name the connector."""
 STOP_VARIANTS = (("PUT", PLURAL), ("POST", PLURAL), ("POST", SINGULAR))
 
 
@@ -133,7 +135,7 @@ class EnphaseClient:
 
     def __init__(self, auth: EnphaseAuth) -> None:
         self.auth = auth
-        self._start_variant: dict[bool, int] = {}
+        self._start_variant: dict[bool, tuple[str, str, str]] = {}
         """The start variant that worked last, with a level (True) and without (False)."""
         self._stop_variant = 0
         self._config_by_cookies: set[str] = set()
@@ -198,12 +200,12 @@ class EnphaseClient:
 
     async def async_get_status(self, site_id: str) -> EvseStatus:
         """Status of every charger on the site."""
-        path = f"{CONTROLLER}/{site_id}/ev_chargers/status"
+        path = f"{CONTROLLER}/{path_id(site_id)}/ev_chargers/status"
         return parse_status(await self._read(path, Family.STATUS, site_id))
 
     async def async_get_summaries(self, site_id: str) -> dict[str, ChargerSummary]:
         """The summary (v2) of every charger on the site, by serial."""
-        path = f"{CONTROLLER}/api/v2/{site_id}/ev_chargers/summary?filter_retired=true"
+        path = f"{CONTROLLER}/api/v2/{path_id(site_id)}/ev_chargers/summary?filter_retired=true"
         return parse_summaries(await self._read(path, Family.READ, site_id))
 
     async def async_get_currency(self, site_id: str) -> str | None:
@@ -310,12 +312,12 @@ class EnphaseClient:
 
     async def async_get_charge_modes(self, site_id: str, serial: str) -> ChargeModes:
         """The charger's charge mode and the modes it offers."""
-        path = f"{SCHEDULER}/{site_id}/{serial}/preference"
+        path = f"{SCHEDULER}/{path_id(site_id)}/{path_id(serial)}/preference"
         return parse_charge_modes(await self._read(path, Family.CONTROL, site_id))
 
     async def async_set_charge_mode(self, site_id: str, serial: str, mode: ChargeMode) -> None:
         """Change the charge mode; after a 400, re-read: the change may have landed anyway."""
-        path = f"{SCHEDULER}/{site_id}/{serial}/preference"
+        path = f"{SCHEDULER}/{path_id(site_id)}/{path_id(serial)}/preference"
         response = await self._send(
             "PUT", path, Family.CONTROL, site_id=site_id, body={"mode": mode.value}
         )
@@ -332,12 +334,12 @@ class EnphaseClient:
 
     async def async_get_use_battery(self, site_id: str, serial: str) -> bool | None:
         """Whether Green charging may use the battery (None: no such setting)."""
-        path = f"{SCHEDULER}/GREEN_CHARGING/{site_id}/{serial}/settings"
+        path = f"{SCHEDULER}/GREEN_CHARGING/{path_id(site_id)}/{path_id(serial)}/settings"
         return parse_use_battery(await self._read(path, Family.CONTROL, site_id))
 
     async def async_set_use_battery(self, site_id: str, serial: str, enabled: bool) -> None:
         """Let Green charging use the battery, or not."""
-        path = f"{SCHEDULER}/GREEN_CHARGING/{site_id}/{serial}/settings"
+        path = f"{SCHEDULER}/GREEN_CHARGING/{path_id(site_id)}/{path_id(serial)}/settings"
         setting = {"chargerSettingName": USE_BATTERY_SETTING, "enabled": enabled, "value": None}
         response = await self._send(
             "PUT", path, Family.CONTROL, site_id=site_id, body={"chargerSettingList": [setting]}
@@ -371,11 +373,13 @@ class EnphaseClient:
     async def _start(self, site_id: str, serial: str, level: int | None, connector: int) -> None:
         with_level = level is not None
         variants = LEVEL_START_VARIANTS if with_level else PLAIN_START_VARIANTS
-        first = self._start_variant.get(with_level, 0)
+        if connector != 1:  # only the variants that name a connector can start another one
+            variants = tuple(v for v in variants if v[2] in CONNECTOR_SHAPES)
+        known = self._start_variant.get(with_level)
         last: HttpResponse | None = None
-        for index in (first, *(i for i in range(len(variants)) if i != first)):
-            method, noun, shape = variants[index]
-            path = f"{CONTROLLER}/{site_id}/{noun}/{serial}/start_charging"
+        for variant in sorted(variants, key=lambda v: v != known):  # the one that worked first
+            method, noun, shape = variant
+            path = f"{CONTROLLER}/{path_id(site_id)}/{noun}/{path_id(serial)}/start_charging"
             last = await self._send(
                 method,
                 path,
@@ -389,7 +393,7 @@ class EnphaseClient:
             if reason is not None:
                 raise _refused_command(last, reason)
             raise_for_status(last)
-            self._start_variant[with_level] = index
+            self._start_variant[with_level] = variant
             return
         assert last is not None
         raise _refused_command(last, "refused")
@@ -399,7 +403,7 @@ class EnphaseClient:
         first = self._stop_variant
         for index in (first, *(i for i in range(len(STOP_VARIANTS)) if i != first)):
             method, noun = STOP_VARIANTS[index]
-            path = f"{CONTROLLER}/{site_id}/{noun}/{serial}/stop_charging"
+            path = f"{CONTROLLER}/{path_id(site_id)}/{noun}/{path_id(serial)}/stop_charging"
             response = await self._send(method, path, Family.CONTROL, site_id=site_id)
             reason = stop_refusal(response)
             if reason == "next":
@@ -412,7 +416,7 @@ class EnphaseClient:
 
     async def async_trigger_message(self, site_id: str, serial: str, message: str) -> None:
         """Ask the charger to send an OCPP message (const.OCPP_MESSAGES)."""
-        path = f"{CONTROLLER}/{site_id}/ev_charger/{serial}/trigger_message"
+        path = f"{CONTROLLER}/{path_id(site_id)}/ev_charger/{path_id(serial)}/trigger_message"
         response = await self._send(
             "POST", path, Family.CONTROL, site_id=site_id, body={"requestedMessage": message}
         )
@@ -420,14 +424,14 @@ class EnphaseClient:
 
     async def async_start_live_stream(self, site_id: str) -> float | None:
         """Ask the cloud for live status; returns the stream's seconds when it tells them."""
-        path = f"{CONTROLLER}/{site_id}/ev_chargers/start_live_stream"
+        path = f"{CONTROLLER}/{path_id(site_id)}/ev_chargers/start_live_stream"
         response = await self._send("GET", path, Family.STATUS, site_id=site_id)
         _raise_for_command(response)
         return live_stream_seconds(response.json()) if response.text.strip() else None
 
     async def async_stop_live_stream(self, site_id: str) -> None:
         """End the live stream."""
-        path = f"{CONTROLLER}/{site_id}/ev_chargers/stop_live_stream"
+        path = f"{CONTROLLER}/{path_id(site_id)}/ev_chargers/stop_live_stream"
         _raise_for_command(await self._send("GET", path, Family.STATUS, site_id=site_id))
 
 

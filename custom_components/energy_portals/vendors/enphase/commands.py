@@ -52,6 +52,8 @@ class EnphaseCommands:
         self._restart_wanted: dict[str, int] = {}
         """Chargers stopped for a new current, to be started again (unless told otherwise),
         with the coordinator's failed polls when they were stopped."""
+        self._connectors: dict[str, int] = {}
+        """The connector each charger was last started on (a restart uses it again)."""
         coordinator.config_entry.async_on_unload(self._cancel_restarts)
 
     async def async_set_default_level(self, serial: str, amps: float) -> None:
@@ -125,15 +127,13 @@ class EnphaseCommands:
         charger = coordinator.charger(serial)
         mode = charger.effective_mode if charger else None
         level = coordinator.charging_current(serial) if _takes_amps(charger) else None
+        connector = connector or connectors[0]
         await self._async_command(
             self._start_keeping_mode(
-                serial,
-                level,
-                explicit=current is not None,
-                mode=mode,
-                connector=connector or connectors[0],
+                serial, level, explicit=current is not None, mode=mode, connector=connector
             )
         )
+        self._connectors[serial] = connector
         if mode in (None, ChargeMode.MANUAL):  # the others follow the sun, tariff or schedule
             await self._async_check_followed(serial, charging=True)
 
@@ -200,12 +200,9 @@ class EnphaseCommands:
             await self._client.async_set_charge_mode(self._site_id, serial, mode)
 
     async def async_set_charge_mode(self, serial: str, mode: ChargeMode) -> None:
-        """Change the charge mode, then read it back. A mode the charger already charges in
-        is not written; choosing Green during a manual override of it is (it ends the
-        override)."""
-        charger = self._coordinator.charger(serial)
-        if charger is not None and charger.charge_mode is mode and charger.effective_mode is mode:
-            return
+        """Change the charge mode, then read it back. It is written even when it is the mode
+        last read: the app may have changed it since, and choosing Green again ends a manual
+        override of it."""
         await self._async_command(self._client.async_set_charge_mode(self._site_id, serial, mode))
 
     async def async_set_use_battery(self, serial: str, enabled: bool) -> None:
@@ -250,13 +247,15 @@ class EnphaseCommands:
         nothing changed meanwhile: no status poll failed (an outage never ends in a start
         of ours, #274), and the car is still plugged in to a charger charging in Manual."""
         self._restarts.pop(serial, None)  # fired: nothing left to cancel
-        failures = self._restart_wanted.pop(serial, None)
+        failures = self._restart_wanted.get(serial)
         coordinator = self._coordinator
         await coordinator.async_refresh()  # what the charger does now, not 30 s ago
-        await coordinator.async_fresh_modes(serial)
-        charger = coordinator.charger(serial)
+        modes_read = await coordinator.async_fresh_modes(serial, force=True)  # Smart moves
+        charger = coordinator.charger(serial)  # nothing in the status
         if (
-            failures != coordinator.failures
+            self._restart_wanted.pop(serial, None) is None  # a stop or start meanwhile
+            or not modes_read
+            or failures != coordinator.failures
             or not coordinator.last_update_success
             or charger is None
             or not charger.connected
@@ -268,7 +267,7 @@ class EnphaseCommands:
             LOGGER.info("The charger is not started again at the new current: it changed since")
             return
         try:
-            await self.async_start_charging(serial)
+            await self.async_start_charging(serial, connector=self._connectors.get(serial))
         except HomeAssistantError as err:
             LOGGER.warning("The charger did not restart at the new current: %s", err)
 

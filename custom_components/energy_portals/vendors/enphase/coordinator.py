@@ -58,7 +58,7 @@ from .offers import Offers
 from .power import AveragePower
 from .repairs import EnphaseRepairs
 from .schedule_commands import ScheduleCommands
-from .schedules import Schedules
+from .schedules import Schedules, slot_in_unique_id
 from .service_health import (
     CHARGE_MODE,
     CHARGER_CONFIG,
@@ -120,6 +120,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Each charger's charging schedules, for chargers the scheduler has them for."""
         self._offers = Offers()
         """Whether each charger has a default level and schedules."""
+        self._slots_missing: dict[str, set[str]] = {}
+        """Each charger's schedules with entities that the last answer did not list."""
         self.schedule_lock = asyncio.Lock()
         """One schedule read or write at a time: a write sends every slot from the last read,
         and a read never lands after a write it started before."""
@@ -330,8 +332,12 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         self._currency_read_at = now
         try:
             self.currency = await self.client.async_get_currency(self.site_id) or self.currency
+        except (PortalNotFoundError, PortalAccessDeniedError) as err:  # a site without one
+            self.health.served(CURRENCY)
+            LOGGER.debug("The site's currency is not offered: %s", err)
         except PortalError as err:
             self.health.failed(CURRENCY, now)
+            self._currency_read_at = now - CURRENCY_INTERVAL + SETTINGS_RETRY  # soon again
             LOGGER.debug("The site's currency is not read this time: %s", err)
         else:
             self.health.served(CURRENCY)
@@ -352,6 +358,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             self.health.served(FIRMWARE)
         except PortalError as err:
             self.health.failed(FIRMWARE, now)
+            self._firmware_read_at = now - FIRMWARE_INTERVAL + SETTINGS_RETRY  # soon again
             LOGGER.debug("The firmware is not read this time: %s", err)
         else:
             self.health.served(FIRMWARE)
@@ -430,26 +437,28 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         else:
             self._modes_read_at.update(dict.fromkeys(serials, now))
 
-    async def async_fresh_modes(self, serial: str) -> None:
+    async def async_fresh_modes(self, serial: str, *, force: bool = False) -> bool:
         """Read the charge mode again before a command acts on it, when the last read is
-        older than SETTINGS_FRESH: a mode changed in the app between Manual, Scheduled and
-        Smart does not move the status (a start with amps would override Smart, #165)."""
+        older than SETTINGS_FRESH (always with `force`): a mode changed in the app between
+        Manual, Scheduled and Smart does not move the status (a start with amps would
+        override Smart, #165). False when it could not be read."""
         now = dt_util.utcnow()
         read_at = self._modes_read_at.get(serial)
-        if read_at is not None and now - read_at < SETTINGS_FRESH:
-            return
+        if not force and read_at is not None and now - read_at < SETTINGS_FRESH:
+            return True
         try:
             await self._async_read_settings(serial)
         except PortalError as err:
             self.health.failed(CHARGE_MODE, now)
             LOGGER.debug("The charge mode is not read before the command: %s", err)
-            return
+            return False
         self.health.served(CHARGE_MODE)
         self._modes_read_at[serial] = now
         charger = self.charger(serial)
         if charger is not None:  # the command reads the charger of the last poll
             self.data.chargers[serial] = self._with_settings(charger)
             self.async_update_listeners()
+        return True
 
     async def _async_read_settings(self, serial: str) -> None:
         self.modes[serial] = await self.client.async_get_charge_modes(self.site_id, serial)
@@ -476,31 +485,45 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             await self._async_read_offered(
                 "schedules", serial, self.client.async_get_schedules, self.schedules
             )
-            self._forget_deleted_schedules(serial, before)
+            if self.schedules.get(serial) not in (None, before):  # a new answer
+                self._forget_deleted_schedules(serial)
 
-    def store_schedules(self, serial: str, schedules: Schedules) -> None:
-        """Keep the charger's schedules as read or written; a schedule deleted since takes
-        its entities with it."""
-        before = self.schedules.get(serial)
+    def store_schedules(
+        self, serial: str, schedules: Schedules, *, answer: bool = True, deleted: str = ""
+    ) -> None:
+        """Keep the charger's schedules as read (`answer`) or as just written; the entities
+        of a schedule the answers no longer list, or that was `deleted`, go."""
         self.schedules[serial] = schedules
-        self._forget_deleted_schedules(serial, before)
+        if answer or deleted:
+            self._forget_deleted_schedules(serial, deleted)
 
-    def _forget_deleted_schedules(self, serial: str, before: Schedules | None) -> None:
-        """Remove the entities of the schedules the charger no longer has. An answer with no
-        slot at all removes nothing: real chargers always list their off-peak one."""
-        now = self.schedules.get(serial)
-        if before is None or now is None or not now.slots:
+    def _forget_deleted_schedules(self, serial: str, deleted: str = "") -> None:
+        """Remove the entities of the schedules the charger no longer has: those missing from
+        two answers in a row (one odd answer removes nothing; an answer without any slot is
+        odd), and one we deleted ourselves at once. The registry is what is compared, so a
+        schedule deleted while Home Assistant was stopped goes too."""
+        schedules = self.schedules.get(serial)
+        if schedules is None:
             return
-        kept = {slot.slot_id for slot in now.slots}
+        prefix = f"{device_key(serial)}_schedule_"
         registry = er.async_get(self.hass)
-        for slot in before.slots:
-            if slot.slot_id in kept:
-                continue
-            prefix = f"{device_key(serial)}_schedule_{slot.slot_id}_"
-            for entity in er.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-                if entity.unique_id.startswith(prefix):
-                    registry.async_remove(entity.entity_id)
-            self.chargers.forget_key((serial, slot.slot_id))
+        entities = [
+            (entity.entity_id, slot_in_unique_id(prefix, entity.unique_id))
+            for entity in er.async_entries_for_config_entry(registry, self.config_entry.entry_id)
+        ]
+        kept = {slot.slot_id for slot in schedules.slots}
+        missing = {slot for _, slot in entities if slot is not None and slot not in kept}
+        if not schedules.slots and not deleted:
+            missing = set()
+        gone = missing & self._slots_missing.get(serial, set())
+        if deleted in missing:
+            gone.add(deleted)
+        self._slots_missing[serial] = missing - gone
+        for entity_id, slot in entities:
+            if slot in gone:
+                registry.async_remove(entity_id)
+        for slot in gone:
+            self.chargers.forget_key((serial, slot))
 
     async def _async_read_offered[T](
         self,

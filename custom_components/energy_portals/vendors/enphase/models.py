@@ -146,13 +146,14 @@ class Charger:
 
     @property
     def effective_mode(self) -> ChargeMode | None:
-        """The mode the charger charges in now. The status's own `mode` overrules the chosen
-        one: 0 while Green is chosen is a manual override till the next plug-out (#640), and
-        1 is Green (Smart stays Smart: it may follow the sun too)."""
+        """The mode the charger charges in now. The status's own `mode` (0 manual, 1 green)
+        overrules the chosen one where the two disagree as the field saw: 0 while Green is
+        chosen is a manual override till the next plug-out (#640), and 1 while Manual is
+        chosen is Green. Scheduled and Smart stay as chosen (the status may lag a change)."""
         chosen = self.charge_mode
         if self.status_mode == 0 and chosen is ChargeMode.GREEN:
             return ChargeMode.MANUAL
-        if self.status_mode == 1 and chosen is not ChargeMode.SMART:
+        if self.status_mode == 1 and chosen in (None, ChargeMode.MANUAL):
             return ChargeMode.GREEN
         return chosen
 

@@ -21,7 +21,7 @@ from ...const import DOMAIN
 from ...errors import PortalAuthError, PortalRateLimitError
 from .const import CONF_EMAIL, CONF_SILENCE_OPTIONAL_REPAIRS
 from .credentials import EnphaseMfaRequiredError, EnphaseSignInError
-from .service_health import OPTIONAL, ServiceHealth
+from .service_health import OPTIONAL, STATUS, ServiceHealth
 
 ISSUE_SIGN_IN = "enphase_sign_in_refused"
 ISSUE_SESSIONS = "enphase_too_many_sessions"
@@ -75,9 +75,11 @@ class EnphaseRepairs:
             ir.async_delete_issue(self.hass, DOMAIN, issue_id(kind, self.entry.entry_id))
 
     def optional_services(self, health: ServiceHealth, now: datetime) -> None:
-        """Warn of an optional service failing for six hours (not when silenced); clear the
-        warning once it answers."""
+        """Warn of an optional service failing for six hours (not when silenced, nor while
+        the status fails too: the cloud is down, not the service); clear the warning once
+        it answers."""
         silenced = self.entry.options.get(CONF_SILENCE_OPTIONAL_REPAIRS, False)
+        silenced = silenced or STATUS in health.failing
         for family, kind in zip(OPTIONAL, OPTIONAL_ISSUES, strict=True):
             since = health.failing.get(family)
             if since is None or silenced or now - since < OPTIONAL_REPAIR_AFTER:

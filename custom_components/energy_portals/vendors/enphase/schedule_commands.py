@@ -1,6 +1,7 @@
 """The Enphase schedules' commands: turn one on or off, change its times, days or current,
-add one, delete one. Each is checked before it is sent, sends every slot as last read (the
-slots are read first: the app may have changed one), and reads the slots back after.
+add one, delete one. Each is checked before it is sent and reads the slots back after. A
+change sends every slot as read just before (a slot left out may be deleted, so nothing is
+sent when that read fails); a delete names its slot only.
 """
 
 from __future__ import annotations
@@ -46,13 +47,18 @@ class ScheduleCommands:
         coordinator = self._coordinator
         async with coordinator.schedule_lock:
             schedules = await self._async_fresh(serial)
-            slot = schedules.slot(slot_id) if schedules else None
-            if schedules is None or slot is None:
+            if schedules is None:  # every slot goes back: the app may have added one
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN, translation_key="enphase_schedules_unread"
+                )
+            slot = schedules.slot(slot_id)
+            if slot is None:
                 raise _invalid("enphase_schedule_gone")
             if day is not None:
+                if slot.days is None:
+                    raise _invalid("enphase_schedule_days_unknown")
                 number, on = day
-                read = set(slot.days or ())
-                days = tuple(sorted(read | {number} if on else read - {number}))
+                days = tuple(sorted({*slot.days, number} if on else set(slot.days) - {number}))
             if slot.kind == OFF_PEAK and (start, end, days, level) != (None, None, None, None):
                 raise _invalid("enphase_schedule_off_peak")
             check_schedule(
@@ -68,7 +74,7 @@ class ScheduleCommands:
             await run_command(
                 refusals_explained(self._client.async_write_schedules(self._site_id, serial, body))
             )
-            coordinator.store_schedules(serial, schedules.written(body))
+            coordinator.store_schedules(serial, schedules.written(body), answer=False)
             await self._async_read_back(serial)
         coordinator.async_update_listeners()
 
@@ -101,7 +107,7 @@ class ScheduleCommands:
         """Delete a schedule; its entities go with it. The off-peak one is the utility's."""
         coordinator = self._coordinator
         async with coordinator.schedule_lock:
-            schedules = await self._async_fresh(serial)
+            schedules = await self._async_fresh(serial) or coordinator.schedules.get(serial)
             slot = schedules.slot(slot_id) if schedules else None
             if schedules is None or slot is None:
                 raise _invalid("enphase_schedule_gone")
@@ -112,20 +118,21 @@ class ScheduleCommands:
                     self._client.async_delete_schedule(self._site_id, serial, slot_id)
                 )
             )
-            coordinator.store_schedules(serial, schedules.without(slot_id))
+            coordinator.store_schedules(
+                serial, schedules.without(slot_id), answer=False, deleted=slot_id
+            )
             await self._async_read_back(serial)
         coordinator.async_update_listeners()
 
     async def _async_fresh(self, serial: str) -> Schedules | None:
-        """The slots now (the app may have changed one since the hour), else as last read."""
-        coordinator = self._coordinator
+        """The slots now (the app may have changed one since the hour); None unread."""
         try:
-            coordinator.store_schedules(
-                serial, await self._client.async_get_schedules(self._site_id, serial)
-            )
+            schedules = await self._client.async_get_schedules(self._site_id, serial)
         except PortalError as err:
-            LOGGER.debug("The schedules are written from the last read: %s", err)
-        return coordinator.schedules.get(serial)
+            LOGGER.debug("The schedules are not read before the change: %s", err)
+            return None
+        self._coordinator.store_schedules(serial, schedules)
+        return schedules
 
     async def _async_read_back(self, serial: str) -> None:
         try:
@@ -142,8 +149,13 @@ def check_schedule(start: time | None, end: time | None, days: tuple[int, ...] |
     records one (22:30 to 05:45)."""
     if days is not None and not days:
         raise _invalid("enphase_schedule_no_days")
-    if start is not None and start == end:
+    if start is not None and end is not None and _minute(start) == _minute(end):
         raise _invalid("enphase_schedule_empty_window")
+
+
+def _minute(moment: time) -> time:
+    """The cloud keeps `HH:MM`."""
+    return moment.replace(second=0, microsecond=0)
 
 
 def _invalid(key: str) -> HomeAssistantError:

@@ -14,6 +14,7 @@ from homeassistant.helpers import entity_registry as er
 from ...const import DOMAIN
 from .const import MAX_ASKED_CURRENT, MIN_CHARGING_CURRENT
 from .coordinator import EnphaseCoordinator, device_key
+from .schedules import slot_in_unique_id
 from .services import ATTR_CHARGING_LEVEL, charger_of
 
 ATTR_START = "start"
@@ -60,10 +61,9 @@ def schedule_of(hass: HomeAssistant, entity_id: str) -> tuple[EnphaseCoordinator
     entity = er.async_get(hass).async_get(entity_id)
     if entity is not None and entity.platform == DOMAIN and entity.device_id is not None:
         coordinator, serial = charger_of(hass, entity.device_id)
-        prefix, suffix = f"{device_key(serial)}_schedule_", "_enabled"
-        unique_id = entity.unique_id
-        if unique_id.startswith(prefix) and unique_id.endswith(suffix):
-            return coordinator, serial, unique_id.removeprefix(prefix).removesuffix(suffix)
+        slot_id = slot_in_unique_id(f"{device_key(serial)}_schedule_", entity.unique_id)
+        if slot_id is not None and entity.unique_id.endswith("_enabled"):
+            return coordinator, serial, slot_id
     raise ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key="enphase_not_a_schedule",

@@ -98,6 +98,22 @@ class Schedules:
         return parse_schedules({"meta": body["meta"], "data": {"slots": body["data"]}})
 
 
+ENTITY_KEYS = ("enabled", "start", "end", *(f"day_{day}" for day in WEEKDAYS))
+"""The keys that end a schedule entity's unique id (`<charger>_schedule_<slot id>_<key>`)."""
+
+
+def slot_in_unique_id(prefix: str, unique_id: str) -> str | None:
+    """The slot id in a schedule entity's unique id that starts with `prefix`
+    (`<charger>_schedule_`), else None (not a schedule entity's)."""
+    if not unique_id.startswith(prefix):
+        return None
+    rest = unique_id.removeprefix(prefix)
+    for key in ENTITY_KEYS:
+        if rest.endswith(f"_{key}") and len(rest) > len(key) + 1:
+            return rest.removesuffix(f"_{key}")
+    return None
+
+
 def new_slot(
     start: time, end: time, days: tuple[int, ...], level: int, *, enabled: bool
 ) -> dict[str, Any]:

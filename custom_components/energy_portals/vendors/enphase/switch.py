@@ -88,7 +88,8 @@ async def async_setup_entry(
         entities: list[SwitchEntity] = [
             ScheduleSwitch(coordinator, SCHEDULE, serial, schedule.slot_id)
         ]
-        if schedule.start is not None or schedule.end is not None:  # not the off-peak one
+        timed = schedule.start is not None or schedule.end is not None  # not the off-peak one
+        if timed and schedule.days is not None:
             entities += [
                 ScheduleDaySwitch(coordinator, SCHEDULE_DAYS[day], serial, schedule.slot_id)
                 for day in WEEKDAYS

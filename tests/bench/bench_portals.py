@@ -34,6 +34,7 @@ from homeassistant.const import (
     __version__,
 )
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -316,6 +317,64 @@ async def test_enphase_requests_per_day(
             "<= 1 900",
             total <= 1900,
         )
+
+
+async def test_enphase_requests_per_command(
+    hass: HomeAssistant, simulator: RunningSimulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """Measures what each schedule and OCPP command costs: the slots read before a change
+    (every slot goes back), the write, the read back; a trigger and the refresh after it."""
+    running = await setup(hass, simulator, freezer, "enphase")
+    sim = running.sim
+    device = next(
+        device.id
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), _entry_id(hass))
+    )
+    commands: list[tuple[str, str, dict[str, Any], int]] = [
+        (
+            "a weekday switched on",
+            "switch",
+            {"entity_id": "switch.garage_ev_schedule_1_saturday"},
+            3,
+        ),
+        (
+            "a schedule added",
+            f"{DOMAIN}.add_schedule",
+            {"device_id": device, "start": "01:00", "end": "05:00", "days": ["monday"]},
+            2,
+        ),
+        (
+            "a schedule deleted",
+            f"{DOMAIN}.delete_schedule",
+            {"entity_id": "switch.garage_ev_schedule_1"},
+            3,
+        ),
+        (
+            "an OCPP message requested",
+            f"{DOMAIN}.trigger_message",
+            {"device_id": device, "message": "Heartbeat"},
+            4,
+        ),
+    ]
+    for name, service, data, budget in commands:
+        before = len(sim.state.requests)
+        domain, action = service.split(".") if "." in service else (service, "turn_on")
+        await hass.services.async_call(domain, action, data, blocking=True)
+        await hass.async_block_till_done()
+        sent = [f"{call.method} {_endpoint(call.path)}" for call in sim.state.requests[before:]]
+        record(
+            "Enphase",
+            f"requests for {name} (the command with the reads it needs)",
+            f"{len(sent)} ({', '.join(sent)})",
+            f"<= {budget}",
+            len(sent) <= budget,
+        )
+
+
+def _endpoint(path: str) -> str:
+    """A request's endpoint as the report names it (a schedule's id left out)."""
+    parent, last = path.rsplit("/", 2)[-2:]
+    return "schedule/<id>" if parent == "schedule" else last
 
 
 ENPHASE_PLUGGED: list[int] = []

@@ -264,6 +264,8 @@ async def test_no_restart_when_the_mode_cannot_be_read_or_a_stop_comes_meanwhile
     await advance(hass, freezer, 31)
     assert len(_starts(enphase)) == 1
     enphase.state.faults.clear()
+    await advance(hass, freezer, 16)  # the failed read is asked again at the next poll
+    assert known_state(hass, "sensor.garage_ev_cloud_service_status").state == "ok"
 
     await _switch(hass, "turn_on")
     await hass.services.async_call(

@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.energy_portals.const import DOMAIN
 from custom_components.energy_portals.vendors.enphase.const import OCPP_MESSAGES
 from custom_components.energy_portals.vendors.enphase.models import parse_status
-from tests.helpers import advance
+from tests.helpers import advance, known_state
 from tests.simulator.enphase import EnphaseSimulator
 from tests.vendors.enphase.helpers import charger_device, charging
 
@@ -165,6 +165,22 @@ async def test_a_restart_for_a_new_current_keeps_the_connector(
         {"chargingLevel": 32, "connectorId": 2},
         {"chargingLevel": 20, "connectorId": 2},
     ]
+
+    enphase.unplug()  # a new plug-in, started from the app: the restart is on the first
+    await advance(hass, freezer, 16)
+    enphase.plug_in()
+    enphase.start(None)
+    await advance(hass, freezer, 61)
+    assert known_state(hass, "switch.garage_ev_charging").state == "on"
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.garage_ev_charging_current", "value": 24},
+        blocking=True,
+    )
+    await advance(hass, freezer, 31)
+    last = json.loads(enphase.state.calls("POST", "start_charging")[-1].body)
+    assert last == {"chargingLevel": 24, "connectorId": 1}
 
     await hass.services.async_call(DOMAIN, "stop_charging", {"device_id": device_id}, blocking=True)
     enphase.knobs.start_variants = {6, 7}  # bodies without a level or a connector

@@ -375,3 +375,34 @@ async def test_the_schedule_binary_sensor_is_not_a_schedule(
     with pytest.raises(ServiceValidationError) as caught:
         await _action(hass, "delete_schedule", {ATTR_ENTITY_ID: entity_id})
     assert caught.value.translation_key == "enphase_not_a_schedule"
+
+
+async def test_one_odd_answer_or_one_command_removes_no_other_schedule(
+    hass: HomeAssistant,
+    enphase_entry: MockConfigEntry,
+    enphase: EnphaseSimulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A schedule missing from one answer keeps its entities through a weekday change on
+    another schedule (two reads seconds apart) and through a delete made from the last
+    read; it goes only when an answer at least 10 minutes later still lacks it."""
+    second = {**enphase.charger.slots[0], "id": f"{SITE_ID}:{SERIAL}:b2", "startTime": "12:00"}
+    third = {**enphase.charger.slots[0], "id": f"{SITE_ID}:{SERIAL}:c3", "startTime": "14:00"}
+    enphase.charger.slots += [second, third]
+    assert await hass.config_entries.async_setup(enphase_entry.entry_id)
+    await hass.async_block_till_done()
+    registry = er.async_get(hass)
+    enphase.charger.slots.remove(second)  # missing from the answers from now on
+    await _switch(hass, "turn_on", SATURDAY)
+    assert registry.async_get("switch.garage_ev_schedule_2") is not None
+
+    enphase.state.faults.path = "/schedules"
+    enphase.state.faults.status = 503
+    await _action(hass, "delete_schedule", {ATTR_ENTITY_ID: "switch.garage_ev_schedule_3"})
+    assert registry.async_get("switch.garage_ev_schedule_3") is None
+    assert registry.async_get("switch.garage_ev_schedule_2") is not None
+
+    enphase.state.faults.clear()
+    await advance(hass, freezer, 3601)
+    assert registry.async_get("switch.garage_ev_schedule_2") is None
+    assert known_state(hass, SATURDAY).state == "on"

@@ -167,10 +167,16 @@ async def test_no_optional_warning_while_the_whole_cloud_is_down(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Seven hours without any answer: the history fails too, but it is the cloud that is
-    down; no warning says only the history is."""
+    down; no warning says only the history is, nor right after the cloud is back (the
+    history's six hours count from then)."""
     enphase.state.faults.status = 503
     for _ in range(7 * 2):
         await advance(hass, freezer, 1801)
     assert known_state(hass, STATUS).state == "down"
     assert "history" in known_state(hass, STATUS).attributes["failing"]
+    assert _issue(hass, "enphase_optional_service_down_history", loaded_enphase) is None
+
+    enphase.state.faults.path = "/history"  # the cloud is back, the history not yet
+    await advance(hass, freezer, 61)
+    assert known_state(hass, STATUS).attributes["failing"] == ["history"]
     assert _issue(hass, "enphase_optional_service_down_history", loaded_enphase) is None

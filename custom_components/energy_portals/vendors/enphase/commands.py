@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -49,11 +50,11 @@ class EnphaseCommands:
         self._site_id = coordinator.site_id
         self._level_refusals_logged: set[str] = set()
         self._restarts: dict[str, CALLBACK_TYPE] = {}
-        self._restart_wanted: dict[str, int] = {}
-        """Chargers stopped for a new current, to be started again (unless told otherwise),
-        with the coordinator's failed polls when they were stopped."""
-        self._connectors: dict[str, int] = {}
-        """The connector each charger was last started on (a restart uses it again)."""
+        self._restart_wanted: dict[str, _Restart] = {}
+        """Chargers stopped for a new current, to be started again (unless told otherwise)."""
+        self._connectors: dict[str, tuple[int, datetime | None]] = {}
+        """The connector each charger was last started on by us, with the car's plug-in time
+        then (a restart in the same plug-in uses it again)."""
         coordinator.config_entry.async_on_unload(self._cancel_restarts)
 
     async def async_set_default_level(self, serial: str, amps: float) -> None:
@@ -89,9 +90,14 @@ class EnphaseCommands:
         if charger.effective_mode not in (None, ChargeMode.MANUAL) or not _takes_amps(charger):
             return  # Green and Smart choose the amps; the current waits for Manual
         self._cancel_restart(serial)
-        self._restart_wanted[serial] = coordinator.failures  # a stop or start calls it off
+        started = self._connectors.get(serial)
+        restart = _Restart(
+            failures=coordinator.failures,
+            connector=started[0] if started and started[1] == charger.plugged_in_at else None,
+        )
+        self._restart_wanted[serial] = restart  # a stop or start meanwhile calls it off
         await self._async_command(self._stop_keeping_mode(serial, ChargeMode.MANUAL))
-        if serial not in self._restart_wanted:
+        if self._restart_wanted.get(serial) is not restart:
             return
         self._restarts[serial] = async_call_later(
             coordinator.hass,
@@ -133,7 +139,8 @@ class EnphaseCommands:
                 serial, level, explicit=current is not None, mode=mode, connector=connector
             )
         )
-        self._connectors[serial] = connector
+        charger = coordinator.charger(serial)
+        self._connectors[serial] = (connector, charger.plugged_in_at if charger else None)
         if mode in (None, ChargeMode.MANUAL):  # the others follow the sun, tariff or schedule
             await self._async_check_followed(serial, charging=True)
 
@@ -247,15 +254,17 @@ class EnphaseCommands:
         nothing changed meanwhile: no status poll failed (an outage never ends in a start
         of ours, #274), and the car is still plugged in to a charger charging in Manual."""
         self._restarts.pop(serial, None)  # fired: nothing left to cancel
-        failures = self._restart_wanted.get(serial)
+        restart = self._restart_wanted.get(serial)
         coordinator = self._coordinator
         await coordinator.async_refresh()  # what the charger does now, not 30 s ago
         modes_read = await coordinator.async_fresh_modes(serial, force=True)  # Smart moves
         charger = coordinator.charger(serial)  # nothing in the status
+        if restart is None or self._restart_wanted.get(serial) is not restart:
+            return  # called off meanwhile (a stop, a start, an unload, another new current)
+        del self._restart_wanted[serial]
         if (
-            self._restart_wanted.pop(serial, None) is None  # a stop or start meanwhile
-            or not modes_read
-            or failures != coordinator.failures
+            not modes_read
+            or restart.failures != coordinator.failures
             or not coordinator.last_update_success
             or charger is None
             or not charger.connected
@@ -267,7 +276,7 @@ class EnphaseCommands:
             LOGGER.info("The charger is not started again at the new current: it changed since")
             return
         try:
-            await self.async_start_charging(serial, connector=self._connectors.get(serial))
+            await self.async_start_charging(serial, connector=restart.connector)
         except HomeAssistantError as err:
             LOGGER.warning("The charger did not restart at the new current: %s", err)
 
@@ -279,8 +288,19 @@ class EnphaseCommands:
 
     @callback
     def _cancel_restarts(self) -> None:
-        for serial in list(self._restarts):
+        for serial in {*self._restarts, *self._restart_wanted}:
             self._cancel_restart(serial)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Restart:
+    """A restart planned after a stop for a new current (each one is its own: a newer one
+    replaces it)."""
+
+    failures: int
+    """The coordinator's failed polls at the stop: any more, and it is called off (#274)."""
+    connector: int | None
+    """The connector we started in this plug-in, else the first."""
 
 
 def _takes_amps(charger: Charger | None) -> bool:

@@ -52,6 +52,8 @@ OCPP_MESSAGES: Final = (
 SETTINGS_INTERVAL: Final = timedelta(hours=1)
 SETTINGS_RETRY: Final = timedelta(minutes=10)
 """A read that failed is asked again this much later, not at the next hour."""
+SCHEDULE_GONE_AFTER: Final = timedelta(minutes=10)
+"""A schedule missing from the answers this long (two reads at least) loses its entities."""
 SETTINGS_FRESH: Final = timedelta(minutes=5)
 """A start, stop or new current reads the charge mode first when it is older than this."""
 # The site's currency (for the session cost) is read again this often.

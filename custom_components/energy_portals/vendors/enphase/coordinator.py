@@ -43,6 +43,7 @@ from .const import (
     MAX_CHARGING_CURRENT,
     MIN_BACKOFF,
     MIN_CHARGING_CURRENT,
+    SCHEDULE_GONE_AFTER,
     SETTINGS_FRESH,
     SETTINGS_INTERVAL,
     SETTINGS_RETRY,
@@ -120,8 +121,9 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Each charger's charging schedules, for chargers the scheduler has them for."""
         self._offers = Offers()
         """Whether each charger has a default level and schedules."""
-        self._slots_missing: dict[str, set[str]] = {}
-        """Each charger's schedules with entities that the last answer did not list."""
+        self._slots_missing: dict[str, dict[str, datetime]] = {}
+        """Each charger's schedules with entities that the answers no longer list, and since
+        when."""
         self.schedule_lock = asyncio.Lock()
         """One schedule read or write at a time: a write sends every slot from the last read,
         and a read never lands after a write it started before."""
@@ -183,7 +185,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             self.repairs.failed(err.__cause__ or err, now)
             self.repairs.optional_services(self.health, now)
             raise
-        self.health.served(STATUS)
+        if STATUS in self.health.failing:  # back: the other services count from now
+            self.health.recovered(dt_util.utcnow())
         self.repairs.served()
         self.repairs.optional_services(self.health, dt_util.utcnow())
         self.always_update = self.always_update or self.health.changes != changes
@@ -450,6 +453,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             await self._async_read_settings(serial)
         except PortalError as err:
             self.health.failed(CHARGE_MODE, now)
+            self._modes_stale = True  # asked again at the next poll
             LOGGER.debug("The charge mode is not read before the command: %s", err)
             return False
         self.health.served(CHARGE_MODE)
@@ -485,44 +489,58 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             await self._async_read_offered(
                 "schedules", serial, self.client.async_get_schedules, self.schedules
             )
-            if self.schedules.get(serial) not in (None, before):  # a new answer
+            answer = self.schedules.get(serial)
+            if answer is not None and answer is not before:  # a new answer (not the kept one)
                 self._forget_deleted_schedules(serial)
 
     def store_schedules(
         self, serial: str, schedules: Schedules, *, answer: bool = True, deleted: str = ""
     ) -> None:
-        """Keep the charger's schedules as read (`answer`) or as just written; the entities
-        of a schedule the answers no longer list, or that was `deleted`, go."""
+        """Keep the charger's schedules as read (`answer`) or as just written (or `deleted`
+        by us: its entities go at once); the entities of a schedule the answers no longer
+        list go too."""
         self.schedules[serial] = schedules
-        if answer or deleted:
-            self._forget_deleted_schedules(serial, deleted)
+        if deleted:
+            self._remove_schedule_entities(serial, {deleted})
+            self._slots_missing.get(serial, {}).pop(deleted, None)
+        elif answer:
+            self._forget_deleted_schedules(serial)
 
-    def _forget_deleted_schedules(self, serial: str, deleted: str = "") -> None:
-        """Remove the entities of the schedules the charger no longer has: those missing from
-        two answers in a row (one odd answer removes nothing; an answer without any slot is
-        odd), and one we deleted ourselves at once. The registry is what is compared, so a
-        schedule deleted while Home Assistant was stopped goes too."""
+    def _forget_deleted_schedules(self, serial: str) -> None:
+        """Remove the entities of the schedules the charger no longer lists: missing from an
+        answer, and still from one at least SCHEDULE_GONE_AFTER later (one odd answer, or two
+        reads of one command seconds apart, remove nothing; an answer without any slot is
+        odd). The registry is what is compared, so a schedule deleted while Home Assistant
+        was stopped goes too."""
         schedules = self.schedules.get(serial)
-        if schedules is None:
+        if schedules is None or not schedules.slots:
+            return
+        kept = {slot.slot_id for slot in schedules.slots}
+        missing = {slot for slot in self._schedule_entity_slots(serial) if slot not in kept}
+        now = dt_util.utcnow()
+        since = {slot: self._slots_missing.get(serial, {}).get(slot, now) for slot in missing}
+        gone = {slot for slot, first in since.items() if now - first >= SCHEDULE_GONE_AFTER}
+        self._slots_missing[serial] = {s: t for s, t in since.items() if s not in gone}
+        self._remove_schedule_entities(serial, gone)
+
+    def _schedule_entity_slots(self, serial: str) -> set[str]:
+        """The slots this charger has schedule entities of in the registry."""
+        prefix = f"{device_key(serial)}_schedule_"
+        entities = er.async_entries_for_config_entry(
+            er.async_get(self.hass), self.config_entry.entry_id
+        )
+        slots = {slot_in_unique_id(prefix, entity.unique_id) for entity in entities}
+        return {slot for slot in slots if slot is not None}
+
+    def _remove_schedule_entities(self, serial: str, slots: set[str]) -> None:
+        if not slots:
             return
         prefix = f"{device_key(serial)}_schedule_"
         registry = er.async_get(self.hass)
-        entities = [
-            (entity.entity_id, slot_in_unique_id(prefix, entity.unique_id))
-            for entity in er.async_entries_for_config_entry(registry, self.config_entry.entry_id)
-        ]
-        kept = {slot.slot_id for slot in schedules.slots}
-        missing = {slot for _, slot in entities if slot is not None and slot not in kept}
-        if not schedules.slots and not deleted:
-            missing = set()
-        gone = missing & self._slots_missing.get(serial, set())
-        if deleted in missing:
-            gone.add(deleted)
-        self._slots_missing[serial] = missing - gone
-        for entity_id, slot in entities:
-            if slot in gone:
-                registry.async_remove(entity_id)
-        for slot in gone:
+        for entity in er.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            if slot_in_unique_id(prefix, entity.unique_id) in slots:
+                registry.async_remove(entity.entity_id)
+        for slot in slots:
             self.chargers.forget_key((serial, slot))
 
     async def _async_read_offered[T](

@@ -46,6 +46,13 @@ class ServiceHealth:
         if self.failing.pop(family, None) is not None:
             self.changes += 1
 
+    def recovered(self, now: datetime) -> None:
+        """The status answers again: the others failing count from now (they failed with the
+        whole cloud, not on their own)."""
+        self.served(STATUS)
+        for family in self.failing:
+            self.failing[family] = now
+
     @property
     def state(self) -> str:
         """Down without the status, degraded while another family fails, else ok."""

@@ -72,7 +72,7 @@ class EnphaseRepairs:
         """The status answered: whatever blocked the owner is gone."""
         self.rate_limited_since = None
         for kind in ISSUES:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id(kind, self.entry.entry_id))
+            self._delete(kind)
 
     def optional_services(self, health: ServiceHealth, now: datetime) -> None:
         """Warn of an optional service failing for six hours (not when silenced, nor while
@@ -83,35 +83,33 @@ class EnphaseRepairs:
         for family, kind in zip(OPTIONAL, OPTIONAL_ISSUES, strict=True):
             since = health.failing.get(family)
             if since is None or silenced or now - since < OPTIONAL_REPAIR_AFTER:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id(kind, self.entry.entry_id))
+                self._delete(kind)
                 continue
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id(kind, self.entry.entry_id),
-                is_fixable=False,
-                is_persistent=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=kind,
-                translation_placeholders={
-                    "title": self.entry.title,
-                    "hours": str(int((now - since) / timedelta(hours=1))),
-                },
-                data={"entry_id": self.entry.entry_id},
-            )
+            hours = int((now - since) / timedelta(hours=1))
+            self._raise(kind, {"hours": str(hours)}, severity=ir.IssueSeverity.WARNING)
 
-    def _raise(self, kind: str, placeholders: dict[str, str], *, fixable: bool = False) -> None:
+    def _raise(
+        self,
+        kind: str,
+        placeholders: dict[str, str],
+        *,
+        fixable: bool = False,
+        severity: ir.IssueSeverity = ir.IssueSeverity.ERROR,
+    ) -> None:
         ir.async_create_issue(
             self.hass,
             DOMAIN,
             issue_id(kind, self.entry.entry_id),
             is_fixable=fixable,
             is_persistent=False,
-            severity=ir.IssueSeverity.ERROR,
+            severity=severity,
             translation_key=f"{kind}_{placeholders['reason']}" if fixable else kind,
             translation_placeholders={**placeholders, "title": self.entry.title},
             data={"entry_id": self.entry.entry_id},
         )
+
+    def _delete(self, kind: str) -> None:
+        ir.async_delete_issue(self.hass, DOMAIN, issue_id(kind, self.entry.entry_id))
 
 
 def delete_issues(hass: HomeAssistant, entry_id: str) -> None:

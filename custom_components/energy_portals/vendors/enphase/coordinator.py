@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -43,7 +42,6 @@ from .const import (
     MAX_CHARGING_CURRENT,
     MIN_BACKOFF,
     MIN_CHARGING_CURRENT,
-    SCHEDULE_GONE_AFTER,
     SETTINGS_FRESH,
     SETTINGS_INTERVAL,
     SETTINGS_RETRY,
@@ -59,7 +57,8 @@ from .offers import Offers
 from .power import AveragePower
 from .repairs import EnphaseRepairs
 from .schedule_commands import ScheduleCommands
-from .schedules import Schedules, slot_in_unique_id
+from .schedule_entities import ScheduleEntities
+from .schedules import Schedules
 from .service_health import (
     CHARGE_MODE,
     CHARGER_CONFIG,
@@ -121,9 +120,6 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """Each charger's charging schedules, for chargers the scheduler has them for."""
         self._offers = Offers()
         """Whether each charger has a default level and schedules."""
-        self._slots_missing: dict[str, dict[str, datetime]] = {}
-        """Each charger's schedules with entities that the answers no longer list, and since
-        when."""
         self.schedule_lock = asyncio.Lock()
         """One schedule read or write at a time: a write sends every slot from the last read,
         and a read never lands after a write it started before."""
@@ -167,6 +163,8 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         """The repair issues of what blocks the owner (sign-in, sessions, rate limits)."""
         self.chargers = DeviceTracker(hass, entry, device_key(""), "Enphase charger")
         """The chargers the site reports: entities for new ones, removal of gone ones."""
+        self.schedule_entities = ScheduleEntities(hass, entry, self.chargers, device_key)
+        """Removes the entities of schedules the charger no longer has."""
         self.commands = EnphaseCommands(self)
         """The chargers' commands (commands.py)."""
         self.schedule_commands = ScheduleCommands(self)
@@ -491,7 +489,7 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
             )
             answer = self.schedules.get(serial)
             if answer is not None and answer is not before:  # a new answer (not the kept one)
-                self._forget_deleted_schedules(serial)
+                self.schedule_entities.answered(serial, answer)
 
     def store_schedules(
         self, serial: str, schedules: Schedules, *, answer: bool = True, deleted: str = ""
@@ -501,47 +499,9 @@ class EnphaseCoordinator(PortalCoordinator[EvseStatus]):
         list go too."""
         self.schedules[serial] = schedules
         if deleted:
-            self._remove_schedule_entities(serial, {deleted})
-            self._slots_missing.get(serial, {}).pop(deleted, None)
+            self.schedule_entities.deleted(serial, deleted)
         elif answer:
-            self._forget_deleted_schedules(serial)
-
-    def _forget_deleted_schedules(self, serial: str) -> None:
-        """Remove the entities of the schedules the charger no longer lists: missing from an
-        answer, and still from one at least SCHEDULE_GONE_AFTER later (one odd answer, or two
-        reads of one command seconds apart, remove nothing; an answer without any slot is
-        odd). The registry is what is compared, so a schedule deleted while Home Assistant
-        was stopped goes too."""
-        schedules = self.schedules.get(serial)
-        if schedules is None or not schedules.slots:
-            return
-        kept = {slot.slot_id for slot in schedules.slots}
-        missing = {slot for slot in self._schedule_entity_slots(serial) if slot not in kept}
-        now = dt_util.utcnow()
-        since = {slot: self._slots_missing.get(serial, {}).get(slot, now) for slot in missing}
-        gone = {slot for slot, first in since.items() if now - first >= SCHEDULE_GONE_AFTER}
-        self._slots_missing[serial] = {s: t for s, t in since.items() if s not in gone}
-        self._remove_schedule_entities(serial, gone)
-
-    def _schedule_entity_slots(self, serial: str) -> set[str]:
-        """The slots this charger has schedule entities of in the registry."""
-        prefix = f"{device_key(serial)}_schedule_"
-        entities = er.async_entries_for_config_entry(
-            er.async_get(self.hass), self.config_entry.entry_id
-        )
-        slots = {slot_in_unique_id(prefix, entity.unique_id) for entity in entities}
-        return {slot for slot in slots if slot is not None}
-
-    def _remove_schedule_entities(self, serial: str, slots: set[str]) -> None:
-        if not slots:
-            return
-        prefix = f"{device_key(serial)}_schedule_"
-        registry = er.async_get(self.hass)
-        for entity in er.async_entries_for_config_entry(registry, self.config_entry.entry_id):
-            if slot_in_unique_id(prefix, entity.unique_id) in slots:
-                registry.async_remove(entity.entity_id)
-        for slot in slots:
-            self.chargers.forget_key((serial, slot))
+            self.schedule_entities.answered(serial, schedules)
 
     async def _async_read_offered[T](
         self,
